@@ -1,0 +1,51 @@
+# Developer targets. The two commands a newcomer needs are ./portal run and ./portal test (README.md);
+# they install what is missing and then call these targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SITE ?= output
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo-data site serve run lint typecheck test test-fast bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv with the pinned dependencies
+
+demo-data: install ## Regenerate the demo directory (400 professionals, seeded)
+	$(PY) scripts/make_demo_data.py --count 400 --seed 2026 --out content/directory
+
+site: install ## Build the static site into $(SITE)/
+	$(VENV)/bin/pelican content -s pelicanconf.py -o $(SITE) -q
+
+serve: install ## Serve $(SITE)/ and the API on http://127.0.0.1:$(PORT) with the local AWS endpoint
+	$(PY) -m local.portal --site $(SITE) --port $(PORT)
+
+run: site serve ## Build the site, then serve everything locally
+
+lint: install ## ruff (lint and format check)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install ## mypy on functions/, plugins/ and local/
+	$(VENV)/bin/mypy
+
+test: lint typecheck ## Every check and test (what CI runs)
+	$(VENV)/bin/pytest
+
+test-fast: install ## Tests without the browser
+	$(VENV)/bin/pytest -m "not browser"
+
+bench: install ## Benchmarks (results go to docs/performance.md by hand)
+	@ls bench/*.py
+
+clean: ## Remove built output
+	rm -rf $(SITE) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The portal's booking domain: pure modules, the DynamoDB store, and notifications."""

@@ -1,0 +1,29 @@
+"""Settings, read from the environment in this one place (Chalice stages set them; see .chalice/config.json).
+
+The AWS endpoint is not a setting of ours: boto3 reads ``AWS_ENDPOINT_URL`` itself, so the local portal and the
+tests point the same code at the local endpoint and production leaves it unset.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    table_name: str
+    mail_from: str
+    site_url: str
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings(
+        stage=os.environ.get("PORTAL_STAGE", "dev"),
+        table_name=os.environ.get("TABLE_NAME", "portal-dev"),
+        mail_from=os.environ.get("MAIL_FROM", "rendez-vous@sante.example.mc"),
+        site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+    )

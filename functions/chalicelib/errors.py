@@ -1,0 +1,66 @@
+"""Domain errors. They carry an HTTP-meaningful status but import no web framework.
+
+``app.py`` turns every one of them into the single JSON error body:
+``{"error": {"code": "...", "message": "...", "field": "..." | null}}``.
+"""
+
+from __future__ import annotations
+
+
+class PortalError(Exception):
+    """Base of every error a client may see. ``message`` is safe to show to a person."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def body(self) -> dict[str, dict[str, str | None]]:
+        return {"error": {"code": self.code, "message": self.message, "field": self.field}}
+
+
+class BadRequest(PortalError):
+    status = 400
+    code = "bad_request"
+
+
+class InvalidInput(PortalError):
+    status = 422
+    code = "invalid_input"
+
+
+class Unauthorized(PortalError):
+    status = 401
+    code = "unauthorized"
+
+
+class NotFound(PortalError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(PortalError):
+    status = 409
+    code = "conflict"
+
+
+class SlotTaken(Conflict):
+    code = "slot_taken"
+
+
+class Gone(PortalError):
+    status = 410
+    code = "gone"
+
+
+class TooManyRequests(PortalError):
+    status = 429
+    code = "too_many_requests"
+
+
+class Unavailable(PortalError):
+    status = 503
+    code = "unavailable"

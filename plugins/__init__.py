@@ -1,0 +1,1 @@
+"""Pelican plugins of the portal (each folder is one plugin)."""

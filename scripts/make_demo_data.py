@@ -1,0 +1,695 @@
+"""Make the demo directory: a fictional territory's professionals and establishments, as data files.
+
+Seeded, so the same arguments always give the same files. Every name is made up from syllables (no real
+person's name); streets and districts are the territory's real ones; phone numbers are in a range we do not
+call. The committed demo is ``--count 400 --seed 2026``; benchmarks use the same command with 10,000 or 100,000.
+
+    python scripts/make_demo_data.py --count 400 --seed 2026 --out content/directory
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DIRECTORY = ROOT / "content" / "directory"
+
+GIVEN = [
+    "Camille",
+    "Lucas",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Louis",
+    "Manon",
+    "Jules",
+    "Sarah",
+    "Adam",
+    "Inès",
+    "Nathan",
+    "Alice",
+    "Enzo",
+    "Julia",
+    "Paul",
+    "Eva",
+    "Marco",
+    "Giulia",
+    "Luca",
+    "Sofia",
+    "Matteo",
+    "Anna",
+    "Pierre",
+    "Claire",
+    "Thomas",
+    "Laura",
+    "Antoine",
+    "Elena",
+    "Victor",
+    "Marie",
+    "Nicolas",
+    "Emma",
+    "Olivier",
+    "Lina",
+    "Raphaël",
+    "Zoé",
+    "Gabriel",
+    "Charlotte",
+    "Arthur",
+    "Isabelle",
+    "Stéphane",
+    "Hélène",
+    "Bruno",
+    "Sophie",
+]
+FAMILY_START = [
+    "Bel",
+    "Cor",
+    "Dal",
+    "Fer",
+    "Gar",
+    "Lan",
+    "Mar",
+    "Ner",
+    "Pal",
+    "Ros",
+    "Sal",
+    "Ver",
+    "Tor",
+    "Cas",
+    "Mon",
+    "Riv",
+    "Gen",
+    "Lor",
+    "Ame",
+    "Bru",
+    "Fio",
+    "Lav",
+    "Orz",
+    "Tes",
+    "Vig",
+    "Zan",
+]
+FAMILY_MIDDLE = ["", "a", "e", "i", "o", "an", "el", "ur"]
+FAMILY_END = [
+    "dini",
+    "relli",
+    "zetti",
+    "naud",
+    "mont",
+    "lard",
+    "vieri",
+    "sio",
+    "gnac",
+    "tier",
+    "baldi",
+    "rani",
+    "ssard",
+    "lleau",
+    "quin",
+    "bert",
+    "vaz",
+    "casse",
+    "grain",
+    "doux",
+]
+LANGUAGE_POOL = ["en", "it", "de", "es", "pt", "ru", "ar", "nl"]
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+LANGUAGE_NAMES = {
+    "fr": ("français", "French"),
+    "en": ("anglais", "English"),
+    "it": ("italien", "Italian"),
+    "de": ("allemand", "German"),
+    "es": ("espagnol", "Spanish"),
+    "pt": ("portugais", "Portuguese"),
+    "ru": ("russe", "Russian"),
+    "ar": ("arabe", "Arabic"),
+    "nl": ("néerlandais", "Dutch"),
+}
+
+# profession or specialty -> (how many in 400, [(reason id, fr, en, minutes, new, existing, online)])
+CONSULT = ("consultation", "Consultation", "Consultation", 20, True, True, True)
+FIRST = ("first-visit", "Première consultation", "First visit", 30, True, False, True)
+FOLLOW = ("follow-up", "Consultation de suivi", "Follow-up visit", 20, False, True, True)
+MIX: list[tuple[str, str, int, list[tuple[str, str, str, int, bool, bool, bool]]]] = [
+    (
+        "physician",
+        "general-practice",
+        48,
+        [
+            CONSULT,
+            FIRST,
+            ("vaccination", "Vaccination", "Vaccination", 15, True, True, True),
+            ("sports-certificate", "Certificat de sport", "Sports certificate", 15, True, True, True),
+            ("home-visit", "Visite à domicile", "Home visit", 40, False, True, False),
+        ],
+    ),
+    (
+        "physician",
+        "paediatrics",
+        14,
+        [FIRST, FOLLOW, ("child-vaccination", "Vaccination de l'enfant", "Child vaccination", 15, True, True, True)],
+    ),
+    (
+        "physician",
+        "gynaecology-obstetrics",
+        12,
+        [FIRST, FOLLOW, ("pregnancy-follow-up", "Suivi de grossesse", "Pregnancy follow-up", 30, True, True, True)],
+    ),
+    (
+        "physician",
+        "ophthalmology",
+        10,
+        [FIRST, FOLLOW, ("eye-exam", "Examen de la vue", "Eye examination", 30, True, True, True)],
+    ),
+    (
+        "physician",
+        "cardiology",
+        9,
+        [FIRST, FOLLOW, ("ecg", "Électrocardiogramme", "Electrocardiogram", 30, True, True, True)],
+    ),
+    (
+        "physician",
+        "dermatology",
+        9,
+        [FIRST, FOLLOW, ("mole-check", "Contrôle des grains de beauté", "Mole check", 20, True, True, True)],
+    ),
+    ("physician", "ent", 6, [FIRST, FOLLOW]),
+    (
+        "physician",
+        "psychiatry",
+        7,
+        [("first-visit", "Première consultation", "First visit", 45, True, False, True), FOLLOW],
+    ),
+    ("physician", "rheumatology", 5, [FIRST, FOLLOW]),
+    ("physician", "gastroenterology", 5, [FIRST, FOLLOW]),
+    ("physician", "endocrinology", 4, [FIRST, FOLLOW]),
+    ("physician", "pulmonology", 4, [FIRST, FOLLOW]),
+    ("physician", "neurology", 4, [FIRST, FOLLOW]),
+    (
+        "physician",
+        "radiology",
+        6,
+        [
+            ("x-ray", "Radiographie", "X-ray", 15, True, True, True),
+            ("ultrasound", "Échographie", "Ultrasound scan", 30, True, True, True),
+        ],
+    ),
+    ("physician", "orthopaedic-surgery", 5, [FIRST, FOLLOW]),
+    ("physician", "urology", 4, [FIRST, FOLLOW]),
+    ("physician", "geriatrics", 4, [FIRST, FOLLOW]),
+    ("physician", "allergology", 3, [FIRST, FOLLOW]),
+    ("physician", "sports-medicine", 4, [FIRST, FOLLOW]),
+    (
+        "physician",
+        "anaesthesiology",
+        6,
+        [("pre-op", "Consultation pré-anesthésique", "Pre-anaesthetic visit", 20, True, True, True)],
+    ),
+    ("physician", "emergency-medicine", 6, []),
+    (
+        "dentist",
+        "general-dentistry",
+        28,
+        [
+            ("check-up", "Bilan dentaire", "Dental check-up", 30, True, True, True),
+            ("scaling", "Détartrage", "Scaling", 45, False, True, True),
+            ("dental-emergency", "Urgence dentaire", "Dental emergency", 20, True, True, False),
+        ],
+    ),
+    ("dentist", "orthodontics", 7, [FIRST, FOLLOW]),
+    ("dentist", "paediatric-dentistry", 4, [FIRST, FOLLOW]),
+    (
+        "physiotherapist",
+        "general-physiotherapy",
+        30,
+        [
+            ("assessment", "Bilan", "Assessment", 45, True, False, True),
+            ("session", "Séance", "Session", 30, False, True, True),
+        ],
+    ),
+    (
+        "physiotherapist",
+        "sports-physiotherapy",
+        8,
+        [
+            ("assessment", "Bilan", "Assessment", 45, True, False, True),
+            ("session", "Séance", "Session", 30, False, True, True),
+        ],
+    ),
+    ("physiotherapist", "respiratory-physiotherapy", 5, [("session", "Séance", "Session", 30, True, True, True)]),
+    (
+        "nurse",
+        "home-nursing",
+        40,
+        [
+            ("injection", "Injection", "Injection", 15, True, True, True),
+            ("dressing", "Pansement", "Dressing", 20, True, True, True),
+            ("blood-test", "Prise de sang", "Blood test", 15, True, True, True),
+        ],
+    ),
+    (
+        "midwife",
+        "",
+        12,
+        [
+            ("prenatal", "Consultation prénatale", "Antenatal visit", 30, True, True, True),
+            ("postnatal", "Suivi postnatal", "Postnatal visit", 45, True, True, True),
+            ("perineal-rehab", "Rééducation périnéale", "Pelvic floor therapy", 30, True, True, True),
+        ],
+    ),
+    (
+        "psychologist",
+        "clinical-psychology",
+        14,
+        [
+            ("first-visit", "Premier entretien", "First session", 60, True, False, True),
+            ("session", "Séance", "Session", 45, False, True, True),
+        ],
+    ),
+    (
+        "psychologist",
+        "child-psychology",
+        5,
+        [
+            ("first-visit", "Premier entretien", "First session", 60, True, False, True),
+            ("session", "Séance", "Session", 45, False, True, True),
+        ],
+    ),
+    (
+        "speech-therapist",
+        "",
+        9,
+        [
+            ("assessment", "Bilan", "Assessment", 60, True, False, True),
+            ("session", "Séance", "Session", 30, False, True, True),
+        ],
+    ),
+    ("orthoptist", "", 4, [("assessment", "Bilan orthoptique", "Orthoptic assessment", 30, True, True, True)]),
+    (
+        "podiatrist",
+        "",
+        6,
+        [
+            ("foot-care", "Soins de pédicurie", "Foot care", 30, True, True, True),
+            ("insoles", "Semelles orthopédiques", "Orthotic insoles", 45, True, True, True),
+        ],
+    ),
+    (
+        "dietitian",
+        "",
+        5,
+        [
+            ("first-visit", "Premier bilan", "First assessment", 45, True, False, True),
+            ("follow-up", "Suivi", "Follow-up", 30, False, True, True),
+        ],
+    ),
+    ("osteopath", "", 8, [("session", "Séance", "Session", 45, True, True, True)]),
+    ("pharmacist", "", 16, []),
+    ("medical-biologist", "", 6, []),
+]
+
+ESTABLISHMENTS: list[dict[str, Any]] = [
+    {
+        "id": "hopital-de-la-principaute",
+        "name": "Hôpital de la Principauté",
+        "kind": "hospital",
+        "place": "moneghetti",
+        "street": "avenue Pasteur",
+        "emergency": True,
+        "departments": [
+            ("emergency", "Urgences", "Emergency department"),
+            ("cardiology", "Cardiologie", "Cardiology"),
+            ("paediatrics", "Pédiatrie", "Paediatrics"),
+            ("maternity", "Maternité", "Maternity"),
+            ("imaging", "Imagerie médicale", "Medical imaging"),
+            ("surgery", "Chirurgie", "Surgery"),
+            ("geriatrics", "Gériatrie", "Geriatrics"),
+            ("anaesthesia", "Anesthésie", "Anaesthesia"),
+        ],
+    },
+    {
+        "id": "clinique-des-citronniers",
+        "name": "Clinique des Citronniers",
+        "kind": "clinic",
+        "place": "monte-carlo",
+        "street": "avenue des Citronniers",
+        "departments": [
+            ("orthopaedics", "Orthopédie", "Orthopaedics"),
+            ("sports", "Médecine du sport", "Sports medicine"),
+        ],
+    },
+    {
+        "id": "institut-cardiologique-du-larvotto",
+        "name": "Institut cardiologique du Larvotto",
+        "kind": "clinic",
+        "place": "larvotto",
+        "street": "avenue Princesse Grace",
+        "departments": [("cardiology", "Cardiologie", "Cardiology")],
+    },
+    {
+        "id": "centre-de-sante-de-fontvieille",
+        "name": "Centre de santé de Fontvieille",
+        "kind": "health-centre",
+        "place": "fontvieille",
+        "street": "avenue Albert II",
+        "departments": [
+            ("general-practice", "Médecine générale", "General practice"),
+            ("nursing", "Soins infirmiers", "Nursing"),
+        ],
+    },
+    {
+        "id": "laboratoire-du-port",
+        "name": "Laboratoire d'analyses du Port",
+        "kind": "laboratory",
+        "place": "la-condamine",
+        "street": "boulevard Albert 1er",
+    },
+    {
+        "id": "laboratoire-des-moulins",
+        "name": "Laboratoire des Moulins",
+        "kind": "laboratory",
+        "place": "monte-carlo",
+        "street": "boulevard des Moulins",
+    },
+    {
+        "id": "imagerie-de-la-costa",
+        "name": "Centre d'imagerie de la Costa",
+        "kind": "radiology",
+        "place": "monte-carlo",
+        "street": "avenue de la Costa",
+    },
+    {
+        "id": "radiologie-de-fontvieille",
+        "name": "Radiologie de Fontvieille",
+        "kind": "radiology",
+        "place": "fontvieille",
+        "street": "rue du Gabian",
+    },
+    {
+        "id": "pharmacie-du-rocher",
+        "name": "Pharmacie du Rocher",
+        "kind": "pharmacy",
+        "place": "monaco-ville",
+        "street": "rue Basse",
+    },
+    {
+        "id": "pharmacie-de-la-condamine",
+        "name": "Pharmacie de la Condamine",
+        "kind": "pharmacy",
+        "place": "la-condamine",
+        "street": "rue Grimaldi",
+    },
+    {
+        "id": "pharmacie-des-moulins",
+        "name": "Pharmacie des Moulins",
+        "kind": "pharmacy",
+        "place": "monte-carlo",
+        "street": "boulevard des Moulins",
+    },
+    {
+        "id": "pharmacie-du-jardin",
+        "name": "Pharmacie du Jardin",
+        "kind": "pharmacy",
+        "place": "jardin-exotique",
+        "street": "boulevard du Jardin Exotique",
+    },
+    {
+        "id": "pharmacie-saint-roman",
+        "name": "Pharmacie Saint-Roman",
+        "kind": "pharmacy",
+        "place": "la-rousse",
+        "street": "boulevard d'Italie",
+    },
+    {
+        "id": "residence-les-revoires",
+        "name": "Résidence médicalisée des Révoires",
+        "kind": "nursing-home",
+        "place": "jardin-exotique",
+        "street": "avenue Crovetto Frères",
+        "departments": [("geriatrics", "Gériatrie", "Geriatrics")],
+    },
+]
+# Where a hospital or clinic department employs professionals of a specialty.
+DEPARTMENT_OF = {
+    "emergency-medicine": ("hopital-de-la-principaute", "emergency"),
+    "anaesthesiology": ("hopital-de-la-principaute", "anaesthesia"),
+    "radiology": ("hopital-de-la-principaute", "imaging"),
+    "cardiology": ("institut-cardiologique-du-larvotto", "cardiology"),
+    "orthopaedic-surgery": ("clinique-des-citronniers", "orthopaedics"),
+    "sports-medicine": ("clinique-des-citronniers", "sports"),
+    "geriatrics": ("residence-les-revoires", "geriatrics"),
+    "paediatrics": ("hopital-de-la-principaute", "paediatrics"),
+}
+KIND_LABEL = {
+    "hospital": (
+        "Hôpital public de la Principauté : urgences 24 h/24, consultations et hospitalisation.",
+        "The territory's public hospital: 24-hour emergencies, outpatient clinics and wards.",
+    ),
+    "clinic": (
+        "Clinique privée : consultations spécialisées et chirurgie.",
+        "Private clinic: specialist clinics and surgery.",
+    ),
+    "health-centre": ("Centre de santé de quartier.", "Neighbourhood health centre."),
+    "laboratory": (
+        "Laboratoire de biologie médicale : prises de sang et analyses.",
+        "Medical laboratory: blood tests and analyses.",
+    ),
+    "radiology": (
+        "Centre d'imagerie : radiographie, échographie, scanner.",
+        "Imaging centre: X-ray, ultrasound, CT scan.",
+    ),
+    "pharmacy": ("Pharmacie d'officine.", "Community pharmacy."),
+    "nursing-home": ("Établissement d'hébergement pour personnes âgées.", "Residential care home for older people."),
+}
+
+
+class Generator:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.places = json.loads((DIRECTORY / "places.json").read_text(encoding="utf-8"))["places"]
+        self.place_by_code = {p["code"]: p for p in self.places}
+        self.phones: set[str] = set()
+        taxonomy = json.loads((DIRECTORY / "taxonomy.json").read_text(encoding="utf-8"))
+        self.labels = {t["code"]: t["label"] for t in taxonomy["professions"] + taxonomy["specialties"]}
+
+    def phone(self) -> str:
+        while True:
+            digits = self.rng.randrange(0, 10_000)
+            number = f"+377 93 99 {digits // 100:02d} {digits % 100:02d}"
+            if number not in self.phones or len(self.phones) >= 10_000:
+                self.phones.add(number)
+                return number
+
+    def address(self, place_code: str | None = None) -> dict[str, Any]:
+        place = self.place_by_code[place_code] if place_code else self.rng.choice(self.places)
+        return {
+            "address": f"{self.rng.randint(1, 48)} {self.rng.choice(place['streets'])}",
+            "postal_code": place["postal_code"],
+            "city": place["city"],
+            "place": place["code"],
+            "latitude": round(place["latitude"] + self.rng.uniform(-0.0015, 0.0015), 5),
+            "longitude": round(place["longitude"] + self.rng.uniform(-0.0015, 0.0015), 5),
+        }
+
+    def establishments(self, count: int) -> list[dict[str, Any]]:
+        records = []
+        for i in range(count):
+            base = ESTABLISHMENTS[i % len(ESTABLISHMENTS)]
+            suffix = "" if i < len(ESTABLISHMENTS) else f"-{i // len(ESTABLISHMENTS) + 1}"
+            fr, en = KIND_LABEL[base["kind"]]
+            record: dict[str, Any] = {
+                "$schema": "../schema/establishment.schema.json",
+                "id": base["id"] + suffix,
+                "name": base["name"] + (f" {i // len(ESTABLISHMENTS) + 1}" if suffix else ""),
+                "kind": base["kind"],
+                "description": {"fr": fr, "en": en},
+                **self.address(base["place"]),
+                "timezone": "Europe/Monaco",
+                "phone": self.phone(),
+                "email": f"contact@{base['id']}.example",
+                "accessibility": sorted(
+                    self.rng.sample(
+                        [
+                            "step-free",
+                            "lift",
+                            "accessible-toilet",
+                            "accessible-parking",
+                            "hearing-loop",
+                            "public-transport",
+                        ],
+                        3,
+                    )
+                ),
+            }
+            record["address"] = f"{self.rng.randint(1, 40)} {base['street']}"
+            if base.get("emergency"):
+                record["emergency"] = True
+                record["hours"] = [
+                    {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "00:00", "end": "23:59"}
+                ]
+            elif base["kind"] == "pharmacy":
+                record["hours"] = [{"days": [*WEEKDAYS, "sat"], "start": "08:30", "end": "19:30"}]
+            else:
+                record["hours"] = [{"days": WEEKDAYS, "start": "08:00", "end": "18:00"}]
+            if base.get("departments"):
+                record["departments"] = [
+                    {"id": d, "name": {"fr": fr_, "en": en_}, "phone": self.phone()}
+                    for d, fr_, en_ in base["departments"]
+                ]
+            records.append(record)
+        return records
+
+    def hours(self, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        online = [r["id"] for r in reasons] or []
+        if not online:
+            return []
+        days = sorted(self.rng.sample(WEEKDAYS, self.rng.randint(3, 5)), key=WEEKDAYS.index)
+        morning = {
+            "days": days,
+            "start": self.rng.choice(["08:00", "08:30", "09:00"]),
+            "end": self.rng.choice(["12:00", "12:30"]),
+            "reasons": online,
+        }
+        afternoon_days = [d for d in days if self.rng.random() < 0.7] or days[:1]
+        newcomer_reasons = [r["id"] for r in reasons if r["new_patients"]] or online
+        afternoon = {
+            "days": afternoon_days,
+            "start": self.rng.choice(["14:00", "14:30"]),
+            "end": self.rng.choice(["17:30", "18:00", "19:00"]),
+            "reasons": online if self.rng.random() < 0.6 else newcomer_reasons,
+        }
+        periods = [morning, afternoon]
+        if self.rng.random() < 0.25:
+            periods.append({"days": ["sat"], "start": "09:00", "end": "12:00", "reasons": online})
+        return periods
+
+    def practitioner(
+        self, number: int, profession: str, specialty: str, templates: list[Any], establishments: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        rng = self.rng
+        given = rng.choice(GIVEN)
+        family = (rng.choice(FAMILY_START) + rng.choice(FAMILY_MIDDLE) + rng.choice(FAMILY_END)).capitalize()
+        reasons = [
+            {
+                "id": rid,
+                "label": {"fr": fr, "en": en},
+                "duration_minutes": minutes,
+                "new_patients": new,
+                "existing_patients": existing,
+                "online": online,
+                **(
+                    {
+                        "instructions": {
+                            "fr": "Apportez votre carte d'assuré social et vos derniers résultats.",
+                            "en": "Bring your health insurance card and your latest results.",
+                        }
+                    }
+                    if new
+                    else {}
+                ),
+            }
+            for rid, fr, en, minutes, new, existing, online in templates
+        ]
+        bookable = bool(reasons) and rng.random() < 0.72
+        site: dict[str, Any] = {"id": "main"}
+        department = DEPARTMENT_OF.get(specialty)
+        est_pool = [e for e in establishments if department and e["id"].startswith(department[0])]
+        if profession == "pharmacist":
+            est_pool = [e for e in establishments if e["kind"] == "pharmacy"]
+        elif profession == "medical-biologist":
+            est_pool = [e for e in establishments if e["kind"] == "laboratory"]
+        if est_pool and (profession in ("pharmacist", "medical-biologist") or rng.random() < 0.6):
+            est = rng.choice(est_pool)
+            site.update({"name": est["name"], "establishment": est["id"]})
+            if department and any(d["id"] == department[1] for d in est.get("departments", [])):
+                site["department"] = department[1]
+            site.update({k: est[k] for k in ("address", "postal_code", "city", "place", "latitude", "longitude")})
+        else:
+            site["name"] = "Cabinet" if profession != "nurse" else "Cabinet infirmier"
+            site.update(self.address())
+        site["timezone"] = "Europe/Monaco"
+        site["accessibility"] = sorted(
+            rng.sample(["step-free", "lift", "parking", "accessible-toilet", "public-transport"], rng.randint(1, 3))
+        )
+        site["hours"] = self.hours([r for r in reasons if r["online"]])
+        languages = ["fr", *sorted(rng.sample(LANGUAGE_POOL, rng.choice([0, 1, 1, 2, 2, 3])))]
+        convention = rng.choices(["agreed", "agreed-extra-fees", "not-agreed"], [70, 20, 10])[0]
+        field = self.labels[specialty or profession]
+        spoken_fr = ", ".join(LANGUAGE_NAMES[code][0] for code in languages)
+        spoken_en = ", ".join(LANGUAGE_NAMES[code][1] for code in languages)
+        record: dict[str, Any] = {
+            "$schema": "../schema/practitioner.schema.json",
+            "id": f"pr-{number:06d}",
+            "civility": "dr"
+            if profession in ("physician", "dentist", "medical-biologist")
+            else rng.choice(["mr", "ms"]),
+            "given_name": given,
+            "family_name": family,
+            "profession": profession,
+            "specialties": [specialty] if specialty else [],
+            "languages": languages,
+            "phone": self.phone(),
+            "accepting_new_patients": rng.random() < 0.8,
+            "teleconsultation": profession in ("physician", "psychologist", "dietitian") and rng.random() < 0.35,
+            "online_booking": bookable,
+            "fees": {
+                "convention": convention,
+                **({"consultation_eur": rng.choice([25, 30, 35, 50, 60, 80])} if profession != "pharmacist" else {}),
+            },
+            "payment_methods": sorted(rng.sample(["card", "contactless", "cash", "cheque", "third-party-payment"], 3)),
+            "biography": {
+                "fr": f"{field['fr']}. Consultations en {spoken_fr}.",
+                "en": f"{field['en']}. Consultations in {spoken_en}.",
+            },
+            "visit_reasons": reasons,
+            "sites": [site],
+            "booking_rules": {
+                "min_notice_minutes": rng.choice([60, 120, 240, 1440]),
+                "horizon_days": rng.choice([30, 60, 90]),
+                "buffer_minutes": rng.choice([0, 0, 5, 10]),
+                "max_future_per_patient": rng.choice([1, 2, 3]),
+            },
+        }
+        return record
+
+    def practitioners(self, count: int, establishments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        weights = [n for _, _, n, _ in MIX]
+        # Every kind appears at least once (round-robin first), then the territory's proportions.
+        kinds = list(range(len(MIX)))[:count] + self.rng.choices(range(len(MIX)), weights, k=max(0, count - len(MIX)))
+        return [self.practitioner(i + 1, MIX[k][0], MIX[k][1], MIX[k][3], establishments) for i, k in enumerate(kinds)]
+
+
+def write(records: list[dict[str, Any]], folder: Path) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for record in records:
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        (folder / f"{record['id']}.json").write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=400, help="number of professionals")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--out", type=Path, default=DIRECTORY, help="directory folder to write into")
+    args = parser.parse_args(argv)
+    gen = Generator(args.seed)
+    establishments = gen.establishments(max(len(ESTABLISHMENTS), args.count // 30))
+    practitioners = gen.practitioners(args.count, establishments)
+    write(establishments, args.out / "establishments")
+    write(practitioners, args.out / "practitioners")
+    if args.out.resolve() != DIRECTORY.resolve():
+        for name in ("taxonomy.json", "places.json"):
+            shutil.copy(DIRECTORY / name, args.out / name)
+        shutil.copytree(DIRECTORY / "schema", args.out / "schema", dirs_exist_ok=True)
+    print(f"{len(practitioners)} professionals and {len(establishments)} establishments in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""GET /health proves the API can reach its table, and speaks the one error shape when it cannot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+
+@pytest.fixture
+def api(table_name: str) -> Iterator[Client]:
+    import app as app_module
+
+    from chalicelib.config import settings
+
+    settings.cache_clear()
+    app_module._store = None
+    with Client(app_module.app) as client:
+        yield client
+    settings.cache_clear()
+    app_module._store = None
+
+
+def test_health_reports_the_table_reachable(api: Client) -> None:
+    response = api.http.get("/health")
+    assert response.status_code == 200
+    assert response.json_body == {"status": "ok", "table": "reachable"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_health_is_503_in_the_error_shape_when_the_table_is_missing(api: Client, monkeypatch: Any) -> None:
+    import app as app_module
+
+    from chalicelib.config import settings
+
+    monkeypatch.setenv("TABLE_NAME", "no-such-table")
+    settings.cache_clear()
+    app_module._store = None
+    response = api.http.get("/health")
+    assert response.status_code == 503
+    assert response.json_body == {
+        "error": {"code": "unavailable", "message": "The appointment database cannot be reached.", "field": None}
+    }
+
+
+def test_wrong_method_gets_the_one_error_shape(api: Client) -> None:
+    response = api.http.post("/health", body=b"{}", headers={"Content-Type": "application/json"})
+    assert response.status_code == 405
+    assert set(response.json_body["error"]) == {"code", "message", "field"}

@@ -1,0 +1,84 @@
+"""The local portal serves the site and the API on one origin, with the production security headers."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    site = tmp_path_factory.mktemp("site")
+    (site / "index.html").write_text("<!doctype html><title>Accueil</title><main>Accueil</main>", encoding="utf-8")
+    (site / "fr").mkdir()
+    (site / "fr" / "index.html").write_text("<main>fr</main>", encoding="utf-8")
+    (site / "404.html").write_text("<main>Page introuvable</main>", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "local.portal", "--site", str(site), "--port", "0", "--workers", "2", "--no-seed"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    url = ""
+    for line in proc.stdout:
+        if line.startswith("Portal ready: "):
+            url = line.split()[2].rstrip("/")
+            break
+    assert url, "the portal did not print its URL"
+    yield url, proc
+    if proc.poll() is None:
+        proc.kill()
+
+
+def test_home_page_and_api_health_share_one_origin(portal: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = portal
+    status, headers, body = fetch(url + "/")
+    assert status == 200 and b"Accueil" in body
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    status, headers, body = fetch(url + "/api/health")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok", "table": "reachable"}
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_folders_serve_their_index_and_unknown_pages_are_404(portal: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = portal
+    assert fetch(url + "/fr/")[2] == b"<main>fr</main>"
+    status, _, body = fetch(url + "/nowhere/")
+    assert status == 404 and b"Page introuvable" in body
+    status, _, body = fetch(url + "/../../etc/passwd")
+    assert status == 404
+
+
+def test_unknown_api_route_is_a_json_404(portal: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = portal
+    status, headers, body = fetch(url + "/api/v1/nothing-here")
+    assert status == 404
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body)["error"]["code"] == "not_found"
+
+
+def test_ctrl_c_stops_the_portal_cleanly(portal: tuple[str, subprocess.Popen[str]]) -> None:
+    _, proc = portal
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=20) == 0
