@@ -30,6 +30,15 @@ def event_uid(appointment_id: str) -> str:
     return f"{appointment_id}@{UID_DOMAIN}"
 
 
+def calendar_time(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment`` on the site's clock, or in UTC when that clock shows the same time twice (the hour repeated when
+    summer time ends): a calendar reads an ambiguous local time as its first occurrence (RFC 5545, 3.3.5)."""
+    local = moment.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return moment.astimezone(UTC)
+    return local
+
+
 def make_ics(
     notice: AppointmentNotice,
     sequence: int = 0,
@@ -55,8 +64,8 @@ def make_ics(
     event = Event.new(
         uid=event_uid(notice.appointment_id),
         stamp=stamp or datetime.now(UTC),
-        start=notice.start.astimezone(zone),
-        end=notice.end.astimezone(zone),
+        start=calendar_time(notice.start, zone),
+        end=calendar_time(notice.end, zone),
         summary=SUMMARY[lang].format(reason=notice.reason_label, practitioner=notice.practitioner_name),
         location=f"{notice.site_name}, {notice.address}",
         description="\n\n".join(part for part in description if part) or None,
