@@ -17,6 +17,11 @@ class Settings:
     table_name: str
     mail_from: str
     site_url: str
+    # Back-office sign-in (Cognito). The JWKS URL is derived from the pool's issuer unless set (local endpoint only).
+    user_pool_id: str
+    user_pool_client_id: str
+    jwks_url: str
+    totp_issuer: str
 
 
 @lru_cache(maxsize=1)
@@ -26,4 +31,8 @@ def settings() -> Settings:
         table_name=os.environ.get("TABLE_NAME", "portal-dev"),
         mail_from=os.environ.get("MAIL_FROM", "rendez-vous@sante.example.mc"),
         site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+        user_pool_id=os.environ.get("USER_POOL_ID", ""),
+        user_pool_client_id=os.environ.get("USER_POOL_CLIENT_ID", ""),
+        jwks_url=os.environ.get("COGNITO_JWKS_URL", ""),
+        totp_issuer=os.environ.get("TOTP_ISSUER", "MonacoSanté"),
     )
