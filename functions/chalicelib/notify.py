@@ -36,6 +36,8 @@ ICS_FILENAME = {"fr": "rendez-vous.ics", "en": "appointment.ics"}
 # notice win without the store keeping a counter (and stays within a signed 32-bit integer until 2088).
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # SES is called inside an API request (Lambda timeout 10 s, API Gateway 29 s): fail fast rather than hold it.
+# CRLF line ends and 7-bit transfer encodings (quoted-printable, base64): safe through every mail relay.
+MIME_POLICY = SMTP.clone(cte_type="7bit")
 SES_CONFIG = Config(connect_timeout=2, read_timeout=4, retries={"max_attempts": 2, "mode": "standard"})
 
 
@@ -187,7 +189,7 @@ class Mailer:
             portal_name=self.portal_name,
             **context,
         )
-        message = EmailMessage(policy=SMTP)
+        message = EmailMessage(policy=MIME_POLICY)
         message["From"] = formataddr((self.portal_name, self.sender)) if self.portal_name else self.sender
         message["To"] = to
         message["Subject"] = subject

@@ -161,6 +161,17 @@ def test_html_has_no_images_remote_content_or_tracking(mailer: Mailer, sent: Any
     assert links == ["https://sante.example.mc/fr/rendez-vous/apt-7f3a#t=secret&amp;x=1"]
 
 
+def test_messages_travel_as_7_bit_text_whatever_the_language(ses: Any) -> None:
+    # Short lines: the case where Python's e-mail package would otherwise pick raw 8-bit.
+    mailer = Mailer(ses, SENDER)
+    short = {"practitioner_name": "Dr Rossi", "reason_label": "Bilan", "site_name": "Cabinet", "address": "1 rue X"}
+    march = datetime(2026, 3, 2, 10, 15, tzinfo=MONACO)
+    mailer.send_confirmation(PATIENT, notice(start=march, manage_url=None, instructions=None, phone=None, **short))
+    mailer.send_cancellation(PATIENT, notice(start=march, lang="en", phone=None, **short), "patient")
+    raws = [m.raw_data for m in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages]
+    assert len(raws) == 2 and all(raw.isascii() for raw in raws)  # French text is encoded, never raw 8-bit
+
+
 def test_confirmation_without_manage_link_or_phone_still_reads_well(mailer: Mailer, sent: Any) -> None:
     assert mailer.send_confirmation(PATIENT, notice(lang="en", manage_url=None, phone=None, instructions=None))
     text = text_of(only(sent()))
