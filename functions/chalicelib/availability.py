@@ -258,7 +258,11 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """A bookable interval; both ends are timezone-aware in the site's zone (``isoformat()`` carries the offset)."""
+    """A bookable interval; both ends are timezone-aware in the site's zone (``isoformat()`` carries the offset).
+
+    Compare slots by instant (``start.timestamp()`` or ``start.astimezone(UTC)``): Python compares two datetimes of
+    the same zone by their wall time, so in the repeated autumn hour 02:30+02:00 == 02:30+01:00.
+    """
 
     start: datetime
     end: datetime

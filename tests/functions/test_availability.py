@@ -354,6 +354,17 @@ def test_busy_intervals_may_come_in_any_order_and_in_any_zone() -> None:
         day_slots(make_schedule(), MONDAY, busy=[(datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 9))])
 
 
+def test_overlapping_and_nested_busy_intervals_all_count() -> None:
+    busy = [
+        (local(MONDAY, "08:00"), local(MONDAY, "09:00")),  # a long appointment
+        (local(MONDAY, "08:20"), local(MONDAY, "08:40")),  # a hold inside it
+        (local(MONDAY, "10:00"), local(MONDAY, "10:30")),
+        (local(MONDAY, "10:15"), local(MONDAY, "11:00")),  # overlapping the previous one
+    ]
+    starts = [hm(s.start) for s in day_slots(make_schedule(), MONDAY, busy=busy)]
+    assert starts == ["09:00", "09:20", "09:40", "11:00", "11:20", "11:40"]
+
+
 def reference_slots(schedule: Schedule, day: date, reason_id: str, busy: list[tuple[datetime, datetime]]) -> list[str]:
     """The slots of a day without clock change, written the naive way: wall-clock stepping, pairwise checks."""
     length = timedelta(minutes=schedule.reasons[reason_id].duration_minutes)
@@ -498,6 +509,37 @@ def test_the_repeated_hour_when_clocks_go_back_gives_each_instant_once() -> None
 
 
 ONLINE = ["consultation", "first-visit", "follow-up", "vaccination"]
+
+
+def test_a_bound_in_the_repeated_hour_keeps_the_whole_stretch_the_clock_shows() -> None:
+    """Hours from 02:30 run from the first 02:30; hours until 02:30 run until the second one."""
+    now = datetime(2026, 10, 1, tzinfo=MONACO)
+    until = make_schedule(openings=(opening("00:00", "02:30", weekdays=EVERY_DAY),))
+    assert [
+        s.start.isoformat()[11:16] + s.start.isoformat()[-6:]
+        for s in day_slots(until, FALL_BACK, "first-visit", now=now)
+    ] == [
+        "00:00+02:00",
+        "00:30+02:00",
+        "01:00+02:00",
+        "01:30+02:00",
+        "02:00+02:00",
+        "02:30+02:00",
+        "02:00+01:00",
+    ]
+    since = make_schedule(openings=(opening("02:30", "04:00", weekdays=EVERY_DAY),))
+    assert [
+        s.start.isoformat()[11:16] + s.start.isoformat()[-6:]
+        for s in day_slots(since, FALL_BACK, "first-visit", now=now)
+    ] == [
+        "02:30+02:00",
+        "02:00+01:00",
+        "02:30+01:00",
+        "03:00+01:00",
+        "03:30+01:00",
+    ]
+
+
 dst_days = st.sampled_from([SPRING_FORWARD, FALL_BACK])
 any_day = st.dates(min_value=date(2026, 1, 2), max_value=date(2027, 12, 31))
 
