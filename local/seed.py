@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import boto3
 
+from local.cognito import prepare_cognito
 from local.tables import create_table
 
 
@@ -12,6 +15,8 @@ def prepare(table_name: str, seed: bool = True) -> str:
     client = boto3.client("dynamodb")
     if table_name not in client.list_tables()["TableNames"]:
         create_table(client, table_name)
+    # The back-office's user pool and demo accounts; the API workers read its settings from the environment.
+    os.environ.update(prepare_cognito().environment())
     if not seed:
         return f"table {table_name}, empty"
     return f"table {table_name}"
