@@ -26,6 +26,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from local import apiworker
+from local.outbox import Outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 SECURITY_HEADERS = {
@@ -71,14 +72,17 @@ def start_aws_endpoint(port: int = 0) -> tuple[subprocess.Popen[str], str]:
 class PortalApp:
     """WSGI application: ``/api/...`` to the API workers, everything else from the built site."""
 
-    def __init__(self, site_dir: Path, pool: ProcessPoolExecutor) -> None:
+    def __init__(self, site_dir: Path, pool: ProcessPoolExecutor, outbox: Outbox | None = None) -> None:
         self.site_dir = site_dir
         self.pool = pool
+        self.outbox = outbox  # the local-only e-mail outbox pages (local/outbox.py)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         if request.path == "/api" or request.path.startswith("/api/"):
             response = self.api(request)
+        elif self.outbox and (outbox_page := self.outbox.respond(request)) is not None:
+            response = outbox_page
         else:
             response = self.static(request)
         response.headers.update(SECURITY_HEADERS)
@@ -161,12 +165,15 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.update(environment)
         summary = prepare(args.table, seed=not args.no_seed)
         pool = make_pool(environment, args.workers)
+        outbox = Outbox(endpoint)
         server = make_server(
-            args.host, args.port, PortalApp(args.site, pool), threaded=True, request_handler=QuietHandler
+            args.host, args.port, PortalApp(args.site, pool, outbox), threaded=True, request_handler=QuietHandler
         )
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         print(f"Local AWS endpoint: {endpoint} ({summary})", flush=True)
+        print(f"E-mails sent by the API: printed here and at http://{args.host}:{server.server_port}{Outbox.path}/")
         print(f"Portal ready: http://{args.host}:{server.server_port}/  (Ctrl-C stops it)", flush=True)
+        outbox.watch()
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -1,0 +1,152 @@
+"""The local outbox: what the API sends through local SES is readable on the console, as a page and as JSON."""
+
+from __future__ import annotations
+
+import email
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.policy import default
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+
+from chalicelib.config import settings
+from chalicelib.notify import AppointmentNotice, Mailer
+from local.outbox import parse_raw
+
+from .test_portal import ROOT, fetch
+
+MONACO = ZoneInfo("Europe/Monaco")
+
+
+@dataclass
+class Portal:
+    url: str
+    endpoint: str
+    console: list[str]
+
+    def mailer(self) -> Mailer:
+        client = boto3.client("ses", endpoint_url=self.endpoint)
+        return Mailer(client, settings().mail_from)  # the API's sender; the portal verified it at start-up
+
+    def outbox(self) -> list[dict[str, object]]:
+        status, _, body = fetch(self.url + "/_local/outbox.json")
+        assert status == 200
+        messages: list[dict[str, object]] = json.loads(body)["messages"]
+        return messages
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    site = tmp_path_factory.mktemp("site")
+    (site / "index.html").write_text("<main>Accueil</main>", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "local.portal", "--site", str(site), "--port", "0", "--workers", "1", "--no-seed"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    console: list[str] = []
+    url = endpoint = ""
+    for line in proc.stdout:
+        if line.startswith("Local AWS endpoint: "):
+            endpoint = line.split()[3]
+        if line.startswith("Portal ready: "):
+            url = line.split()[2].rstrip("/")
+            break
+    assert url and endpoint, "the portal did not print its URLs"
+    # Keep reading the console (and so never let its pipe fill up).
+    threading.Thread(target=lambda: console.extend(proc.stdout or []), daemon=True).start()
+    yield Portal(url, endpoint, console)
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def notice(**overrides: object) -> AppointmentNotice:
+    start = datetime(2026, 3, 2, 10, 15, tzinfo=MONACO)
+    values: dict[str, object] = {
+        "appointment_id": "apt-local-1",
+        "practitioner_name": "Dr Hélène Rossi",
+        "reason_label": "Consultation",
+        "start": start,
+        "end": start + timedelta(minutes=20),
+        "timezone": "Europe/Monaco",
+        "site_name": "Cabinet du Port",
+        "address": "3 quai Antoine-Ier, 98000 Monaco",
+        "manage_url": "http://127.0.0.1:8000/fr/rendez-vous/apt-local-1#t",
+    }
+    values.update(overrides)
+    return AppointmentNotice(**values)  # type: ignore[arg-type]
+
+
+def test_the_api_sender_is_verified_and_sent_mail_is_listed_newest_first(portal: Portal) -> None:
+    mailer = portal.mailer()
+    before = datetime.now(UTC).replace(microsecond=0)
+    assert mailer.send_code("first@example.org", "314159", notice()) is True
+    assert mailer.send_confirmation("second@example.org", notice(lang="en")) is True
+    messages = portal.outbox()
+    newest, previous = messages[0], messages[1]
+    assert newest["to"] == "second@example.org" and newest["recipients"] == ["second@example.org"]
+    assert newest["subject"] == "Appointment confirmed: Monday, 2 March 2026 at 10:15"
+    assert "10:15 (Monaco time, UTC+01:00)" in str(newest["text"])
+    assert newest["attachments"] == ["appointment.ics"]
+    assert previous["to"] == "first@example.org"
+    assert "314159" in str(previous["text"])
+    assert "valable 10 minutes" in str(previous["text"])  # French text decoded intact
+    sent_at = datetime.fromisoformat(str(newest["sent_at"]))
+    assert before <= sent_at <= datetime.now(UTC) + timedelta(seconds=1)
+
+
+def test_the_outbox_page_lists_messages_escaped_and_links_each_as_sent(portal: Portal) -> None:
+    portal.mailer().send_cancellation("third@example.org", notice(reason_label="Bilan <b>urgent</b>"), "practitioner")
+    status, headers, body = fetch(portal.url + "/_local/outbox/")
+    page = body.decode("utf-8")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert headers["Cache-Control"] == "no-store"
+    assert "Bilan &lt;b&gt;urgent&lt;/b&gt;" in page and "<b>urgent" not in page
+    assert "third@example.org" in page
+    assert page.index("third@example.org") < page.index("first@example.org")  # newest first
+    newest = portal.outbox()[0]
+    status, headers, raw = fetch(f"{portal.url}/_local/outbox/{newest['id']}.eml")
+    assert status == 200 and headers["Content-Type"].startswith("message/rfc822")
+    message = email.message_from_bytes(raw, policy=default)
+    assert message["To"] == "third@example.org" and message["Subject"].startswith("Rendez-vous annulé")
+    assert fetch(portal.url + "/_local/outbox/nothing.eml")[0] == 404
+    assert fetch(portal.url + "/")[2] == b"<main>Accueil</main>"  # the site is still served around it
+
+
+def test_each_message_is_printed_on_the_console(portal: Portal) -> None:
+    portal.mailer().send_code("fourth@example.org", "271828", notice(appointment_id="apt-local-4"))
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        console = "".join(portal.console)
+        if "fourth@example.org" in console:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the console never showed the message")
+    printed = console[console.index("e-mail to fourth@example.org") :]
+    assert "Subject: Votre code pour confirmer le rendez-vous du lundi 2 mars 2026" in printed
+    assert "271828" in printed
+
+
+def test_an_8_bit_message_read_back_from_moto_keeps_its_accents() -> None:
+    raw = (
+        "From: rdv@example.org\r\nTo: p@example.org\r\nSubject: =?utf-8?q?Annul=C3=A9?=\r\n"
+        "Date: Mon, 02 Mar 2026 09:15:00 +0000\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+        "Votre rendez-vous est annulé à 10:15.\r\n"
+    )
+    message = parse_raw("m-1", raw, ["p@example.org"], seen=datetime.now(UTC))
+    assert message.subject == "Annulé"
+    assert message.text == "Votre rendez-vous est annulé à 10:15.\n"
+    assert message.sent_at == "2026-03-02T09:15:00+00:00"
