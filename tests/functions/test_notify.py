@@ -20,7 +20,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from chalicelib.notify import AppointmentNotice, Mailer
+from chalicelib.notify import AppointmentNotice, Mailer, local_time, render
 
 MONACO = ZoneInfo("Europe/Monaco")
 SENDER = "rendez-vous@sante.example.mc"
@@ -279,3 +279,24 @@ def test_a_notice_needs_aware_times_a_known_zone_and_a_supported_language() -> N
         notice(lang="de")
     with pytest.raises(Exception, match="Europe/Nowhere"):
         notice(timezone="Europe/Nowhere")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("kind", ["code", "confirmation", "cancellation", "moved"])
+def test_every_e_mail_exists_in_every_language(kind: str, lang: str) -> None:
+    n = notice(lang=lang)
+    context = {"code": "048213", "by": "practitioner", "old": n, "old_when": local_time(SUMMER, n.timezone, lang)}
+    subject, text, html = render(
+        kind,
+        lang,
+        n=n,
+        when=local_time(n.start, n.timezone, lang),
+        minutes=30,
+        code_minutes=10,
+        portal_name=None,
+        **context,
+    )
+    assert subject and "\n" not in subject
+    assert text.startswith("Bonjour," if lang == "fr" else "Hello,")
+    assert "None" not in text and "None" not in html
+    assert f'<html lang="{lang}">' in html and f"<title>{subject}</title>" in html.replace("&#39;", "'")
