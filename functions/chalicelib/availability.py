@@ -40,8 +40,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from .errors import InvalidInput, SlotTaken
 
 UNIT_MINUTES = 5
@@ -194,13 +192,25 @@ class BookingRules:
                 raise ScheduleError(name, f"{value!r} must be an integer of at least {low}")
 
 
+# The holidays package imports every country it knows (about 0.1 s): imported on first use, not with this module, so
+# requests that compute no slots do not pay for it in a fresh Lambda environment.
+
+
 @functools.cache
-def _supported_countries() -> frozenset[str]:
-    return frozenset(holidays.list_supported_countries())
+def _known_country(code: str) -> bool:
+    import holidays
+
+    try:
+        holidays.country_holidays(code)
+    except NotImplementedError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=256)
 def _holiday_dates(country: str, year: int) -> frozenset[date]:
+    import holidays
+
     return frozenset(holidays.country_holidays(country, years=year).keys())
 
 
@@ -240,7 +250,7 @@ class Schedule:
             self._check_reasons(opening.reasons, f"openings[{i}].reasons")
         for i, extra in enumerate(self.extra_openings):
             self._check_reasons(extra.reasons, f"extra_openings[{i}].reasons")
-        if self.holiday_country is not None and self.holiday_country not in _supported_countries():
+        if self.holiday_country is not None and not _known_country(self.holiday_country):
             raise ScheduleError(
                 "holiday_country", f"{self.holiday_country!r} is not a country the holidays package knows"
             )
@@ -569,6 +579,8 @@ def free_slots(  # noqa: PLR0917 (the interface the store and the API call posit
     window outside 1..``MAX_WINDOW_DAYS`` days.
     """
     reason = _bookable_reason(schedule, reason_id, patient_kind)
+    if isinstance(start_day, datetime):  # a datetime is a date too, but would not compare with the days of the window
+        raise TypeError("start_day: a local date is expected, not a datetime")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"The window is 1 to {MAX_WINDOW_DAYS} days.", field="days")
     window = _Window.prepare(schedule, busy, now)

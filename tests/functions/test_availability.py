@@ -217,9 +217,11 @@ def test_reasons_that_cannot_be_booked_online_or_by_that_patient_are_refused_by_
     assert len(free_slots(schedule, "follow-up", [], MONDAY, 1, NOW, "existing")) == 5
 
 
-def test_now_must_be_aware() -> None:
+def test_now_must_be_aware_and_the_window_start_a_date() -> None:
     with pytest.raises(ValueError, match="now"):
         free_slots(make_schedule(), "consultation", [], MONDAY, 1, datetime(2026, 3, 1, 12))
+    with pytest.raises(TypeError, match="start_day"):
+        free_slots(make_schedule(), "consultation", [], local(MONDAY, "08:00"), 1, NOW)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -369,13 +371,19 @@ def reference_slots(schedule: Schedule, day: date, reason_id: str, busy: list[tu
     """The slots of a day without clock change, written the naive way: wall-clock stepping, pairwise checks."""
     length = timedelta(minutes=schedule.reasons[reason_id].duration_minutes)
     gap = timedelta(minutes=schedule.rules.buffer_minutes)
+    periods = [
+        (datetime.combine(day, p.start, MONACO), datetime.combine(day, p.end, MONACO))
+        for p in schedule.openings
+        if day.weekday() in p.weekdays and reason_id in p.reasons
+    ]
+    periods += [(e.start, e.end) for e in schedule.extra_openings if reason_id in e.reasons]
     starts: set[datetime] = set()
-    for period in schedule.openings:
-        if day.weekday() not in period.weekdays or reason_id not in period.reasons:
-            continue
-        start, end = datetime.combine(day, period.start, MONACO), datetime.combine(day, period.end, MONACO)
+    for first, end in periods:
+        start = first
         while start + length <= end:
-            if all(start + length <= b - gap or start >= e + gap for b, e in busy):
+            if all(start + length <= b - gap or start >= e + gap for b, e in busy) and all(
+                start + length <= c.start or start >= c.end for c in schedule.closures
+            ):
                 starts.add(start)
             start += length
     return [s.strftime("%H:%M") for s in sorted(starts)]
@@ -394,20 +402,39 @@ def busy_days(draw: st.DrawFn) -> list[tuple[datetime, datetime]]:
     return busy
 
 
+@st.composite
+def stretches(draw: st.DrawFn) -> tuple[datetime, datetime]:
+    start, end = sorted(draw(st.lists(grid_times, min_size=2, max_size=2, unique=True)))
+    return datetime.combine(MONDAY, start, MONACO), datetime.combine(MONDAY, end, MONACO)
+
+
 @SETTINGS
 @given(
     busy=busy_days(),
     buffer=st.sampled_from([0, 5, 10, 15]),
     reason_id=st.sampled_from(["consultation", "vaccination", "first-visit", "follow-up"]),
     second=st.tuples(grid_times, grid_times),
+    closures=st.lists(stretches(), max_size=2),
+    extras=st.lists(stretches(), max_size=2),
 )
 def test_free_slots_are_exactly_the_free_grid_times(
-    busy: list[tuple[datetime, datetime]], buffer: int, reason_id: str, second: tuple[time, time]
+    *,
+    busy: list[tuple[datetime, datetime]],
+    buffer: int,
+    reason_id: str,
+    second: tuple[time, time],
+    closures: list[tuple[datetime, datetime]],
+    extras: list[tuple[datetime, datetime]],
 ) -> None:
     periods = [opening("08:00", "12:00")]
     if second[0] < second[1]:
         periods.append(Opening(WEEKDAYS, second[0], second[1], frozenset({reason_id})))
-    schedule = make_schedule(openings=tuple(periods), buffer_minutes=buffer)
+    schedule = make_schedule(
+        openings=tuple(periods),
+        buffer_minutes=buffer,
+        closures=tuple(Closure(*c) for c in closures),
+        extra_openings=tuple(ExtraOpening(*e, frozenset({reason_id})) for e in extras),
+    )
     slots = day_slots(schedule, MONDAY, reason_id, busy=busy)
     assert [hm(s.start) for s in slots] == reference_slots(schedule, MONDAY, reason_id, busy)
     for slot in slots:  # and what the store would lock for it meets no lock of the appointments already there
@@ -561,31 +588,33 @@ def openings_of_a_day(draw: st.DrawFn) -> tuple[Opening, ...]:
     return tuple(periods)
 
 
-def assert_sound(slots: list[Slot], schedule: Schedule, reason_id: str) -> None:
-    """What a patient would check: real local times, the right length, no slot twice, nothing outside the hours."""
+def assert_sound(slots: list[Slot], schedule: Schedule, reason_id: str, day: date) -> None:
+    """What a patient would check: real local times of that day, the right length, no slot twice, nothing outside
+    the hours."""
+    zone = ZoneInfo(schedule.timezone)
     length = timedelta(minutes=schedule.reasons[reason_id].duration_minutes)
-    instants = [s.start.astimezone(UTC) for s in slots]
-    assert instants == sorted(set(instants))
+    starts = [s.start.astimezone(UTC) for s in slots]
+    assert starts == sorted(set(starts))
     for slot in slots:
-        wall = slot.start.replace(tzinfo=None)
-        assert wall.replace(tzinfo=MONACO, fold=slot.start.fold).astimezone(UTC) == slot.start.astimezone(UTC)
-        assert slot.start.tzinfo is MONACO and slot.end.tzinfo is MONACO
+        assert slot.start.tzinfo is zone and slot.end.tzinfo is zone
+        assert exists(slot.start.replace(tzinfo=None), zone), slot.start
+        assert slot.start.date() == day
         assert slot.end.astimezone(UTC) - slot.start.astimezone(UTC) == length
-        assert any(reason_id in p.reasons and within(slot, p) for p in schedule.openings), slot
+        assert any(reason_id in p.reasons and within(slot, p, zone) for p in schedule.openings), slot
 
 
-def instants(day: date, clock: time) -> list[datetime]:
+def instants(day: date, clock: time, zone: ZoneInfo) -> list[datetime]:
     """The instants (one, or two in the repeated hour; around the gap when the time does not exist) of a wall time."""
-    return [datetime.combine(day, clock, MONACO).replace(fold=fold).astimezone(UTC) for fold in (0, 1)]
+    return [datetime.combine(day, clock, zone).replace(fold=fold).astimezone(UTC) for fold in (0, 1)]
 
 
-def within(slot: Slot, period: Opening) -> bool:
+def within(slot: Slot, period: Opening, zone: ZoneInfo) -> bool:
     day = slot.start.date()
-    return min(instants(day, period.start)) <= slot.start and slot.end <= max(instants(day, period.end))
+    return min(instants(day, period.start, zone)) <= slot.start and slot.end <= max(instants(day, period.end, zone))
 
 
-def exists(wall: datetime) -> bool:
-    return wall.replace(tzinfo=MONACO).astimezone(UTC).astimezone(MONACO).replace(tzinfo=None) == wall
+def exists(wall: datetime, zone: ZoneInfo = MONACO) -> bool:
+    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall
 
 
 @SETTINGS
@@ -595,12 +624,44 @@ def test_dst_days_give_only_real_times_never_twice_within_the_hours(
 ) -> None:
     schedule = make_schedule(openings=periods)
     slots = day_slots(schedule, day, reason_id, now=datetime(2026, 1, 1, tzinfo=MONACO))
-    assert_sound(slots, schedule, reason_id)
-    for slot in slots:
-        assert exists(slot.start.replace(tzinfo=None)), slot.start  # never 02:xx on 29 March
-        assert slot.start.date() == day
-        if day == SPRING_FORWARD:
-            assert not time(2, 0) <= slot.start.time() < time(3, 0)
+    assert_sound(slots, schedule, reason_id, day)
+    if day == SPRING_FORWARD:
+        assert not any(time(2, 0) <= slot.start.time() < time(3, 0) for slot in slots)
+
+
+# Clock changes of other shapes, for territories after Monaco: at midnight (São Paulo 2018: 00:00 did not exist on
+# 4 November, 23:00-24:00 came twice on 17 February), by half an hour (Lord Howe Island), at 02:00 (New York).
+OTHER_CHANGES = [
+    ("America/Sao_Paulo", date(2018, 11, 4)),
+    ("America/Sao_Paulo", date(2018, 2, 17)),
+    ("Australia/Lord_Howe", date(2026, 4, 5)),
+    ("Australia/Lord_Howe", date(2026, 10, 4)),
+    ("America/New_York", date(2026, 3, 8)),
+    ("America/New_York", date(2026, 11, 1)),
+]
+
+
+@SETTINGS
+@given(periods=openings_of_a_day(), change=st.sampled_from(OTHER_CHANGES), reason_id=st.sampled_from(ONLINE))
+def test_clock_changes_of_other_shapes_give_sound_slots(
+    periods: tuple[Opening, ...], change: tuple[str, date], reason_id: str
+) -> None:
+    zone_name, day = change
+    schedule = Schedule(zone_name, REASONS, periods, rules=BookingRules(horizon_days=5000), holiday_country=None)
+    slots = free_slots(schedule, reason_id, [], day, 1, datetime(2018, 1, 1, tzinfo=UTC))
+    assert_sound(slots, schedule, reason_id, day)
+
+
+def test_a_day_that_starts_at_one_in_the_morning() -> None:
+    schedule = Schedule(
+        "America/Sao_Paulo",
+        REASONS,
+        (opening("00:00", "02:00", weekdays=EVERY_DAY),),
+        rules=BookingRules(horizon_days=5000),
+        holiday_country=None,
+    )
+    slots = free_slots(schedule, "first-visit", [], date(2018, 11, 4), 1, datetime(2018, 1, 1, tzinfo=UTC))
+    assert [s.start.isoformat() for s in slots] == ["2018-11-04T01:00:00-02:00", "2018-11-04T01:30:00-02:00"]
 
 
 @SETTINGS
@@ -612,7 +673,7 @@ def test_weekly_rules_keep_their_local_clock_time_all_year(
     schedule = make_schedule(openings=periods, holiday_country=None, horizon_days=800)
     slots = day_slots(schedule, day, reason_id, now=datetime(2026, 1, 1, tzinfo=MONACO))
     if day in (SPRING_FORWARD, FALL_BACK, date(2027, 3, 28), date(2027, 10, 31)):
-        assert_sound(slots, schedule, reason_id)
+        assert_sound(slots, schedule, reason_id, day)
     else:
         assert [hm(s.start) for s in slots] == reference_slots(schedule, day, reason_id, [])
         expected_offset = timedelta(
