@@ -22,6 +22,9 @@ class Settings:
     user_pool_client_id: str
     jwks_url: str
     totp_issuer: str
+    # Multiplies the booking API's rate limits (chalicelib/ratelimit.py). 1 in every deployed stage; the booking
+    # benchmark raises it because all its requests come from one address.
+    rate_limit_factor: float = 1.0
 
 
 @lru_cache(maxsize=1)
@@ -35,4 +38,5 @@ def settings() -> Settings:
         user_pool_client_id=os.environ.get("USER_POOL_CLIENT_ID", ""),
         jwks_url=os.environ.get("COGNITO_JWKS_URL", ""),
         totp_issuer=os.environ.get("TOTP_ISSUER", "MonacoSanté"),
+        rate_limit_factor=float(os.environ.get("RATE_LIMIT_FACTOR", "1")),
     )

@@ -1,0 +1,83 @@
+"""Every key of the single table is built here and nowhere else (access patterns: docs/data-model.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+PROFILE = "PROFILE"
+APPOINTMENT = "APPOINTMENT"
+HOLDS = "HOLDS"
+IDEMPOTENCY = "IDEMPOTENCY"
+UNIT_PREFIX = "UNIT#"
+
+
+def digest(value: str) -> str:
+    """SHA-256 hex of ``value``: how e-mails, idempotency keys and rate-limit subjects appear in keys."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def email_hash(email: str) -> str:
+    """The e-mail address as it appears in keys: hashed after trimming and lower-casing."""
+    return digest(email.strip().lower())
+
+
+def utc_stamp(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MMZ`` in UTC: sorts in time order whatever the local offsets."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def practitioner_pk(practitioner_id: str) -> str:
+    return f"PRO#{practitioner_id}"
+
+
+def profile_key(practitioner_id: str) -> dict[str, str]:
+    return {"PK": practitioner_pk(practitioner_id), "SK": PROFILE}
+
+
+def unit_sk(unit_start: datetime) -> str:
+    return UNIT_PREFIX + utc_stamp(unit_start)
+
+
+def unit_key(practitioner_id: str, unit_start: datetime) -> dict[str, str]:
+    return {"PK": practitioner_pk(practitioner_id), "SK": unit_sk(unit_start)}
+
+
+def unit_range(start: datetime, end: datetime) -> tuple[str, str]:
+    """Sort-key bounds (inclusive) of the units starting in ``[start, end)``: ``Z`` sorts after every minute."""
+    return unit_sk(start), UNIT_PREFIX + utc_stamp(end)[:-1] + "!"
+
+
+def unit_start_of(sort_key: str) -> datetime:
+    """The UTC start of the unit a sort key names (inverse of ``unit_sk``)."""
+    return datetime.strptime(sort_key[len(UNIT_PREFIX) :], "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+
+
+def patient_key(practitioner_id: str, email: str) -> dict[str, str]:
+    return {"PK": practitioner_pk(practitioner_id), "SK": f"PATIENT#{email_hash(email)}"}
+
+
+def appointment_key(appointment_id: str) -> dict[str, str]:
+    return {"PK": f"APPOINTMENT#{appointment_id}", "SK": APPOINTMENT}
+
+
+def agenda_keys(practitioner_id: str, start: datetime, appointment_id: str) -> dict[str, str]:
+    """GSI1 attributes that list a professional's appointments by start time (the back-office's agenda)."""
+    return {"GSI1PK": practitioner_pk(practitioner_id), "GSI1SK": f"START#{utc_stamp(start)}#{appointment_id}"}
+
+
+def agenda_range(start: datetime, end: datetime) -> tuple[str, str]:
+    """GSI1SK bounds (inclusive) of the appointments starting in ``[start, end)``."""
+    return f"START#{utc_stamp(start)}", f"START#{utc_stamp(end)[:-1]}!"
+
+
+def holds_key(email: str) -> dict[str, str]:
+    return {"PK": f"EMAIL#{email_hash(email)}", "SK": HOLDS}
+
+
+def idempotency_key(key: str) -> dict[str, str]:
+    return {"PK": f"IDEMPOTENCY#{digest(key)}", "SK": IDEMPOTENCY}
+
+
+def rate_key(scope: str, subject: str, window_start: int) -> dict[str, str]:
+    return {"PK": f"RATE#{scope}#{digest(subject)}", "SK": f"WINDOW#{window_start}"}

@@ -1,0 +1,134 @@
+"""A professional's booking profile as stored (``PRO#<id>`` / ``PROFILE``): the data-file record plus dated exceptions.
+
+The item keeps the directory record (``content/directory/practitioners/<id>.json``: names, sites with their time
+zone and weekly hours, visit reasons, booking rules) as JSON text in ``record``, and the dated exceptions the
+back-office edits as JSON text in ``closures`` (``[{"start", "end"}]``, every site) and ``extra_openings``
+(``[{"site", "start", "end", "reasons"}]``), ISO 8601 instants with their offset. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from .availability import Closure, ExtraOpening, Schedule, ScheduleError, schedule_from_record
+
+CIVILITY = {
+    "fr": {"dr": "Dr", "pr": "Pr", "mr": "M.", "ms": "Mme", "mx": ""},
+    "en": {"dr": "Dr", "pr": "Prof.", "mr": "Mr", "ms": "Ms", "mx": "Mx"},
+}
+
+
+def profile_item(
+    record: Mapping[str, Any],
+    closures: Sequence[Mapping[str, Any]] = (),
+    extra_openings: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The stored attributes (keys excluded) of a profile built from a data-file record."""
+    return {
+        "practitioner_id": record["id"],
+        "online_booking": bool(record.get("online_booking", False)),
+        "record": json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+        "closures": json.dumps(list(closures), separators=(",", ":")),
+        "extra_openings": json.dumps(list(extra_openings), separators=(",", ":")),
+    }
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the booking engine needs to know about one professional."""
+
+    record: Mapping[str, Any]
+    closures: tuple[Closure, ...] = ()
+    extra_openings: tuple[tuple[str, ExtraOpening], ...] = ()
+    _schedules: dict[str, Schedule] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> Profile:
+        """Parse a stored profile item; a malformed one raises ScheduleError naming the field."""
+        record = json.loads(item["record"])
+        closures = tuple(
+            _build(f"closures[{i}]", Closure, _instant(c["start"]), _instant(c["end"]))
+            for i, c in enumerate(json.loads(item.get("closures") or "[]"))
+        )
+        extras = tuple(
+            (
+                e["site"],
+                _build(
+                    f"extra_openings[{i}]",
+                    ExtraOpening,
+                    _instant(e["start"]),
+                    _instant(e["end"]),
+                    frozenset(e["reasons"]),
+                ),
+            )
+            for i, e in enumerate(json.loads(item.get("extra_openings") or "[]"))
+        )
+        return cls(record=record, closures=closures, extra_openings=extras)
+
+    @property
+    def id(self) -> str:
+        return str(self.record["id"])
+
+    @property
+    def online_booking(self) -> bool:
+        return bool(self.record.get("online_booking", False))
+
+    @property
+    def site_ids(self) -> list[str]:
+        return [str(site["id"]) for site in self.record.get("sites", [])]
+
+    @cached_property
+    def max_future_per_patient(self) -> int:
+        return int(self.record["booking_rules"]["max_future_per_patient"])
+
+    @cached_property
+    def buffer_minutes(self) -> int:
+        return int(self.record["booking_rules"]["buffer_minutes"])
+
+    def site(self, site_id: str) -> Mapping[str, Any] | None:
+        return next((s for s in self.record.get("sites", []) if s.get("id") == site_id), None)
+
+    def reason(self, reason_id: str) -> Mapping[str, Any] | None:
+        return next((r for r in self.record.get("visit_reasons", []) if r.get("id") == reason_id), None)
+
+    def schedule(self, site_id: str) -> Schedule:
+        """The availability schedule of one site (built once per profile)."""
+        if site_id not in self._schedules:
+            extras = [extra for site, extra in self.extra_openings if site == site_id]
+            self._schedules[site_id] = schedule_from_record(
+                self.record, site_id, closures=self.closures, extra_openings=extras
+            )
+        return self._schedules[site_id]
+
+    def display_name(self, lang: str) -> str:
+        """``Dr Bruno Fioilleau``: the civility in ``lang``, then the names."""
+        title = CIVILITY.get(lang, CIVILITY["en"]).get(str(self.record.get("civility", "")), "")
+        return " ".join(p for p in (title, self.record["given_name"], self.record["family_name"]) if p)
+
+    def address(self, site_id: str) -> str:
+        site = self.site(site_id) or {}
+        town = " ".join(p for p in (site.get("postal_code"), site.get("city")) if p)
+        return ", ".join(p for p in (site.get("address"), town) if p)
+
+
+def text_in(texts: Mapping[str, str] | None, lang: str) -> str | None:
+    """The ``lang`` entry of a multilingual text, else French, else any."""
+    if not texts:
+        return None
+    return texts.get(lang) or texts.get("fr") or next(iter(texts.values()))
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _build(name: str, build: Any, *args: Any) -> Any:
+    try:
+        return build(*args)
+    except ScheduleError as err:
+        raise err.within(name) from None

@@ -1,0 +1,221 @@
+"""Requests and responses of the booking API: validated at the edge and published as OpenAPI (openapi.py).
+
+Every request model forbids unknown fields; a validation failure becomes one InvalidInput (422) naming the field
+with a dotted path (``patient.email``). Responses are built from the response models, so what the API answers is
+what the OpenAPI document says.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from .errors import InvalidInput
+
+MAX_WINDOW_DAYS = 31
+MAX_IDS = 50
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+AppointmentId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{20}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$"),
+]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 .-]{5,20}$")]
+Language = Literal["fr", "en"]
+PatientKind = Literal["new", "existing"]
+Status = Literal["held", "confirmed", "cancelled"]
+IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,128}$"
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reply(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+# -- requests ------------------------------------------------------------------------------------------------------
+
+
+class SlotsQuery(Request):
+    """Query string of ``GET /v1/practitioners/{id}/slots``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    reason: Id = Field(description="Visit reason id (from the professional's page).")
+    from_: date | None = Field(None, alias="from", description="First local date (YYYY-MM-DD); default today.")
+    days: int = Field(7, ge=1, le=MAX_WINDOW_DAYS, description="Number of days, 1 to 31.")
+    site: Id | None = Field(None, description="Practice site id; default every site.")
+    patient: PatientKind | None = Field(None, description="new or existing patient; default either.")
+
+
+def _split_ids(value: Any) -> Any:
+    if isinstance(value, str):
+        return list(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    return value
+
+
+class NextAvailableQuery(Request):
+    """Query string of ``GET /v1/next-available``."""
+
+    ids: Annotated[list[Id], BeforeValidator(_split_ids), Field(min_length=1, max_length=MAX_IDS)] = Field(
+        description="Comma-separated professional ids, 1 to 50."
+    )
+
+
+class PatientIn(Request):
+    given_name: Name
+    family_name: Name
+    email: Email
+    phone: Phone | None = None
+    kind: PatientKind = Field(description="new: first visit to this professional; existing: already a patient.")
+
+
+class HoldRequest(Request):
+    """Body of ``POST /v1/appointments`` (with an ``Idempotency-Key`` header)."""
+
+    practitioner: Id
+    site: Id
+    reason: Id
+    start: AwareDatetime = Field(description="A slot's start, ISO 8601 with its UTC offset.")
+    patient: PatientIn
+    language: Language = "fr"
+
+
+class ConfirmRequest(Request):
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")] = Field(description="The 6-digit e-mailed code.")
+
+
+class MoveRequest(Request):
+    start: AwareDatetime = Field(description="The new slot's start, ISO 8601 with its UTC offset.")
+
+
+class EmptyRequest(Request):
+    """A body with nothing in it (``{}``) or no body at all."""
+
+
+# -- responses -----------------------------------------------------------------------------------------------------
+
+
+class SlotOut(Reply):
+    start: datetime = Field(description="ISO 8601 in the site's local time, with its UTC offset.")
+    end: datetime
+    site: str
+
+
+class SlotsResponse(Reply):
+    practitioner: str
+    reason: str
+    from_: date = Field(alias="from")
+    days: int
+    slots: list[SlotOut]
+
+
+class NextAvailable(Reply):
+    practitioner: str
+    slot: SlotOut | None = Field(description="null: no free slot online within the booking horizon (or unknown id).")
+
+
+class NextAvailableResponse(Reply):
+    results: list[NextAvailable]
+
+
+class HoldResponse(Reply):
+    id: str
+    status: Status
+    practitioner: str
+    site: str
+    reason: str
+    start: datetime
+    end: datetime
+    hold_expires_at: datetime = Field(description="The hold lapses then unless confirmed with the e-mailed code.")
+
+
+class PatientOut(Reply):
+    given_name: str
+    family_name: str
+    email: str
+    phone: str | None
+    kind: PatientKind
+
+
+class AppointmentView(Reply):
+    id: str
+    status: Status
+    practitioner: str
+    practitioner_name: str
+    site: str
+    site_name: str
+    address: str
+    reason: str
+    reason_label: str
+    instructions: str | None
+    start: datetime
+    end: datetime
+    timezone: str
+    language: Language
+    patient: PatientOut
+
+
+class ConfirmResponse(AppointmentView):
+    manage_token: str = Field(description="Capability to show, cancel or move it (also e-mailed); keep it secret.")
+
+
+class CodeSent(Reply):
+    status: Literal["sent"]
+
+
+class ErrorDetail(Reply):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorResponse(Reply):
+    error: ErrorDetail
+
+
+class HealthResponse(Reply):
+    status: Literal["ok"]
+    table: Literal["reachable"]
+
+
+# -- parsing -------------------------------------------------------------------------------------------------------
+
+M = TypeVar("M", bound=BaseModel)
+MESSAGES = {
+    "extra_forbidden": "Unknown field.",
+    "missing": "This field is required.",
+}
+
+
+def parse(model: type[M], data: Any) -> M:
+    """``data`` validated as ``model``; the first problem becomes a 422 naming its field (``patient.email``)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidInput("The body must be a JSON object.", field="body")
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or None
+        raise InvalidInput(MESSAGES.get(first["type"], first["msg"]) + "", field=where) from None
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """The JSON body of a response model (aliases such as ``from`` applied)."""
+    return model.model_dump(mode="json", by_alias=True)

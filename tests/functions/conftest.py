@@ -1,0 +1,185 @@
+"""Fixtures for the booking API: the Chalice app over a fresh table, moto's SES in-process, a frozen clock.
+
+Every response that goes through the ``api`` client is also checked against the published OpenAPI document, so
+each functional test is a contract test too.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import default
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from chalicelib.profiles import profile_item
+from chalicelib.store import Store, make_table
+from tests.functions import contract
+from tests.functions.factories import practitioner_record
+
+MONACO = ZoneInfo("Europe/Monaco")
+REGION = "eu-west-3"
+# The tests' "now": Monday 1 March 2027, 07:00 in Monaco (not a holiday). Slots are computed from it and the
+# store's conditions compare with it, so the tests read the same whatever the day they run.
+TODAY = datetime(2027, 3, 1, 7, 0, tzinfo=MONACO)
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+class Api:
+    """The Chalice test client speaking JSON, checking each answer against the OpenAPI document."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Answer:
+        raw = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        response = self.client.http.request(method, path, headers=sent, body=raw)
+        answer = Answer(response.status_code, json.loads(response.body or b"null"), dict(response.headers))
+        contract.check(method, path, answer.status, answer.body)
+        return answer
+
+    def get(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> Answer:
+        return self.request("POST", path, body, **kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(TODAY)
+
+
+@pytest.fixture
+def ses() -> Iterator[Any]:
+    """moto's SES in this process, with the API's sender verified (SES sends only from verified identities)."""
+    from chalicelib.config import settings
+
+    with mock_aws():
+        client = boto3.client("ses", region_name=REGION)
+        client.verify_email_identity(EmailAddress=settings.__wrapped__().mail_from)
+        yield client
+
+
+@pytest.fixture
+def store(table_name: str) -> Store:
+    return Store(make_table(table_name))
+
+
+@pytest.fixture
+def seed(store: Store) -> Callable[..., dict[str, Any]]:
+    """Store a professional's profile: ``seed(**record_overrides)`` or ``seed(record=..., closures=...)``."""
+
+    def put(
+        record: dict[str, Any] | None = None, closures: Any = (), extra_openings: Any = (), **overrides: Any
+    ) -> dict[str, Any]:
+        record = record or practitioner_record(**overrides)
+        store.put_profile(record["id"], profile_item(record, closures, extra_openings))
+        return record
+
+    return put
+
+
+@pytest.fixture
+def app_module(table_name: str, ses: Any, clock: Clock) -> Iterator[Any]:
+    import app as module
+
+    from chalicelib.config import settings
+
+    settings.cache_clear()
+    module._store = None
+    module._bookings = None
+    module.get_bookings().clock = clock
+    yield module
+    settings.cache_clear()
+    module._store = None
+    module._bookings = None
+
+
+@pytest.fixture
+def api(app_module: Any) -> Iterator[Api]:
+    with Client(app_module.app) as client:
+        yield Api(client)
+
+
+@pytest.fixture
+def outbox(ses: Any) -> Callable[[], list[EmailMessage]]:
+    """The e-mails the API sent so far (moto's SES keeps them)."""
+
+    def read() -> list[EmailMessage]:
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
+        return [email.message_from_string(m.raw_data, policy=default) for m in backend.sent_messages]  # type: ignore[misc]
+
+    return read
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())  # type: ignore[attr-defined]
+
+
+def code_in(message: EmailMessage) -> str:
+    """The 6-digit code in a code e-mail."""
+    found = re.findall(r"^\s*(\d{6})\s*$", text_of(message), flags=re.MULTILINE)
+    assert len(found) == 1, found
+    return str(found[0])
+
+
+def patient(**overrides: Any) -> dict[str, Any]:
+    return {
+        "given_name": "Louise",
+        "family_name": "Rossi",
+        "email": "louise@example.org",
+        "kind": "existing",
+        **overrides,
+    }
+
+
+def hold_body(start: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "practitioner": "pr-test",
+        "site": "main",
+        "reason": "consultation",
+        "start": start,
+        "patient": patient(**overrides.pop("patient", {})),
+        "language": "fr",
+        **overrides,
+    }
+
+
+def local(day: int, hour: int, minute: int = 0) -> str:
+    """An ISO start on March ``day`` 2027 in Monaco (winter time, +01:00)."""
+    return datetime(2027, 3, day, hour, minute, tzinfo=MONACO).isoformat()
