@@ -7,7 +7,7 @@ so the event shows at the right local time whatever zone the reader's calendar i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
@@ -83,6 +83,7 @@ def make_ics(
         event.add("attendee", address)
     calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=[event])
     calendar.pop("UID", None)  # the event carries the UID that matters; some calendars trip over a second one
-    calendar.add_missing_timezones()
+    # The zone's rules around the appointment only: the whole 1970-2038 history quadruples the file and its cost.
+    calendar.add_missing_timezones(date(notice.start.year - 1, 1, 1), date(notice.end.year + 2, 1, 1))
     ical: bytes = calendar.to_ical()
     return ical
