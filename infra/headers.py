@@ -1,0 +1,79 @@
+"""infra/security_headers.json as a CloudFront response-headers policy (the local portal reads the same file)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+HEADERS_FILE = Path(__file__).resolve().parent / "security_headers.json"
+
+# CloudFront accepts only these values for the headers it models itself.
+REFERRER_POLICIES = {
+    "no-referrer",
+    "no-referrer-when-downgrade",
+    "origin",
+    "origin-when-cross-origin",
+    "same-origin",
+    "strict-origin",
+    "strict-origin-when-cross-origin",
+    "unsafe-url",
+}
+FRAME_OPTIONS = {"DENY", "SAMEORIGIN"}
+
+
+class HeadersError(ValueError):
+    """A header CloudFront cannot send as written; the message names the file and the header."""
+
+
+def security_headers(path: Path = HEADERS_FILE) -> dict[str, str]:
+    """The headers every answer carries, without the file's comment key."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: value for name, value in data.items() if not name.startswith("_")}
+
+
+def _hsts(value: str, path: Path) -> dict[str, Any]:
+    directives = [part.strip() for part in value.split(";") if part.strip()]
+    match = re.fullmatch(r"max-age=(\d+)", directives[0]) if directives else None
+    extra = {d.lower() for d in directives[1:]}
+    if match is None or not extra <= {"includesubdomains", "preload"}:
+        raise HeadersError(f"{path}: Strict-Transport-Security: expected 'max-age=N[; includeSubDomains][; preload]'")
+    return {
+        "AccessControlMaxAgeSec": int(match.group(1)),
+        "IncludeSubdomains": "includesubdomains" in extra,
+        "Preload": "preload" in extra,
+        "Override": True,
+    }
+
+
+def response_headers_policy(headers: dict[str, str], path: Path = HEADERS_FILE) -> dict[str, Any]:
+    """``SecurityHeadersConfig`` and ``CustomHeadersConfig`` sending exactly ``headers``, overriding the origin's."""
+    security: dict[str, Any] = {}
+    custom: list[dict[str, Any]] = []
+    for name, value in headers.items():
+        key = name.lower()
+        if key == "strict-transport-security":
+            security["StrictTransportSecurity"] = _hsts(value, path)
+        elif key == "content-security-policy":
+            security["ContentSecurityPolicy"] = {"ContentSecurityPolicy": value, "Override": True}
+        elif key == "x-content-type-options":
+            if value != "nosniff":
+                raise HeadersError(f"{path}: X-Content-Type-Options: CloudFront sends only 'nosniff'")
+            security["ContentTypeOptions"] = {"Override": True}
+        elif key == "referrer-policy":
+            if value not in REFERRER_POLICIES:
+                raise HeadersError(f"{path}: Referrer-Policy: {value!r} is not one CloudFront can send")
+            security["ReferrerPolicy"] = {"ReferrerPolicy": value, "Override": True}
+        elif key == "x-frame-options":
+            if value not in FRAME_OPTIONS:
+                raise HeadersError(f"{path}: X-Frame-Options: use DENY or SAMEORIGIN")
+            security["FrameOptions"] = {"FrameOption": value, "Override": True}
+        elif key == "x-xss-protection":
+            raise HeadersError(f"{path}: X-XSS-Protection: leave it out (obsolete; the CSP protects instead)")
+        else:
+            custom.append({"Header": name, "Value": value, "Override": True})
+    config: dict[str, Any] = {"SecurityHeadersConfig": security}
+    if custom:
+        config["CustomHeadersConfig"] = {"Items": custom}
+    return config

@@ -1,0 +1,398 @@
+"""Synthesise the deployable CloudFormation templates, offline, into infra/build/<stage>/.
+
+    python -m infra.synth --stage dev --stage prod [--out infra/build]
+
+For each stage: ``chalice package --pkg-format cloudformation`` packages whatever ``functions/`` holds, with
+``--merge-template`` adding the rest of the stack (infra/templates/portal.yaml, completed from infra/table.json,
+infra/security_headers.json and infra/stages.json); then every Lambda function Chalice generated gets its
+dependency layer, log group, alarms and Cognito settings, and every IAM role is checked and scoped to the
+stack's region and account. Outputs: ``portal.json`` + ``deployment.zip`` (main stack, the stage's region),
+``edge.json`` (us-east-1) and ``../bootstrap.json`` (once per account and region).
+
+The functions' dependencies (functions/requirements.txt) go into a Lambda layer that infra/layer.py builds
+when deploying: ``chalice package`` with requirements needs the package index, and this step must not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from infra.headers import HEADERS_FILE, response_headers_policy, security_headers
+from infra.stages import CHALICE_CONFIG, FUNCTIONS, INFRA, ROOT, Stage, StageError, load_stage, stage_names
+from local.tables import TABLE_DEFINITION, table_definition
+
+TEMPLATES = INFRA / "templates"
+BUILD = INFRA / "build"
+API_GATEWAY_TIMEOUT_SECONDS = 29
+DEPENDENCIES_LAYER = "DependenciesLayer"
+# Actions that AWS authorises on "*" only (no resource-level permissions); nothing else may use "*".
+ACTIONS_WITHOUT_RESOURCES = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# Checkov checks that do not apply to the Lambda functions, with the reason written next to the skip in the
+# template. The dead-letter-queue one only for the API handler: a function invoked asynchronously must decide.
+FUNCTION_CHECKOV_SKIPS = {
+    "CKV_AWS_117": "Not in a VPC: it reaches only DynamoDB, SES and Cognito, through their IAM-authenticated "
+    "endpoints; a VPC would add NAT gateways (cost, cold starts) and no protection.",
+    "CKV_AWS_173": "The environment holds no secret (stage, table name, sender, site URL, pool ids); Lambda "
+    "encrypts it at rest with an AWS-managed key.",
+}
+API_HANDLER_CHECKOV_SKIPS = {
+    "CKV_AWS_116": "Invoked synchronously by API Gateway: the caller receives the error, and a dead-letter queue "
+    "only serves asynchronous invocations.",
+}
+# Resources the data's fate depends on: kept when the prod stack is deleted, removed with a dev stack.
+DATA_RESOURCES = ("DataKey", "Table", "BackupVault", "UserPool")
+
+# API Gateway's own answers, in the portal's one error shape (functions/chalicelib/errors.py). A route that does
+# not exist is a 404 "not_found", as the local portal answers (local/apiworker.py), not API Gateway's 403.
+GATEWAY_RESPONSES: dict[str, tuple[int | None, str, str]] = {
+    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found", "No such API route."),
+    "RESOURCE_NOT_FOUND": (404, "not_found", "No such API route."),
+    "UNAUTHORIZED": (401, "unauthorized", "Sign in first."),
+    "THROTTLED": (429, "too_many_requests", "Too many requests; try again in a moment."),
+    "QUOTA_EXCEEDED": (429, "too_many_requests", "Too many requests; try again later."),
+    "REQUEST_TOO_LARGE": (413, "bad_request", "The request is too large."),
+    "BAD_REQUEST_BODY": (400, "bad_request", "The request body is not valid."),
+    "BAD_REQUEST_PARAMETERS": (400, "bad_request", "The request parameters are not valid."),
+    "UNSUPPORTED_MEDIA_TYPE": (415, "bad_request", "Send JSON (Content-Type: application/json)."),
+    "INTEGRATION_TIMEOUT": (504, "unavailable", "The service did not answer in time; try again."),
+    "DEFAULT_4XX": (None, "bad_request", "The request was refused."),
+    "DEFAULT_5XX": (None, "internal_error", "An internal error occurred."),
+}
+
+
+class SynthError(RuntimeError):
+    """Something in the sources that cannot be deployed as asked; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """Where one stage's synthesised files are."""
+
+    stage: Stage
+    out: Path
+
+    @property
+    def portal(self) -> Path:
+        return self.out / "portal.json"
+
+    @property
+    def edge(self) -> Path:
+        return self.out / "edge.json"
+
+    @property
+    def bootstrap(self) -> Path:
+        return self.out.parent / "bootstrap.json"
+
+    @property
+    def deployment_zip(self) -> Path:
+        return self.out / "deployment.zip"
+
+    @property
+    def templates(self) -> list[Path]:
+        return [self.bootstrap, self.edge, self.portal]
+
+
+def load_yaml(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((TEMPLATES / name).read_text(encoding="utf-8"))
+    return data
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def set_defaults(template: dict[str, Any], values: dict[str, str], source: Path) -> None:
+    """Write a stage's values as the parameters' defaults; empty values stay without one (deploy must pass them)."""
+    parameters = template["Parameters"]
+    for name, value in values.items():
+        if name not in parameters:
+            raise SynthError(f"{source}: the template has no parameter {name}")
+        if value != "":
+            parameters[name]["Default"] = value
+
+
+def gateway_responses() -> dict[str, Any]:
+    """``x-amazon-apigateway-gateway-responses``: every API Gateway error in the portal's JSON error shape."""
+    responses: dict[str, Any] = {}
+    for kind, (status, code, message) in GATEWAY_RESPONSES.items():
+        body = json.dumps({"error": {"code": code, "message": message, "field": None}})
+        response: dict[str, Any] = {
+            "responseParameters": {
+                "gatewayresponse.header.Cache-Control": "'no-store'",
+                "gatewayresponse.header.Content-Type": "'application/json'",
+            },
+            "responseTemplates": {"application/json": body},
+        }
+        if status is not None:
+            response["statusCode"] = str(status)
+        responses[kind] = response
+    return responses
+
+
+def merge_template(stage: Stage) -> dict[str, Any]:
+    """infra/templates/portal.yaml completed for ``stage``: what ``chalice package --merge-template`` adds."""
+    template = load_yaml("portal.yaml")
+    set_defaults(template, stage.template_parameters(), TEMPLATES / "portal.yaml")
+    resources = template["Resources"]
+
+    table = resources["Table"]["Properties"]
+    for key, value in table_definition().items():
+        if key in table:
+            raise SynthError(f"{TABLE_DEFINITION}: {key} is set by infra/templates/portal.yaml; remove it there")
+        table[key] = value
+
+    policy = resources["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    policy.update(response_headers_policy(security_headers(), HEADERS_FILE))
+
+    function = resources["IndexFunction"]["Properties"]
+    function["FunctionCode"] = (TEMPLATES / "index.js").read_text(encoding="utf-8")
+
+    api = resources["RestAPI"]["Properties"]
+    api["DefinitionBody"] = {"x-amazon-apigateway-gateway-responses": gateway_responses()}
+
+    keep = "Retain" if stage.retain_data else "Delete"
+    for name in DATA_RESOURCES:
+        resources[name]["DeletionPolicy"] = keep
+        resources[name]["UpdateReplacePolicy"] = keep
+    resources["UserPool"]["Properties"]["DeletionProtection"] = "ACTIVE" if stage.retain_data else "INACTIVE"
+    return template
+
+
+def stage_functions(destination: Path) -> None:
+    """Copy functions/ for packaging, dependencies left out: they go into the layer (infra/layer.py)."""
+    shutil.copytree(
+        FUNCTIONS,
+        destination,
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "deployments", "venv", ".mypy_cache"),
+    )
+    (destination / "requirements.txt").write_text(
+        "# Dependencies are deployed as a Lambda layer built from functions/requirements.txt (infra/layer.py).\n",
+        encoding="utf-8",
+    )
+
+
+def chalice_package(stage: Stage, app_dir: Path, merge_file: Path, out: Path) -> dict[str, Any]:
+    """Run ``chalice package`` (offline: no requirements to fetch) and return the generated template."""
+    chalice = Path(sys.executable).with_name("chalice")
+    env = {**os.environ, "AWS_DEFAULT_REGION": stage.region}
+    result = subprocess.run(
+        [
+            str(chalice),
+            "package",
+            "--pkg-format",
+            "cloudformation",
+            "--stage",
+            stage.name,
+            "--merge-template",
+            str(merge_file),
+            str(out),
+        ],
+        cwd=app_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SynthError(f"chalice package failed for stage {stage.name}:\n{result.stdout}{result.stderr}")
+    template: dict[str, Any] = json.loads((out / "sam.json").read_text(encoding="utf-8"))
+    return template
+
+
+def requirements(path: Path = FUNCTIONS / "requirements.txt") -> list[str]:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def _policy_file(stage: Stage) -> str:
+    name = stage.chalice["stages"][stage.name].get("iam_policy_file") or stage.chalice.get("iam_policy_file")
+    return str(CHALICE_CONFIG.parent / name) if name else f"{CHALICE_CONFIG} (generated policy)"
+
+
+ARN_ANY_REGION_ACCOUNT = re.compile(r"^arn:aws:([a-z0-9-]+):\*:\*:(.+)$")
+
+
+def scope_resource(resource: Any, where: str) -> Any:
+    """``arn:aws:svc:*:*:rest`` -> the stack's partition, region and account; a bare ``*`` is refused."""
+    if not isinstance(resource, str):
+        return resource
+    if resource == "*":
+        raise SynthError(f"{where}: Resource '*'; name the resources (the table's ARN, the log group...)")
+    match = ARN_ANY_REGION_ACCOUNT.match(resource)
+    if match is None:
+        return resource
+    service, rest = match.groups()
+    return {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{rest}"}
+
+
+def scope_role(name: str, role: dict[str, Any], policy_file: str) -> None:
+    """Refuse wildcard actions, scope wildcard regions and accounts, in every inline policy of ``role``."""
+    for policy in role["Properties"].get("Policies", []):
+        for index, statement in enumerate(policy["PolicyDocument"]["Statement"]):
+            where = f"{policy_file}: role {name}, statement {statement.get('Sid') or index}"
+            if statement.get("Effect") != "Allow":
+                continue
+            actions = statement.get("Action", [])
+            actions = [actions] if isinstance(actions, str) else actions
+            for action in actions:
+                if "*" in action:
+                    raise SynthError(f"{where}: action {action!r} is a wildcard; list the calls the code makes")
+            resources = statement.get("Resource", [])
+            if resources in ("*", ["*"]) and set(actions) <= ACTIONS_WITHOUT_RESOURCES:
+                continue
+            if isinstance(resources, list):
+                statement["Resource"] = [scope_resource(r, where) for r in resources]
+            else:
+                statement["Resource"] = scope_resource(resources, where)
+
+
+def _log_group_for(resources: dict[str, Any], function: str) -> str:
+    """The logical id of ``function``'s log group (Chalice's, when ``log_retention_in_days`` made one)."""
+    wanted = {"Fn::Sub": f"/aws/lambda/${{{function}}}"}
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::Logs::LogGroup" and resource["Properties"].get("LogGroupName") == wanted:
+            return name
+    name = f"{function}LogGroup"
+    resources[name] = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": wanted}}
+    return name
+
+
+def _alarm(function: str, metric: str, threshold: int, description: str) -> dict[str, Any]:
+    return {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {
+            "AlarmDescription": description,
+            "Namespace": "AWS/Lambda",
+            "MetricName": metric,
+            "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": function}}],
+            "Statistic": "Sum",
+            "Period": 300,
+            "EvaluationPeriods": 1,
+            "Threshold": threshold,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": [{"Ref": "AlarmTopic"}],
+            "OKActions": [{"Ref": "AlarmTopic"}],
+        },
+    }
+
+
+def complete_functions(template: dict[str, Any], stage: Stage, with_layer: bool) -> None:
+    """Give every function Chalice generated what the stack expects of it; refuse what cannot be deployed."""
+    resources = template["Resources"]
+    functions = [name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"]
+    if not functions:
+        raise SynthError(f"{FUNCTIONS / 'app.py'}: Chalice generated no Lambda function")
+    runtime = architecture = ""
+    for name in functions:
+        props = resources[name]["Properties"]
+        timeout = props.get("Timeout", 3)
+        if timeout >= API_GATEWAY_TIMEOUT_SECONDS:
+            raise SynthError(
+                f"{CHALICE_CONFIG}: lambda_timeout of {name} is {timeout} s; keep it under API Gateway's "
+                f"{API_GATEWAY_TIMEOUT_SECONDS} s"
+            )
+        if "ReservedConcurrentExecutions" not in props:
+            raise SynthError(f"{CHALICE_CONFIG}: stage {stage.name}: set reserved_concurrency (function {name})")
+        runtime, architecture = props["Runtime"], props["Architectures"][0]
+        if with_layer:
+            props["Layers"] = [{"Ref": DEPENDENCIES_LAYER}, *props.get("Layers", [])]
+        variables = props.setdefault("Environment", {}).setdefault("Variables", {})
+        variables["USER_POOL_ID"] = {"Ref": "UserPool"}
+        variables["USER_POOL_CLIENT_ID"] = {"Ref": "UserPoolClient"}
+        log_group = _log_group_for(resources, name)
+        resources[log_group]["Properties"].update(
+            {"RetentionInDays": {"Ref": "LogRetentionDays"}, "KmsKeyId": {"Fn::GetAtt": ["DataKey", "Arn"]}}
+        )
+        depends = resources[name].get("DependsOn", [])
+        resources[name]["DependsOn"] = [*([depends] if isinstance(depends, str) else depends), log_group]
+        skips = {**FUNCTION_CHECKOV_SKIPS, **(API_HANDLER_CHECKOV_SKIPS if name == "APIHandler" else {})}
+        resources[name].setdefault("Metadata", {})["checkov"] = {
+            "skip": [{"id": check, "comment": reason} for check, reason in skips.items()]
+        }
+        resources[f"{name}ErrorsAlarm"] = _alarm(name, "Errors", 5, f"{name}: the function raised errors.")
+        resources[f"{name}ThrottlesAlarm"] = _alarm(name, "Throttles", 1, f"{name}: invocations were throttled.")
+    if with_layer:
+        resources[DEPENDENCIES_LAYER] = {
+            "Type": "AWS::Serverless::LayerVersion",
+            "Properties": {
+                "LayerName": f"{stage.stack_name}-dependencies",
+                "Description": "functions/requirements.txt, built for the Lambda runtime by infra/layer.py",
+                "ContentUri": "./layer.zip",
+                "CompatibleRuntimes": [runtime],
+                "CompatibleArchitectures": [architecture],
+                "RetentionPolicy": "Delete",
+            },
+        }
+    policy_file = _policy_file(stage)
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::IAM::Role":
+            scope_role(name, resource, policy_file)
+
+
+def function_runtime(template: dict[str, Any]) -> tuple[str, str]:
+    """(runtime, architecture) of the functions, for building the dependency layer to match."""
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            props = resource["Properties"]
+            return str(props["Runtime"]), str(props["Architectures"][0])
+    raise SynthError("the template has no Lambda function")
+
+
+def edge_template(stage: Stage) -> dict[str, Any]:
+    template = load_yaml("edge.yaml")
+    set_defaults(template, stage.edge_parameters(), TEMPLATES / "edge.yaml")
+    return template
+
+
+def synthesise(stage: Stage, out_root: Path = BUILD) -> Synthesis:
+    """Write ``stage``'s templates and function package under ``out_root``; offline, a few seconds."""
+    synthesis = Synthesis(stage=stage, out=out_root / stage.name)
+    work = synthesis.out / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    for stale in (synthesis.portal, synthesis.edge, synthesis.deployment_zip):
+        stale.unlink(missing_ok=True)
+    app_dir = work / "functions"
+    stage_functions(app_dir)
+    merge_file = work / "merge.json"
+    write_json(merge_file, merge_template(stage))
+    template = chalice_package(stage, app_dir, merge_file, work / "package")
+    complete_functions(template, stage, with_layer=bool(requirements()))
+    write_json(synthesis.portal, template)
+    shutil.move(work / "package" / "deployment.zip", synthesis.deployment_zip)
+    write_json(synthesis.edge, edge_template(stage))
+    write_json(synthesis.bootstrap, load_yaml("bootstrap.yaml"))
+    shutil.rmtree(work, ignore_errors=True)
+    return synthesis
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Synthesise the CloudFormation templates offline.")
+    parser.add_argument("--stage", action="append", help="a stage of infra/stages.json (default: all)")
+    parser.add_argument("--out", type=Path, default=BUILD, help="output folder (default: infra/build)")
+    args = parser.parse_args(argv)
+    try:
+        for name in args.stage or stage_names():
+            synthesis = synthesise(load_stage(name), args.out)
+            for path in synthesis.templates:
+                print(f"{name}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    except (SynthError, StageError) as err:
+        print(f"synth: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
