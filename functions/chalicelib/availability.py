@@ -121,7 +121,7 @@ class Opening:
 
     def __post_init__(self) -> None:
         if not self.weekdays or not all(isinstance(d, int) and 0 <= d <= 6 for d in self.weekdays):
-            raise ScheduleError("days", f"{sorted(self.weekdays)!r} must be a non-empty set of weekdays 0-6")
+            raise ScheduleError("weekdays", f"{sorted(self.weekdays)!r} must be a non-empty set of weekdays 0-6")
         for name in ("start", "end"):
             value = getattr(self, name)
             if value.tzinfo is not None:
@@ -341,7 +341,7 @@ def schedule_from_record(
 
         def build(raw: Mapping[str, Any] = raw) -> Opening:
             days = raw["days"]
-            if not all(day in WEEKDAY_NAMES for day in days):
+            if not days or not all(day in WEEKDAY_NAMES for day in days):
                 raise ScheduleError("days", f"{days!r} must name weekdays {', '.join(WEEKDAY_NAMES)}")
             return Opening(
                 weekdays=frozenset(WEEKDAY_NAMES.index(day) for day in days),
@@ -461,6 +461,9 @@ def _busy_seconds(busy: Iterable[tuple[datetime, datetime]], buffer_seconds: int
     return _merged(intervals)
 
 
+_NEVER = 2**62  # an upper bound on POSIX seconds that no period reaches
+
+
 @dataclass(frozen=True, slots=True)
 class _Window:
     """What one computation needs, prepared once: the blocked intervals and the bounds in POSIX seconds."""
@@ -504,18 +507,22 @@ class _Window:
                 if end > start:
                     yield start, end, opening.reasons
 
-    def grid(self, periods: Iterable[tuple[int, int, frozenset[str]]], reason: VisitReason) -> Iterator[int]:
-        """Starts of the free slots of ``reason`` in those periods, before the date checks."""
+    def day_start(self, day: date) -> int:
+        """POSIX seconds of the first instant of a local date (midnight, or the change if midnight does not exist)."""
+        return _local_bound(day, time(0), self.zone, is_end=False)
+
+    def grid(
+        self, periods: Iterable[tuple[int, int, frozenset[str]]], reason: VisitReason, low: int, high: int
+    ) -> Iterator[int]:
+        """Starts in ``[max(low, earliest), high)`` of the free slots of ``reason`` on the grids of those periods."""
         length = reason.duration_minutes * 60
+        low = max(low, self.earliest)
         for start, end, reasons in periods:
             if reason.id not in reasons:
                 continue
-            for slot in range(start, end - length + 1, length):
-                if (
-                    slot >= self.earliest
-                    and not _overlaps(self.closed, slot, slot + length)
-                    and not _overlaps(self.busy, slot, slot + length)
-                ):
+            first = start if start >= low else start - (start - low) // length * length  # first grid point >= low
+            for slot in range(first, min(end - length, high - 1) + 1, length):
+                if not _overlaps(self.closed, slot, slot + length) and not _overlaps(self.busy, slot, slot + length):
                     yield slot
 
     def starts(self, reason: VisitReason, first_day: date, last_day: date) -> list[int]:
@@ -524,7 +531,7 @@ class _Window:
         found: set[int] = set()
         day = first_day
         while day <= last_day:
-            found.update(self.grid(self.periods(day), reason))
+            found.update(self.grid(self.periods(day), reason, self.earliest, _NEVER))
             day += timedelta(days=1)
         found.update(self.extra_starts(reason, first_day, last_day))
         return sorted(found)
@@ -535,11 +542,8 @@ class _Window:
         if not self.schedule.extra_openings or first_day > last_day:
             return []
         extras = ((int(e.start.timestamp()), int(e.end.timestamp()), e.reasons) for e in self.schedule.extra_openings)
-        return sorted(
-            slot
-            for slot in self.grid(extras, reason)
-            if first_day <= datetime.fromtimestamp(slot, self.zone).date() <= last_day
-        )
+        low, high = self.day_start(first_day), self.day_start(last_day + timedelta(days=1))
+        return sorted(self.grid(extras, reason, low, high))
 
     def slot(self, start: int, reason: VisitReason) -> Slot:
         return Slot(
@@ -617,7 +621,7 @@ def first_free_slot(
             break
         periods = list(window.periods(day))
         for reason in reasons:
-            start = min(window.grid(periods, reason), default=None)
+            start = min(window.grid(periods, reason, window.earliest, _NEVER), default=None)
             if start is not None and (best is None or start < best[0]):
                 best = (start, reason)
         day += timedelta(days=1)

@@ -268,6 +268,24 @@ def test_an_extra_opening_opens_a_holiday_and_adds_hours_on_an_ordinary_day() ->
     assert friday[:2] == ["08:00", "08:20"] and friday[-3:] == ["18:00", "18:20", "18:40"]
 
 
+def test_a_long_extra_opening_keeps_its_own_grid_across_days_and_the_window_cuts_it_by_local_date() -> None:
+    sunday = MONDAY - timedelta(days=1)
+    schedule = make_schedule(
+        openings=(),
+        extra_openings=(
+            ExtraOpening(
+                local(sunday, "00:05"), local(sunday + timedelta(days=7), "00:05"), frozenset({"vaccination"})
+            ),
+        ),
+    )
+    monday = day_slots(schedule, MONDAY, "vaccination")
+    assert len(monday) == 96 and hm(monday[0].start) == "00:05" and hm(monday[-1].start) == "23:50"
+    assert [hm(s.start) for s in day_slots(schedule, sunday, "vaccination")][:2] == ["12:05", "12:20"]  # after now
+    week = free_slots(schedule, "vaccination", [], MONDAY, 7, NOW)
+    assert len(week) == 6 * 96  # Monday to Saturday; the last slot, Saturday 23:50, ends with the opening
+    assert week[-1].end == local(sunday + timedelta(days=7), "00:05")
+
+
 def test_a_closure_removes_every_slot_it_touches_extra_openings_included() -> None:
     schedule = make_schedule(
         closures=(Closure(local(MONDAY, "09:15"), local(MONDAY, "10:00")),),
@@ -866,8 +884,8 @@ def test_invalid_values_raise_a_value_error_naming_the_field() -> None:
         (lambda: opening("12:00", "08:00"), "end"),
         (lambda: opening("08:00", "08:00"), "end"),
         (lambda: opening("08:03", "12:00"), "start"),
-        (lambda: opening(weekdays=frozenset()), "days"),
-        (lambda: opening(weekdays=frozenset({7})), "days"),
+        (lambda: opening(weekdays=frozenset()), "weekdays"),
+        (lambda: opening(weekdays=frozenset({7})), "weekdays"),
         (lambda: opening(reasons=()), "reasons"),
         (lambda: reason(duration_minutes=17), "duration_minutes"),
         (lambda: reason(duration_minutes=0), "duration_minutes"),
@@ -951,6 +969,7 @@ def test_schedule_from_record_names_the_field_of_the_data_file() -> None:
             "main",
             "sites[0].hours[0].days",
         ),
+        (record(sites=[{**data["sites"][0], "hours": [{**hours[0], "days": []}]}]), "main", "sites[0].hours[0].days"),
         (record(sites=[{**data["sites"][0], "timezone": "Mars/Olympus"}]), "main", "sites[0].timezone"),
         (record(visit_reasons=[*data["visit_reasons"], data["visit_reasons"][0]]), "main", "visit_reasons[5].id"),
         (
