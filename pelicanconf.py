@@ -1,4 +1,8 @@
-"""Pelican settings for development builds (publishconf.py adds what publishing needs)."""
+"""Pelican settings for development builds (publishconf.py adds what publishing needs).
+
+Everything territory-specific is here or in content/. Directory pages, home and index pages come from the
+directory plugin (plugins/directory/); articles and pages from Pelican, under /<lang>/ like everything else.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,64 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 AUTHOR = "MonacoSanté"
 SITENAME = "MonacoSanté"
+SITE_TAGLINE = {
+    "fr": "Le portail de santé de la Principauté de Monaco",
+    "en": "The health portal of the Principality of Monaco",
+}
+TERRITORY_COUNTRY = "MC"  # ISO 3166 code, for addresses in schema.org data
+TERRITORY = {"fr": "Principauté de Monaco", "en": "Principality of Monaco"}
 SITEURL = ""
+# Absolute origin for sitemap.xml and robots.txt while SITEURL is empty (development); publishconf sets SITEURL.
+SITE_ORIGIN = "http://127.0.0.1:8000"
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
-THEME = "theme"
+THEME = str(ROOT / "theme")
 TIMEZONE = "Europe/Monaco"
-DEFAULT_LANG = "fr"
-DELETE_OUTPUT_DIRECTORY = True
+
+# Languages: the first is the default (/ leads to it). A new language needs its code here and a message catalog
+# in theme/translations/<code>/LC_MESSAGES/messages.po; data texts fall back to the default language.
+LANGUAGES = ["fr", "en"]
+DEFAULT_LANG = LANGUAGES[0]
+
+# Articles and pages live under their language; a translation has the same Slug and another Lang.
+ARTICLE_URL = ARTICLE_LANG_URL = "{lang}/articles/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = "{lang}/articles/{slug}/index.html"
+PAGE_URL = PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+# Health-article categories: the code goes in an article's "Category:"; labels per language.
+ARTICLE_CATEGORIES = {
+    "prevention": {"fr": "Prévention et dépistage", "en": "Prevention and screening"},
+    "conditions": {"fr": "Maladies et symptômes", "en": "Conditions and symptoms"},
+    "care": {"fr": "Se soigner à Monaco", "en": "Getting care in Monaco"},
+    "family": {"fr": "Enfants et famille", "en": "Children and family"},
+}
+
+# Pelican's own index, archive, tag, category and author pages are replaced by the plugin's pages per language.
+DIRECT_TEMPLATES: list[str] = []
+CATEGORY_SAVE_AS = TAG_SAVE_AS = AUTHOR_SAVE_AS = ""
+CATEGORIES_SAVE_AS = TAGS_SAVE_AS = AUTHORS_SAVE_AS = ARCHIVES_SAVE_AS = ""
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 DEFAULT_PAGINATION = False
-PLUGIN_PATHS = ["plugins"]
-PLUGINS: list[str] = []
+SLUGIFY_SOURCE = "basename"
+
+PLUGIN_PATHS: list[str] = []
+PLUGINS = ["plugins.directory"]
+DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json
+DIRECTORY_PAGE_SIZE = 100  # professionals per list page (specialty, profession, place)
+DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
+
+# Development builds are incremental: unchanged directory pages are not rendered again and pages of removed files
+# are deleted (the plugin keeps a manifest in CACHE_PATH). publishconf.py builds from scratch.
+DELETE_OUTPUT_DIRECTORY = False
+CACHE_PATH = str(ROOT / "cache")

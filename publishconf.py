@@ -1,4 +1,4 @@
-"""Pelican settings for the published site: development settings plus the public URL."""
+"""Pelican settings for the published site: development settings plus the public URL, built from scratch."""
 
 from __future__ import annotations
 

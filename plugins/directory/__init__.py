@@ -1,0 +1,12 @@
+"""The directory plugin: pages, open data and sitemap built from content/directory/ (see docs/data-files.md)."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from plugins.directory.generator import get_generators, install_template_globals
+
+
+def register() -> None:
+    signals.generator_init.connect(install_template_globals)
+    signals.get_generators.connect(get_generators)

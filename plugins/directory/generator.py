@@ -1,0 +1,534 @@
+"""The Pelican generator of the directory: one page per professional, establishment, specialty and place, in
+every site language, plus the home and index pages, open data, sitemap.xml and robots.txt.
+
+``generate_context`` loads and validates the data files (plugins.directory.model) and stops the build with every
+error at once; ``generate_output`` writes. Pages whose inputs did not change since the last build into the same
+output folder are not rendered again (a manifest of fingerprints in the cache folder), and large builds render in
+one process per core.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from pelican.contents import Article, Page
+from pelican.generators import Generator
+
+from plugins.directory.i18n import Catalogs, context_lang, localized, template_filters, template_globals
+from plugins.directory.model import DataError, DataFilesError, Directory, Record, load_data_file, load_directory
+from plugins.directory.views import ROUTES, Indexes, build_indexes, chunks, hours_by_day, practitioner_view, route
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_FIELDS = ("category", "summary", "reviewed", "reviewer", "sources")
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
+
+
+@dataclass
+class PageJob:
+    """One page to write: where, with which template and values, and what it depends on."""
+
+    save_as: str
+    template: str
+    values: dict[str, Any]
+    fingerprint: str = ""  # empty: always rendered
+
+
+def install_template_globals(generator: Generator) -> None:
+    """Give every generator's templates the site's helpers (languages, URLs, JSON-LD); wired by register()."""
+    settings = generator.settings
+    languages = list(settings.get("LANGUAGES", [settings["DEFAULT_LANG"]]))
+    theme = Path(settings["THEME"])
+    catalogs = Catalogs(theme / "translations", languages)
+    helpers = template_globals(catalogs, settings["DEFAULT_LANG"])
+    generator.env.globals.update(helpers)
+    generator.env.filters.update(template_filters(helpers))
+    siteurl = settings.get("SITEURL", "")
+
+    @pass_context
+    def url(context: Context, kind: str, key: str = "", number: int = 1, lang: str | None = None) -> str:
+        return f"{siteurl}/{route(kind, lang or context_lang(context), key, number)}"
+
+    @pass_context
+    def departments_jsonld(context: Context, establishment: dict[str, Any]) -> list[dict[str, Any]]:
+        lang = context_lang(context)
+        return [
+            {"@type": "MedicalOrganization", "name": localized(dep["name"], lang, settings["DEFAULT_LANG"])}
+            | ({"telephone": dep["phone"]} if "phone" in dep else {})
+            for dep in establishment.get("departments", [])
+        ]
+
+    def document_alternates(content: Article | Page, fallback_kind: str) -> list[dict[str, Any]]:
+        return content_alternates(content, languages, fallback_kind)
+
+    generator.env.globals.update(
+        {
+            "url": url,
+            "LANGUAGES": languages,
+            "hours_by_day": hours_by_day,
+            "departments_jsonld": departments_jsonld,
+            "document_alternates": document_alternates,
+        }
+    )
+    generator.env.filters["jsonld"] = jsonld
+    generator.env.filters["lookup"] = lookup
+
+
+def lookup(key: str, mapping: dict[str, Any]) -> Any:
+    """``codes | map("lookup", directory.specialties)``: the records the codes name."""
+    return mapping[key]
+
+
+def jsonld(value: Any) -> Markup:
+    """JSON for a ``<script type="application/ld+json">`` data block, safe inside HTML."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S704
+
+
+def content_alternates(content: Article | Page, languages: list[str], fallback_kind: str) -> list[dict[str, Any]]:
+    """(lang, url) of an article or page in every language: its translation, else that language's index."""
+    by_lang = {content.lang: content.url}
+    by_lang.update({t.lang: t.url for t in content.translations})
+    return [
+        {"lang": lang, "path": by_lang.get(lang, route(fallback_kind, lang)), "exists": lang in by_lang}
+        for lang in languages
+    ]
+
+
+def initial(title: str) -> str:
+    """The letter an article is filed under in the A–Z index: ``"Écran"`` -> ``"E"``."""
+    letter = unicodedata.normalize("NFKD", title.strip()[:1])[:1].upper()
+    return letter if letter.isalpha() else "#"
+
+
+def source_line(path: str, name: str) -> int:
+    """Line of the ``Name:`` metadata in a Markdown file (1 when it is absent)."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if re.match(rf"(?i){re.escape(name)}\s*:", line):
+                return number
+    return 1
+
+
+class DirectoryGenerator(Generator):  # type: ignore[misc]
+    """Pelican generator for the directory and the site's index pages."""
+
+    def generate_context(self) -> None:
+        content = Path(self.path)
+        root = content.resolve().parent
+        self.languages: list[str] = list(self.settings.get("LANGUAGES", [self.settings["DEFAULT_LANG"]]))
+        folder = content / self.settings.get("DIRECTORY_PATH", "directory")
+        cache = self.cache_file("records", folder, "pickle")
+        errors: list[DataError] = []
+        directory = None
+        try:
+            directory = load_directory(folder, cache, root)
+        except DataFilesError as err:
+            errors += err.errors
+        emergency: dict[str, Any] = {"numbers": []}
+        try:
+            emergency = load_data_file(content / "emergency.json", "emergency", folder / "schema", root)
+        except DataFilesError as err:
+            errors += err.errors
+        documents = [c for c in self.context.get("generated_content", {}).values() if isinstance(c, Article | Page)]
+        self.articles = sorted((c for c in documents if isinstance(c, Article)), key=lambda a: a.title.casefold())
+        self.pages = [c for c in documents if not isinstance(c, Article)]
+        errors += self.check_documents(root)
+        if errors or directory is None:
+            raise DataFilesError(errors)
+        self.directory: Directory = directory
+        self.indexes: Indexes = build_indexes(directory)
+        self.context.update({"emergency": emergency["numbers"], "directory": directory})
+
+    def check_documents(self, root: Path) -> list[DataError]:
+        """Articles need a category, summary, last-reviewed date, reviewer and sources; every document a language."""
+        categories = self.settings.get("ARTICLE_CATEGORIES", {})
+        errors = []
+        for doc in [*self.articles, *self.pages]:
+            rel = os.path.relpath(doc.source_path, root)
+            problems = []
+            if doc.lang not in self.languages:
+                problems.append(("lang", f"{doc.lang!r} is not one of the site languages {self.languages}"))
+            if isinstance(doc, Article):
+                meta = doc.metadata
+                doc.title_initial = initial(doc.title)
+                problems += [(name, "is required for a health article") for name in ARTICLE_FIELDS if name not in meta]
+                if "category" in meta and doc.category.slug not in categories:
+                    problems.append(
+                        ("category", f"unknown category {doc.category.name!r}: use one of {list(categories)}")
+                    )
+                if "reviewed" in meta:
+                    try:
+                        doc.reviewed_date = date.fromisoformat(str(meta["reviewed"]))
+                    except ValueError:
+                        problems.append(("reviewed", f"{meta['reviewed']!r} is not a date (YYYY-MM-DD)"))
+                if isinstance(meta.get("sources"), str):
+                    doc.sources = [meta["sources"]]
+            errors += [DataError(rel, source_line(doc.source_path, name), name, msg) for name, msg in problems]
+        return errors
+
+    # ----------------------------------------------------------------------------------------------- output
+
+    def generate_output(self, writer: Any) -> None:
+        jobs = list(self.jobs())
+        manifest_file = self.cache_file("pages", Path(self.output_path), "json")
+        output = Path(self.output_path)
+        previous = self.read_manifest(manifest_file)
+        todo = [
+            job
+            for job in jobs
+            if not job.fingerprint
+            or previous.get(job.save_as) != job.fingerprint
+            or not (output / job.save_as).exists()
+        ]
+        self.render(writer, todo)
+        current = {job.save_as: job.fingerprint for job in jobs}
+        for stale in set(previous) - set(current):
+            (output / stale).unlink(missing_ok=True)
+        manifest_file.parent.mkdir(parents=True, exist_ok=True)
+        manifest_file.write_text(json.dumps(current), encoding="utf-8")
+        logger.info("Directory: %d pages, %d rendered", len(jobs), len(todo))
+        self.write_open_data(output)
+        self.write_sitemap(output, jobs)
+        self.write_robots(output)
+
+    def cache_file(self, what: str, folder: Path, suffix: str) -> Path:
+        """A cache file of this generator for one data or output folder (builds of other folders do not mix)."""
+        key = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=6).hexdigest()
+        return Path(self.settings.get("CACHE_PATH", "cache")) / f"directory-{what}-{key}.{suffix}"
+
+    @staticmethod
+    def read_manifest(path: Path) -> dict[str, str]:
+        try:
+            return dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return {}
+
+    def render(self, writer: Any, jobs: list[PageJob]) -> None:
+        """Render ``jobs``; above a few thousand pages, in one forked process per core (same templates, no IPC)."""
+        processes = int(self.settings.get("DIRECTORY_PROCESSES") or os.cpu_count() or 1)
+        if processes < 2 or len(jobs) < 2000 or not hasattr(os, "fork"):
+            self.render_some(writer, jobs)
+            return
+        children = []
+        for n in range(1, processes):
+            pid = os.fork()
+            if pid == 0:  # child: render every n-th job and leave without running the parent's clean-up
+                code = 0
+                try:
+                    self.render_some(writer, jobs[n::processes])
+                except BaseException:
+                    logger.exception("Rendering directory pages failed")
+                    code = 1
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        self.render_some(writer, jobs[0::processes])
+        failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+        if failed:
+            raise RuntimeError(f"{len(failed)} rendering process(es) failed; see the messages above")
+
+    def render_some(self, writer: Any, jobs: Iterable[PageJob]) -> None:
+        templates: dict[str, Any] = {}
+        for job in jobs:
+            template = templates.get(job.template) or templates.setdefault(
+                job.template, self.get_template(job.template)
+            )
+            writer.write_file(job.save_as, template, self.context, **job.values)
+
+    def page_values(self, lang: str, kind: str, key: str = "", number: int = 1, **values: Any) -> dict[str, Any]:
+        path = route(kind, lang, key, number)
+        alternates = [
+            {"lang": other, "path": route(kind, other, key, number), "exists": True} for other in self.languages
+        ]
+        return {
+            "lang": lang,
+            "page_path": path,
+            "page_kind": kind,
+            "page_key": key,
+            "number": number,
+            "alternates": alternates,
+            **values,
+        }
+
+    def jobs(self) -> Iterator[PageJob]:
+        d, ix = self.directory, self.indexes
+        size = int(self.settings.get("DIRECTORY_PAGE_SIZE", 100))
+        shared = self.shared_fingerprint()
+        country = str(self.settings.get("TERRITORY_COUNTRY", "MC"))
+        spoken = sorted({code for p in d.practitioners for code in p["languages"]})
+        default = self.languages[0]
+        homes = [{"lang": lang, "path": route("home", lang), "exists": True} for lang in self.languages]
+        yield PageJob("index.html", "root", {"lang": default, "page_path": "", "alternates": homes})
+        yield PageJob(
+            "404.html",
+            "404",
+            {"lang": default, "page_path": "404.html", "alternates": homes, "no_hreflang": True, "page_kind": ""},
+        )
+        articles_by_lang = {lang: [a for a in self.articles if a.lang == lang] for lang in self.languages}
+        for lang in self.languages:
+            articles = articles_by_lang[lang]
+            latest = sorted(articles, key=lambda a: a.date, reverse=True)[:4]
+            yield PageJob(
+                f"{lang}/index.html",
+                "home",
+                self.page_values(lang, "home", latest_articles=latest, professions=self.profession_counts()),
+            )
+            yield PageJob(
+                f"{lang}/search/index.html",
+                "search",
+                self.page_values(lang, "search", professions=self.profession_counts(), spoken_languages=spoken),
+            )
+            yield PageJob(
+                f"{lang}/specialties/index.html",
+                "specialties",
+                self.page_values(lang, "specialties", professions=self.profession_counts()),
+            )
+            yield PageJob(
+                f"{lang}/places/index.html",
+                "places",
+                self.page_values(
+                    lang, "places", places=[(p, len(ix.by_place.get(c, []))) for c, p in d.places.items()]
+                ),
+            )
+            yield PageJob(
+                f"{lang}/establishments/index.html",
+                "establishments",
+                self.page_values(lang, "establishments", groups=ix.establishments_by_place),
+            )
+            yield PageJob(
+                f"{lang}/articles/index.html", "articles", self.page_values(lang, "articles", articles=articles)
+            )
+            for code in self.settings.get("ARTICLE_CATEGORIES", {}):
+                members = [a for a in articles if a.category.slug == code]
+                yield PageJob(
+                    route("category", lang, code) + "index.html",
+                    "category",
+                    self.page_values(lang, "category", code, category=code, articles=members),
+                )
+            lists: list[tuple[str, str, list[Record], dict[str, Any]]] = [
+                ("specialty", code, ix.by_specialty.get(code, []), {"specialty": spec})
+                for code, spec in d.specialties.items()
+            ]
+            lists += [
+                ("profession", code, ix.by_profession.get(code, []), {"profession": prof})
+                for code, prof in d.professions.items()
+            ]
+            lists += [
+                (
+                    "place",
+                    code,
+                    ix.by_place.get(code, []),
+                    {"place": place, "establishments": ix.establishments_by_place.get(code, [])},
+                )
+                for code, place in d.places.items()
+            ]
+            for kind, code, members, extra in lists:
+                pages = chunks(members, size)
+                for number, part in enumerate(pages, start=1):
+                    stamp = self.fingerprint(shared, kind, code, number, len(pages), *(d.stamps[p["id"]] for p in part))
+                    yield PageJob(
+                        route(kind, lang, code, number) + "index.html",
+                        "listing",
+                        self.page_values(
+                            lang,
+                            kind,
+                            code,
+                            number,
+                            members=part,
+                            pages=len(pages),
+                            total=len(members),
+                            **extra,
+                        ),
+                        stamp,
+                    )
+            for est in d.establishments:
+                members = ix.by_establishment.get(est["id"], [])
+                stamp = self.fingerprint(shared, est["id"], *(d.stamps[p["id"]] for p in members))
+                yield PageJob(
+                    route("establishment", lang, est["id"]) + "index.html",
+                    "establishment",
+                    self.page_values(
+                        lang, "establishment", est["id"], e=est, place=d.places[est["place"]], members=members
+                    ),
+                    stamp,
+                )
+            for p in d.practitioners:
+                yield PageJob(
+                    route("practitioner", lang, p["id"]) + "index.html",
+                    "practitioner",
+                    self.page_values(lang, "practitioner", p["id"], **practitioner_view(p, d, country)),
+                    self.fingerprint(shared, d.stamps[p["id"]]),
+                )
+
+    def profession_counts(self) -> list[dict[str, Any]]:
+        """Professions with their specialties and how many professionals each has."""
+        d, ix = self.directory, self.indexes
+        return [
+            {
+                "profession": prof,
+                "count": len(ix.by_profession.get(code, [])),
+                "specialties": [
+                    (spec, len(ix.by_specialty.get(s_code, [])))
+                    for s_code, spec in d.specialties.items()
+                    if spec["profession"] == code and ix.by_specialty.get(s_code)
+                ],
+            }
+            for code, prof in d.professions.items()
+            if ix.by_profession.get(code)
+        ]
+
+    def shared_fingerprint(self) -> str:
+        """What every directory page depends on: templates, translations, code lists, establishments, settings."""
+        theme = Path(self.settings["THEME"])
+        stamps = sorted(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for folder in (theme / "templates", theme / "translations", Path(__file__).parent)
+            for p in folder.rglob("*")
+            if p.is_file()
+        )
+        folder = Path(self.path) / self.settings.get("DIRECTORY_PATH", "directory")
+        for name in ("taxonomy.json", "places.json"):
+            stat = (folder / name).stat()
+            stamps.append((name, stat.st_mtime_ns, stat.st_size))
+        stamps += [(e["id"], *self.directory.stamps[e["id"]]) for e in self.directory.establishments]
+        keys = ("SITEURL", "SITENAME", "LANGUAGES", "DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES")
+        settings = [repr(self.settings.get(k)) for k in keys]
+        return self.fingerprint(*stamps, *settings)
+
+    @staticmethod
+    def fingerprint(*parts: Any) -> str:
+        return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+    # ------------------------------------------------------------------------------ machine-readable files
+
+    def write_open_data(self, output: Path) -> None:
+        """The whole directory as open data: JSON (the data files as they are) and CSV (one row per site)."""
+        folder = output / "open-data"
+        folder.mkdir(parents=True, exist_ok=True)
+        d = self.directory
+        for name, records in (("practitioners", d.practitioners), ("establishments", d.establishments)):
+            clean = [{k: v for k, v in r.items() if k != "$schema"} for r in records]
+            with (folder / f"{name}.json").open("w", encoding="utf-8") as handle:
+                json.dump(clean, handle, ensure_ascii=False, separators=(",", ":"))
+        self.write_csv(folder / "practitioners.csv", PRACTITIONER_COLUMNS, practitioner_rows(d))
+        self.write_csv(folder / "establishments.csv", ESTABLISHMENT_COLUMNS, establishment_rows(d))
+
+    @staticmethod
+    def write_csv(path: Path, columns: list[str], rows: Iterable[list[Any]]) -> None:
+        buffer = io.StringIO()
+        out = csv.writer(buffer, lineterminator="\n")
+        out.writerow(columns)
+        out.writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    def origin(self) -> str:
+        siteurl = str(self.settings.get("SITEURL", ""))
+        return siteurl if siteurl.startswith("http") else str(self.settings.get("SITE_ORIGIN", "")).rstrip("/")
+
+    def write_sitemap(self, output: Path, jobs: list[PageJob]) -> None:
+        """sitemap.xml with every page and its other-language versions; an index of files above 50,000 URLs."""
+        origin = self.origin()
+        entries = [
+            (job.values["page_path"], job.values["alternates"]) for job in jobs if job.template not in ("root", "404")
+        ]
+        for doc in [*self.articles, *self.pages]:
+            entries.append((doc.url, content_alternates(doc, self.languages, "articles")))
+        lines = []
+        for path, alternates in entries:
+            links = "".join(
+                f'<xhtml:link rel="alternate" hreflang="{a["lang"]}" href="{escape(origin + "/" + a["path"])}"/>'
+                for a in alternates
+                if a["exists"]
+            )
+            lines.append(f"<url><loc>{escape(origin + '/' + path)}</loc>{links}</url>")
+        head = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+        )
+        parts = [lines[i : i + SITEMAP_LIMIT] for i in range(0, len(lines), SITEMAP_LIMIT)]
+        if len(parts) == 1:
+            (output / "sitemap.xml").write_text(head + "\n".join(parts[0]) + "\n</urlset>\n", encoding="utf-8")
+            return
+        index = []
+        for number, part in enumerate(parts, start=1):
+            (output / f"sitemap-{number}.xml").write_text(head + "\n".join(part) + "\n</urlset>\n", encoding="utf-8")
+            index.append(f"<sitemap><loc>{escape(origin)}/sitemap-{number}.xml</loc></sitemap>")
+        (output / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "\n".join(index)
+            + "\n</sitemapindex>\n",
+            encoding="utf-8",
+        )
+
+    def write_robots(self, output: Path) -> None:
+        (output / "robots.txt").write_text(
+            f"User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {self.origin()}/sitemap.xml\n", encoding="utf-8"
+        )
+
+
+PRACTITIONER_COLUMNS = [
+    "id", "national_id", "civility", "given_name", "family_name", "profession", "specialties", "languages",
+    "phone", "email", "accepting_new_patients", "teleconsultation", "online_booking", "convention",
+    "consultation_eur", "payment_methods", "site_id", "site_name", "establishment", "department", "address",
+    "postal_code", "city", "place", "latitude", "longitude", "accessibility", "biography_fr", "biography_en",
+]  # fmt: skip
+ESTABLISHMENT_COLUMNS = [
+    "id", "name", "kind", "address", "postal_code", "city", "place", "latitude", "longitude", "phone", "email",
+    "website", "emergency", "accessibility", "departments",
+]  # fmt: skip
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def practitioner_rows(d: Directory) -> Iterator[list[Any]]:
+    """One CSV row per professional and site (the format scripts/import_csv.py reads back)."""
+    for p in d.practitioners:
+        for site in p["sites"]:
+            row = {
+                **p,
+                "convention": p["fees"]["convention"],
+                "consultation_eur": p["fees"].get("consultation_eur"),
+                "site_id": site["id"],
+                "site_name": site.get("name"),
+                "biography_fr": p.get("biography", {}).get("fr"),
+                "biography_en": p.get("biography", {}).get("en"),
+                **{k: site.get(k) for k in ("establishment", "department", "address", "postal_code", "city")},
+                **{k: site.get(k) for k in ("place", "latitude", "longitude", "accessibility")},
+            }
+            yield [_cell(row.get(column)) for column in PRACTITIONER_COLUMNS]
+
+
+def establishment_rows(d: Directory) -> Iterator[list[Any]]:
+    for e in d.establishments:
+        row = {**e, "departments": [x["id"] for x in e.get("departments", [])]}
+        yield [_cell(row.get(column)) for column in ESTABLISHMENT_COLUMNS]
+
+
+def get_generators(pelican: Any) -> type[DirectoryGenerator]:
+    return DirectoryGenerator
+
+
+__all__ = ["ROUTES", "DirectoryGenerator", "get_generators", "install_template_globals"]

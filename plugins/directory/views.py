@@ -1,0 +1,125 @@
+"""What each directory page shows, computed from the loaded data (plain values for the templates; no Pelican)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from plugins.directory.model import Directory, Record
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+# Which URL each kind of page has, after the language prefix. Kept the same in every language, so that the
+# language switcher only swaps the prefix, and a professional's URL (with the id) never changes.
+ROUTES = {
+    "home": "",
+    "practitioner": "professionals/{key}/",
+    "establishments": "establishments/",
+    "establishment": "establishments/{key}/",
+    "specialties": "specialties/",
+    "specialty": "specialties/{key}/",
+    "profession": "professions/{key}/",
+    "places": "places/",
+    "place": "places/{key}/",
+    "articles": "articles/",
+    "category": "articles/categories/{key}/",
+    "search": "search/",
+    "page": "{key}/",
+}
+
+
+def route(kind: str, lang: str, key: str = "", number: int = 1) -> str:
+    """The path of a page without the leading slash, e.g. ``fr/professionals/pr-000001/``."""
+    path = f"{lang}/" + ROUTES[kind].format(key=key)
+    return path + (f"{number}/" if number > 1 else "")
+
+
+def sort_name(p: Record) -> tuple[str, str, str]:
+    return (p["family_name"].casefold(), p["given_name"].casefold(), p["id"])
+
+
+@dataclass
+class Indexes:
+    """The directory grouped the ways people browse it."""
+
+    by_specialty: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    by_profession: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    by_place: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    by_establishment: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    establishments_by_place: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+
+
+def build_indexes(d: Directory) -> Indexes:
+    ix = Indexes()
+    for p in sorted(d.practitioners, key=sort_name):
+        ix.by_profession[p["profession"]].append(p)
+        for code in p["specialties"]:
+            ix.by_specialty[code].append(p)
+        for place in dict.fromkeys(site["place"] for site in p["sites"]):
+            ix.by_place[place].append(p)
+        for est in dict.fromkeys(site["establishment"] for site in p["sites"] if "establishment" in site):
+            ix.by_establishment[est].append(p)
+    for e in sorted(d.establishments, key=lambda e: e["name"].casefold()):
+        ix.establishments_by_place[e["place"]].append(e)
+    return ix
+
+
+def chunks(items: list[Record], size: int) -> list[list[Record]]:
+    """Pages of a list; an empty list still has one (empty) page."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def hours_by_day(periods: list[Record]) -> list[tuple[str, list[str]]]:
+    """Opening periods as ``[("mon", ["08:00–12:00", "14:00–18:00"]), ...]`` in weekday order, open days only."""
+    days: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for period in periods:
+        for day in period["days"]:
+            days[day].append((period["start"], period["end"]))
+    return [(day, [f"{a}–{b}" for a, b in sorted(set(days[day]))]) for day in WEEKDAYS if day in days]
+
+
+def place_jsonld(record: Record, name: str, country: str) -> dict[str, Any]:
+    """schema.org Place of a site or establishment: postal address and coordinates."""
+    return {
+        "@type": "Place",
+        "name": name,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": record["address"],
+            "postalCode": record["postal_code"],
+            "addressLocality": record["city"],
+            "addressCountry": country,
+        },
+        "geo": {"@type": "GeoCoordinates", "latitude": record["latitude"], "longitude": record["longitude"]},
+    }
+
+
+def practitioner_view(p: Record, d: Directory, country: str = "MC") -> dict[str, Any]:
+    """Everything a professional's page shows, with codes resolved to the records they name."""
+    establishments = d.establishment_by_id
+    sites = []
+    for site in p["sites"]:
+        est = establishments.get(site.get("establishment", ""))
+        department = None
+        if est and "department" in site:
+            department = next((x for x in est.get("departments", []) if x["id"] == site["department"]), None)
+        sites.append(
+            {
+                **site,
+                "establishment_record": est,
+                "department_record": department,
+                "place_record": d.places[site["place"]],
+                "days": hours_by_day(site["hours"]),
+                "jsonld": place_jsonld(site, site.get("name") or site["address"], country),
+            }
+        )
+    online_reasons = [r for r in p["visit_reasons"] if r["online"]]
+    return {
+        "p": p,
+        "profession": d.professions[p["profession"]],
+        "specialties": [d.specialties[c] for c in p["specialties"]],
+        "sites": sites,
+        "online_reasons": online_reasons,
+        "bookable": p["online_booking"] and bool(online_reasons),
+    }
