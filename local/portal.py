@@ -60,6 +60,8 @@ def start_aws_endpoint(port: int = 0) -> tuple[subprocess.Popen[str], str]:
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
+        # moto then checks TOTP codes (against one fixed secret for every user) instead of accepting any six digits.
+        env={**os.environ, "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true"},
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
