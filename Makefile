@@ -5,9 +5,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SITE ?= output
 PORT ?= 8000
+STAGE ?= dev
+PELICAN_SETTINGS ?= pelicanconf.py
+CHECKOV_VENV ?= .venv-checkov
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo-data site serve run lint typecheck test test-fast bench clean
+.PHONY: checkov-venv infra-check package deploy destroy
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -24,7 +28,7 @@ demo-data: install ## Regenerate the demo directory (400 professionals, seeded)
 	$(PY) scripts/make_demo_data.py --count 400 --seed 2026 --out content/directory
 
 site: install ## Build the static site into $(SITE)/
-	$(VENV)/bin/pelican content -s pelicanconf.py -o $(SITE) -q
+	$(VENV)/bin/pelican content -s $(PELICAN_SETTINGS) -o $(SITE) -q
 
 serve: install ## Serve $(SITE)/ and the API on http://127.0.0.1:$(PORT) with the local AWS endpoint
 	$(PY) -m local.portal --site $(SITE) --port $(PORT)
@@ -38,7 +42,7 @@ lint: install ## ruff (lint and format check)
 typecheck: install ## mypy on functions/, plugins/ and local/
 	$(VENV)/bin/mypy
 
-test: lint typecheck ## Every check and test (what CI runs)
+test: lint typecheck infra-check ## Every check and test (what CI runs)
 	$(VENV)/bin/pytest
 
 test-fast: install ## Tests without the browser
@@ -46,6 +50,25 @@ test-fast: install ## Tests without the browser
 
 bench: install ## Benchmarks (results go to docs/performance.md by hand)
 	@ls bench/*.py
+
+$(CHECKOV_VENV)/.installed: infra/checkov-requirements.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r infra/checkov-requirements.txt
+	touch $@
+
+checkov-venv: $(CHECKOV_VENV)/.installed ## checkov in its own virtualenv (it pins an older boto3)
+
+infra-check: install checkov-venv ## Synthesise the templates offline, then cfn-lint and checkov them
+	$(PY) -m infra.check
+
+package: install ## Build the site, templates and packages of STAGE (no AWS account needed)
+	$(PY) -m infra.deploy --stage $(STAGE) --package-only
+
+deploy: install ## Deploy STAGE (default dev) to AWS: site, packages, stacks, upload, invalidation
+	$(PY) -m infra.deploy --stage $(STAGE)
+
+destroy: install ## Tear a dev stage down (asks for its name to confirm)
+	$(PY) -m infra.destroy --stage $(STAGE)
 
 clean: ## Remove built output
 	rm -rf $(SITE) .pytest_cache .mypy_cache .ruff_cache
