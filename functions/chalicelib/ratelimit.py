@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from .errors import TooManyRequests
+
 
 class Counter(Protocol):
-    def hit(self, scope: str, subject: str, window_start: int, window_seconds: int, limit: int) -> None: ...
+    def hit(self, scope: str, subject: str, window_start: int, window_seconds: int, limit: int) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -21,11 +23,14 @@ class Limit:
     scope: str
     hits: int
     window_seconds: int
+    field: str | None = None  # the request field the subject comes from, named in the 429
 
     def check(self, counter: Counter, subject: str, now: int) -> None:
         """Count one hit for ``subject`` at ``now`` (epoch seconds); raises TooManyRequests over the limit."""
         window_start = now - now % self.window_seconds
-        counter.hit(self.scope, subject, window_start, self.window_seconds, self.hits)
+        if not counter.hit(self.scope, subject, window_start, self.window_seconds, self.hits):
+            minutes = -(-(window_start + self.window_seconds - now) // 60)
+            raise TooManyRequests(f"Too many requests; please try again in {minutes} minutes.", field=self.field)
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,10 @@ class Limits:
     """The limits of the booking API (numbers are per window; see docs/api.md)."""
 
     # Holds send a one-time code: few per e-mail (a victim's inbox), more per address (shared NAT, a clinic's Wi-Fi).
-    code_per_email: Limit = field(default_factory=lambda: Limit("code-email", 5, 3600))
+    code_per_email: Limit = field(default_factory=lambda: Limit("code-email", 5, 3600, "patient.email"))
     code_per_address: Limit = field(default_factory=lambda: Limit("code-address", 100, 600))
     # Code attempts beyond the 5 per hold: across holds of one e-mail and from one address.
-    attempt_per_email: Limit = field(default_factory=lambda: Limit("attempt-email", 20, 3600))
+    attempt_per_email: Limit = field(default_factory=lambda: Limit("attempt-email", 20, 3600, "code"))
     attempt_per_address: Limit = field(default_factory=lambda: Limit("attempt-address", 100, 600))
     # Unconfirmed holds one e-mail may have at once (checked in the hold's own transaction).
     open_holds_per_email: int = 3

@@ -22,7 +22,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import keys
-from .errors import Conflict, SlotTaken, TooManyRequests, Unavailable
+from .errors import Conflict, SlotTaken, Unavailable
 from .records import (
     BOOKED,
     CANCELLED,
@@ -249,8 +249,8 @@ class Store:
 
     # -- rate limits ---------------------------------------------------------------------------------------------
 
-    def hit(self, scope: str, subject: str, window_start: int, window_seconds: int, limit: int) -> None:
-        """Count one hit in a fixed window; raise TooManyRequests once ``limit`` hits are counted."""
+    def hit(self, scope: str, subject: str, window_start: int, window_seconds: int, limit: int) -> bool:
+        """Count one hit in a fixed window; False (and nothing counted) once ``limit`` hits are counted."""
         try:
             self._call(
                 "update_item",
@@ -266,7 +266,8 @@ class Store:
         except ClientError as err:
             if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise Unavailable("The appointment database cannot be reached.") from err
-            raise TooManyRequests("Too many requests; please wait a few minutes.") from None
+            return False
+        return True
 
     # -- the booking transactions -------------------------------------------------------------------------------
 

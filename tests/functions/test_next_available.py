@@ -1,0 +1,61 @@
+"""GET /v1/next-available: the first free slot of up to 50 professionals, for directory lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.functions.conftest import Api, hold_body, local, patient
+from tests.functions.factories import practitioner_record
+
+
+def test_first_slots_in_the_order_asked_with_null_for_unknown_and_phone_only(
+    api: Api, seed: Callable[..., Any], app_module: Any
+) -> None:
+    seed()
+    seed(id="pr-phone-only", online_booking=False)
+    seed(id="pr-later", min_notice_minutes=24 * 60)
+    store = app_module.get_store()
+    before = store.requests
+    answer = api.get("/v1/next-available?ids=pr-later,pr-nobody,pr-test,pr-phone-only")
+    assert answer.status == 200, answer.body
+    found = [(r["practitioner"], r["slot"] and (r["slot"]["start"], r["slot"]["site"])) for r in answer.body["results"]]
+    assert found == [
+        ("pr-later", ("2027-03-02T08:00:00+01:00", "main")),  # 24 hours' notice from Monday 07:00
+        ("pr-nobody", None),
+        ("pr-test", ("2027-03-01T08:00:00+01:00", "main")),
+        ("pr-phone-only", None),
+    ]
+    assert store.requests - before == 3  # one BatchGetItem, one Query per bookable professional
+    assert "max-age=30" in answer.headers["Cache-Control"]
+
+
+def test_a_full_first_week_is_looked_past(api: Api, seed: Callable[..., Any], app_module: Any) -> None:
+    # One 20-minute slot a week, Mondays at 08:00: holding the next two pushes the first free one three weeks out.
+    record = practitioner_record()
+    record["sites"][0]["hours"] = [{"days": ["mon"], "start": "08:00", "end": "08:20", "reasons": ["consultation"]}]
+    seed(record=record)
+    for day, key in ((1, "week-one-key"), (8, "week-two-key")):
+        held = api.post(
+            "/v1/appointments",
+            hold_body(local(day, 8), patient=patient(email=f"p{day}@example.org")),
+            headers={"Idempotency-Key": key},
+        )
+        assert held.status == 201, held.body
+    store = app_module.get_store()
+    before = store.requests
+    answer = api.get("/v1/next-available?ids=pr-test")
+    assert answer.body["results"][0]["slot"]["start"] == "2027-03-15T08:00:00+01:00"
+    assert store.requests - before == 3  # BatchGetItem, the first week's Query, then the horizon's
+
+
+def test_one_to_fifty_valid_ids(api: Api) -> None:
+    for query, field in (
+        ("ids=" + ",".join(f"pr-{i}" for i in range(51)), "ids"),
+        ("ids=", "ids"),
+        ("", "ids"),
+        ("ids=pr-1,Not_An_Id", "ids.1"),
+    ):
+        answer = api.get(f"/v1/next-available?{query}")
+        assert (answer.status, answer.body["error"]["field"]) == (422, field), query
+    assert api.get("/v1/next-available?ids=" + ",".join(f"pr-{i}" for i in range(50))).status == 200

@@ -1,0 +1,80 @@
+"""The store's transaction policy: conflicts and throttling retried within the time budget, failed conditions never."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib.errors import Unavailable
+from chalicelib.store import Store
+
+
+class ScriptedClient:
+    """A DynamoDB client whose transact_write_items answers from a script (real DynamoDB's conflicts cannot be
+    provoked on the local endpoint, which serialises every request)."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.calls: list[dict[str, Any]] = []
+
+    def transact_write_items(self, **params: Any) -> dict[str, Any]:
+        self.calls.append(params)
+        answer = self.answers.pop(0)
+        if answer == "ok":
+            return {}
+        if answer in ("ThrottlingException", "ProvisionedThroughputExceededException"):
+            raise ClientError({"Error": {"Code": answer, "Message": "slow down"}}, "TransactWriteItems")
+        reasons = [{"Code": code} for code in answer.split(",")]
+        error = {
+            "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+            "CancellationReasons": reasons,
+        }
+        raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]
+
+
+class Table:
+    def __init__(self, client: ScriptedClient) -> None:
+        self.name = "scripted"
+        self.meta = type("Meta", (), {"client": client})()
+
+
+def store(*answers: str, budget: float = 5.0) -> tuple[Store, ScriptedClient, list[float]]:
+    client = ScriptedClient(*answers)
+    sleeps: list[float] = []
+    return Store(Table(client), budget_seconds=budget, sleep=sleeps.append), client, sleeps
+
+
+ACTIONS = [{"Put": {"Item": {"PK": "a", "SK": "b"}}}, {"Put": {"Item": {"PK": "c", "SK": "d"}}}]
+
+
+def test_conflicts_and_throttling_are_retried_with_growing_jittered_pauses() -> None:
+    s, client, sleeps = store("TransactionConflict,None", "ThrottlingException", "None,ThrottlingError", "ok")
+    assert s._transact(ACTIONS) is None
+    assert len(client.calls) == 4
+    assert len(sleeps) == 3 and all(0 <= pause <= 0.5 for pause in sleeps)
+    tokens = {call["ClientRequestToken"] for call in client.calls}
+    assert len(tokens) == 4  # each retry is a new request: its conditions may carry a new "now"
+
+
+def test_a_failed_condition_is_answered_at_once_and_never_retried() -> None:
+    s, client, sleeps = store("TransactionConflict,ConditionalCheckFailed", "ok")
+    reasons = s._transact(ACTIONS)
+    assert [r["Code"] for r in reasons or []] == ["TransactionConflict", "ConditionalCheckFailed"]
+    assert len(client.calls) == 1 and sleeps == []
+
+
+def test_the_time_budget_bounds_the_retries() -> None:
+    s, client, _ = store(*["TransactionConflict,None"] * 1000, budget=0.0)
+    with pytest.raises(Unavailable):
+        s._transact(ACTIONS)
+    assert len(client.calls) == 1
+
+
+def test_more_than_a_transaction_can_hold_is_a_clean_conflict() -> None:
+    s, client, _ = store("ok")
+    with pytest.raises(Exception, match="too long") as caught:
+        s._transact(ACTIONS * 51)
+    assert getattr(caught.value, "status", None) == 409
+    assert client.calls == []
