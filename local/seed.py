@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from pathlib import Path
+from typing import Any
 
 import boto3
 
 from local.cognito import prepare_cognito
 from local.outbox import verify_sender
 from local.tables import create_table
+
+ROOT = Path(__file__).resolve().parent.parent
+PRACTITIONERS = ROOT / "content" / "directory" / "practitioners"
 
 
 def prepare(table_name: str, seed: bool = True) -> str:
@@ -21,4 +28,26 @@ def prepare(table_name: str, seed: bool = True) -> str:
     os.environ.update(prepare_cognito().environment())
     if not seed:
         return f"table {table_name}, empty"
-    return f"table {table_name}"
+    count = seed_profiles(boto3.resource("dynamodb").Table(table_name))
+    return f"table {table_name}, {count} booking profiles"
+
+
+def seed_profiles(table: Any, folder: Path = PRACTITIONERS) -> int:
+    """Store each professional's booking profile (the data file as it is) in ``table``; returns how many.
+
+    The back-office edits these profiles afterwards; the data files stay the directory's source for the site.
+    """
+    functions = str(ROOT / "functions")
+    if functions not in sys.path:
+        sys.path.insert(0, functions)
+    from chalicelib.keys import profile_key
+    from chalicelib.profiles import profile_item
+
+    count = 0
+    with table.batch_writer() as batch:
+        for path in sorted(folder.glob("*.json")):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            record.pop("$schema", None)
+            batch.put_item(Item={**profile_key(record["id"]), **profile_item(record)})
+            count += 1
+    return count
