@@ -1,0 +1,60 @@
+"""The Lambda's IAM policies grant exactly the DynamoDB and SES calls the code makes, on the stage's own resources."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+# Transactions are authorised item by item: a Put, Update or Delete inside one needs that action.
+TRANSACTION_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+
+
+def dynamodb_actions_in_code() -> set[str]:
+    store = (FUNCTIONS / "chalicelib" / "store.py").read_text(encoding="utf-8")
+    calls = set(re.findall(r'_call\(\s*"(\w+)"', store)) | set(re.findall(r"self\.client\.(\w+)\(", store))
+    calls |= {name for name in re.findall(r"self\.table\.(\w+)\(", store)}
+    actions = {"".join(part.title() for part in call.split("_")) for call in calls if call != "transact_write_items"}
+    if "transact_write_items" in calls:
+        kinds = set(re.findall(r"\"(Put|Update|Delete|ConditionCheck)\":\s*\{", store))
+        actions |= {TRANSACTION_ACTIONS[kind] for kind in kinds}
+    return {"dynamodb:" + action for action in actions}
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_the_policy_grants_the_calls_the_code_makes_and_no_more(stage: str) -> None:
+    policy = json.loads((FUNCTIONS / ".chalice" / f"policy-{stage}.json").read_text(encoding="utf-8"))
+    config = json.loads((FUNCTIONS / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    env = config["stages"][stage]["environment_variables"]
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    for statement in statements.values():
+        assert statement["Effect"] == "Allow"
+        assert not any("*" in action for action in statement["Action"])
+        assert statement["Resource"] != "*"
+    table = statements["Table"]
+    assert set(table["Action"]) == dynamodb_actions_in_code()
+    assert table["Resource"] == [
+        f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}",
+        f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}/index/GSI1",
+    ]
+    mail = statements["PatientMail"]
+    assert mail["Action"] == ["ses:SendRawEmail"]  # notify.py sends raw MIME (the calendar attachment)
+    assert mail["Condition"] == {"StringEquals": {"ses:FromAddress": env["MAIL_FROM"]}}
+    domain = env["MAIL_FROM"].split("@")[1]
+    assert set(mail["Resource"]) == {
+        f"arn:aws:ses:*:*:identity/{domain}",
+        f"arn:aws:ses:*:*:identity/{env['MAIL_FROM']}",
+    }
+
+
+def test_the_code_reads_no_table_by_scanning() -> None:
+    for path in (FUNCTIONS / "chalicelib").glob("*.py"):
+        assert not re.search(r"\.scan\(|\"scan\"", path.read_text(encoding="utf-8")), path.name
