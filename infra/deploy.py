@@ -174,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         outputs = deploy(stage, synthesis, layer, site)
     except (AwsError, DeployError) as err:
         print(f"\ndeploy: NOT DEPLOYED - {err}", file=sys.stderr)
+        print(f"  What could be built without AWS is in {args.build_dir}.", file=sys.stderr)
         return EXIT_NOT_DEPLOYED
     except (StageError, SynthError, LayerError) as err:
         print(f"\ndeploy: {err}", file=sys.stderr)
