@@ -316,8 +316,6 @@ def complete_functions(template: dict[str, Any], stage: Stage, with_layer: bool)
         resources[log_group]["Properties"].update(
             {"RetentionInDays": {"Ref": "LogRetentionDays"}, "KmsKeyId": {"Fn::GetAtt": ["DataKey", "Arn"]}}
         )
-        depends = resources[name].get("DependsOn", [])
-        resources[name]["DependsOn"] = [*([depends] if isinstance(depends, str) else depends), log_group]
         skips = {**FUNCTION_CHECKOV_SKIPS, **(API_HANDLER_CHECKOV_SKIPS if name == "APIHandler" else {})}
         resources[name].setdefault("Metadata", {})["checkov"] = {
             "skip": [{"id": check, "comment": reason} for check, reason in skips.items()]

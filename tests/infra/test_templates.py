@@ -478,3 +478,50 @@ def test_alarms_on_api_5xx_throttles_and_dynamodb_errors_reach_the_topic(templat
     } <= metrics
     topic = template["Resources"]["AlarmTopic"]["Properties"]
     assert topic["KmsMasterKeyId"] == {"Ref": "DataKey"}
+
+
+# ---------------------------------------------------------------- the template as a whole
+
+
+def references(node: Any) -> set[str]:
+    """Logical ids a template fragment refers to (Ref, GetAtt, Sub)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) else value.split(".")[0])
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) else value
+                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+                if isinstance(value, list):
+                    found |= references(value[1])
+            else:
+                found |= references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= references(item)
+    return found
+
+
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("kind", ["portal", "edge", "bootstrap"])
+def test_no_circular_dependency_between_resources(templates: dict[str, Any], stage: str, kind: str) -> None:
+    resources = templates[stage][kind]["Resources"]
+    graph = {
+        name: (references(r.get("Properties", {})) | set(as_list(r.get("DependsOn", [])))) & set(resources)
+        for name, r in resources.items()
+    }
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, " -> ".join((*path, name))
+        if name in done:
+            return
+        for target in graph[name]:
+            visit(target, (*path, name))
+        done.add(name)
+
+    for name in graph:
+        visit(name, ())
