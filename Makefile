@@ -39,7 +39,7 @@ lint: install ## ruff (lint and format check)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: install ## mypy on functions/, plugins/ and local/
+typecheck: install ## mypy on functions/, plugins/, local/ and infra/
 	$(VENV)/bin/mypy
 
 test: lint typecheck infra-check ## Every check and test (what CI runs)

@@ -436,6 +436,10 @@ def test_user_pool_requires_totp_and_refuses_self_sign_up(templates: dict[str, A
     assert props["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     password = props["Policies"]["PasswordPolicy"]
     assert password["MinimumLength"] >= 12
+    # The same policy as the local pool the sign-in tests run against (and signin.py's message states).
+    from local.cognito import PASSWORD_POLICY
+
+    assert {k: password[k] for k in PASSWORD_POLICY} == PASSWORD_POLICY
     assert all(password[k] for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
     assert props["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
     (client,) = of_type(portal(templates, stage), "AWS::Cognito::UserPoolClient").values()
