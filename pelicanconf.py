@@ -36,11 +36,11 @@ TIMEZONE = "Europe/Monaco"
 LANGUAGES = ["fr", "en"]
 DEFAULT_LANG = LANGUAGES[0]
 
-# Articles and pages live under their language; a translation has the same Slug and another Lang.
+# Articles and pages live under their language; a translation has the same Slug and another Lang. Pelican reads
+# them; the directory plugin writes them (at their URL + index.html) with the templates of their language.
 ARTICLE_URL = ARTICLE_LANG_URL = "{lang}/articles/{slug}/"
-ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = "{lang}/articles/{slug}/index.html"
 PAGE_URL = PAGE_LANG_URL = "{lang}/{slug}/"
-PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = ""
 # Health-article categories: the code goes in an article's "Category:"; labels per language.
 ARTICLE_CATEGORIES = {
     "prevention": {"fr": "Prévention et dépistage", "en": "Prevention and screening"},

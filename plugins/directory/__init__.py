@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pelican import signals
 
-from plugins.directory.generator import get_generators, install_template_globals
+from plugins.directory.generator import get_generators, install_filters
 
 
 def register() -> None:
-    signals.generator_init.connect(install_template_globals)
+    signals.generator_init.connect(install_filters)
     signals.get_generators.connect(get_generators)

@@ -17,20 +17,19 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.generators import Generator
 
-from plugins.directory.i18n import Catalogs, context_lang, localized, template_filters, template_globals
+from plugins.directory.i18n import Catalogs, language_environment, language_name, localized
 from plugins.directory.model import DataError, DataFilesError, Directory, Record, load_data_file, load_directory
 from plugins.directory.views import ROUTES, Indexes, build_indexes, chunks, hours_by_day, practitioner_view, route
 
@@ -48,46 +47,37 @@ class PageJob:
     template: str
     values: dict[str, Any]
     fingerprint: str = ""  # empty: always rendered
+    more: Callable[[], dict[str, Any]] | None = None  # values computed only if the page is rendered
+
+    @property
+    def lang(self) -> str:
+        return str(self.values["lang"])
 
 
-def install_template_globals(generator: Generator) -> None:
-    """Give every generator's templates the site's helpers (languages, URLs, JSON-LD); wired by register()."""
-    settings = generator.settings
-    languages = list(settings.get("LANGUAGES", [settings["DEFAULT_LANG"]]))
-    theme = Path(settings["THEME"])
-    catalogs = Catalogs(theme / "translations", languages)
-    helpers = template_globals(catalogs, settings["DEFAULT_LANG"])
-    generator.env.globals.update(helpers)
-    generator.env.filters.update(template_filters(helpers))
-    siteurl = settings.get("SITEURL", "")
+def _memo(function: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    """``function`` computed once, on first use."""
+    result: list[dict[str, Any]] = []
 
-    @pass_context
-    def url(context: Context, kind: str, key: str = "", number: int = 1, lang: str | None = None) -> str:
-        return f"{siteurl}/{route(kind, lang or context_lang(context), key, number)}"
+    def memo() -> dict[str, Any]:
+        if not result:
+            result.append(function())
+        return result[0]
 
-    @pass_context
-    def departments_jsonld(context: Context, establishment: dict[str, Any]) -> list[dict[str, Any]]:
-        lang = context_lang(context)
-        return [
-            {"@type": "MedicalOrganization", "name": localized(dep["name"], lang, settings["DEFAULT_LANG"])}
-            | ({"telephone": dep["phone"]} if "phone" in dep else {})
-            for dep in establishment.get("departments", [])
-        ]
+    return memo
 
-    def document_alternates(content: Article | Page, fallback_kind: str) -> list[dict[str, Any]]:
-        return content_alternates(content, languages, fallback_kind)
 
-    generator.env.globals.update(
+def install_filters(generator: Generator) -> None:
+    """The theme's filters in every generator's environment (wired by register()): Pelican's own generators
+    compile the theme's templates even though the directory plugin renders them, per language."""
+    default = str(generator.settings["DEFAULT_LANG"])
+    generator.env.filters.update(
         {
-            "url": url,
-            "LANGUAGES": languages,
-            "hours_by_day": hours_by_day,
-            "departments_jsonld": departments_jsonld,
-            "document_alternates": document_alternates,
+            "jsonld": jsonld,
+            "lookup": lookup,
+            "tr": lambda text: localized(text, default, default),
+            "language_name": lambda code: language_name(code, default),
         }
     )
-    generator.env.filters["jsonld"] = jsonld
-    generator.env.filters["lookup"] = lookup
 
 
 def lookup(key: str, mapping: dict[str, Any]) -> Any:
@@ -127,12 +117,45 @@ def source_line(path: str, name: str) -> int:
 
 
 class DirectoryGenerator(Generator):  # type: ignore[misc]
-    """Pelican generator for the directory and the site's index pages."""
+    """Pelican generator for the directory, the site's index pages, and the articles and pages in every language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages: list[str] = list(self.settings.get("LANGUAGES", [self.settings["DEFAULT_LANG"]]))
+        catalogs = Catalogs(Path(self.settings["THEME"]) / "translations", self.languages)
+        self.envs = {
+            lang: language_environment(self.env, lang, catalogs, self.languages[0], self.language_globals(lang))
+            for lang in self.languages
+        }
+
+    def language_globals(self, lang: str) -> dict[str, Any]:
+        """Settings and helpers the templates use, bound to one language."""
+        siteurl = str(self.settings.get("SITEURL", ""))
+        default = self.languages[0]
+
+        def url(kind: str, key: str = "", number: int = 1, lang: str = lang) -> str:
+            return f"{siteurl}/{route(kind, lang, key, number)}"
+
+        def departments_jsonld(establishment: dict[str, Any]) -> list[dict[str, Any]]:
+            return [
+                {"@type": "MedicalOrganization", "name": localized(dep["name"], lang, default)}
+                | ({"telephone": dep["phone"]} if "phone" in dep else {})
+                for dep in establishment.get("departments", [])
+            ]
+
+        names = ("SITEURL", "SITENAME", "SITE_TAGLINE", "ARTICLE_CATEGORIES", "TERRITORY_COUNTRY")
+        return {
+            **{name: self.settings.get(name) for name in names},
+            "DEFAULT_LANG": default,
+            "LANGUAGES": self.languages,
+            "url": url,
+            "hours_by_day": hours_by_day,
+            "departments_jsonld": departments_jsonld,
+        }
 
     def generate_context(self) -> None:
         content = Path(self.path)
         root = content.resolve().parent
-        self.languages: list[str] = list(self.settings.get("LANGUAGES", [self.settings["DEFAULT_LANG"]]))
         folder = content / self.settings.get("DIRECTORY_PATH", "directory")
         cache = self.cache_file("records", folder, "pickle")
         errors: list[DataError] = []
@@ -226,31 +249,40 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         if processes < 2 or len(jobs) < 2000 or not hasattr(os, "fork"):
             self.render_some(writer, jobs)
             return
+        size = -(-len(jobs) // processes)
+
+        def share(n: int) -> list[PageJob]:  # contiguous: the languages of a page stay in one process
+            return jobs[n * size : (n + 1) * size]
+
         children = []
         for n in range(1, processes):
             pid = os.fork()
-            if pid == 0:  # child: render every n-th job and leave without running the parent's clean-up
+            if pid == 0:  # child: render its share and leave without running the parent's clean-up
                 code = 0
                 try:
-                    self.render_some(writer, jobs[n::processes])
+                    self.render_some(writer, share(n))
                 except BaseException:
                     logger.exception("Rendering directory pages failed")
                     code = 1
                 finally:
                     os._exit(code)
             children.append(pid)
-        self.render_some(writer, jobs[0::processes])
+        self.render_some(writer, share(0))
         failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
         if failed:
             raise RuntimeError(f"{len(failed)} rendering process(es) failed; see the messages above")
 
     def render_some(self, writer: Any, jobs: Iterable[PageJob]) -> None:
-        templates: dict[str, Any] = {}
+        templates: dict[tuple[str, str], Any] = {}
+        # Only what templates read: Pelican's context holds every setting, and Jinja copies it for each page.
+        context = {"emergency": self.context["emergency"], "directory": self.directory}
         for job in jobs:
-            template = templates.get(job.template) or templates.setdefault(
-                job.template, self.get_template(job.template)
-            )
-            writer.write_file(job.save_as, template, self.context, **job.values)
+            key = (job.lang, job.template)
+            template = templates.get(key)
+            if template is None:
+                template = templates[key] = self.envs[job.lang].get_template(f"{job.template}.html")
+            values = {**job.values, **job.more()} if job.more else job.values
+            writer.write_file(job.save_as, template, context, **values)
 
     def page_values(self, lang: str, kind: str, key: str = "", number: int = 1, **values: Any) -> dict[str, Any]:
         path = route(kind, lang, key, number)
@@ -281,6 +313,16 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             "404",
             {"lang": default, "page_path": "404.html", "alternates": homes, "no_hreflang": True, "page_kind": ""},
         )
+        for doc in [*self.articles, *self.pages]:
+            kind = "articles" if isinstance(doc, Article) else "page"
+            values = {
+                "lang": doc.lang,
+                "page_path": doc.url,
+                "page_kind": kind,
+                "alternates": content_alternates(doc, self.languages, "articles" if kind == "articles" else "home"),
+                "article" if kind == "articles" else "page": doc,
+            }
+            yield PageJob(doc.url + "index.html", "article" if kind == "articles" else "page", values)
         articles_by_lang = {lang: [a for a in self.articles if a.lang == lang] for lang in self.languages}
         for lang in self.languages:
             articles = articles_by_lang[lang]
@@ -369,12 +411,16 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                     ),
                     stamp,
                 )
-            for p in d.practitioners:
+        for p in d.practitioners:  # the languages of one professional side by side: one view for both
+            stamp = self.fingerprint(shared, d.stamps[p["id"]])
+            view = _memo(partial(practitioner_view, p, d, country))
+            for lang in self.languages:
                 yield PageJob(
                     route("practitioner", lang, p["id"]) + "index.html",
                     "practitioner",
-                    self.page_values(lang, "practitioner", p["id"], **practitioner_view(p, d, country)),
-                    self.fingerprint(shared, d.stamps[p["id"]]),
+                    self.page_values(lang, "practitioner", p["id"]),
+                    stamp,
+                    view,
                 )
 
     def profession_counts(self) -> list[dict[str, Any]]:
@@ -425,8 +471,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         d = self.directory
         for name, records in (("practitioners", d.practitioners), ("establishments", d.establishments)):
             clean = [{k: v for k, v in r.items() if k != "$schema"} for r in records]
-            with (folder / f"{name}.json").open("w", encoding="utf-8") as handle:
-                json.dump(clean, handle, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(clean, ensure_ascii=False, separators=(",", ":"))  # dumps: the C encoder
+            (folder / f"{name}.json").write_text(text, encoding="utf-8")
         self.write_csv(folder / "practitioners.csv", PRACTITIONER_COLUMNS, practitioner_rows(d))
         self.write_csv(folder / "establishments.csv", ESTABLISHMENT_COLUMNS, establishment_rows(d))
 
@@ -531,4 +577,4 @@ def get_generators(pelican: Any) -> type[DirectoryGenerator]:
     return DirectoryGenerator
 
 
-__all__ = ["ROUTES", "DirectoryGenerator", "get_generators", "install_template_globals"]
+__all__ = ["ROUTES", "DirectoryGenerator", "get_generators", "install_filters"]

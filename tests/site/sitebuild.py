@@ -1,0 +1,42 @@
+"""Build the site as `make site` does, into a folder of the test's choosing (for tests/site and tests/e2e)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PELICAN = [sys.executable, "-m", "pelican"]
+
+
+def build(output: Path, content: Path | None = None, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run Pelican on ``content`` (default: the repository's demo content) into ``output``; never raises."""
+    cache = cache or output.with_name(output.name + "-cache")
+    command = [
+        *PELICAN,
+        str(content or ROOT / "content"),
+        "-s",
+        str(ROOT / "pelicanconf.py"),
+        "-o",
+        str(output),
+        "-q",
+        "-e",
+        f'CACHE_PATH="{cache}"',
+    ]
+    environment = {**os.environ, "COLUMNS": "400"}  # Pelican's console wraps at the terminal's width
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False, env=environment)
+
+
+def index(output: Path) -> subprocess.CompletedProcess[str]:
+    """Build the Pagefind search index of a built site (what `make site` runs after Pelican)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(output)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+def copy_content(target: Path) -> Path:
+    """A writable copy of the demo content (to break or change files in)."""
+    shutil.copytree(ROOT / "content", target)
+    return target
