@@ -27,8 +27,9 @@ install: $(VENV)/.installed ## Create .venv with the pinned dependencies
 demo-data: install ## Regenerate the demo directory (400 professionals, seeded)
 	$(PY) scripts/make_demo_data.py --count 400 --seed 2026 --out content/directory
 
-site: install ## Build the static site into $(SITE)/
+site: install ## Build the static site and its search index into $(SITE)/
 	$(VENV)/bin/pelican content -s $(PELICAN_SETTINGS) -o $(SITE) -q
+	$(PY) -m pagefind --site $(SITE) --quiet
 
 serve: install ## Serve $(SITE)/ and the API on http://127.0.0.1:$(PORT) with the local AWS endpoint
 	$(PY) -m local.portal --site $(SITE) --port $(PORT)
