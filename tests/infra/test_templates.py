@@ -529,3 +529,17 @@ def test_no_circular_dependency_between_resources(templates: dict[str, Any], sta
 
     for name in graph:
         visit(name, ())
+
+
+def test_no_application_error_is_a_403() -> None:
+    """CloudFront serves the site's 404 page for any 403 (see CustomErrorResponses): the API must never use 403."""
+    import inspect
+
+    from chalicelib import errors
+
+    statuses = {
+        cls.__name__: cls.status
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(cls, errors.PortalError)
+    }
+    assert statuses and 403 not in statuses.values(), statuses
