@@ -10,7 +10,7 @@ function handler(event) {
     return request;
   }
   var last = uri.substring(uri.lastIndexOf('/') + 1);
-  // "//host" (or "/\\host") would make the Location header point to another site: left to fail as a 404.
+  // A path holding "//" or a backslash could make the Location header point to another site: left to fail (404).
   if (last.indexOf('.') === -1 && uri.indexOf('//') === -1 && uri.indexOf('\\') === -1) {
     var query = [];
     var names = Object.keys(request.querystring);
