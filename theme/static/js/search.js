@@ -101,11 +101,13 @@ async function run() {
     if (mine !== generation) return;
     results = search.results;
     shown = 0;
+    await showMore();
+    if (mine !== generation) return;
     const count = results.length;
+    // announced once the first results are on the page
     status.textContent = count
       ? format(query ? labels.results : labels["results-filters"], { count, query })
       : labels.none;
-    await showMore();
   } catch (error) {
     status.textContent = labels.unavailable;
     console.warn(error);

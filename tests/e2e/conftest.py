@@ -1,0 +1,119 @@
+"""Browser tests: Debian's Chromium driven by Playwright, and the demo site built once and served on 127.0.0.1.
+
+``chromium`` is one headless browser per session (never a downloaded one). ``site_url`` builds the demo site and
+its Pagefind index into a temporary folder and serves it the way the local portal does: ``local.portal.PortalApp``
+with the production security headers on every response.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from local.portal import SECURITY_HEADERS, PortalApp
+from tests.site.sitebuild import build, index
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Pagefind compiles its WebAssembly in a web worker. A worker loaded from its own URL has the policy of its own
+# response, so the pages keep `default-src 'self'` (no 'wasm-unsafe-eval' for page scripts) and only the worker
+# script may compile WebAssembly. The local portal and CloudFront serve /pagefind/pagefind-worker.js with this
+# policy (docs/performance.md, "Search under the Content-Security-Policy").
+WORKER_PATH = "/pagefind/pagefind-worker.js"
+WORKER_POLICY = SECURITY_HEADERS["Content-Security-Policy"] + "; script-src 'self' 'wasm-unsafe-eval'"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+class SearchWorkerPolicy:
+    """WSGI middleware: the Pagefind worker script's own Content-Security-Policy."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("PATH_INFO") != WORKER_PATH:
+            return self.app(environ, start_response)
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers = [(k, v) for k, v in headers if k.lower() != "content-security-policy"]
+            return start_response(status, [*headers, ("Content-Security-Policy", WORKER_POLICY)], exc_info)
+
+        return self.app(environ, start)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site (400 professionals, French and English) and its search index."""
+    output = tmp_path_factory.mktemp("e2e-site") / "output"
+    result = build(output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = index(output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """Base URL (no trailing slash) of the built site, served with the portal's headers on a free port."""
+    app = SearchWorkerPolicy(PortalApp(built_site, pool=None))  # type: ignore[arg-type]  # static pages only
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Debian Chromium for the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Console:
+    """Console errors and failed requests of one page (CSP violations are reported as console errors)."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("requestfailed", lambda request: self.errors.append(f"failed: {request.url}"))
+
+
+@pytest.fixture
+def browser_page(chromium: Any) -> Iterator[tuple[Any, Console]]:
+    """A fresh page (own context: no shared storage) and the console messages it logs; generous timeouts."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    console = Console(page)
+    try:
+        yield page, console
+    finally:
+        context.close()

@@ -1,0 +1,103 @@
+"""Search in the browser (Pagefind): a specialty finds its professionals, a language filter keeps those who speak
+it, the home page's form lands on the results, and browsing works with JavaScript off."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from plugins.directory.model import load_directory
+from tests.site.sitebuild import ROOT
+
+DIRECTORY = load_directory(ROOT / "content" / "directory")
+
+
+def practitioners(specialty: str, language: str | None = None) -> set[str]:
+    return {
+        p["id"]
+        for p in DIRECTORY.practitioners
+        if specialty in p["specialties"] and (language is None or language in p["languages"])
+    }
+
+
+def shown_results(page: Any) -> list[str]:
+    """Ids of the professionals in the results, after showing every page of results."""
+    status = page.locator("[data-search-status]")
+    status.filter(has_text=re.compile(r"\d")).wait_for()
+    more = page.locator("[data-search-more]")
+    while more.is_visible():
+        count = page.locator("[data-search-results] > li").count()
+        more.click()
+        page.locator(f"[data-search-results] > li >> nth={count}").wait_for()
+    return [item.get_attribute("data-practitioner") for item in page.locator("[data-search-results] > li").all()]
+
+
+def test_searching_a_specialty_finds_its_professionals(site_url: str, browser_page: tuple[Any, Any]) -> None:
+    page, console = browser_page
+    page.goto(f"{site_url}/fr/search/?q={quote('cardiologie')}")
+    found = shown_results(page)
+    assert {pid for pid in found if pid} == practitioners("cardiology")
+    first = page.locator("[data-search-results] > li[data-practitioner]").first
+    assert first.locator(".first-available").count() == 1  # the slot a later script fills
+    assert console.errors == []
+
+
+def test_a_language_filter_keeps_those_who_speak_it(site_url: str, browser_page: tuple[Any, Any]) -> None:
+    language = next(code for code in ("it", "en", "de") if practitioners("general-practice", code))
+    name = {"it": "Italian", "en": "English", "de": "German"}[language]
+    page, console = browser_page
+    page.goto(f"{site_url}/en/search/?q={quote('general practice')}")
+    everyone = {pid for pid in shown_results(page) if pid}
+    assert everyone >= practitioners("general-practice")
+    page.get_by_role("group", name="Language spoken").get_by_label(name, exact=True).check()
+    page.locator("[data-search-status]").filter(
+        has_text=str(len(practitioners("general-practice", language)))
+    ).wait_for()
+    found = {pid for pid in shown_results(page) if pid}
+    assert found == practitioners("general-practice", language)
+    assert f"language={name}" in page.url  # the filtered search can be linked
+    assert console.errors == []
+
+
+def test_the_home_search_form_lands_on_results(site_url: str, browser_page: tuple[Any, Any]) -> None:
+    page, console = browser_page
+    page.goto(f"{site_url}/en/")
+    page.get_by_label("Search for a professional, a specialty or a health topic").fill("dermatology")
+    page.get_by_role("button", name="Search").first.click()
+    page.wait_for_url(re.compile(r"/en/search/\?q=dermatology"))
+    found = {pid for pid in shown_results(page) if pid}
+    assert found == practitioners("dermatology")
+    assert console.errors == []
+
+
+def test_browsing_by_specialty_and_place_works_without_javascript(site_url: str, chromium: Any) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/fr/")
+        page.get_by_role("link", name="Médecin", exact=True).click()
+        page.wait_for_url(re.compile(r"/fr/professions/physician/$"))
+        assert page.locator("li[data-practitioner]").count() > 0
+        page.goto(f"{site_url}/fr/specialties/")
+        page.get_by_role("link", name="Cardiologie").first.click()
+        ids = {item.get_attribute("data-practitioner") for item in page.locator("li[data-practitioner]").all()}
+        assert ids == practitioners("cardiology")
+        page.goto(f"{site_url}/fr/places/")
+        page.get_by_role("link", name="Monte-Carlo").click()
+        assert page.locator("h1").inner_text().startswith("Monte-Carlo")
+        page.goto(f"{site_url}/fr/search/")
+        assert page.get_by_role("link", name="Professions et spécialités").count() >= 1
+    finally:
+        context.close()
+
+
+def test_language_switcher_keeps_the_page(site_url: str, browser_page: tuple[Any, Any]) -> None:
+    page, _ = browser_page
+    pid = DIRECTORY.practitioners[0]["id"]
+    page.goto(f"{site_url}/fr/professionals/{pid}/")
+    page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
+    page.wait_for_url(f"{site_url}/en/professionals/{pid}/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto(f"{site_url}/")
+    page.wait_for_url(f"{site_url}/fr/")  # the root leads to French, without any script
