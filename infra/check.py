@@ -31,10 +31,11 @@ class CheckovReport:
 
 
 def synthesise_all(out: Path) -> list[Path]:
-    """Every stage's templates under ``out``; returns the template files."""
+    """Every stage's templates under ``out``, the main ones also after the SAM transform; returns the files."""
     paths: list[Path] = []
     for name in stage_names():
-        for path in synthesise(load_stage(name), out).templates:
+        synthesis = synthesise(load_stage(name), out)
+        for path in [*synthesis.templates, synthesis.expanded]:
             if path not in paths:
                 paths.append(path)
     return paths
@@ -51,7 +52,19 @@ def run_checkov(directory: Path, checkov: Path = CHECKOV) -> CheckovReport:
     if not checkov.exists():
         raise FileNotFoundError(f"{checkov} is missing: run 'make checkov-venv' first")
     result = subprocess.run(
-        [str(checkov), "-d", str(directory), "--framework", "cloudformation", "--skip-download", "-o", "json"],
+        # The expanded copies are left out: checkov reads the SAM source, where each skip and its reason are written.
+        [
+            str(checkov),
+            "-d",
+            str(directory),
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--skip-path",
+            "expanded",
+            "-o",
+            "json",
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -30,6 +30,7 @@ import yaml
 
 from infra.headers import HEADERS_FILE, response_headers_policy, security_headers
 from infra.stages import CHALICE_CONFIG, FUNCTIONS, INFRA, ROOT, Stage, StageError, load_stage, stage_names
+from infra.transform import to_cloudformation
 from local.tables import TABLE_DEFINITION, table_definition
 
 TEMPLATES = INFRA / "templates"
@@ -93,6 +94,11 @@ class Synthesis:
     @property
     def bootstrap(self) -> Path:
         return self.out.parent / "bootstrap.json"
+
+    @property
+    def expanded(self) -> Path:
+        """The main template after the SAM transform (checks only; kept apart so checkov reads the source)."""
+        return self.out / "expanded" / "portal.json"
 
     @property
     def deployment_zip(self) -> Path:
@@ -360,7 +366,7 @@ def synthesise(stage: Stage, out_root: Path = BUILD) -> Synthesis:
     synthesis = Synthesis(stage=stage, out=out_root / stage.name)
     work = synthesis.out / "work"
     shutil.rmtree(work, ignore_errors=True)
-    for stale in (synthesis.portal, synthesis.edge, synthesis.deployment_zip):
+    for stale in (synthesis.portal, synthesis.expanded, synthesis.edge, synthesis.deployment_zip):
         stale.unlink(missing_ok=True)
     app_dir = work / "functions"
     stage_functions(app_dir)
@@ -369,6 +375,7 @@ def synthesise(stage: Stage, out_root: Path = BUILD) -> Synthesis:
     template = chalice_package(stage, app_dir, merge_file, work / "package")
     complete_functions(template, stage, with_layer=bool(requirements()))
     write_json(synthesis.portal, template)
+    write_json(synthesis.expanded, to_cloudformation(template, stage.region))
     shutil.move(work / "package" / "deployment.zip", synthesis.deployment_zip)
     write_json(synthesis.edge, edge_template(stage))
     write_json(synthesis.bootstrap, load_yaml("bootstrap.yaml"))

@@ -24,14 +24,20 @@ def syntheses(synth_root: Path) -> dict[str, Synthesis]:
 
 @pytest.fixture(scope="session")
 def templates(syntheses: dict[str, Synthesis]) -> dict[str, dict[str, dict[str, Any]]]:
-    """``templates[stage]["portal" | "edge" | "bootstrap"]``: the synthesised templates as dictionaries."""
+    """``templates[stage][kind]``: the synthesised templates as dictionaries; ``expanded`` is ``portal`` after the
+    SAM transform (what CloudFormation creates)."""
 
     def read(path: Path) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
 
     return {
-        name: {"portal": read(s.portal), "edge": read(s.edge), "bootstrap": read(s.bootstrap)}
+        name: {
+            "portal": read(s.portal),
+            "expanded": read(s.expanded),
+            "edge": read(s.edge),
+            "bootstrap": read(s.bootstrap),
+        }
         for name, s in syntheses.items()
     }
 

@@ -12,9 +12,9 @@ from infra.check import CHECKOV, run_cfn_lint, run_checkov
 from infra.synth import TEMPLATES, Synthesis
 
 
-def test_cfn_lint_is_clean(syntheses: dict[str, Synthesis]) -> None:
-    templates = sorted({path for s in syntheses.values() for path in s.templates})
-    assert len(templates) == 1 + 2 * len(syntheses)  # bootstrap + (edge, portal) per stage
+def test_cfn_lint_is_clean_on_the_sources_and_on_the_expanded_templates(syntheses: dict[str, Synthesis]) -> None:
+    templates = sorted({path for s in syntheses.values() for path in [*s.templates, s.expanded]})
+    assert len(templates) == 1 + 3 * len(syntheses)  # bootstrap + (edge, portal, portal expanded) per stage
     result = run_cfn_lint(templates)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -349,7 +349,7 @@ def as_list(value: Any) -> list[Any]:
 
 
 @pytest.mark.parametrize("stage", STAGES)
-@pytest.mark.parametrize("kind", ["portal", "edge", "bootstrap"])
+@pytest.mark.parametrize("kind", ["portal", "expanded", "edge", "bootstrap"])
 def test_no_iam_wildcard_action_or_unscoped_resource(templates: dict[str, Any], stage: str, kind: str) -> None:
     template = templates[stage][kind]
     for role, statement in allow_statements(template):
@@ -510,7 +510,7 @@ def references(node: Any) -> set[str]:
 
 
 @pytest.mark.parametrize("stage", STAGES)
-@pytest.mark.parametrize("kind", ["portal", "edge", "bootstrap"])
+@pytest.mark.parametrize("kind", ["portal", "expanded", "edge", "bootstrap"])
 def test_no_circular_dependency_between_resources(templates: dict[str, Any], stage: str, kind: str) -> None:
     resources = templates[stage][kind]["Resources"]
     graph = {
@@ -543,3 +543,24 @@ def test_no_application_error_is_a_403() -> None:
         if issubclass(cls, errors.PortalError)
     }
     assert statuses and 403 not in statuses.values(), statuses
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_what_cloudformation_creates_for_the_api(templates: dict[str, Any], stage: str) -> None:
+    """After the SAM transform: the stage "api" with its settings, the function, the WAF on that very stage."""
+    expanded = templates[stage]["expanded"]
+    resources = expanded["Resources"]
+    (stage_name,) = of_type(expanded, "AWS::ApiGateway::Stage")
+    api_stage = resources[stage_name]["Properties"]
+    assert api_stage["StageName"] == "api"
+    assert api_stage["MethodSettings"][0]["DataTraceEnabled"] is False
+    assert "AccessLogSetting" in api_stage
+    association = resources["ApiWebAclAssociation"]
+    assert association["DependsOn"] == stage_name  # the stage exists before the web ACL is attached to it
+    (rest_api,) = of_type(expanded, "AWS::ApiGateway::RestApi").values()
+    assert rest_api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    assert "MISSING_AUTHENTICATION_TOKEN" in rest_api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
+    for function in of_type(expanded, "AWS::Lambda::Function").values():
+        props = function["Properties"]
+        assert props["Timeout"] < 29
+        assert len(props.get("Layers", [])) == (1 if requirements() else 0)
