@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Any
 
 from infra.aws import AwsError, caller_identity, delete_stack, stack_outputs, stack_status
@@ -30,13 +31,22 @@ def empty_bucket(s3: Any, bucket: str) -> int:
     return count
 
 
-def delete_recovery_points(backup: Any, vault: str) -> int:
-    count = 0
-    for page in backup.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName=vault):
-        for point in page.get("RecoveryPoints", []):
-            backup.delete_recovery_point(BackupVaultName=vault, RecoveryPointArn=point["RecoveryPointArn"])
-            count += 1
-    return count
+def _recovery_points(backup: Any, vault: str) -> list[str]:
+    pages = backup.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName=vault)
+    return [point["RecoveryPointArn"] for page in pages for point in page.get("RecoveryPoints", [])]
+
+
+def delete_recovery_points(backup: Any, vault: str, wait_seconds: int = 600) -> int:
+    """Delete every recovery point of ``vault`` and wait until it is empty (CloudFormation cannot delete it before)."""
+    points = _recovery_points(backup, vault)
+    for arn in points:
+        backup.delete_recovery_point(BackupVaultName=vault, RecoveryPointArn=arn)
+    deadline = time.monotonic() + wait_seconds
+    while points and _recovery_points(backup, vault):
+        if time.monotonic() > deadline:
+            raise AwsError(f"backup vault {vault} still holds recovery points after {wait_seconds} s; run again")
+        time.sleep(10)
+    return len(points)
 
 
 def destroy(stage: Stage) -> None:
