@@ -35,6 +35,10 @@ class DeployError(RuntimeError):
     """A prerequisite is missing; the message says which and where to set it."""
 
 
+class SiteError(RuntimeError):
+    """The site could not be built or is not a built site (Pelican's own messages are printed above)."""
+
+
 def step(text: str) -> None:
     print(f"==> {text}", flush=True)
 
@@ -43,7 +47,7 @@ def build_site(stage: Stage, destination: Path) -> Path:
     """``make site`` with the publishing settings and the stage's public URL (pagefind and all, as the Makefile)."""
     make = shutil.which("make")
     if make is None:
-        raise DeployError("'make' is not installed (apt-get install make)")
+        raise SiteError("'make' is not installed (apt-get install make)")
     result = subprocess.run(
         [make, "--no-print-directory", "site", f"SITE={destination}", "PELICAN_SETTINGS=publishconf.py"],
         cwd=ROOT,
@@ -51,7 +55,7 @@ def build_site(stage: Stage, destination: Path) -> Path:
         check=False,
     )
     if result.returncode != 0 or not (destination / "index.html").is_file():
-        raise DeployError(f"the site build failed (make site, exit {result.returncode}); nothing was deployed")
+        raise SiteError(f"the site build failed (make site, exit {result.returncode}); nothing was deployed")
     return destination
 
 
@@ -149,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.site:
             site = args.site.resolve()
             step(f"site: {site} (already built)")
+            if not (site / "index.html").is_file():
+                raise SiteError(f"{site} has no index.html: give the folder of a built site")
         else:
             step(f"build the site for {stage.site_url}")
             site = build_site(stage, (out / "site").resolve())
@@ -176,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\ndeploy: NOT DEPLOYED - {err}", file=sys.stderr)
         print(f"  What could be built without AWS is in {args.build_dir}.", file=sys.stderr)
         return EXIT_NOT_DEPLOYED
-    except (StageError, SynthError, LayerError) as err:
+    except (StageError, SynthError, LayerError, SiteError) as err:
         print(f"\ndeploy: {err}", file=sys.stderr)
         return 1
     print(f"\ndeployed: {outputs['SiteUrl']} (CloudFront {outputs['DistributionDomainName']})")
