@@ -18,7 +18,7 @@ help: ## List the targets
 
 $(VENV)/.installed: requirements/dev.txt
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet pip==26.2.1  # chalice 1.34 requires pip<26.3
 	$(PY) -m pip install --quiet -r requirements/dev.txt
 	touch $@
 
