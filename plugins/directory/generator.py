@@ -9,11 +9,10 @@ one process per core.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import logging
+import marshal
 import os
 import re
 import unicodedata
@@ -25,12 +24,25 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 from plugins.directory.i18n import Catalogs, language_environment, language_name, localized
-from plugins.directory.model import DataError, DataFilesError, Directory, Record, load_data_file, load_directory
+from plugins.directory.model import (
+    ESTABLISHMENT_COLUMNS,
+    PRACTITIONER_COLUMNS,
+    DataError,
+    DataFilesError,
+    Directory,
+    Practitioner,
+    compact,
+    csv_text,
+    establishment_row,
+    load_data_file,
+    load_directory,
+)
 from plugins.directory.views import ROUTES, Indexes, build_indexes, chunks, hours_by_day, practitioner_view, route
 
 logger = logging.getLogger(__name__)
@@ -127,6 +139,13 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             lang: language_environment(self.env, lang, catalogs, self.languages[0], self.language_globals(lang))
             for lang in self.languages
         }
+        for lang, env in self.envs.items():
+            # Compiled templates are kept between builds, per language and per version of its messages (the
+            # translations are part of the compiled code).
+            messages = self.fingerprint(sorted(catalogs.messages.get(lang, {}).items()))
+            folder = Path(self.settings.get("CACHE_PATH", "cache")) / f"jinja-{lang}-{messages}"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
     def language_globals(self, lang: str) -> dict[str, Any]:
         """Settings and helpers the templates use, bound to one language."""
@@ -209,27 +228,63 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
     # ----------------------------------------------------------------------------------------------- output
 
     def generate_output(self, writer: Any) -> None:
-        jobs = list(self.jobs())
-        manifest_file = self.cache_file("pages", Path(self.output_path), "json")
         output = Path(self.output_path)
+        manifest_file = self.cache_file("pages", output, "marshal")
         previous = self.read_manifest(manifest_file)
+        self.shared = self.shared_fingerprint()
+        jobs = list(self.jobs())
+        pages = {job.save_as: job.fingerprint for job in jobs}
+        old_pages: dict[str, str] = previous.get("pages", {})
         todo = [
             job
             for job in jobs
             if not job.fingerprint
-            or previous.get(job.save_as) != job.fingerprint
+            or old_pages.get(job.save_as) != job.fingerprint
             or not (output / job.save_as).exists()
         ]
+        stamps, practitioner_todo = self.practitioner_jobs(output, previous.get("practitioners", {}))
+        todo += practitioner_todo
         self.render(writer, todo)
-        current = {job.save_as: job.fingerprint for job in jobs}
-        for stale in set(previous) - set(current):
+        for stale in set(old_pages) - set(pages):
             (output / stale).unlink(missing_ok=True)
-        manifest_file.parent.mkdir(parents=True, exist_ok=True)
-        manifest_file.write_text(json.dumps(current), encoding="utf-8")
-        logger.info("Directory: %d pages, %d rendered", len(jobs), len(todo))
-        self.write_open_data(output)
-        self.write_sitemap(output, jobs)
+        for pid in set(previous.get("practitioners", {})) - set(stamps):
+            for lang in self.languages:
+                (output / route("practitioner", lang, pid) / "index.html").unlink(missing_ok=True)
+        logger.info("Directory: %d pages, %d rendered", len(pages) + len(stamps) * len(self.languages), len(todo))
+        offsets = self.write_open_data(output, previous.get("open_data", {}))
+        # the sitemap changes only with the set of pages
+        d = self.directory
+        urls = self.fingerprint(self.origin(), sorted(pages), "\n".join(p.summary.id for p in d.practitioners))
+        if previous.get("sitemap") != urls or not (output / "sitemap.xml").exists():
+            self.write_sitemap(output, jobs)
         self.write_robots(output)
+        manifest = {"pages": pages, "practitioners": stamps, "open_data": offsets, "sitemap": urls}
+        manifest_file.parent.mkdir(parents=True, exist_ok=True)
+        manifest_file.write_bytes(marshal.dumps(manifest))
+
+    def practitioner_jobs(self, output: Path, previous: dict[str, str]) -> tuple[dict[str, str], list[PageJob]]:
+        """Each professional's pages' fingerprint, and the pages to render: those whose data file, or anything
+        every page shares, changed since the last build into this output folder."""
+        d = self.directory
+        country = str(self.settings.get("TERRITORY_COUNTRY", "MC"))
+        prefixes = {lang: route("practitioner", lang, "") for lang in self.languages}
+        existing = {
+            lang: set(os.listdir(output / prefix)) if (output / prefix).is_dir() else set()
+            for lang, prefix in prefixes.items()
+        }
+        stamps: dict[str, str] = {}
+        jobs = []
+        for p in d.practitioners:  # the languages of one professional side by side: one view for both
+            pid = p.summary.id
+            mtime, size = d.stamps[pid]
+            stamp = stamps[pid] = f"{self.shared}:{mtime}:{size}"
+            if previous.get(pid) == stamp and all(pid in names for names in existing.values()):
+                continue
+            view = _memo(partial(practitioner_view, p, d, country))
+            for lang, prefix in prefixes.items():
+                values = self.page_values(lang, "practitioner", pid)
+                jobs.append(PageJob(f"{prefix}{pid}/index.html", "practitioner", values, stamp, view))
+        return stamps, jobs
 
     def cache_file(self, what: str, folder: Path, suffix: str) -> Path:
         """A cache file of this generator for one data or output folder (builds of other folders do not mix)."""
@@ -237,11 +292,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         return Path(self.settings.get("CACHE_PATH", "cache")) / f"directory-{what}-{key}.{suffix}"
 
     @staticmethod
-    def read_manifest(path: Path) -> dict[str, str]:
+    def read_manifest(path: Path) -> dict[str, Any]:
         try:
-            return dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
+            manifest = marshal.loads(path.read_bytes())  # noqa: S302 - our own cache file
+        except (OSError, ValueError, EOFError, TypeError):
             return {}
+        return manifest if isinstance(manifest, dict) else {}
 
     def render(self, writer: Any, jobs: list[PageJob]) -> None:
         """Render ``jobs``; above a few thousand pages, in one forked process per core (same templates, no IPC)."""
@@ -302,9 +358,9 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
     def jobs(self) -> Iterator[PageJob]:
         d, ix = self.directory, self.indexes
         size = int(self.settings.get("DIRECTORY_PAGE_SIZE", 100))
-        shared = self.shared_fingerprint()
-        country = str(self.settings.get("TERRITORY_COUNTRY", "MC"))
-        spoken = sorted({code for p in d.practitioners for code in p["languages"]})
+        shared = self.shared
+        stamps: dict[tuple[str, str, int], str] = {}  # one per list page, the same in every language
+        spoken = sorted({code for p in d.practitioners for code in p.summary.languages})
         default = self.languages[0]
         homes = [{"lang": lang, "path": route("home", lang), "exists": True} for lang in self.languages]
         yield PageJob("index.html", "root", {"lang": default, "page_path": "", "alternates": homes})
@@ -364,7 +420,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                     "category",
                     self.page_values(lang, "category", code, category=code, articles=members),
                 )
-            lists: list[tuple[str, str, list[Record], dict[str, Any]]] = [
+            lists: list[tuple[str, str, list[Practitioner], dict[str, Any]]] = [
                 ("specialty", code, ix.by_specialty.get(code, []), {"specialty": spec})
                 for code, spec in d.specialties.items()
             ]
@@ -384,7 +440,11 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             for kind, code, members, extra in lists:
                 pages = chunks(members, size)
                 for number, part in enumerate(pages, start=1):
-                    stamp = self.fingerprint(shared, kind, code, number, len(pages), *(d.stamps[p["id"]] for p in part))
+                    key = (kind, code, number)
+                    if key not in stamps:  # hash() of int tuples is the same in every process
+                        members_hash = hash(tuple(d.stamps[p.summary.id] for p in part))
+                        stamps[key] = f"{shared}:{len(pages)}:{members_hash}"
+                    stamp = stamps[key]
                     yield PageJob(
                         route(kind, lang, code, number) + "index.html",
                         "listing",
@@ -402,7 +462,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                     )
             for est in d.establishments:
                 members = ix.by_establishment.get(est["id"], [])
-                stamp = self.fingerprint(shared, est["id"], *(d.stamps[p["id"]] for p in members))
+                stamp = f"{shared}:{hash(tuple(d.stamps[p.summary.id] for p in members))}"
                 yield PageJob(
                     route("establishment", lang, est["id"]) + "index.html",
                     "establishment",
@@ -410,17 +470,6 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                         lang, "establishment", est["id"], e=est, place=d.places[est["place"]], members=members
                     ),
                     stamp,
-                )
-        for p in d.practitioners:  # the languages of one professional side by side: one view for both
-            stamp = self.fingerprint(shared, d.stamps[p["id"]])
-            view = _memo(partial(practitioner_view, p, d, country))
-            for lang in self.languages:
-                yield PageJob(
-                    route("practitioner", lang, p["id"]) + "index.html",
-                    "practitioner",
-                    self.page_values(lang, "practitioner", p["id"]),
-                    stamp,
-                    view,
                 )
 
     def profession_counts(self) -> list[dict[str, Any]]:
@@ -464,25 +513,47 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
 
     # ------------------------------------------------------------------------------ machine-readable files
 
-    def write_open_data(self, output: Path) -> None:
-        """The whole directory as open data: JSON (the data files as they are) and CSV (one row per site)."""
+    def write_open_data(self, output: Path, previous: dict[str, Any]) -> dict[str, Any]:
+        """The whole directory as open data: JSON (the data files as they are) and CSV (one row per site).
+
+        The professionals' part is spliced: an unchanged record's bytes are copied from the previous files
+        (``previous`` holds each record's stamp and offsets), so a rebuild reads only the files that changed.
+        Returns the offsets for the next build.
+        """
         folder = output / "open-data"
         folder.mkdir(parents=True, exist_ok=True)
         d = self.directory
-        for name, records in (("practitioners", d.practitioners), ("establishments", d.establishments)):
-            clean = [{k: v for k, v in r.items() if k != "$schema"} for r in records]
-            text = json.dumps(clean, ensure_ascii=False, separators=(",", ":"))  # dumps: the C encoder
-            (folder / f"{name}.json").write_text(text, encoding="utf-8")
-        self.write_csv(folder / "practitioners.csv", PRACTITIONER_COLUMNS, practitioner_rows(d))
-        self.write_csv(folder / "establishments.csv", ESTABLISHMENT_COLUMNS, establishment_rows(d))
-
-    @staticmethod
-    def write_csv(path: Path, columns: list[str], rows: Iterable[list[Any]]) -> None:
-        buffer = io.StringIO()
-        out = csv.writer(buffer, lineterminator="\n")
-        out.writerow(columns)
-        out.writerows(rows)
-        path.write_text(buffer.getvalue(), encoding="utf-8")
+        json_file, csv_file = folder / "practitioners.json", folder / "practitioners.csv"
+        header = csv_text([PRACTITIONER_COLUMNS]).encode()
+        old_json = json_file.read_bytes() if json_file.exists() else b""
+        old_csv = csv_file.read_bytes() if csv_file.exists() else b""
+        usable = previous.get("sizes") == [len(old_json), len(old_csv)]
+        entries = previous.get("records", {}) if usable else {}
+        json_parts, csv_parts, records = [], [], {}
+        json_at, csv_at, copied = 1, len(header), 0
+        for p in d.practitioners:
+            pid = p.summary.id
+            stamp = d.stamps[pid]
+            entry = entries.get(pid)
+            if entry is not None and entry[0] == stamp and pid not in d.changed:
+                json_part, csv_part = old_json[entry[1] : entry[2]], old_csv[entry[3] : entry[4]]
+                copied += 1
+            else:
+                json_part, csv_part = p.text.encode(), p.csv.encode()
+            records[pid] = (stamp, json_at, json_at + len(json_part), csv_at, csv_at + len(csv_part))
+            json_at += len(json_part) + 1
+            csv_at += len(csv_part)
+            json_parts.append(json_part)
+            csv_parts.append(csv_part)
+        if copied != len(d.practitioners) or len(entries) != len(records):
+            json_file.write_bytes(b"[" + b",".join(json_parts) + b"]")
+            csv_file.write_bytes(header + b"".join(csv_parts))
+        places = [{k: v for k, v in e.items() if k != "$schema"} for e in d.establishments]
+        (folder / "establishments.json").write_text(compact(places), encoding="utf-8")
+        rows = csv_text([ESTABLISHMENT_COLUMNS, *(establishment_row(e) for e in d.establishments)])
+        (folder / "establishments.csv").write_text(rows, encoding="utf-8")
+        sizes = [json_file.stat().st_size, csv_file.stat().st_size]
+        return {"sizes": sizes, "records": records}
 
     def origin(self) -> str:
         siteurl = str(self.settings.get("SITEURL", ""))
@@ -496,6 +567,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         ]
         for doc in [*self.articles, *self.pages]:
             entries.append((doc.url, content_alternates(doc, self.languages, "articles")))
+        for p in self.directory.practitioners:
+            paths = [
+                {"lang": lang, "path": route("practitioner", lang, p.summary.id), "exists": True}
+                for lang in self.languages
+            ]
+            entries += [(a["path"], paths) for a in paths]
         lines = []
         for path, alternates in entries:
             links = "".join(
@@ -529,52 +606,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         )
 
 
-PRACTITIONER_COLUMNS = [
-    "id", "national_id", "civility", "given_name", "family_name", "profession", "specialties", "languages",
-    "phone", "email", "accepting_new_patients", "teleconsultation", "online_booking", "convention",
-    "consultation_eur", "payment_methods", "site_id", "site_name", "establishment", "department", "address",
-    "postal_code", "city", "place", "latitude", "longitude", "accessibility", "biography_fr", "biography_en",
-]  # fmt: skip
-ESTABLISHMENT_COLUMNS = [
-    "id", "name", "kind", "address", "postal_code", "city", "place", "latitude", "longitude", "phone", "email",
-    "website", "emergency", "accessibility", "departments",
-]  # fmt: skip
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "|".join(str(v) for v in value)
-    return "" if value is None else value
-
-
-def practitioner_rows(d: Directory) -> Iterator[list[Any]]:
-    """One CSV row per professional and site (the format scripts/import_csv.py reads back)."""
-    for p in d.practitioners:
-        for site in p["sites"]:
-            row = {
-                **p,
-                "convention": p["fees"]["convention"],
-                "consultation_eur": p["fees"].get("consultation_eur"),
-                "site_id": site["id"],
-                "site_name": site.get("name"),
-                "biography_fr": p.get("biography", {}).get("fr"),
-                "biography_en": p.get("biography", {}).get("en"),
-                **{k: site.get(k) for k in ("establishment", "department", "address", "postal_code", "city")},
-                **{k: site.get(k) for k in ("place", "latitude", "longitude", "accessibility")},
-            }
-            yield [_cell(row.get(column)) for column in PRACTITIONER_COLUMNS]
-
-
-def establishment_rows(d: Directory) -> Iterator[list[Any]]:
-    for e in d.establishments:
-        row = {**e, "departments": [x["id"] for x in e.get("departments", [])]}
-        yield [_cell(row.get(column)) for column in ESTABLISHMENT_COLUMNS]
-
-
 def get_generators(pelican: Any) -> type[DirectoryGenerator]:
     return DirectoryGenerator
 
 
-__all__ = ["ROUTES", "DirectoryGenerator", "get_generators", "install_filters"]
+__all__ = ["PRACTITIONER_COLUMNS", "ROUTES", "DirectoryGenerator", "get_generators", "install_filters"]

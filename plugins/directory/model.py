@@ -10,22 +10,24 @@ parses one file, not 100,000.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import marshal
 import os
-import pickle
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema_rs
 
 Record = dict[str, Any]
 PathPart = str | int
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 5
 
 
 @dataclass(frozen=True, order=True)
@@ -96,17 +98,148 @@ def _child(text: str, pos: int, part: PathPart) -> int | None:
     return None
 
 
+class Summary(NamedTuple):
+    """What lists and indexes need of a professional, kept apart so that a rebuild need not parse every file."""
+
+    id: str
+    given_name: str
+    family_name: str
+    profession: str
+    specialties: tuple[str, ...]
+    places: tuple[str, ...]  # distinct, in the order of the sites
+    establishments: tuple[str, ...]
+    languages: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: Record) -> Summary:
+        sites = record["sites"]
+        return cls(
+            record["id"],
+            record["given_name"],
+            record["family_name"],
+            record["profession"],
+            tuple(record["specialties"]),
+            tuple(dict.fromkeys(site["place"] for site in sites)),
+            tuple(dict.fromkeys(site["establishment"] for site in sites if "establishment" in site)),
+            tuple(record["languages"]),
+        )
+
+
+class Practitioner(Mapping[str, Any]):
+    """A professional's record: its summary at once, the rest read from its data file on first use.
+
+    A rebuild after one file changed needs every summary (lists, indexes) but only the records of the pages it
+    renders again, so unchanged files are not read. ``text`` and ``csv`` are the record's open data.
+    """
+
+    __slots__ = ("_data", "path", "summary")
+
+    def __init__(self, summary: Summary, path: str, data: Record | None = None) -> None:
+        self.summary = summary
+        self.path = path
+        self._data = data
+
+    @property
+    def data(self) -> Record:
+        if self._data is None:
+            with open(self.path, encoding="utf-8") as handle:
+                record = json.load(handle)
+            record.pop("$schema", None)
+            self._data = record
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @property
+    def text(self) -> str:
+        """The record as compact JSON, as in the open data."""
+        return compact(self.data)
+
+    @property
+    def csv(self) -> str:
+        """The record's rows of the open data CSV."""
+        return csv_text(practitioner_rows(self.data))
+
+    @classmethod
+    def of(cls, record: Record, path: str) -> Practitioner:
+        clean = {k: v for k, v in record.items() if k != "$schema"}
+        return cls(Summary.of(record), path, clean)
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# The open data's CSV columns: one row per professional and practice site (scripts/import_csv.py reads them back).
+PRACTITIONER_COLUMNS = [
+    "id", "national_id", "civility", "given_name", "family_name", "profession", "specialties", "languages",
+    "phone", "email", "accepting_new_patients", "teleconsultation", "online_booking", "convention",
+    "consultation_eur", "payment_methods", "site_id", "site_name", "establishment", "department", "address",
+    "postal_code", "city", "place", "latitude", "longitude", "accessibility", "biography_fr", "biography_en",
+]  # fmt: skip
+ESTABLISHMENT_COLUMNS = [
+    "id", "name", "kind", "address", "postal_code", "city", "place", "latitude", "longitude", "phone", "email",
+    "website", "emergency", "accessibility", "departments",
+]  # fmt: skip
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def practitioner_rows(p: Mapping[str, Any]) -> list[list[Any]]:
+    """The CSV rows of one professional: one per site."""
+    rows = []
+    for site in p["sites"]:
+        row = {
+            **p,
+            "convention": p["fees"]["convention"],
+            "consultation_eur": p["fees"].get("consultation_eur"),
+            "site_id": site["id"],
+            "site_name": site.get("name"),
+            "biography_fr": p.get("biography", {}).get("fr"),
+            "biography_en": p.get("biography", {}).get("en"),
+            **{k: site.get(k) for k in ("establishment", "department", "address", "postal_code", "city")},
+            **{k: site.get(k) for k in ("place", "latitude", "longitude", "accessibility")},
+        }
+        rows.append([_cell(row.get(column)) for column in PRACTITIONER_COLUMNS])
+    return rows
+
+
+def establishment_row(e: Mapping[str, Any]) -> list[Any]:
+    row = {**e, "departments": [x["id"] for x in e.get("departments", [])]}
+    return [_cell(row.get(column)) for column in ESTABLISHMENT_COLUMNS]
+
+
+def csv_text(rows: Iterable[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
 @dataclass
 class Directory:
     """The whole directory: professionals, establishments and the code lists they refer to."""
 
-    practitioners: list[Record]
+    practitioners: list[Practitioner]
     establishments: list[Record]
     professions: dict[str, Record]
     specialties: dict[str, Record]
     places: dict[str, Record]
     sources: dict[str, str] = field(default_factory=dict)  # record id -> data file, for error messages
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # record id -> (mtime_ns, size): what changed
+    changed: set[str] = field(default_factory=set)  # ids of the records read (not from the cache) in this load
 
     @cached_property
     def establishment_by_id(self) -> dict[str, Record]:
@@ -160,7 +293,12 @@ def _rel(path: Path, root: Path) -> str:
 
 
 class Loader:
-    """Reads one directory folder (``content/directory``) into a ``Directory`` or raises ``DataFilesError``."""
+    """Reads one directory folder (``content/directory``) into a ``Directory`` or raises ``DataFilesError``.
+
+    With a cache file, a file whose size and modification time did not change is neither read nor validated
+    again: its summary comes from the cache (marshal: fast to load for 100,000), the rest from the file if a
+    page that shows it is rendered again.
+    """
 
     def __init__(self, folder: Path, cache_file: Path | None = None, report_root: Path | None = None) -> None:
         self.folder = folder
@@ -169,6 +307,7 @@ class Loader:
         self.schemas = Schemas(folder / "schema")
         self.errors: list[DataError] = []
         self.texts: dict[str, str] = {}  # relative file -> text, only for files read in this run
+        self.changed = False
 
     def load(self) -> Directory:
         taxonomy = self._codes("taxonomy.json")
@@ -182,55 +321,79 @@ class Loader:
             professions={p["code"]: p for p in taxonomy.get("professions", [])},
             specialties={s["code"]: s for s in taxonomy.get("specialties", [])},
             places=places,
-            sources={r["id"]: f for f, r, _ in establishments + practitioners},
-            stamps={r["id"]: stamp for _, r, stamp in establishments + practitioners},
+            sources={r["id"]: f for f, r, _ in establishments},
+            stamps={r["id"]: stamp for _, r, stamp in establishments},
+            changed=set(self.texts),
         )
-        self._check_references(directory)
+        for rel, p, stamp in practitioners:
+            directory.sources[p.summary.id] = rel
+            directory.stamps[p.summary.id] = stamp
+        # What the references of a professional depend on: unchanged, only the files read now need checking.
+        context = [self._stamp(self.folder / name) for name in ("taxonomy.json", "places.json")]
+        context += [self._stamp(p) for p in sorted((self.folder / "schema").glob("*.json"))]
+        context += sorted(directory.stamps[e["id"]] for e in directory.establishments)
+        recheck_all = cache.get("context") != context
+        self._check_references(directory, None if recheck_all else directory.changed)
         if self.errors:
             raise DataFilesError(self.errors)
-        self._write_cache(cache)
+        if self.changed or recheck_all:
+            cache["context"] = context
+            self._write_cache(cache)
         return directory
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int]:
+        stat = path.stat()
+        return (stat.st_mtime_ns, stat.st_size)
 
     def _codes(self, name: str) -> dict[str, Any]:
         loaded = read_json(self.folder / name, self.root, self.errors)
         return loaded[1] if loaded else {}
 
-    def _read_cache(self) -> dict[str, tuple[int, int, Record]]:
+    def _read_cache(self) -> dict[str, Any]:
+        empty: dict[str, Any] = {"format": CACHE_FORMAT, "establishments": {}, "practitioners": {}}
         if self.cache_file is None or not self.cache_file.exists():
-            return {}
+            return empty
         try:
             with self.cache_file.open("rb") as handle:
-                version, entries = pickle.load(handle)  # noqa: S301 - our own cache file, in the build's cache folder
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            return {}
-        return entries if version == CACHE_FORMAT else {}
+                cache = marshal.load(handle)  # noqa: S302 - our own cache file, in the build's cache folder
+        except (OSError, ValueError, EOFError, TypeError):
+            return empty
+        return cache if isinstance(cache, dict) and cache.get("format") == CACHE_FORMAT else empty
 
-    def _write_cache(self, cache: dict[str, tuple[int, int, Record]]) -> None:
+    def _write_cache(self, cache: dict[str, Any]) -> None:
         if self.cache_file is None:
             return
         self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.cache_file.with_suffix(".tmp")
         with temporary.open("wb") as handle:
-            pickle.dump((CACHE_FORMAT, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            marshal.dump(cache, handle)
         temporary.replace(self.cache_file)
 
-    def _records(
-        self, subfolder: str, kind: str, cache: dict[str, tuple[int, int, Record]]
-    ) -> list[tuple[str, Record, tuple[int, int]]]:
-        """(relative file, record) of every valid file of one kind, sorted by file name; errors recorded."""
-        out = []
+    def _records(self, subfolder: str, kind: str, cache: dict[str, Any]) -> list[tuple[str, Any, tuple[int, int]]]:
+        """(relative file, record, stamp) of every valid file of one kind, sorted by file name; errors recorded."""
+        out: list[tuple[str, Any, tuple[int, int]]] = []
+        entries_cache: dict[str, tuple[Any, ...]] = cache[subfolder]
         folder = self.folder / subfolder
+        prefix = _rel(folder, self.root) + os.sep
+        absolute = str(folder) + os.sep
         entries = sorted(os.scandir(folder), key=lambda e: e.name) if folder.is_dir() else []
+        practitioners = kind == "practitioner"
+        seen = set()
         for entry in entries:
             if not entry.name.endswith(".json"):
                 continue
-            rel = _rel(Path(entry.path), self.root)
+            rel = prefix + entry.name
+            seen.add(rel)
             stat = entry.stat()
-            cached = cache.get(rel)
-            if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-                out.append((rel, cached[2], (stat.st_mtime_ns, stat.st_size)))
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            cached = entries_cache.get(rel)
+            if cached and cached[0] == stamp[0] and cached[1] == stamp[1]:
+                value = Practitioner(Summary(*cached[2]), absolute + entry.name) if practitioners else cached[2]
+                out.append((rel, value, stamp))
                 continue
-            cache.pop(rel, None)
+            self.changed = True
+            entries_cache.pop(rel, None)
             loaded = read_json(Path(entry.path), self.root, self.errors)
             if loaded is None:
                 continue
@@ -242,30 +405,38 @@ class Loader:
                 self.errors.append(DataError(rel, locate(text, path), field_name(path), message))
             if problems:
                 continue
-            self.texts[rel] = text
-            cache[rel] = (stat.st_mtime_ns, stat.st_size, record)
-            out.append((rel, record, (stat.st_mtime_ns, stat.st_size)))
-        # files removed since the last run leave the cache
-        kept = {rel for rel, _, _ in out}
-        for rel in [r for r in cache if r.startswith(_rel(folder, self.root) + os.sep) and r not in kept]:
-            if not (self.root / rel).exists():
-                del cache[rel]
+            self.texts[record["id"]] = text
+            if practitioners:
+                value = Practitioner.of(record, absolute + entry.name)
+                entries_cache[rel] = (*stamp, tuple(value.summary))
+            else:
+                value = record
+                entries_cache[rel] = (*stamp, record)
+            out.append((rel, value, stamp))
+        for rel in [r for r in entries_cache if r not in seen]:  # files removed since the last run
+            del entries_cache[rel]
+            self.changed = True
         return out
 
-    def _error(self, directory: Directory, record: Record, path: list[PathPart], message: str) -> None:
+    def _error(self, directory: Directory, record: Mapping[str, Any], path: list[PathPart], message: str) -> None:
         rel = directory.sources[record["id"]]
-        text = self.texts.get(rel)
+        text = self.texts.get(record["id"])
         if text is None:
             text = (self.root / rel).read_text(encoding="utf-8")
         self.errors.append(DataError(rel, locate(text, path), field_name(path), message))
 
-    def _check_references(self, d: Directory) -> None:
-        """What a schema cannot say: codes that exist, and parts of a file that refer to each other."""
+    def _check_references(self, d: Directory, only: set[str] | None) -> None:
+        """What a schema cannot say: codes that exist, and parts of a file that refer to each other.
+
+        ``only``: the ids of the professionals to check (those read in this run); None: all of them.
+        """
         for est in d.establishments:
             if est["place"] not in d.places:
                 self._error(d, est, ["place"], f"unknown place {est['place']!r} (see places.json)")
         establishments = d.establishment_by_id
         for pr in d.practitioners:
+            if only is not None and pr.summary.id not in only:
+                continue
             if pr["profession"] not in d.professions:
                 self._error(d, pr, ["profession"], f"unknown profession {pr['profession']!r} (see taxonomy.json)")
             for i, code in enumerate(pr["specialties"]):
@@ -282,7 +453,14 @@ class Loader:
                 self._check_site(d, pr, s, site, reasons=set(reasons), establishments=establishments)
 
     def _check_site(
-        self, d: Directory, pr: Record, s: int, site: Record, *, reasons: set[str], establishments: dict[str, Record]
+        self,
+        d: Directory,
+        pr: Mapping[str, Any],
+        s: int,
+        site: Record,
+        *,
+        reasons: set[str],
+        establishments: dict[str, Record],
     ) -> None:
         if site["place"] not in d.places:
             self._error(d, pr, ["sites", s, "place"], f"unknown place {site['place']!r} (see places.json)")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins.directory.model import Directory, Record
+from plugins.directory.model import Directory, Practitioner, Record
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -35,37 +35,38 @@ def route(kind: str, lang: str, key: str = "", number: int = 1) -> str:
     return path + (f"{number}/" if number > 1 else "")
 
 
-def sort_name(p: Record) -> tuple[str, str, str]:
-    return (p["family_name"].casefold(), p["given_name"].casefold(), p["id"])
+def sort_name(p: Practitioner) -> tuple[str, str, str]:
+    return (p.summary.family_name.casefold(), p.summary.given_name.casefold(), p.summary.id)
 
 
 @dataclass
 class Indexes:
     """The directory grouped the ways people browse it."""
 
-    by_specialty: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    by_profession: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    by_place: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    by_establishment: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    by_specialty: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
+    by_profession: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
+    by_place: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
+    by_establishment: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
     establishments_by_place: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
 
 
 def build_indexes(d: Directory) -> Indexes:
     ix = Indexes()
-    for p in sorted(d.practitioners, key=sort_name):
-        ix.by_profession[p["profession"]].append(p)
-        for code in p["specialties"]:
+    for p in sorted(d.practitioners, key=sort_name):  # summaries only: no file is parsed here
+        summary = p.summary
+        ix.by_profession[summary.profession].append(p)
+        for code in summary.specialties:
             ix.by_specialty[code].append(p)
-        for place in dict.fromkeys(site["place"] for site in p["sites"]):
+        for place in summary.places:
             ix.by_place[place].append(p)
-        for est in dict.fromkeys(site["establishment"] for site in p["sites"] if "establishment" in site):
+        for est in summary.establishments:
             ix.by_establishment[est].append(p)
     for e in sorted(d.establishments, key=lambda e: e["name"].casefold()):
         ix.establishments_by_place[e["place"]].append(e)
     return ix
 
 
-def chunks(items: list[Record], size: int) -> list[list[Record]]:
+def chunks(items: list[Practitioner], size: int) -> list[list[Practitioner]]:
     """Pages of a list; an empty list still has one (empty) page."""
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
@@ -95,7 +96,7 @@ def place_jsonld(record: Record, name: str, country: str) -> dict[str, Any]:
     }
 
 
-def practitioner_view(p: Record, d: Directory, country: str = "MC") -> dict[str, Any]:
+def practitioner_view(p: Practitioner, d: Directory, country: str = "MC") -> dict[str, Any]:
     """Everything a professional's page shows, with codes resolved to the records they name."""
     establishments = d.establishment_by_id
     sites = []

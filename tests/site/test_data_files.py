@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -109,8 +110,15 @@ def test_a_rebuild_parses_only_changed_files_and_renders_only_their_pages(tmp_pa
     listings = (output / "en" / "professions" / data["profession"]).rglob("index.html")
     shown = [page for page in listings if 'data-practitioner="pr-000005"' in page.read_text(encoding="utf-8")]
     assert len(shown) == 1 and "Renommé" in shown[0].read_text(encoding="utf-8")  # its list is rendered again
+    # the open data, spliced from the previous files, is the whole directory as it is now
     opendata = json.loads((output / "open-data" / "practitioners.json").read_text(encoding="utf-8"))
+    current = load_directory(content / "directory")
+    assert opendata == [dict(p) for p in current.practitioners]
     assert next(p for p in opendata if p["id"] == "pr-000005")["family_name"] == "Renommé"
+    with (output / "open-data" / "practitioners.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == sum(len(p["sites"]) for p in current.practitioners)
+    assert [r["family_name"] for r in rows if r["id"] == "pr-000005"] == ["Renommé"]
     # a removed professional's pages go away
     record.unlink()
     assert build(output, content, cache).returncode == 0

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.directory.generator import PRACTITIONER_COLUMNS
-from plugins.directory.model import DataFilesError, load_directory
+from plugins.directory.model import PRACTITIONER_COLUMNS, DataFilesError, load_directory
 from scripts.import_csv import import_csv
 from tests.site.sitebuild import ROOT
 
@@ -64,10 +63,14 @@ def test_new_and_updated_professionals_are_written_and_valid(directory: Path, tm
 
 
 def test_the_open_data_csv_imports_back_unchanged(directory: Path, tmp_path: Path) -> None:
-    from plugins.directory.generator import practitioner_rows
+    from plugins.directory.model import practitioner_rows
 
     source = load_directory(SOURCE)
-    rows = [dict(zip(PRACTITIONER_COLUMNS, map(str, row), strict=True)) for row in practitioner_rows(source)][:25]
+    rows = [
+        dict(zip(PRACTITIONER_COLUMNS, map(str, row), strict=True))
+        for p in source.practitioners[:25]
+        for row in practitioner_rows(p)
+    ]
     sheet = write_csv(tmp_path / "export.csv", rows)
     ids = import_csv(sheet, directory)
     for pid in ids:
