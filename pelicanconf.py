@@ -61,6 +61,9 @@ AUTHOR_FEED_RSS = None
 DEFAULT_PAGINATION = False
 SLUGIFY_SOURCE = "basename"
 
+# Data files are text, never HTML: every value is escaped (articles' and pages' own HTML is marked safe).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
+
 PLUGIN_PATHS: list[str] = []
 PLUGINS = ["plugins.directory"]
 DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json

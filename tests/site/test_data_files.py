@@ -102,10 +102,13 @@ def test_a_rebuild_parses_only_changed_files_and_renders_only_their_pages(tmp_pa
     record = content / "directory" / "practitioners" / "pr-000005.json"
     data = json.loads(record.read_text(encoding="utf-8"))
     data["family_name"] = "Renommé"
+    data["biography"] = {"fr": "<script>alert(1)</script> & co"}  # data is text: escaped, never markup
     record.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     os.utime(record)
     assert build(output, content, cache).returncode == 0
-    assert "Renommé" in profile.read_text(encoding="utf-8")
+    html = profile.read_text(encoding="utf-8")
+    assert "Renommé" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html and "<script>alert" not in html
     assert other.stat().st_mtime_ns == before  # untouched: not rendered again
     listings = (output / "en" / "professions" / data["profession"]).rglob("index.html")
     shown = [page for page in listings if 'data-practitioner="pr-000005"' in page.read_text(encoding="utf-8")]
