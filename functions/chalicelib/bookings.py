@@ -115,7 +115,8 @@ class Bookings:
                 profile.schedule(site), query.reason, busy, first_day, query.days, now, query.patient
             )
         ]
-        found.sort(key=lambda s: (s.start, s.site))
+        # By instant: two starts in one zone compare by clock time, and the autumn's repeated hour would misorder.
+        found.sort(key=lambda s: (s.start.timestamp(), s.site))
         return SlotsResponse.model_validate(
             {
                 "practitioner": practitioner_id,
@@ -429,7 +430,7 @@ def _first_slot(profile: Profile, busy: list[tuple[datetime, datetime]], now: da
     best: SlotOut | None = None
     for site in profile.site_ids:
         slot = first_free_slot(profile.schedule(site), busy, now)
-        if slot is not None and (best is None or slot.start < best.start):
+        if slot is not None and (best is None or slot.start.timestamp() < best.start.timestamp()):
             best = SlotOut(start=slot.start, end=slot.end, site=site)
     return best
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.functions.conftest import Api, hold_body, local, patient
@@ -59,3 +60,22 @@ def test_one_to_fifty_valid_ids(api: Api) -> None:
         answer = api.get(f"/v1/next-available?{query}")
         assert (answer.status, answer.body["error"]["field"]) == (422, field), query
     assert api.get("/v1/next-available?ids=" + ",".join(f"pr-{i}" for i in range(50))).status == 200
+
+
+def test_the_earliest_site_wins_in_the_repeated_autumn_hour(api: Api, seed: Callable[..., Any], clock: Any) -> None:
+    # Sunday 25 October 2026 at 02:45+02:00 in Monaco, 15 minutes before the clocks go back. Site a's next slot is
+    # 02:00+01:00 (after the change), site b's is 02:50+02:00: earlier, although its clock time is later.
+    record = practitioner_record(min_notice_minutes=0)
+    night = {"days": ["sun"], "reasons": ["consultation"]}
+    record["sites"] = [
+        {**record["sites"][0], "id": "a", "hours": [{**night, "start": "02:00", "end": "03:00"}]},
+        {**record["sites"][0], "id": "b", "hours": [{**night, "start": "02:50", "end": "03:00"}]},
+    ]
+    seed(record=record)
+    clock.now = datetime(2026, 10, 25, 0, 45, tzinfo=UTC)
+    answer = api.get("/v1/next-available?ids=pr-test")
+    assert answer.body["results"][0]["slot"] == {
+        "start": "2026-10-25T02:50:00+02:00",
+        "end": "2026-10-25T02:10:00+01:00",  # 20 minutes later, after the change
+        "site": "b",
+    }

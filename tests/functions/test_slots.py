@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from tests.functions.conftest import Api, hold_body, local
+from tests.functions.factories import practitioner_record
 
 KEY = {"Idempotency-Key": "slots-test-key-1"}
 
@@ -123,3 +125,31 @@ def test_unknown_professional_and_no_online_booking_are_the_same_404(api: Api, s
     assert unknown.status == phone_only.status == 404
     assert unknown.body == phone_only.body
     assert api.get("/v1/practitioners/" + "x" * 3000 + "/slots?reason=consultation").status == 404
+
+
+def test_slots_of_two_sites_in_the_repeated_autumn_hour_are_in_time_order(
+    api: Api, seed: Callable[..., Any], clock: Any
+) -> None:
+    # Sunday 25 October 2026, Monaco: clocks go back at 03:00 CEST, so 02:00-03:00 is lived twice. Two sites of one
+    # professional share the zone; 02:10+01:00 is later than 02:50+02:00 although its clock time is earlier.
+    record = practitioner_record(min_notice_minutes=0)
+    night = {"days": ["sun"], "reasons": ["consultation"]}
+    record["sites"] = [
+        {**record["sites"][0], "id": "a", "hours": [{**night, "start": "02:00", "end": "03:00"}]},
+        {**record["sites"][0], "id": "b", "hours": [{**night, "start": "02:50", "end": "03:00"}]},
+    ]
+    seed(record=record)
+    clock.now = datetime(2026, 10, 20, 7, 0, tzinfo=UTC)
+    answer = api.get("/v1/practitioners/pr-test/slots?from=2026-10-25&days=1&reason=consultation")
+    found = [(slot["start"], slot["site"]) for slot in answer.body["slots"]]
+    assert found == [
+        ("2026-10-25T02:00:00+02:00", "a"),
+        ("2026-10-25T02:20:00+02:00", "a"),
+        ("2026-10-25T02:40:00+02:00", "a"),
+        ("2026-10-25T02:50:00+02:00", "b"),
+        ("2026-10-25T02:00:00+01:00", "a"),
+        ("2026-10-25T02:10:00+01:00", "b"),
+        ("2026-10-25T02:20:00+01:00", "a"),
+        ("2026-10-25T02:30:00+01:00", "b"),
+        ("2026-10-25T02:40:00+01:00", "a"),
+    ]
