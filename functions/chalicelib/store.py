@@ -350,6 +350,8 @@ class Store:
         codes = _codes(reasons)
         if codes[1] == "ConditionalCheckFailed":
             old = {k: _deserialize(v) for k, v in (reasons[1].get("Item") or {}).items()}
+            if old.get("appointment_id") == appointment["id"]:
+                return  # our own earlier attempt committed and its answer was lost: the hold is written
             raise IdempotentReplay(Replay(str(old.get("appointment_id", "")), str(old.get("fingerprint", ""))))
         if "ConditionalCheckFailed" in codes[3:]:
             raise SlotTaken("This time has just been taken; please choose another.", field="start")
@@ -464,6 +466,8 @@ class Store:
         codes = _codes(reasons)
         if codes[0] == "ConditionalCheckFailed" or "ConditionalCheckFailed" in codes[3:]:
             current = self.appointment(appointment_id) or {}
+            if current.get("status") == CONFIRMED and current.get("token_hash") == token_hash:
+                return  # our own earlier attempt committed (the token is ours alone)
             if current.get("status") == CONFIRMED:
                 raise AlreadyConfirmed("This appointment is already confirmed.")
             raise HoldExpired("The hold has expired; please choose a time again.")
@@ -472,12 +476,13 @@ class Store:
     def cancel(self, appointment: Mapping[str, Any], now: int, by: str) -> None:
         """Cancel a confirmed appointment unchanged since it was read: release its units, leave the cap counter."""
         appointment_id = appointment["id"]
+        operation = uuid.uuid4().hex
         actions: list[dict[str, Any]] = [
             {
                 "Update": {
                     "Key": keys.appointment_key(appointment_id),
                     "UpdateExpression": "SET #status = :cancelled, cancelled_at = :now, cancelled_by = :by, "
-                    "revision = revision + :one",
+                    "revision = revision + :one, last_operation = :operation",
                     "ConditionExpression": "#status = :confirmed AND revision = :revision",
                     "ExpressionAttributeNames": {"#status": "status"},
                     "ExpressionAttributeValues": {
@@ -486,6 +491,7 @@ class Store:
                         ":now": now,
                         ":by": by,
                         ":one": 1,
+                        ":operation": operation,
                         ":revision": appointment["revision"],
                     },
                 }
@@ -500,8 +506,14 @@ class Store:
             },
         ]
         actions += [self._unit_delete(appointment, unit) for unit in appointment["units"]]
-        if self._transact(actions) is not None:
+        if self._transact(actions) is not None and not self._committed(appointment_id, operation):
             raise StaleRead("the appointment changed")
+
+    def _committed(self, appointment_id: str, operation: str) -> bool:
+        """Whether the appointment's last change is ``operation``: an earlier attempt of ours committed and its
+        answer was lost (Amazon DynamoDB answers such a retry by its ClientRequestToken; this also covers
+        endpoints that ignore the token)."""
+        return (self.appointment(appointment_id) or {}).get("last_operation") == operation
 
     def _unit_delete(self, appointment: Mapping[str, Any], unit: int) -> dict[str, Any]:
         return {
@@ -523,12 +535,13 @@ class Store:
         old_units, new_units = set(appointment["units"]), set(moved["units"])
         new_start = from_epoch(moved["start_epoch"])
         agenda = keys.agenda_keys(practitioner_id, new_start, appointment_id)
+        operation = uuid.uuid4().hex
         actions: list[dict[str, Any]] = [
             {
                 "Update": {
                     "Key": keys.appointment_key(appointment_id),
                     "UpdateExpression": "SET start_epoch = :start_epoch, end_epoch = :end_epoch, #units = :units, "
-                    "GSI1SK = :agenda, moved_at = :now, revision = revision + :one",
+                    "GSI1SK = :agenda, moved_at = :now, revision = revision + :one, last_operation = :operation",
                     "ConditionExpression": "#status = :confirmed AND revision = :revision",
                     "ExpressionAttributeNames": {"#status": "status", "#units": "units"},
                     "ExpressionAttributeValues": {
@@ -536,6 +549,7 @@ class Store:
                         ":end_epoch": moved["end_epoch"],
                         ":units": list(moved["units"]),
                         ":agenda": agenda["GSI1SK"],
+                        ":operation": operation,
                         ":now": now,
                         ":one": 1,
                         ":confirmed": CONFIRMED,
@@ -579,7 +593,7 @@ class Store:
             )
         actions += [self._unit_delete(appointment, unit) for unit in sorted(old_units - new_units)]
         reasons = self._transact(actions)
-        if reasons is None:
+        if reasons is None or self._committed(appointment_id, operation):
             return
         if "ConditionalCheckFailed" in _codes(reasons)[2 : 2 + len(fresh)]:
             raise SlotTaken("This time has just been taken; please choose another.", field="start")

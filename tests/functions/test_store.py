@@ -78,3 +78,60 @@ def test_more_than_a_transaction_can_hold_is_a_clean_conflict() -> None:
         s._transact(ACTIONS * 51)
     assert getattr(caught.value, "status", None) == 409
     assert client.calls == []
+
+
+class TwiceClient:
+    """The real client, except that every transaction is sent twice and the second answer returned: what a retry
+    looks like after the first attempt committed but its answer was lost (the local endpoint ignores
+    ClientRequestToken, which is how Amazon DynamoDB would have recognised the retry)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def transact_write_items(self, **params: Any) -> Any:
+        self.client.transact_write_items(**params)
+        return self.client.transact_write_items(**params)
+
+
+def test_an_attempt_that_committed_but_lost_its_answer_counts_as_done(table_name: str, seed: Any, clock: Any) -> None:
+    from chalicelib import tokens
+    from chalicelib.bookings import Bookings, Caller
+    from chalicelib.schemas import HoldRequest, MoveRequest
+    from chalicelib.store import make_table
+    from tests.functions.conftest import hold_body, local
+
+    seed()
+    real = make_table(table_name)
+    table = type("T", (), {"name": table_name, "meta": type("M", (), {"client": TwiceClient(real.meta.client)})()})()
+    store = Store(table)
+    sent: dict[str, str] = {}
+
+    class Mailer:
+        def send_code(self, to: str, code: str, notice: Any) -> bool:
+            sent["code"] = code
+            return True
+
+        def __getattr__(self, name: str) -> Any:
+            return lambda *args, **kwargs: True
+
+    bookings = Bookings(store, Mailer(), site_url="http://127.0.0.1", clock=clock)  # type: ignore[arg-type]
+    caller = Caller("192.0.2.1")
+    held, replayed = bookings.hold(HoldRequest.model_validate(hold_body(local(2, 9))), "twice-key-1", caller)
+    assert not replayed and sent["code"]
+    confirmed = bookings.confirm(held.id, sent["code"], caller)
+    stored = store.appointment(held.id) or {}
+    assert stored["status"] == "confirmed" and stored["token_hash"] == tokens.token_hash(confirmed.manage_token)
+    moved = bookings.move(held.id, confirmed.manage_token, MoveRequest.model_validate({"start": local(2, 10)}))
+    assert moved.start.isoformat() == local(2, 10)
+    cancelled = bookings.cancel(held.id, confirmed.manage_token)
+    assert cancelled.status == "cancelled"
+    assert store.units("pr-test", *_march()) == []
+
+
+def _march() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 4, 1, tzinfo=UTC)
