@@ -81,3 +81,50 @@ def idempotency_key(key: str) -> dict[str, str]:
 
 def rate_key(scope: str, subject: str, window_start: int) -> dict[str, str]:
     return {"PK": f"RATE#{scope}#{digest(subject)}", "SK": f"WINDOW#{window_start}"}
+
+
+# -- back-office -------------------------------------------------------------------------------------------------
+
+AUDIT_PREFIX = "AT#"
+FEED = "FEED"
+
+
+def audit_stamp(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC: audit entries sort by the second they were written."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def audit_key(appointment_id: str, at: datetime, entry_id: str) -> dict[str, str]:
+    """An audit entry under its appointment (a patient's request: every access to their appointment)."""
+    return {"PK": f"AUDIT#{appointment_id}", "SK": f"{AUDIT_PREFIX}{audit_stamp(at)}#{entry_id}"}
+
+
+def audit_index_keys(practitioner_id: str, at: datetime, entry_id: str) -> dict[str, str]:
+    """GSI1 attributes that list the audit entries of one professional's agenda by time (the operator's query)."""
+    return {
+        "GSI1PK": f"AUDIT#{practitioner_pk(practitioner_id)}",
+        "GSI1SK": f"{AUDIT_PREFIX}{audit_stamp(at)}#{entry_id}",
+    }
+
+
+def audit_partition(appointment_id: str) -> str:
+    return f"AUDIT#{appointment_id}"
+
+
+def audit_practitioner_partition(practitioner_id: str) -> str:
+    return f"AUDIT#{practitioner_pk(practitioner_id)}"
+
+
+def audit_range(start: datetime, end: datetime) -> tuple[str, str]:
+    """Sort-key bounds (inclusive) of the audit entries written in ``[start, end)``."""
+    return AUDIT_PREFIX + audit_stamp(start), AUDIT_PREFIX + audit_stamp(end)[:-1] + "!"
+
+
+def feed_key(token: str) -> dict[str, str]:
+    """A calendar feed, found by the SHA-256 of its secret token (the token itself is never stored)."""
+    return {"PK": f"FEED#{digest(token)}", "SK": FEED}
+
+
+def feed_pointer_key(practitioner_id: str) -> dict[str, str]:
+    """Which feed a professional has now (its token's hash), so that a new one or a revocation ends the old."""
+    return {"PK": practitioner_pk(practitioner_id), "SK": FEED}
