@@ -120,9 +120,9 @@ def audit_range(start: datetime, end: datetime) -> tuple[str, str]:
     return AUDIT_PREFIX + audit_stamp(start), AUDIT_PREFIX + audit_stamp(end)[:-1] + "!"
 
 
-def feed_key(token: str) -> dict[str, str]:
-    """A calendar feed, found by the SHA-256 of its secret token (the token itself is never stored)."""
-    return {"PK": f"FEED#{digest(token)}", "SK": FEED}
+def feed_key(token_hash: str) -> dict[str, str]:
+    """A calendar feed, found by the SHA-256 of its secret token (``digest(token)``; the token is never stored)."""
+    return {"PK": f"FEED#{token_hash}", "SK": FEED}
 
 
 def feed_pointer_key(practitioner_id: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ HELD = "held"
 CONFIRMED = "confirmed"
 CANCELLED = "cancelled"
 BOOKED = "booked"
+BLOCKED = "blocked"  # a time the practice keeps free of bookings (back-office): an appointment without a patient
 
 
 class StaleRead(Exception):

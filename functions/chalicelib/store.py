@@ -557,15 +557,19 @@ class Store:
                     },
                 }
             },
-            {
-                "Update": {
-                    "Key": keys.patient_key(practitioner_id, appointment["patient"]["email"]),
-                    "UpdateExpression": "SET appointments.#id = :end, version = version + :one",
-                    "ExpressionAttributeNames": {"#id": appointment_id},
-                    "ExpressionAttributeValues": {":end": moved["end_epoch"], ":one": 1},
-                }
-            },
         ]
+        email = _email_of(appointment)
+        if email:  # an appointment taken by phone may have no e-mail, hence no cap counter
+            actions.append(
+                {
+                    "Update": {
+                        "Key": keys.patient_key(practitioner_id, email),
+                        "UpdateExpression": "SET appointments.#id = :end, version = version + :one",
+                        "ExpressionAttributeNames": {"#id": appointment_id},
+                        "ExpressionAttributeValues": {":end": moved["end_epoch"], ":one": 1},
+                    }
+                }
+            )
         booked = {
             "appointment_id": appointment_id,
             "state": BOOKED,
@@ -595,9 +599,226 @@ class Store:
         reasons = self._transact(actions)
         if reasons is None or self._committed(appointment_id, operation):
             return
-        if "ConditionalCheckFailed" in _codes(reasons)[2 : 2 + len(fresh)]:
+        first = 2 if email else 1
+        if "ConditionalCheckFailed" in _codes(reasons)[first : first + len(fresh)]:
             raise SlotTaken("This time has just been taken; please choose another.", field="start")
         raise StaleRead("the appointment changed")
+
+    # -- back-office (docs/data-model.md, patterns 14 to 25) -------------------------------------------------------
+
+    def _query_all(self, **params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            answer = self._call("query", **params)
+            items.extend(plain(answer.get("Items", [])))
+            if "LastEvaluatedKey" not in answer:
+                return items
+            params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def profile_for_edit(self, practitioner_id: str) -> dict[str, Any] | None:
+        """The profile read strongly consistent, with its ``version`` (0 if it was never edited)."""
+        return self._get(keys.profile_key(practitioner_id))
+
+    def save_profile(self, practitioner_id: str, attributes: Mapping[str, Any], version: int) -> None:
+        """Replace the profile if it is still at ``version`` (it is then at ``version + 1``); StaleRead otherwise."""
+        operation = uuid.uuid4().hex
+        item = {**keys.profile_key(practitioner_id), **attributes, "version": version + 1, "last_operation": operation}
+        condition: dict[str, Any] = (
+            {"ConditionExpression": "version = :version", "ExpressionAttributeValues": {":version": version}}
+            if version
+            else {"ConditionExpression": "attribute_not_exists(version)"}
+        )
+        try:
+            self._call("put_item", Item=item, **condition)
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise Unavailable("The appointment database cannot be reached.") from err
+            if (self.profile_for_edit(practitioner_id) or {}).get("last_operation") != operation:
+                raise StaleRead("the profile changed") from err
+
+    def book_by_practice(self, appointment: Mapping[str, Any], counter: Versioned | None, now: int) -> None:
+        """Write an appointment the practice took (by phone) or a block, its units booked at once, and the patient's
+        cap counter when ``counter`` is given (read for this e-mail; the practice may exceed the cap).
+
+        Raises SlotTaken (a unit is taken, or held by a live hold) or StaleRead (the counter changed).
+        """
+        appointment_id, practitioner_id = appointment["id"], appointment["practitioner_id"]
+        item = {
+            **appointment,
+            **keys.appointment_key(appointment_id),
+            **keys.agenda_keys(practitioner_id, from_epoch(appointment["start_epoch"]), appointment_id),
+        }
+        actions: list[dict[str, Any]] = [{"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}]
+        if counter is not None:
+            entries = {**counter.entries, appointment_id: appointment["end_epoch"]}
+            key = keys.patient_key(practitioner_id, _email_of(appointment))
+            actions.append(self._versioned_put(key, "appointments", entries, counter.version))
+        booked = {
+            "appointment_id": appointment_id,
+            "state": BOOKED,
+            "busy_start": appointment["start_epoch"],
+            "busy_end": appointment["end_epoch"],
+            "expires_at": appointment["end_epoch"] + 86400,
+        }
+        actions += [self._unit_put(practitioner_id, from_epoch(u), booked, now) for u in appointment["units"]]
+        reasons = self._transact(actions)
+        if reasons is None:
+            return
+        codes = _codes(reasons)
+        if codes[0] == "ConditionalCheckFailed":
+            return  # the id is random and new: only our own earlier attempt can have written it (answer lost)
+        if "ConditionalCheckFailed" in codes[1 + (counter is not None) :]:
+            raise SlotTaken("This time is already taken.", field="start")
+        raise StaleRead("the patient's appointments changed")
+
+    def cancel_by_practice(self, appointment: Mapping[str, Any], now: int) -> None:
+        """Cancel a confirmed appointment or release a block, unchanged since it was read: units deleted, and the
+        cap counter updated when the appointment has an e-mail. StaleRead when it changed meanwhile."""
+        appointment_id = appointment["id"]
+        operation = uuid.uuid4().hex
+        actions: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "Key": keys.appointment_key(appointment_id),
+                    "UpdateExpression": "SET #status = :cancelled, cancelled_at = :now, cancelled_by = :by, "
+                    "revision = revision + :one, last_operation = :operation",
+                    "ConditionExpression": "#status = :status AND revision = :revision",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {
+                        ":cancelled": CANCELLED,
+                        ":status": appointment["status"],
+                        ":now": now,
+                        ":by": "practitioner",
+                        ":one": 1,
+                        ":operation": operation,
+                        ":revision": appointment["revision"],
+                    },
+                }
+            }
+        ]
+        email = _email_of(appointment)
+        if email:
+            actions.append(
+                {
+                    "Update": {
+                        "Key": keys.patient_key(appointment["practitioner_id"], email),
+                        "UpdateExpression": "REMOVE appointments.#id SET version = version + :one",
+                        "ExpressionAttributeNames": {"#id": appointment_id},
+                        "ExpressionAttributeValues": {":one": 1},
+                    }
+                }
+            )
+        actions += [self._unit_delete(appointment, unit) for unit in appointment["units"]]
+        if self._transact(actions) is not None and not self._committed(appointment_id, operation):
+            raise StaleRead("the appointment changed")
+
+    def set_no_show(self, appointment_id: str, no_show: bool, now: int) -> dict[str, Any] | None:
+        """Mark (or unmark) a confirmed appointment whose start has passed as missed; None when it may not be."""
+        try:
+            answer = self._call(
+                "update_item",
+                Key=keys.appointment_key(appointment_id),
+                UpdateExpression="SET no_show = :no_show, no_show_at = :now",
+                ConditionExpression="#status = :confirmed AND start_epoch <= :now",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":no_show": no_show, ":now": now, ":confirmed": CONFIRMED},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise Unavailable("The appointment database cannot be reached.") from err
+            return None
+        return dict(plain(answer["Attributes"]))
+
+    def write_audit(self, entries: Sequence[Mapping[str, Any]]) -> None:
+        """Store audit entries (complete items): one PutItem, or BatchWriteItem by 25 with what is left unprocessed
+        retried. Raises Unavailable unless every entry is written, so that no read goes unrecorded."""
+        if len(entries) == 1:
+            self._call("put_item", Item=dict(entries[0]))
+            return
+        deadline = time.monotonic() + self.budget_seconds
+        for first in range(0, len(entries), 25):
+            request: dict[str, Any] = {
+                self.name: [{"PutRequest": {"Item": dict(e)}} for e in entries[first : first + 25]]
+            }
+            delay = 0.025
+            while request:
+                self.requests += 1
+                try:
+                    answer = self.client.batch_write_item(RequestItems=request)
+                except (BotoCoreError, ClientError) as err:
+                    raise Unavailable("The audit log cannot be written; nothing was shown.") from err
+                request = answer.get("UnprocessedItems") or {}
+                if request:
+                    if time.monotonic() + delay > deadline:
+                        raise Unavailable("The audit log cannot be written; nothing was shown.")
+                    self.sleep(random.uniform(0, delay))  # noqa: S311
+                    delay = min(delay * 2, 0.5)
+
+    def audit_of_appointment(self, appointment_id: str) -> list[dict[str, Any]]:
+        """Every audit entry of one appointment, oldest first (the patient's request)."""
+        return self._query_all(
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": keys.audit_partition(appointment_id)},
+        )
+
+    def audit_of_practitioner(self, practitioner_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The audit entries of one professional's agenda written in ``[start, end)``, oldest first (GSI1)."""
+        low, high = keys.audit_range(start, end)
+        return self._query_all(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk AND GSI1SK BETWEEN :low AND :high",
+            ExpressionAttributeValues={
+                ":pk": keys.audit_practitioner_partition(practitioner_id),
+                ":low": low,
+                ":high": high,
+            },
+        )
+
+    def feed(self, token_hash: str) -> dict[str, Any] | None:
+        """The calendar feed whose token has this hash (read strongly consistent: a revocation holds at once)."""
+        return self._get(keys.feed_key(token_hash))
+
+    def feed_pointer(self, practitioner_id: str) -> dict[str, Any] | None:
+        return self._get(keys.feed_pointer_key(practitioner_id))
+
+    def replace_feed(self, practitioner_id: str, feed: Mapping[str, Any], old_hash: str | None) -> None:
+        """Make ``feed`` (with its ``token_hash``) the professional's feed and delete the one whose token hash was
+        read as current (``old_hash``); StaleRead if another change came first."""
+        pointer = keys.feed_pointer_key(practitioner_id)
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "Item": {**keys.feed_key(feed["token_hash"]), **feed},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {"Put": {"Item": {**pointer, **feed}, **_pointer_condition(old_hash)}},
+        ]
+        if old_hash:
+            actions.append({"Delete": {"Key": keys.feed_key(old_hash)}})
+        if self._transact(actions) is not None:
+            raise StaleRead("the feed changed")
+
+    def revoke_feed(self, practitioner_id: str, old_hash: str) -> None:
+        """Delete the professional's feed whose token hash was read as current; StaleRead if it changed meanwhile."""
+        actions: list[dict[str, Any]] = [
+            {"Delete": {"Key": keys.feed_pointer_key(practitioner_id), **_pointer_condition(old_hash)}},
+            {"Delete": {"Key": keys.feed_key(old_hash)}},
+        ]
+        if self._transact(actions) is not None:
+            raise StaleRead("the feed changed")
+
+
+def _email_of(appointment: Mapping[str, Any]) -> str:
+    """The patient's e-mail, or "" for a block or an appointment taken by phone without one."""
+    return str((appointment.get("patient") or {}).get("email") or "")
+
+
+def _pointer_condition(token_hash: str | None) -> dict[str, Any]:
+    if token_hash:
+        return {"ConditionExpression": "token_hash = :old", "ExpressionAttributeValues": {":old": token_hash}}
+    return {"ConditionExpression": "attribute_not_exists(PK)"}
 
 
 def _codes(reasons: Sequence[Mapping[str, Any]]) -> list[str]:
