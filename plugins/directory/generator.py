@@ -78,6 +78,11 @@ def _memo(function: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]
     return memo
 
 
+def member_records(members: list[Practitioner]) -> dict[str, Any]:
+    """The records of a list's professionals, read when the list is rendered (plain dicts for the templates)."""
+    return {"members": [p.data for p in members]}
+
+
 def install_filters(generator: Generator) -> None:
     """The theme's filters in every generator's environment (wired by register()): Pelican's own generators
     compile the theme's templates even though the directory plugin renders them, per language."""
@@ -453,12 +458,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                             kind,
                             code,
                             number,
-                            members=part,
                             pages=len(pages),
                             total=len(members),
                             **extra,
                         ),
                         stamp,
+                        partial(member_records, part),
                     )
             for est in d.establishments:
                 members = ix.by_establishment.get(est["id"], [])
@@ -466,10 +471,9 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 yield PageJob(
                     route("establishment", lang, est["id"]) + "index.html",
                     "establishment",
-                    self.page_values(
-                        lang, "establishment", est["id"], e=est, place=d.places[est["place"]], members=members
-                    ),
+                    self.page_values(lang, "establishment", est["id"], e=est, place=d.places[est["place"]]),
                     stamp,
+                    partial(member_records, members),
                 )
 
     def profession_counts(self) -> list[dict[str, Any]]:

@@ -117,7 +117,7 @@ def practitioner_view(p: Practitioner, d: Directory, country: str = "MC") -> dic
         )
     online_reasons = [r for r in p["visit_reasons"] if r["online"]]
     return {
-        "p": p,
+        "p": p.data,  # the plain record: templates read many fields
         "profession": d.professions[p["profession"]],
         "specialties": [d.specialties[c] for c in p["specialties"]],
         "sites": sites,
