@@ -83,9 +83,11 @@ def prepare_content(count: int) -> Path:
 
 
 def pelican(content: Path, output: Path, cache: Path) -> list[str]:
+    # the theme as it was when the run started: an edit during the run must not turn the rebuild into a full one
+    theme = OUT / "theme-snapshot"
     return [
         PYTHON, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "-q",
-        "-e", f'CACHE_PATH="{cache}"',
+        "-e", f'CACHE_PATH="{cache}"', f'THEME="{theme}"',
     ]  # fmt: skip
 
 
@@ -183,6 +185,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(OUT / "theme-snapshot", ignore_errors=True)
+    shutil.copytree(ROOT / "theme", OUT / "theme-snapshot")
     results = []
     for count in args.count or [1000]:
         results.append(bench(count, not args.no_hugo))
