@@ -398,6 +398,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 "search",
                 self.page_values(lang, "search", professions=self.profession_counts(), spoken_languages=spoken),
             )
+            # the patient's "manage my appointment" page: the page reads the appointment from the link's fragment
+            yield PageJob(f"{lang}/appointment/index.html", "appointment", self.page_values(lang, "appointment"))
             yield PageJob(
                 f"{lang}/specialties/index.html",
                 "specialties",
@@ -567,7 +569,9 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         """sitemap.xml with every page and its other-language versions; an index of files above 50,000 URLs."""
         origin = self.origin()
         entries = [
-            (job.values["page_path"], job.values["alternates"]) for job in jobs if job.template not in ("root", "404")
+            (job.values["page_path"], job.values["alternates"])
+            for job in jobs
+            if job.template not in ("root", "404", "appointment")  # nothing to index on the manage page
         ]
         for doc in [*self.articles, *self.pages]:
             entries.append((doc.url, content_alternates(doc, self.languages, "articles")))

@@ -25,6 +25,7 @@ ROUTES = {
     "articles": "articles/",
     "category": "articles/categories/{key}/",
     "search": "search/",
+    "appointment": "appointment/",  # the patient's "manage my appointment" page (the e-mailed link)
     "page": "{key}/",
 }
 

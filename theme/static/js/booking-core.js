@@ -1,0 +1,424 @@
+// What the booking widget (booking.js), the manage page (manage.js) and the lists (first-available.js) share:
+// the page's translated messages, calls to the booking API (docs/api.md), times on the practice's clock, the week
+// of free times (SlotPicker) and the calendar file. Plain JavaScript, no dependency: the Content-Security-Policy
+// is `default-src 'self'`, and every text a person reads comes from the templates (translated with the site).
+
+// Dates and times are written the way the practice's e-mails write them (24-hour clock in English too).
+const LOCALES = { fr: "fr-FR", en: "en-GB" };
+const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1); // as the e-mails' calendar files: a later file wins
+
+export function messages(root = document) {
+  const template = root.querySelector("template[data-booking-messages]");
+  const found = { api: template?.dataset.api || "/api/v1" };
+  for (const span of template ? template.content.querySelectorAll("[data-key]") : []) {
+    found[span.dataset.key] = span.textContent;
+  }
+  return found;
+}
+
+export function format(template, values) {
+  return (template || "").replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
+}
+
+export function show(element, visible = true) {
+  if (element) element.hidden = !visible;
+}
+
+// -- the API ---------------------------------------------------------------------------------------------------
+
+// One answer: {status, data, error}. `status` 0 means the API could not be reached; `error` is the API's error
+// object ({code, message, field}) or, for a network failure or a 5xx without a body, {code: "unavailable"}.
+export class Api {
+  constructor(base) {
+    this.base = base.replace(/\/$/, "");
+  }
+
+  async call(method, path, { body, token, key } = {}) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (key) headers["Idempotency-Key"] = key;
+    let response;
+    try {
+      response = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+      });
+    } catch {
+      return { status: 0, data: null, error: { code: "unavailable" } };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (response.ok) return { status: response.status, data, error: null };
+    return { status: response.status, data, error: data?.error || { code: "unavailable" } };
+  }
+
+  get(path, options) {
+    return this.call("GET", path, options);
+  }
+
+  post(path, body, options = {}) {
+    return this.call("POST", path, { ...options, body });
+  }
+}
+
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// -- dates -----------------------------------------------------------------------------------------------------
+
+// Local dates are "YYYY-MM-DD" strings; arithmetic on them is done at noon UTC, away from any offset.
+export function addDays(day, count) {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + count);
+  return date.toISOString().slice(0, 10);
+}
+
+// The offset of an API time, "2027-03-02T09:00:00+01:00" -> "UTC+01:00" (the API writes times on the site's clock).
+function offsetOf(iso) {
+  const match = /([+-]\d\d:\d\d|Z)$/.exec(iso);
+  return !match || match[1] === "Z" || match[1] === "+00:00" ? "UTC" : `UTC${match[1]}`;
+}
+
+// Times on one practice site's clock, in the page's language, with the zone named as the e-mails name it.
+export class Clock {
+  constructor(lang, timeZone, msg) {
+    this.lang = lang;
+    this.timeZone = timeZone;
+    this.msg = msg;
+    const locale = LOCALES[lang] || lang;
+    const zone = { timeZone };
+    this.dayFormat = new Intl.DateTimeFormat(locale, { ...zone, weekday: "long", day: "numeric", month: "long" });
+    this.dateFormat = new Intl.DateTimeFormat(locale, {
+      ...zone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    });
+    this.timeFormat = new Intl.DateTimeFormat(locale, { ...zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    this.keyFormat = new Intl.DateTimeFormat("en-CA", { ...zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    this.offsetFormat = new Intl.DateTimeFormat("en-GB", { ...zone, timeZoneName: "longOffset" });
+  }
+
+  // "Monaco" from "Europe/Monaco": the zone's city, as the e-mails name it
+  get city() {
+    return (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
+  }
+
+  dateKey(instant) {
+    return this.keyFormat.format(new Date(instant)); // en-CA writes YYYY-MM-DD
+  }
+
+  today() {
+    return this.dateKey(Date.now());
+  }
+
+  day(instant) {
+    return this.dayFormat.format(new Date(instant));
+  }
+
+  date(instant) {
+    return this.dateFormat.format(new Date(instant));
+  }
+
+  time(instant) {
+    return this.timeFormat.format(new Date(instant));
+  }
+
+  offset(instant) {
+    const name = this.offsetFormat.formatToParts(new Date(instant)).find((p) => p.type === "timeZoneName");
+    return (name?.value || "UTC").replace(/^GMT/, "UTC");
+  }
+
+  // "Tuesday 1 December 2026 at 08:00 (Monaco time, UTC+01:00)"
+  when(instant) {
+    return format(this.msg.when, {
+      date: this.date(instant),
+      time: this.time(instant),
+      city: this.city,
+      offset: this.offset(instant),
+    });
+  }
+
+  // a local date "YYYY-MM-DD" written as a day: "Tuesday 1 December"
+  dayOf(key) {
+    const utcDay = new Intl.DateTimeFormat(LOCALES[this.lang] || this.lang, {
+      timeZone: "UTC",
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+    });
+    return utcDay.format(new Date(`${key}T12:00:00Z`));
+  }
+
+  zoneLine(instant) {
+    return format(this.msg.zone, { city: this.city, offset: this.offset(instant) });
+  }
+}
+
+// An API time written on its own clock when the site's zone is not known (lists): the wall time the API wrote,
+// named by its offset.
+export function wallTime(iso, lang, msg) {
+  const wall = new Date(`${iso.slice(0, 19)}Z`);
+  const locale = LOCALES[lang] || lang;
+  const date = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" });
+  const time = new Intl.DateTimeFormat(locale, { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  return format(msg["when-short"], { date: date.format(wall), time: time.format(wall), offset: offsetOf(iso) });
+}
+
+// -- the week of free times ------------------------------------------------------------------------------------
+
+const WEEK = 7;
+const LOOKAHEAD = 31; // the API's widest window: one call finds the first free time of a reason
+const MAX_WEEKS_AHEAD = 26;
+
+// The free times of one visit reason at one site, a week at a time. `root` is the slot-picker component's markup;
+// `onChoose(slot)` is called with {start, end, site} when the patient picks a time.
+export class SlotPicker {
+  constructor(root, { api, practitioner, msg, lang, onChoose }) {
+    this.root = root;
+    this.api = api;
+    this.practitioner = practitioner;
+    this.msg = msg;
+    this.lang = lang;
+    this.onChoose = onChoose;
+    this.level = Number(root.dataset.headingLevel || 4);
+    this.els = {
+      zone: root.querySelector("[data-zone]"),
+      week: root.querySelector("[data-week]"),
+      prev: root.querySelector("[data-prev]"),
+      next: root.querySelector("[data-next]"),
+      status: root.querySelector("[data-status]"),
+      retry: root.querySelector("[data-retry]"),
+      retryBox: root.querySelector("[data-retry-box]"),
+      quick: root.querySelector("[data-quick]"),
+      quickList: root.querySelector("[data-quick-list]"),
+      days: root.querySelector("[data-days]"),
+    };
+    this.generation = 0;
+    this.els.prev.addEventListener("click", () => this.load(this.maxDay(this.today, addDays(this.from, -WEEK))));
+    this.els.next.addEventListener("click", () => this.load(addDays(this.from, WEEK)));
+    this.els.retry?.addEventListener("click", () => this.load(this.from));
+  }
+
+  maxDay(a, b) {
+    return a > b ? a : b;
+  }
+
+  query(from, days) {
+    const params = new URLSearchParams({ reason: this.selection.reason, from, days: String(days) });
+    if (this.selection.site) params.set("site", this.selection.site);
+    if (this.selection.patient) params.set("patient", this.selection.patient);
+    return `/practitioners/${encodeURIComponent(this.practitioner)}/slots?${params}`;
+  }
+
+  // A new selection {reason, site, patient, timeZone}: the week that starts on its first free time (one call over
+  // the next 31 days). Returns that first free slot (or null).
+  async select(selection, from = null) {
+    this.selection = selection;
+    this.clock = new Clock(this.lang, selection.timeZone, this.msg);
+    this.today = this.clock.today();
+    this.clearQuick();
+    const start = from || this.today;
+    const answer = await this.fetch(start, LOOKAHEAD);
+    if (!answer) return undefined;
+    const first = answer.slots[0] || null;
+    const weekStart = first && !from ? this.clock.dateKey(first.start) : start;
+    this.render(weekStart, answer.slots);
+    return first;
+  }
+
+  async load(from) {
+    const answer = await this.fetch(from, WEEK);
+    if (answer) this.render(from, answer.slots);
+  }
+
+  // The slots of [from, from + days), or null when a newer request took over or the API failed (status says so).
+  async fetch(from, days) {
+    const mine = ++this.generation;
+    this.from = from;
+    this.root.setAttribute("aria-busy", "true");
+    this.els.status.textContent = this.msg.loading;
+    show(this.els.retryBox, false);
+    const answer = await this.api.get(this.query(from, days));
+    if (mine !== this.generation) return null;
+    this.root.removeAttribute("aria-busy");
+    if (answer.error) {
+      this.els.days.replaceChildren();
+      this.els.status.textContent = this.msg["slots-error"];
+      show(this.els.retryBox, true);
+      return null;
+    }
+    return answer.data;
+  }
+
+  render(from, slots) {
+    const last = addDays(from, WEEK - 1);
+    this.from = from;
+    const byDay = new Map();
+    for (const slot of slots) {
+      const key = this.clock.dateKey(slot.start);
+      if (key < from || key > last) continue;
+      if (!byDay.has(key)) byDay.set(key, []);
+      byDay.get(key).push(slot);
+    }
+    const range = { first: this.clock.dayOf(from), last: this.clock.dayOf(last) };
+    this.els.week.textContent = format(this.msg.week, range);
+    this.els.zone.textContent = this.clock.zoneLine(slots[0]?.start || `${from}T12:00:00Z`);
+    this.els.prev.disabled = from <= this.today;
+    this.els.next.disabled = from >= addDays(this.today, WEEK * MAX_WEEKS_AHEAD);
+    const days = [...byDay.entries()].map(([key, daySlots]) => this.renderDay(key, daySlots));
+    this.els.days.replaceChildren(...days);
+    const count = [...byDay.values()].reduce((sum, list) => sum + list.length, 0);
+    this.els.status.textContent = count
+      ? format(this.msg["slots-count"], { count, ...range })
+      : format(this.msg["slots-none"], range);
+  }
+
+  renderDay(key, slots) {
+    const group = document.createElement("div");
+    group.className = "slot-day";
+    const heading = document.createElement(`h${Math.min(this.level, 6)}`);
+    heading.className = "slot-day__title";
+    const day = this.clock.dayOf(key);
+    heading.textContent = day.charAt(0).toUpperCase() + day.slice(1);
+    const list = document.createElement("ul");
+    list.className = "slot-list";
+    list.append(...slots.map((slot) => this.slotItem(slot, `${this.clock.dayOf(key)}, `)));
+    group.append(heading, list);
+    return group;
+  }
+
+  // A time's button: visible text (the time, under its day's heading) and, for screen readers, the day before it.
+  slotItem(slot, prefix, text = this.clock.time(slot.start)) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "slot";
+    button.dataset.start = slot.start;
+    if (prefix) {
+      const hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = prefix;
+      button.append(hidden);
+    }
+    button.append(text);
+    button.addEventListener("click", () => this.onChoose(slot));
+    item.append(button);
+    return item;
+  }
+
+  clearQuick() {
+    show(this.els.quick, false);
+    this.els.quickList?.replaceChildren();
+  }
+
+  // After "slot taken": the week from the taken time's day, and the next free times after it as quick choices.
+  async after(slot, count = 3) {
+    this.clearQuick();
+    const day = this.clock.dateKey(slot.start);
+    const answer = await this.fetch(day, LOOKAHEAD);
+    if (!answer) return;
+    this.render(day, answer.slots);
+    const next = answer.slots.filter((s) => s.start !== slot.start && new Date(s.start) >= new Date(slot.start));
+    if (!next.length) return;
+    const items = next.slice(0, count).map((s) => this.slotItem(s, "", `${this.clock.day(s.start)}, ${this.clock.time(s.start)}`));
+    this.els.quickList.replaceChildren(...items);
+    show(this.els.quick, true);
+  }
+}
+
+// -- calendar file ---------------------------------------------------------------------------------------------
+
+function icsText(value) {
+  return String(value || "")
+    .replace(/\\/g, "\\\\")
+    .replace(/;/g, "\\;")
+    .replace(/,/g, "\\,")
+    .replace(/\r?\n/g, "\\n");
+}
+
+// RFC 5545 folds lines longer than 75 octets (UTF-8): a CRLF and a space, never inside a character.
+function fold(line) {
+  const encoder = new TextEncoder();
+  const parts = [];
+  let current = "";
+  let size = 0;
+  for (const char of line) {
+    const length = encoder.encode(char).length;
+    if (size + length > (parts.length ? 74 : 75)) {
+      parts.push(current);
+      current = "";
+      size = 0;
+    }
+    current += char;
+    size += length;
+  }
+  parts.push(current);
+  return parts.join("\r\n ");
+}
+
+function icsTime(iso) {
+  return `${new Date(iso).toISOString().replace(/[-:]/g, "").slice(0, 15)}Z`;
+}
+
+// The appointment (an API answer) as a calendar file: the same UID as the e-mails' files, so that a later e-mail
+// (a move, a cancellation) updates this event.
+export function calendarFile(appointment, msg, pageUrl) {
+  const place = [appointment.site_name, appointment.address].filter(Boolean).join(", ");
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//health-portal//appointments//EN",
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+    "BEGIN:VEVENT",
+    `UID:${appointment.id}@appointments.health-portal`,
+    `SEQUENCE:${Math.floor((Date.now() - SEQUENCE_EPOCH) / 1000)}`,
+    `DTSTAMP:${icsTime(new Date().toISOString())}`,
+    `DTSTART:${icsTime(appointment.start)}`,
+    `DTEND:${icsTime(appointment.end)}`,
+    `SUMMARY:${icsText(format(msg["ics-summary"], { reason: appointment.reason_label, practitioner: appointment.practitioner_name }))}`,
+    `LOCATION:${icsText(place)}`,
+    `DESCRIPTION:${icsText(appointment.instructions || "")}`,
+    `STATUS:${appointment.status === "cancelled" ? "CANCELLED" : "CONFIRMED"}`,
+  ];
+  if (pageUrl) lines.push(`URL:${pageUrl}`);
+  lines.push("END:VEVENT", "END:VCALENDAR");
+  return new Blob([`${lines.map(fold).join("\r\n")}\r\n`], { type: "text/calendar;charset=utf-8" });
+}
+
+// Fill the appointment-details component with an API answer (the confirm or manage answer).
+export function fillDetails(root, appointment, clock, msg) {
+  const values = {
+    practitioner_name: appointment.practitioner_name,
+    reason_label: appointment.reason_label,
+    when: clock.when(appointment.start),
+    place: [appointment.site_name, appointment.address].filter(Boolean).join(", "),
+    instructions: appointment.instructions || "",
+    patient: appointment.patient ? `${appointment.patient.given_name} ${appointment.patient.family_name}` : "",
+  };
+  for (const field of root.querySelectorAll("[data-field]")) {
+    field.textContent = values[field.dataset.field] ?? "";
+    const row = field.closest("[data-row]");
+    if (row) row.hidden = !values[field.dataset.field];
+  }
+  const link = root.querySelector("[data-ics]");
+  if (link) {
+    if (link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
+    link.href = URL.createObjectURL(calendarFile(appointment, msg));
+    link.download = msg["ics-filename"] || "appointment.ics";
+    link.hidden = appointment.status === "cancelled";
+  }
+}
