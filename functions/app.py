@@ -20,11 +20,13 @@ from chalicelib import schemas
 from chalicelib.bookings import Bookings, Caller
 from chalicelib.config import settings
 from chalicelib.errors import BadRequest, InvalidInput, PortalError
+from chalicelib.proapi import pro_api
 from chalicelib.ratelimit import Limits
 from chalicelib.store import Store, make_table
 
 app = Chalice(app_name="portal")
 app.log.setLevel(logging.INFO)
+app.register_blueprint(pro_api, url_prefix="/v1/pro")  # the back-office's routes: chalicelib/proapi.py
 
 _store: Store | None = None
 _bookings: Bookings | None = None

@@ -679,3 +679,21 @@ def is_valid_slot(  # noqa: PLR0917 (the interface the store and the API call po
     except (InvalidInput, SlotTaken):
         return False
     return True
+
+
+def within_openings(schedule: Schedule, reason_id: str, start: datetime, end: datetime) -> bool:
+    """Whether ``[start, end)`` lies inside one opening period that accepts ``reason_id`` (a weekly period of its
+    local date, not on a holiday, or an extra opening) and overlaps no closure.
+
+    Notice, horizon, the grid and other appointments are not considered: this tells whether an appointment already
+    booked still fits a changed schedule (the back-office's check before a change would orphan it).
+    """
+    if reason_id not in schedule.reasons:
+        return False
+    window = _Window.prepare(schedule, (), start)
+    first, last = int(start.timestamp()), int(end.timestamp())
+    if _overlaps(window.closed, first, last):
+        return False
+    periods = list(window.periods(datetime.fromtimestamp(first, window.zone).date()))
+    periods += [(int(e.start.timestamp()), int(e.end.timestamp()), e.reasons) for e in schedule.extra_openings]
+    return any(low <= first and last <= high and reason_id in reasons for low, high, reasons in periods)

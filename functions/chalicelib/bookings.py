@@ -391,6 +391,10 @@ class Bookings:
         """The patient's link to the manage page; id and token ride in the fragment, which no server logs."""
         return f"{self.site_url.rstrip('/')}/{item['language']}/appointment/#id={item['id']}&token={token}"
 
+    def notice(self, item: Mapping[str, Any], token: str | None = None) -> AppointmentNotice:
+        """The e-mail notice of a stored appointment (the back-office e-mails patients with it too)."""
+        return self._notice(item, token)
+
     def _notice(self, item: Mapping[str, Any], token: str | None = None) -> AppointmentNotice:
         from .notify import AppointmentNotice
 

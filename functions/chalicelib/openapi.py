@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from . import schemas
+from . import proopenapi, schemas
 
 REF = "#/components/schemas/{model}"
 ERRORS = {
@@ -84,7 +84,8 @@ def _body(model: type[BaseModel], required: bool = True) -> dict[str, Any]:
 def document() -> dict[str, Any]:
     """The whole OpenAPI document (built once per process)."""
     _, definitions = models_json_schema(
-        [(m, "validation") for m in REQUESTS] + [(m, "serialization") for m in RESPONSES],
+        [(m, "validation") for m in REQUESTS + proopenapi.REQUESTS]
+        + [(m, "serialization") for m in RESPONSES + proopenapi.RESPONSES],
         by_alias=True,
         ref_template=REF,
     )
@@ -186,6 +187,7 @@ def document() -> dict[str, Any]:
             }
         },
     }
+    paths.update(proopenapi.paths())  # the back-office (chalicelib/proapi.py)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -199,7 +201,8 @@ def document() -> dict[str, Any]:
         "components": {
             "schemas": definitions.get("$defs", {}),
             "securitySchemes": {
-                "manageToken": {"type": "http", "scheme": "bearer", "description": "The token from the confirmation."}
+                "manageToken": {"type": "http", "scheme": "bearer", "description": "The token from the confirmation."},
+                **proopenapi.SECURITY_SCHEME,
             },
         },
     }

@@ -183,3 +183,72 @@ def hold_body(start: str, **overrides: Any) -> dict[str, Any]:
 def local(day: int, hour: int, minute: int = 0) -> str:
     """An ISO start on March ``day`` 2027 in Monaco (winter time, +01:00)."""
     return datetime(2027, 3, day, hour, minute, tzinfo=MONACO).isoformat()
+
+
+# -- the back-office: accounts of a user pool on the moto server, whose tokens the API verifies --------------------
+
+PRO_PASSWORD = "Correct-Horse-42!"
+PRO_ACCOUNTS = {
+    "pro": ["pro:pr-test"],  # the professional pr-test
+    "other": ["pro:pr-other"],  # a second professional
+    "secretary": ["for:pr-test"],  # acts for pr-test only
+    "covering": ["pro:pr-third", "for:pr-other"],  # a professional covering pr-other
+}
+
+
+@dataclass
+class ProPool:
+    id: str
+    client_id: str
+    jwks_url: str
+    subs: dict[str, str]
+    tokens: dict[str, str]
+
+    def auth(self, account: str) -> dict[str, str]:
+        """The Authorization header of ``account``."""
+        return {"Authorization": f"Bearer {self.tokens[account]}"}
+
+
+@pytest.fixture(scope="session")
+def pro_pool(aws_endpoint: str) -> ProPool:
+    """A user pool on the moto server with the accounts of PRO_ACCOUNTS, each signed in once (access tokens)."""
+    cognito = boto3.client("cognito-idp", endpoint_url=aws_endpoint, region_name=REGION)
+    pool_id = cognito.create_user_pool(PoolName="pro-api-tests")["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="back-office", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    subs, access = {}, {}
+    for username, groups in PRO_ACCOUNTS.items():
+        user = cognito.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")["User"]
+        subs[username] = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PRO_PASSWORD, Permanent=True)
+        for group in groups:
+            try:
+                cognito.create_group(UserPoolId=pool_id, GroupName=group)
+            except cognito.exceptions.GroupExistsException:
+                pass
+            cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+        access[username] = cognito.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": PRO_PASSWORD},
+        )["AuthenticationResult"]["AccessToken"]
+    return ProPool(pool_id, client_id, f"{aws_endpoint}/{pool_id}/.well-known/jwks.json", subs, access)
+
+
+@pytest.fixture
+def pro_api(api: Api, pro_pool: ProPool, aws_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+    """The API client, with the app set to verify the tokens of ``pro_pool`` and to sign in on the moto server."""
+    from chalicelib import auth, signin
+    from chalicelib.config import settings
+
+    monkeypatch.setenv("USER_POOL_ID", pro_pool.id)
+    monkeypatch.setenv("USER_POOL_CLIENT_ID", pro_pool.client_id)
+    monkeypatch.setenv("COGNITO_JWKS_URL", pro_pool.jwks_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDP", aws_endpoint)
+    for cached in (settings, auth.verifier, signin.default_signin):
+        cached.cache_clear()
+    yield api
+    for cached in (settings, auth.verifier, signin.default_signin):
+        cached.cache_clear()

@@ -1,0 +1,140 @@
+"""A professional's private calendar feed: an ICS URL their calendar program subscribes to, which they can revoke.
+
+The URL carries a secret token of 256 random bits (calendar programs can only subscribe to a URL); only its SHA-256
+is stored, so the table alone does not give the feed away, and making a new feed or revoking it ends the old URL
+at once. A calendar program copies what it reads into its own servers, often another company's: so the feed
+holds no patient's name, e-mail or phone, only the time, the visit reason, whether the patient is new, and a link
+to the appointment in the back-office, where the details are shown to a signed-in account and audited.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from icalendar import Calendar, Event
+from icalendar.enums import STATUS
+
+from .auth import Principal
+from .errors import NotFound
+from .keys import digest
+from .profiles import Profile
+from .proschemas import FeedStatus
+from .records import BLOCKED, CONFIRMED, StaleRead
+
+if TYPE_CHECKING:
+    from .store import Store
+
+TOKEN_BYTES = 32
+FEED_NAME = re.compile(r"^([A-Za-z0-9_-]{43})\.ics$")
+PAST_DAYS = 30
+FUTURE_DAYS = 400  # beyond the longest booking horizon (365 days)
+PRODID = "-//health-portal//agenda feed//EN"
+TEXT = {
+    "fr": {"calendar": "Agenda – {name}", "blocked": "Créneau bloqué", "new": "nouveau patient", "missed": "absent"},
+    "en": {"calendar": "Agenda – {name}", "blocked": "Blocked time", "new": "new patient", "missed": "missed"},
+}
+DETAILS = {"fr": "Détails dans l'espace professionnel : {url}", "en": "Details in the professional area: {url}"}
+
+
+@dataclass
+class Feeds:
+    store: Store
+    site_url: str
+    clock: Callable[[], datetime]
+
+    def status(self, principal: Principal, practitioner_id: str) -> FeedStatus:
+        principal.require_practitioner(practitioner_id, "No such professional.")
+        pointer = self.store.feed_pointer(practitioner_id)
+        if pointer is None:
+            return FeedStatus(active=False, created_at=None)
+        return FeedStatus(active=True, created_at=datetime.fromtimestamp(int(pointer["created_at"]), UTC))
+
+    def create(self, principal: Principal, practitioner_id: str, lang: str) -> FeedStatus:
+        """A new feed URL for the professional (shown once); the previous URL stops working."""
+        principal.require_practitioner(practitioner_id, "No such professional.")
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        created_at = int(self.clock().timestamp())
+        feed = {
+            "token_hash": digest(token),
+            "practitioner_id": practitioner_id,
+            "language": lang,
+            "created_at": created_at,
+            "created_by": principal.subject,
+        }
+        old = self.store.feed_pointer(practitioner_id)
+        try:
+            self.store.replace_feed(practitioner_id, feed, old["token_hash"] if old else None)
+        except StaleRead:  # made or revoked at the same moment elsewhere: read again and replace that one
+            old = self.store.feed_pointer(practitioner_id)
+            self.store.replace_feed(practitioner_id, feed, old["token_hash"] if old else None)
+        url = f"{self.site_url.rstrip('/')}/api/v1/pro/feed/{token}.ics"
+        return FeedStatus(active=True, created_at=datetime.fromtimestamp(created_at, UTC), url=url)
+
+    def revoke(self, principal: Principal, practitioner_id: str) -> FeedStatus:
+        principal.require_practitioner(practitioner_id, "No such professional.")
+        old = self.store.feed_pointer(practitioner_id)
+        if old is not None:
+            try:
+                self.store.revoke_feed(practitioner_id, str(old["token_hash"]))
+            except StaleRead:  # replaced meanwhile: revoke what is there now
+                current = self.store.feed_pointer(practitioner_id)
+                if current is not None:
+                    self.store.revoke_feed(practitioner_id, str(current["token_hash"]))
+        return FeedStatus(active=False, created_at=None)
+
+    def calendar(self, name: str) -> bytes:
+        """The ICS text of the feed named ``<token>.ics``; the same 404 for a malformed, unknown or revoked one."""
+        match = FEED_NAME.match(name)
+        feed = self.store.feed(digest(match.group(1))) if match else None
+        if feed is None:
+            raise NotFound("No such calendar.")
+        practitioner_id = str(feed["practitioner_id"])
+        lang = str(feed.get("language") or "fr")
+        now = self.clock()
+        items = self.store.agenda(practitioner_id, now - timedelta(days=PAST_DAYS), now + timedelta(days=FUTURE_DAYS))
+        profile = self.store.profile(practitioner_id)
+        owner = Profile.from_item(profile).display_name(lang) if profile else practitioner_id
+        return render(items, lang, owner, self.site_url, now)
+
+
+def render(items: list[dict[str, Any]], lang: str, calendar_name: str, site_url: str, now: datetime) -> bytes:
+    """The feed's iCalendar text: one VEVENT per confirmed appointment or block, in UTC."""
+    text = TEXT.get(lang, TEXT["fr"])
+    host = urlparse(site_url).hostname or "localhost"
+    events = []
+    for item in items:
+        status = item.get("status")
+        if status not in (CONFIRMED, BLOCKED):
+            continue
+        if status == BLOCKED:
+            summary = text["blocked"]
+        else:
+            summary = str(item.get("reason_label") or item.get("reason_id") or "")
+            if (item.get("patient") or {}).get("kind") == "new":
+                summary += f" ({text['new']})"
+            if item.get("no_show"):
+                summary += f" – {text['missed']}"
+        link = f"{site_url.rstrip('/')}/{lang}/pro/appointment/#id={item['id']}"
+        events.append(
+            Event.new(
+                uid=f"{item['id']}-agenda@{host}",
+                stamp=now,
+                start=datetime.fromtimestamp(int(item["start_epoch"]), UTC),
+                end=datetime.fromtimestamp(int(item["end_epoch"]), UTC),
+                summary=summary,
+                location=str(item.get("site_name") or "") or None,
+                description=DETAILS.get(lang, DETAILS["fr"]).format(url=link) if status == CONFIRMED else None,
+                status=STATUS.CONFIRMED,
+            )
+        )
+    calendar = Calendar.new(prodid=PRODID, subcomponents=events)
+    calendar.pop("UID", None)
+    calendar.add("X-WR-CALNAME", text["calendar"].format(name=calendar_name))
+    ical: bytes = calendar.to_ical()
+    return ical
