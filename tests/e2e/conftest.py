@@ -97,13 +97,33 @@ def chromium() -> Iterator[Any]:
 
 
 class Console:
-    """Console errors and failed requests of one page (CSP violations are reported as console errors)."""
+    """Console errors and failed requests of one page (CSP violations are reported as console errors).
+
+    The site server of these tests has no API: answers from ``/api/`` are not the site's errors (the pages must
+    work without the API, which the booking journey's tests run for real).
+    """
 
     def __init__(self, page: Any) -> None:
         self.errors: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("console", self.console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("requestfailed", lambda request: self.errors.append(f"failed: {request.url}"))
+        page.on(
+            "requestfailed", lambda request: self.site(request.url) and self.errors.append(f"failed: {request.url}")
+        )
+        page.on("response", self.response)
+
+    @staticmethod
+    def site(url: str) -> bool:
+        return "/api/" not in url
+
+    def console(self, message: Any) -> None:
+        # a failed resource is reported by its response (with its URL) rather than by its console line
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+    def response(self, response: Any) -> None:
+        if response.status >= 400 and self.site(response.url) and response.request.resource_type != "document":
+            self.errors.append(f"{response.status}: {response.url}")
 
 
 @pytest.fixture

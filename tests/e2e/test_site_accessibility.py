@@ -22,6 +22,9 @@ PAGES = {
     "establishment": f"establishments/{ESTABLISHMENT['id']}/",
     "specialty": "specialties/general-practice/",
     "article": "articles/hypertension/",
+    "place": "places/monte-carlo/",
+    "articles A-Z": "articles/",
+    "privacy notice": "privacy/",
 }
 AXE = Axe()
 
@@ -60,6 +63,14 @@ def test_pages_fit_the_screen_from_320_pixels(site_url: str, chromium: Any, widt
             assert scroll <= width, f"{path} is {scroll}px wide at {width}px"
     finally:
         context.close()
+
+
+def test_not_found_page_passes_axe(site_url: str, browser_page: tuple[Any, Any]) -> None:
+    page, _ = browser_page
+    response = page.goto(f"{site_url}/fr/no-such-page/")
+    assert response.status == 404
+    assert AXE.run(page).response["violations"] == []
+    assert page.locator("section[lang=en] h2").inner_text() == "Page not found"
 
 
 def test_skip_link_is_the_first_stop_and_focus_is_visible(site_url: str, browser_page: tuple[Any, Any]) -> None:
