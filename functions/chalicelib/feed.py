@@ -23,7 +23,7 @@ from icalendar.enums import STATUS
 from .auth import Principal
 from .errors import NotFound
 from .keys import digest
-from .profiles import Profile
+from .profiles import Profile, text_in
 from .proschemas import FeedStatus
 from .records import BLOCKED, CONFIRMED, StaleRead
 
@@ -98,13 +98,27 @@ class Feeds:
         lang = str(feed.get("language") or "fr")
         now = self.clock()
         items = self.store.agenda(practitioner_id, now - timedelta(days=PAST_DAYS), now + timedelta(days=FUTURE_DAYS))
-        profile = self.store.profile(practitioner_id)
-        owner = Profile.from_item(profile).display_name(lang) if profile else practitioner_id
-        return render(items, lang, owner, self.site_url, now)
+        item = self.store.profile(practitioner_id)
+        profile = Profile.from_item(item) if item else None
+        owner = profile.display_name(lang) if profile else practitioner_id
+        labels = {
+            str(r["id"]): text_in(r.get("label"), lang) or str(r["id"])
+            for r in (profile.record.get("visit_reasons", []) if profile else [])
+        }
+        return render(items, lang, owner, self.site_url, now, labels)
 
 
-def render(items: list[dict[str, Any]], lang: str, calendar_name: str, site_url: str, now: datetime) -> bytes:
-    """The feed's iCalendar text: one VEVENT per confirmed appointment or block, in UTC."""
+def render(  # noqa: PLR0917
+    items: list[dict[str, Any]],
+    lang: str,
+    calendar_name: str,
+    site_url: str,
+    now: datetime,
+    labels: dict[str, str] | None = None,
+) -> bytes:
+    """The feed's iCalendar text: one VEVENT per confirmed appointment or block, in UTC. ``labels`` names the
+    visit reasons in the feed's language (an appointment stores its label in the patient's)."""
+    labels = labels or {}
     text = TEXT.get(lang, TEXT["fr"])
     host = urlparse(site_url).hostname or "localhost"
     events = []
@@ -115,7 +129,7 @@ def render(items: list[dict[str, Any]], lang: str, calendar_name: str, site_url:
         if status == BLOCKED:
             summary = text["blocked"]
         else:
-            summary = str(item.get("reason_label") or item.get("reason_id") or "")
+            summary = labels.get(str(item.get("reason_id")), "") or str(item.get("reason_label") or "")
             if (item.get("patient") or {}).get("kind") == "new":
                 summary += f" ({text['new']})"
             if item.get("no_show"):

@@ -257,8 +257,16 @@ def cognito_client(user_pool_id: str) -> Any:
     import boto3
     from botocore.config import Config
 
-    config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
-    return boto3.client("cognito-idp", region_name=pool_region(user_pool_id), config=config)
+    region = pool_region(user_pool_id)
+    config = Config(
+        connect_timeout=2,
+        read_timeout=5,
+        retries={"max_attempts": 2, "mode": "standard"},
+        # Sign-out and the other token calls are unsigned: the local endpoint (moto) reads their region from the
+        # user agent, or looks in us-east-1 and finds no session to end. Amazon Cognito ignores it.
+        user_agent_extra=f"region/{region}",
+    )
+    return boto3.client("cognito-idp", region_name=region, config=config)
 
 
 @lru_cache(maxsize=1)

@@ -76,6 +76,12 @@ class Api:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> Answer:
         return self.request("POST", path, body, **kwargs)
 
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> Answer:
+        return self.request("PUT", path, body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("DELETE", path, **kwargs)
+
 
 @pytest.fixture
 def clock() -> Clock:
@@ -246,7 +252,7 @@ def pro_api(api: Api, pro_pool: ProPool, aws_endpoint: str, monkeypatch: pytest.
     monkeypatch.setenv("USER_POOL_ID", pro_pool.id)
     monkeypatch.setenv("USER_POOL_CLIENT_ID", pro_pool.client_id)
     monkeypatch.setenv("COGNITO_JWKS_URL", pro_pool.jwks_url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDP", aws_endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", aws_endpoint)
     for cached in (settings, auth.verifier, signin.default_signin):
         cached.cache_clear()
     yield api

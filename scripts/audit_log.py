@@ -1,0 +1,54 @@
+"""The operator's view of the back-office audit log: who was shown a patient's details, and when.
+
+Every entry names the account by its Cognito ``sub`` (resolve it with
+``aws cognito-idp list-users --user-pool-id "$POOL" --filter 'sub = "<sub>"'``), its role, the professional the
+access was granted for, the appointment, the action and the UTC time. Two queries, both a DynamoDB Query on a key
+(docs/data-model.md, patterns 22 and 23):
+
+    python scripts/audit_log.py --table portal-prod --appointment 3f2a...          # a patient's request
+    python scripts/audit_log.py --table portal-prod --practitioner pr-000001 --from 2026-11-01 --to 2026-12-01
+
+One JSON object per line, oldest first. It runs with the operator's AWS credentials (read access to the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "functions"))
+
+from chalicelib import audit  # noqa: E402
+from chalicelib.store import Store, make_table  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Query the back-office audit log.")
+    parser.add_argument("--table", required=True, help="the portal's DynamoDB table, e.g. portal-prod")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--appointment", help="every entry of one appointment (a patient's request)")
+    which.add_argument("--practitioner", help="the entries of one professional's agenda over a period")
+    parser.add_argument("--from", dest="start", type=date.fromisoformat, help="first UTC date (default: 30 days ago)")
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, help="last UTC date, included (default: today)")
+    args = parser.parse_args(argv)
+
+    store = Store(make_table(args.table))
+    if args.appointment:
+        entries = store.audit_of_appointment(args.appointment)
+    else:
+        last = args.end or datetime.now(UTC).date()
+        first = args.start or last - timedelta(days=30)
+        start = datetime.combine(first, time(), UTC)
+        end = datetime.combine(last + timedelta(days=1), time(), UTC)
+        entries = store.audit_of_practitioner(args.practitioner, start, end)
+    for entry in entries:
+        print(json.dumps(audit.public(entry), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The authorization matrix of the back-office: role x route x owner.
+
+Every route that names a professional or an appointment is called by accounts without a grant for it (another
+professional, a professional covering someone else), without a token, with a forged token and with a patient's
+manage token: 404 (or 401 for the tokens), exactly the answer for an id that does not exist, and nothing changes.
+Then the owner's secretary makes the same call and it works.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.functions.conftest import Api, Clock, ProPool, code_in, hold_body, local
+
+UNKNOWN_APPOINTMENT = "0" * 20
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # {pro} or {appointment}
+    body: Any = None
+    ok: int = 200
+    later: float = 0  # hours the clock moves on first (a no-show is marked once the appointment has started)
+
+    def url(self, pro: str = "pr-test", appointment: str = "") -> str:
+        return self.path.format(pro=pro, appointment=appointment)
+
+
+SETTINGS_BODY = "settings"  # filled in from the current settings
+ROUTES = {
+    "agenda": Route("GET", "/v1/pro/practitioners/{pro}/agenda?from=2027-03-01&days=7"),
+    "phone booking": Route(
+        "POST",
+        "/v1/pro/practitioners/{pro}/appointments",
+        {
+            "site": "main",
+            "reason": "consultation",
+            "start": local(3, 9),
+            "patient": {"given_name": "A", "family_name": "B"},
+        },
+        201,
+    ),
+    "block": Route(
+        "POST", "/v1/pro/practitioners/{pro}/blocks", {"site": "main", "start": local(3, 14), "end": local(3, 15)}, 201
+    ),
+    "settings": Route("GET", "/v1/pro/practitioners/{pro}/settings"),
+    "preview": Route("POST", "/v1/pro/practitioners/{pro}/settings/preview", SETTINGS_BODY),
+    "save settings": Route("PUT", "/v1/pro/practitioners/{pro}/settings", SETTINGS_BODY),
+    "feed status": Route("GET", "/v1/pro/practitioners/{pro}/feed"),
+    "new feed": Route("POST", "/v1/pro/practitioners/{pro}/feed", None, 201),
+    "revoke feed": Route("DELETE", "/v1/pro/practitioners/{pro}/feed"),
+    "appointment": Route("GET", "/v1/pro/appointments/{appointment}"),
+    "cancel": Route("POST", "/v1/pro/appointments/{appointment}/cancel"),
+    "move": Route("POST", "/v1/pro/appointments/{appointment}/move", {"start": local(2, 10)}),
+    "no-show": Route("POST", "/v1/pro/appointments/{appointment}/no-show", {"no_show": True}, later=26.5),
+}
+
+
+def forged(token: str) -> str:
+    """The owner's token with its groups changed to pr-test's own group: the signature no longer matches."""
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["cognito:groups"] = ["pro:pr-test"]
+    changed = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{changed}.{signature}"
+
+
+@pytest.fixture
+def world(pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any], outbox: Callable[[], list[Any]]) -> dict[str, Any]:
+    """pr-test with one confirmed online appointment and a calendar feed, pr-other with nothing."""
+    seed()
+    seed(id="pr-other", given_name="Marc", family_name="Autre")
+    held = pro_api.post("/v1/appointments", hold_body(local(2, 9)), headers={"Idempotency-Key": "matrix-key-1"})
+    confirmed = pro_api.post(f"/v1/appointments/{held.body['id']}/confirm", {"code": code_in(outbox()[-1])})
+    assert pro_api.post("/v1/pro/practitioners/pr-test/feed", headers=pro_pool.auth("pro")).status == 201
+    settings = pro_api.get("/v1/pro/practitioners/pr-test/settings", headers=pro_pool.auth("pro")).body
+    return {"appointment": held.body["id"], "manage_token": confirmed.body["manage_token"], "settings": settings}
+
+
+def call(
+    api: Api,
+    route: Route,
+    world: dict[str, Any],
+    headers: dict[str, str],
+    *,
+    pro: str = "pr-test",
+    appointment: str | None = None,
+) -> Any:
+    body = route.body
+    if body == SETTINGS_BODY:
+        body = {"settings": world["settings"]["settings"], "version": 0}
+        if route.method == "POST":
+            body.pop("version")
+    return api.request(route.method, route.url(pro, appointment or world["appointment"]), body, headers=headers)
+
+
+def snapshot(api: Api, pool: ProPool, world: dict[str, Any]) -> Any:
+    """What the owner sees: the week's agenda, the appointment, the settings and the feed."""
+    auth = pool.auth("pro")
+    return [
+        api.get("/v1/pro/practitioners/pr-test/agenda?from=2027-03-01&days=7", headers=auth).body,
+        api.get(f"/v1/pro/appointments/{world['appointment']}", headers=auth).body,
+        api.get("/v1/pro/practitioners/pr-test/settings", headers=auth).body,
+        api.get("/v1/pro/practitioners/pr-test/feed", headers=auth).body,
+    ]
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_only_accounts_granted_the_owner_reach_a_route(
+    pro_api: Api, pro_pool: ProPool, world: dict[str, Any], clock: Clock, name: str
+) -> None:
+    route = ROUTES[name]
+    clock.advance(hours=route.later)
+    before = snapshot(pro_api, pro_pool, world)
+    by_id = "{appointment}" in route.path
+    unknown = call(pro_api, route, world, pro_pool.auth("other"), pro="pr-nobody", appointment=UNKNOWN_APPOINTMENT)
+    assert unknown.status == 404, unknown.body
+    for account in ("other", "covering"):
+        denied = call(pro_api, route, world, pro_pool.auth(account))
+        assert denied.status == 404, (account, denied.body)
+        assert denied.body == unknown.body  # the same answer as for an id that does not exist
+    for headers in (
+        {},
+        {"Authorization": f"Bearer {forged(pro_pool.tokens['other'])}"},
+        {"Authorization": f"Bearer {world['manage_token']}"},
+        {"Authorization": pro_pool.tokens["pro"]},  # no scheme
+    ):
+        refused = call(pro_api, route, world, headers)
+        assert refused.status == 401, (headers, refused.body)
+        assert refused.body == {"error": {"code": "unauthorized", "message": "Sign in to continue.", "field": None}}
+    assert snapshot(pro_api, pro_pool, world) == before  # nothing changed
+
+    granted = call(pro_api, route, world, pro_pool.auth("secretary"))
+    assert granted.status == route.ok, granted.body
+    if not by_id:  # the professional covering pr-other reaches pr-other's agenda, not pr-test's
+        assert call(pro_api, route, world, pro_pool.auth("covering"), pro="pr-other").status == route.ok
+
+
+def test_a_covering_professional_reaches_both_agendas_and_the_account_lists_them(
+    pro_api: Api, pro_pool: ProPool, world: dict[str, Any]
+) -> None:
+    me = pro_api.get("/v1/pro/me?lang=en", headers=pro_pool.auth("covering"))
+    assert me.status == 200, me.body
+    assert me.body["role"] == "professional"
+    assert me.body["own_practitioner"] == "pr-third"
+    assert [p["id"] for p in me.body["practitioners"]] == ["pr-other"]  # pr-third has no profile stored
+    other = pro_api.get("/v1/pro/practitioners/pr-other/agenda?from=2027-03-01", headers=pro_pool.auth("covering"))
+    assert (other.status, other.body["appointments"]) == (200, [])
+    secretary = pro_api.get("/v1/pro/me", headers=pro_pool.auth("secretary")).body
+    assert (secretary["role"], secretary["own_practitioner"]) == ("secretary", None)
+    assert secretary["practitioners"] == [{"id": "pr-test", "name": "Dr Camille Testa", "timezone": "Europe/Monaco"}]
+    assert pro_api.get("/v1/pro/me").status == 401
