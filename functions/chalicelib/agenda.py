@@ -11,6 +11,7 @@ name, an e-mail address or a phone number.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 OPTIMISTIC_TRIES = 5
 NO_APPOINTMENT = "No such appointment."
+APPOINTMENT_ID = re.compile(r"[0-9a-f]{20}")
 
 
 class NotStarted(Conflict):
@@ -92,7 +94,8 @@ class Agenda:
 
     def load(self, principal: Principal, appointment_id: str) -> dict[str, Any]:
         """The appointment if the account acts for its professional; otherwise the same 404 as an unknown id."""
-        item = self.store.appointment(appointment_id)
+        # An id from the URL is checked before it becomes a key (DynamoDB refuses keys over 2 KB with its own 400).
+        item = self.store.appointment(appointment_id) if APPOINTMENT_ID.fullmatch(appointment_id) else None
         if item is None or item.get("status") == HELD or not principal.acts_for(str(item["practitioner_id"])):
             raise NotFound(NO_APPOINTMENT)
         return item

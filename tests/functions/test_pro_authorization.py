@@ -157,3 +157,10 @@ def test_a_covering_professional_reaches_both_agendas_and_the_account_lists_them
     assert (secretary["role"], secretary["own_practitioner"]) == ("secretary", None)
     assert secretary["practitioners"] == [{"id": "pr-test", "name": "Dr Camille Testa", "timezone": "Europe/Monaco"}]
     assert pro_api.get("/v1/pro/me").status == 401
+
+
+def test_an_id_of_any_length_is_a_404(pro_api: Api, pro_pool: ProPool, world: dict[str, Any]) -> None:
+    for appointment_id in ("x" * 3000, "G" * 20, world["appointment"].upper()):
+        answer = pro_api.get(f"/v1/pro/appointments/{appointment_id}", headers=pro_pool.auth("pro"))
+        assert answer.status == 404, answer.body
+    assert pro_api.get(f"/v1/pro/practitioners/{'p' * 3000}/settings", headers=pro_pool.auth("pro")).status == 404
