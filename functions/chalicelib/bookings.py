@@ -8,6 +8,7 @@ E-mails go out after the write has committed, and a failed e-mail never undoes i
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -71,7 +72,10 @@ MAX_CODE_SENDS = 3
 IDEMPOTENCY_SECONDS = 86400
 OPTIMISTIC_TRIES = 5
 FIRST_LOOK_DAYS = 7  # next-available reads a week of units first, the whole horizon only when the week is full
-ZONE_MARGIN = timedelta(hours=15)  # any UTC offset (-12 to +14) around a window of local dates
+ZONE_MARGIN = timedelta(hours=15)
+# Ids from URLs are checked before they become keys (DynamoDB refuses keys over 2 KB with a 400 of its own).
+PRACTITIONER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+APPOINTMENT_ID = re.compile(r"[0-9a-f]{20}")  # any UTC offset (-12 to +14) around a window of local dates
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class Bookings:
 
     def profile(self, practitioner_id: str) -> Profile:
         """The bookable profile, or the same 404 for an unknown id and a professional without online booking."""
-        item = self.store.profile(practitioner_id)
+        item = self.store.profile(practitioner_id) if PRACTITIONER_ID.fullmatch(practitioner_id) else None
         if item is None or not item.get("online_booking"):
             raise NotFound("No online booking for this professional.", field="practitioner")
         return Profile.from_item(item)
@@ -259,7 +263,7 @@ class Bookings:
         """A new code for a live hold (at most MAX_CODE_SENDS in all); the previous code stops working."""
         now_s = int(self.clock().timestamp())
         self.limits.code_per_address.check(self.store, caller.address, now_s)
-        item = self.store.appointment(appointment_id)
+        item = self.store.appointment(appointment_id) if APPOINTMENT_ID.fullmatch(appointment_id) else None
         if item is None:
             raise NotFound("No such appointment.")
         self.limits.code_per_email.check(self.store, str(item["patient"]["email"]).lower(), now_s)
@@ -277,6 +281,8 @@ class Bookings:
         """Confirm a hold with its code: the appointment is booked and its manage token returned (and e-mailed)."""
         now_s = int(self.clock().timestamp())
         self.limits.attempt_per_address.check(self.store, caller.address, now_s)
+        if not APPOINTMENT_ID.fullmatch(appointment_id):
+            raise NotFound("No such appointment.")
         item = self.store.spend_code_attempt(appointment_id, now_s, MAX_CODE_ATTEMPTS)
         if item is None:
             current = self.store.appointment(appointment_id)
@@ -321,7 +327,7 @@ class Bookings:
 
     def _authorised(self, appointment_id: str, token: str | None) -> dict[str, Any]:
         """The appointment if ``token`` is its manage token; otherwise the same 404 as an unknown id."""
-        item = self.store.appointment(appointment_id) if token else None
+        item = self.store.appointment(appointment_id) if token and APPOINTMENT_ID.fullmatch(appointment_id) else None
         if (
             item is None
             or item.get("status") == HELD

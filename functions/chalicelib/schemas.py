@@ -26,7 +26,6 @@ MAX_WINDOW_DAYS = 31
 MAX_IDS = 50
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
-AppointmentId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{20}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Email = Annotated[
     str,
