@@ -15,6 +15,7 @@ import logging
 import marshal
 import os
 import re
+import signal
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -328,7 +329,13 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 finally:
                     os._exit(code)
             children.append(pid)
-        self.render_some(writer, share(0))
+        try:
+            self.render_some(writer, share(0))
+        except BaseException:  # stop the other processes too: no orphan goes on writing pages
+            for pid in children:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            raise
         failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
         if failed:
             raise RuntimeError(f"{len(failed)} rendering process(es) failed; see the messages above")
