@@ -80,6 +80,18 @@ def _body(model: type[BaseModel], required: bool = True) -> dict[str, Any]:
     return {"required": required, **_json(model)}
 
 
+def _hold_responses() -> dict[str, Any]:
+    answers = _responses(201, schemas.HoldResponse, (400, 404, 409, 422, 429), "Held (or the same hold again).")
+    answers["201"]["headers"] = {
+        "Location": {"description": "The appointment's URL.", "schema": {"type": "string"}},
+        "Idempotent-Replayed": {
+            "description": "true when this answers a repeated Idempotency-Key (nothing was written, no code sent).",
+            "schema": {"type": "string", "enum": ["true", "false"]},
+        },
+    }
+    return answers
+
+
 @cache
 def document() -> dict[str, Any]:
     """The whole OpenAPI document (built once per process)."""
