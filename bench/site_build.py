@@ -77,17 +77,30 @@ def prepare_content(count: int) -> Path:
         )
     for name in ("articles", "pages", "emergency.json"):
         link = content / name
-        if not link.exists():
-            link.symlink_to(ROOT / "content" / name)
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(OUT / "src" / "content" / name)
     return content
 
 
+def snapshot() -> str:
+    """The committed code (git HEAD) exported to bench/out/src: what is measured cannot change during the run,
+    even while the working tree does. Returns the commit."""
+    source = OUT / "src"
+    shutil.rmtree(source, ignore_errors=True)
+    source.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+
+
 def pelican(content: Path, output: Path, cache: Path) -> list[str]:
-    # the theme as it was when the run started: an edit during the run must not turn the rebuild into a full one
-    theme = OUT / "theme-snapshot"
+    source = OUT / "src"
     return [
-        PYTHON, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "-q",
-        "-e", f'CACHE_PATH="{cache}"', f'THEME="{theme}"',
+        PYTHON, "-m", "pelican", str(content), "-s", str(source / "pelicanconf.py"), "-o", str(output), "-q",
+        "-e", f'CACHE_PATH="{cache}"',
     ]  # fmt: skip
 
 
@@ -143,11 +156,11 @@ def bench(count: int, with_hugo: bool) -> dict[str, Any]:
     for folder in (output, cache):
         shutil.rmtree(folder, ignore_errors=True)
     result: dict[str, Any] = {"professionals": count}
-    result["pelican_pages"] = run(pelican(content, output, cache))
+    result["pelican_pages"] = run(pelican(content, output, cache), cwd=OUT / "src")
     result["pages"] = count_pages(output)
     result["pagefind_index"] = run([PYTHON, "-m", "pagefind", "--site", str(output), "--quiet"])
     touch_one_profile(content)
-    result["pelican_rebuild_one_profile"] = run(pelican(content, output, cache))
+    result["pelican_rebuild_one_profile"] = run(pelican(content, output, cache), cwd=OUT / "src")
     if with_hugo:
         site = hugo_site(content, count)
         destination = OUT / f"hugo-public-{count}"
@@ -185,14 +198,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(OUT / "theme-snapshot", ignore_errors=True)
-    shutil.copytree(ROOT / "theme", OUT / "theme-snapshot")
+    commit = snapshot()
     results = []
     for count in args.count or [1000]:
         results.append(bench(count, not args.no_hugo))
         print(json.dumps(results[-1]), flush=True)
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit,
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
         "results": results,
     }
