@@ -163,6 +163,9 @@ def main(argv: list[str] | None = None) -> None:
 
     aws, endpoint = start_aws_endpoint()
     environment = local_aws_environment(endpoint, args.table)
+    # A service-specific endpoint inherited from the caller (AWS_ENDPOINT_URL_DYNAMODB...) would win over ours.
+    for name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL_")]:
+        del os.environ[name]
     try:
         os.environ.update(environment)
         summary = prepare(args.table, seed=not args.no_seed)

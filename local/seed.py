@@ -21,7 +21,9 @@ PRACTITIONERS = ROOT / "content" / "directory" / "practitioners"
 def prepare(table_name: str, seed: bool = True) -> str:
     """Create ``table_name`` if it is missing; with ``seed``, load the directory's booking data. Returns a summary."""
     client = boto3.client("dynamodb")
-    if table_name not in client.list_tables()["TableNames"]:
+    try:
+        client.describe_table(TableName=table_name)
+    except client.exceptions.ResourceNotFoundException:
         create_table(client, table_name)
     verify_sender(boto3.client("ses"))  # local SES sends only from a verified identity, as Amazon SES does
     # The back-office's user pool and demo accounts; the API workers read its settings from the environment.
