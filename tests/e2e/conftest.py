@@ -137,3 +137,13 @@ def browser_page(chromium: Any) -> Iterator[tuple[Any, Console]]:
         yield page, console
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def portal(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The local portal (site, API workers, local AWS endpoint with the demo booking profiles) on a free port, for
+    the patient's journey: one for the session (tests/e2e/portal.py)."""
+    from tests.e2e.portal import running_portal
+
+    with running_portal(built_site, tmp_path_factory.mktemp("portal")) as running:
+        yield running

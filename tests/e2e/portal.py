@@ -1,0 +1,197 @@
+"""The local portal as the patient-journey tests use it: ``python -m local.portal`` on a free port, serving the demo
+site built once for the session, with the API workers and the serialised local AWS endpoint behind it.
+
+The portal prints every e-mail on its console, so its output goes to a file (a pipe nobody reads would fill up and
+block it); the URLs are read from that file. The tests read the codes and links the patient would read in their
+mailbox from the local outbox (``/_local/outbox.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from tests.site.sitebuild import ROOT
+
+CODE_LINE = re.compile(r"^\s+(\d{6})\s*$", re.MULTILINE)
+MANAGE_LINK = re.compile(r"https?://\S+?/(fr|en)/appointment/#id=([0-9a-f]{20})&token=([A-Za-z0-9_-]+)")
+
+
+@dataclass(frozen=True)
+class Portal:
+    url: str  # no trailing slash
+    endpoint: str  # the local AWS endpoint
+    table: str
+    console: Path
+
+    # -- what the patient's mailbox shows ---------------------------------------------------------------------
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """Every e-mail sent so far, newest first."""
+        with urllib.request.urlopen(self.url + "/_local/outbox.json", timeout=30) as response:
+            messages: list[dict[str, Any]] = json.load(response)["messages"]
+        return messages
+
+    def mail(self, to: str, subject: str, timeout: float = 15) -> dict[str, Any]:
+        """The newest e-mail to ``to`` whose subject contains ``subject`` (waits for it to arrive)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in self.outbox():
+                if to in message["recipients"] and subject in message["subject"]:
+                    return message
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no e-mail to {to} about {subject!r} in the outbox")
+            time.sleep(0.2)
+
+    def code(self, to: str, lang: str = "fr") -> str:
+        """The 6-digit code of the newest code e-mail to ``to``."""
+        message = self.mail(to, "Votre code" if lang == "fr" else "Your code")
+        found = CODE_LINE.search(message["text"])
+        assert found, message["text"]
+        return found.group(1)
+
+    def manage_link(self, to: str, lang: str = "fr") -> str:
+        """The manage link of the newest confirmation e-mail to ``to``, on this portal's origin.
+
+        The API writes links to its configured SITE_URL; the tests' portal listens on a free port, so the link's
+        path and fragment (what identifies the appointment) are opened here.
+        """
+        message = self.mail(to, "Rendez-vous confirmé" if lang == "fr" else "Appointment confirmed")
+        found = MANAGE_LINK.search(message["text"])
+        assert found, message["text"]
+        language, appointment_id, token = found.groups()
+        return f"{self.url}/{language}/appointment/#id={appointment_id}&token={token}"
+
+    # -- the API, as another client sees it -------------------------------------------------------------------
+
+    def api(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + "/api/v1" + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as err:
+            raise AssertionError(f"{method} {path}: {err.code} {err.read().decode()}") from err
+
+    def free_starts(self, practitioner: str, reason: str, day: str, days: int = 1) -> list[str]:
+        """The free slots' start times the API offers now (any patient kind)."""
+        answer = self.api("GET", f"/practitioners/{practitioner}/slots?reason={reason}&from={day}&days={days}")
+        return [slot["start"] for slot in answer["slots"]]
+
+    def book(self, practitioner: str, reason: str, email: str, lang: str = "fr") -> dict[str, Any]:
+        """An appointment booked through the API (hold, code from the outbox, confirm): the confirm answer."""
+        first = self.api("GET", f"/next-available?ids={practitioner}")["results"][0]["slot"]
+        starts = self.free_starts(practitioner, reason, first["start"][:10], days=7)
+        body = {
+            "practitioner": practitioner,
+            "site": first["site"],
+            "reason": reason,
+            "start": starts[0],
+            "patient": {"given_name": "Louise", "family_name": "Rossi", "email": email, "kind": "existing"},
+            "language": lang,
+        }
+        held = self.api("POST", "/appointments", body, {"Idempotency-Key": uuid.uuid4().hex})
+        code = self.code(email, lang)
+        confirmed: dict[str, Any] = self.api("POST", f"/appointments/{held['id']}/confirm", {"code": code})
+        return confirmed
+
+    # -- the local table ------------------------------------------------------------------------------------------
+
+    def table_resource(self) -> Any:
+        return boto3.resource("dynamodb", endpoint_url=self.endpoint).Table(self.table)
+
+    def stored(self, appointment_id: str) -> dict[str, Any]:
+        """The appointment item and its time units as stored."""
+        from chalicelib.keys import appointment_key, unit_key
+        from chalicelib.records import from_epoch
+
+        table = self.table_resource()
+        item: dict[str, Any] = table.get_item(Key=appointment_key(appointment_id))["Item"]
+        units = [
+            table.get_item(Key=unit_key(item["practitioner_id"], from_epoch(int(unit)))).get("Item")
+            for unit in item["units"]
+        ]
+        return {**item, "unit_items": units}
+
+    def expire_hold(self, appointment_id: str) -> None:
+        """Make a hold lapse now, as ten minutes of waiting would.
+
+        The API decides expiry by comparing ``hold_until`` (on the appointment and on each unit it holds) with its
+        own clock, and the portal's worker processes have no clock a test can move. So the test writes the expiry
+        into the local table instead, one second in the past, on the appointment and its units.
+        """
+        from chalicelib.keys import appointment_key, unit_key
+        from chalicelib.records import from_epoch
+
+        table = self.table_resource()
+        past = int(datetime.now(UTC).timestamp()) - 1
+        item = table.get_item(Key=appointment_key(appointment_id))["Item"]
+        table.update_item(
+            Key=appointment_key(appointment_id),
+            UpdateExpression="SET hold_until = :past",
+            ExpressionAttributeValues={":past": past},
+        )
+        for unit in item["units"]:
+            table.update_item(
+                Key=unit_key(item["practitioner_id"], from_epoch(int(unit))),
+                UpdateExpression="SET hold_until = :past",
+                ConditionExpression="appointment_id = :id",
+                ExpressionAttributeValues={":past": past, ":id": appointment_id},
+            )
+
+
+@contextmanager
+def running_portal(site: Path, folder: Path, workers: int = 2) -> Iterator[Portal]:
+    """Start the local portal on ``site`` with its console in ``folder``; stop it on exit."""
+    console = folder / "portal-console.txt"
+    table = f"e2e-{uuid.uuid4().hex[:8]}"
+    # The portal sets the endpoint of every AWS service itself; an endpoint the test session set for DynamoDB
+    # (tests/conftest.py) would take precedence in its workers, so it is left out.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    with console.open("w", encoding="utf-8") as out:
+        command = [sys.executable, "-m", "local.portal", "--site", str(site), "--port", "0", "--table", table]
+        proc = subprocess.Popen(
+            [*command, "--workers", str(workers)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
+    try:
+        url = endpoint = ""
+        deadline = time.monotonic() + 120
+        while not url:
+            text = console.read_text(encoding="utf-8")
+            if found := re.search(r"^Local AWS endpoint: (\S+)", text, re.MULTILINE):
+                endpoint = found.group(1)
+            if found := re.search(r"^Portal ready: (\S+)", text, re.MULTILINE):
+                url = found.group(1).rstrip("/")
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the local portal did not start:\n{text}")
+            time.sleep(0.2)
+        yield Portal(url, endpoint, table, console)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
