@@ -50,6 +50,12 @@ logger = logging.getLogger(__name__)
 
 ARTICLE_FIELDS = ("category", "summary", "reviewed", "reviewer", "sources")
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
+PRO_PAGES = {
+    "pro": "pro/signin",
+    "pro-agenda": "pro/agenda",
+    "pro-appointment": "pro/appointment",
+    "pro-settings": "pro/settings",
+}
 
 
 @dataclass
@@ -407,6 +413,9 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             )
             # the patient's "manage my appointment" page: the page reads the appointment from the link's fragment
             yield PageJob(f"{lang}/appointment/index.html", "appointment", self.page_values(lang, "appointment"))
+            # the professionals' area: static pages that the back-office API fills in once signed in
+            for kind, template in PRO_PAGES.items():
+                yield PageJob(route(kind, lang) + "index.html", template, self.page_values(lang, kind))
             yield PageJob(
                 f"{lang}/specialties/index.html",
                 "specialties",
@@ -579,6 +588,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             (job.values["page_path"], job.values["alternates"])
             for job in jobs
             if job.template not in ("root", "404", "appointment")  # nothing to index on the manage page
+            and not job.template.startswith("pro/")  # nor in the professionals' area
         ]
         for doc in [*self.articles, *self.pages]:
             entries.append((doc.url, content_alternates(doc, self.languages, "articles")))
@@ -617,7 +627,10 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
 
     def write_robots(self, output: Path) -> None:
         (output / "robots.txt").write_text(
-            f"User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {self.origin()}/sitemap.xml\n", encoding="utf-8"
+            "User-agent: *\nAllow: /\nDisallow: /api/\n"
+            + "".join(f"Disallow: /{route('pro', lang)}\n" for lang in self.languages)
+            + f"\nSitemap: {self.origin()}/sitemap.xml\n",
+            encoding="utf-8",
         )
 
 

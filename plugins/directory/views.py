@@ -26,6 +26,11 @@ ROUTES = {
     "category": "articles/categories/{key}/",
     "search": "search/",
     "appointment": "appointment/",  # the patient's "manage my appointment" page (the e-mailed link)
+    # The professionals' area (back-office): sign-in, agenda, one appointment, settings. Not indexed.
+    "pro": "pro/",
+    "pro-agenda": "pro/agenda/",
+    "pro-appointment": "pro/appointment/",
+    "pro-settings": "pro/settings/",
     "page": "{key}/",
 }
 

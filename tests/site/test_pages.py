@@ -224,7 +224,12 @@ def test_machine_readable_files(site: Path, directory: Directory, pages: dict[st
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = {urlsplit(loc.text or "").path for loc in sitemap.findall("s:url/s:loc", namespace)}
     # the manage page (noindex) has nothing to index: it shows an appointment only with the e-mailed link's fragment
-    html_pages = {url for url in pages if url not in ("/", "/404.html") and not url.endswith("/appointment/")}
+    # nor the professional area (tests/site/test_pro_pages.py)
+    html_pages = {
+        url
+        for url in pages
+        if url not in ("/", "/404.html") and not url.endswith("/appointment/") and "/pro/" not in url
+    }
     assert locs == html_pages
     robots = (site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: " in robots and robots.rstrip().endswith("/sitemap.xml")

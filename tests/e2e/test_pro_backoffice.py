@@ -1,0 +1,264 @@
+"""The professionals' back-office in real Chromium, on the local portal (site, API workers, local AWS endpoint).
+
+The operator invites a professional of the demo directory (one no other browser test books), who signs in for the
+first time: temporary password, new password, authenticator enrolment (the key shown as text and as an otpauth
+link; each code is computed from that key as an authenticator app does, and the local endpoint checks it), then
+the agenda. Then: opening hours changed, seen in the preview and saved; a patient's booking through the patient
+API appears in the agenda, is cancelled from the back-office (the patient is e-mailed) and its time is free again.
+axe-core finds no violation on any back-office page, in French and in English.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
+from plugins.directory.model import load_directory
+from tests.functions.test_signin import totp
+from tests.site.sitebuild import ROOT
+
+NEW_PASSWORD = "Agenda-Monaco-2027!"
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+FRENCH_DAYS = dict(
+    zip(WEEKDAYS, ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"], strict=True)
+)
+AXE = Axe()
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def _professional() -> dict[str, Any]:
+    """A professional who books online at one site with a reason open to existing patients and a day with no
+    opening, far down the directory (the patient-journey tests book the first ones)."""
+    candidates = [
+        p
+        for p in load_directory(ROOT / "content" / "directory").practitioners
+        if p["online_booking"]
+        and len(p["sites"]) == 1
+        and p["booking_rules"]["min_notice_minutes"] <= 1440
+        and p["booking_rules"]["horizon_days"] >= 14
+        and any(r["online"] and r["existing_patients"] for r in p["visit_reasons"])
+        and {d for h in p["sites"][0]["hours"] for d in h["days"]} != set(WEEKDAYS)
+    ]
+    return candidates[len(candidates) // 2]
+
+
+PRO = _professional()
+REASON = next(r for r in PRO["visit_reasons"] if r["online"] and r["existing_patients"])
+CLOSED_DAY = next(d for d in reversed(WEEKDAYS) if d not in {d for h in PRO["sites"][0]["hours"] for d in h["days"]})
+ZONE = ZoneInfo(PRO["sites"][0]["timezone"])
+
+
+def assert_accessible(page: Any, step: str) -> None:
+    """axe-core finds no violation; a screenshot of the step goes to tests/e2e/screenshots/ (not versioned)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
+    page.screenshot(path=SCREENSHOTS / f"pro-{name}.png", full_page=True)
+    violations = AXE.run(page).response["violations"]
+    summary = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations]
+    assert violations == [], f"{step}: {json.dumps(summary, indent=1)}"
+
+
+def script_errors(errors: list[str]) -> list[str]:
+    """Console errors but the browser's line for an HTTP error answer the page handled (a refused code)."""
+    return [e for e in errors if not e.startswith("Failed to load resource: the server responded with a status of 4")]
+
+
+@pytest.fixture(scope="module")
+def invited(portal: Any) -> str:
+    """The operator invites the professional: an account in the local pool, temporary password, own group."""
+    cognito = boto3.client("cognito-idp", endpoint_url=portal.endpoint)
+    account = DemoAccount(f"{PRO['id']}@demo.sante.example.mc", own=PRO["id"])
+    configure_pool(cognito, accounts=(account,))
+    return account.email
+
+
+@pytest.fixture(scope="module")
+def enrolled(chromium: Any, portal: Any, invited: str) -> Iterator[tuple[Any, list[str], str]]:
+    """One tab through the whole first sign-in (checked on the way), left signed in for the module's tests; with the
+    console's errors and the authenticator key the enrolment showed (what the person's app keeps)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        response = page.goto(f"{portal.url}/fr/pro/")
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+        assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
+        assert_accessible(page, "sign-in: password")
+        page.get_by_label("Adresse e-mail").fill(invited)
+        page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+
+        expect(page.get_by_role("heading", name="Choisissez votre mot de passe")).to_be_visible()
+        assert_accessible(page, "sign-in: new password")
+        page.get_by_label("Nouveau mot de passe", exact=True).fill("trop-court")
+        page.get_by_label("Nouveau mot de passe, à nouveau").fill("trop-court")
+        page.get_by_role("button", name="Enregistrer le mot de passe").click()
+        expect(page.get_by_role("alert")).to_contain_text("au moins 12 caractères")
+        page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("Nouveau mot de passe, à nouveau").fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Enregistrer le mot de passe").click()
+
+        expect(page.get_by_role("heading", name="Ajouter une application d'authentification")).to_be_visible()
+        secret = page.locator("[data-secret]").inner_text().strip()
+        link = page.get_by_role("link", name="Ajouter à mon application d'authentification").get_attribute("href")
+        assert secret and link.startswith("otpauth://totp/") and f"secret={secret}&" in link
+        assert_accessible(page, "sign-in: authenticator enrolment")
+        page.locator("#signin-setup-code").fill(totp(secret))
+        page.get_by_role("button", name="Confirmer l'application").click()
+
+        page.wait_for_url("**/fr/pro/agenda/")
+        expect(page.locator("[data-practitioner] option:checked")).to_contain_text(PRO["family_name"])
+        assert "pro." not in page.url and "token" not in page.url  # the tokens never ride in a URL
+        assert page.evaluate("sessionStorage.getItem('pro.access')").count(".") == 2
+        yield page, errors, secret
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def pro_page(enrolled: tuple[Any, list[str], str]) -> tuple[Any, list[str]]:
+    return enrolled[0], enrolled[1]
+
+
+def test_first_sign_in_opens_the_agenda_in_both_languages(pro_page: tuple[Any, list[str]], portal: Any) -> None:
+    page, errors = pro_page
+    expect(page.get_by_role("heading", name="Agenda", exact=True)).to_be_visible()
+    expect(page.locator("[data-range]")).not_to_be_empty()
+    expect(page.locator(".agenda-day")).to_have_count(1)
+    assert_accessible(page, "agenda (fr)")
+    page.goto(f"{portal.url}/en/pro/agenda/")  # the same tab keeps its session in the other language
+    expect(page.get_by_role("button", name="Week")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("button", name="Week").click()
+    expect(page.locator("[data-days] h3")).to_have_count(7)
+    assert_accessible(page, "agenda, week (en)")
+    assert script_errors(errors) == []
+
+
+def test_a_returning_professional_signs_in_with_a_code_and_signs_out(
+    chromium: Any, portal: Any, invited: str, enrolled: tuple[Any, list[str], str]
+) -> None:
+    secret = enrolled[2]
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{portal.url}/en/pro/settings/")
+        page.wait_for_url("**/en/pro/#next=*")  # not signed in in this tab: to the sign-in page, and back after
+        page.get_by_label("E-mail address").fill(invited)
+        page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Code from your authenticator app")).to_be_visible()
+        assert_accessible(page, "sign-in: code (en)")
+        code = page.locator("#signin-code")
+        code.fill("12345")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_contain_text("Enter the 6 digits")
+        code.fill(totp(secret, offset=1))
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_contain_text("This code is not valid")
+        code.fill(totp(secret))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/en/pro/settings/")
+        expect(page.get_by_role("heading", name="Weekly opening hours")).to_be_visible()
+
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/en/pro/#signed-out")
+        expect(page.get_by_role("status")).to_contain_text("You are signed out.")
+        assert page.evaluate("sessionStorage.length") == 0
+        page.goto(f"{portal.url}/en/pro/agenda/")
+        page.wait_for_url("**/en/pro/#next=*")
+    finally:
+        context.close()
+
+
+def test_opening_hours_changed_seen_in_the_preview_then_saved(pro_page: tuple[Any, list[str]], portal: Any) -> None:
+    page, errors = pro_page
+    page.goto(f"{portal.url}/fr/pro/settings/")
+    expect(page.get_by_role("heading", name="Horaires d'ouverture de la semaine")).to_be_visible()
+    assert_accessible(page, "settings (fr)")
+    before = portal.free_starts(PRO["id"], REASON["id"], datetime.now(ZONE).date().isoformat(), days=14)
+    assert not [s for s in before if WEEKDAYS[datetime.fromisoformat(s).weekday()] == CLOSED_DAY]
+
+    page.get_by_role("button", name="Ajouter une période d'ouverture").click()
+    period = page.locator(".period").last
+    period.get_by_label(FRENCH_DAYS[CLOSED_DAY]).check()
+    period.locator("[data-period-start]").fill("09:00")
+    period.locator("[data-period-end]").fill("11:00")
+    period.get_by_label(REASON["label"]["fr"]).check()
+    page.locator("#preview-reason").select_option(REASON["id"])
+    page.get_by_role("button", name="Voir l'aperçu des horaires libres").click()
+    preview = page.locator("[data-preview-result]")
+    expect(preview.locator(".preview__summary")).to_contain_text(REASON["label"]["fr"])
+    expect(preview.locator("h3", has_text=FRENCH_DAYS[CLOSED_DAY]).first).to_be_visible()
+    assert_accessible(page, "settings with the preview (fr)")
+    # nothing is saved by a preview
+    assert portal.free_starts(PRO["id"], REASON["id"], datetime.now(ZONE).date().isoformat(), days=14) == before
+
+    page.get_by_role("button", name="Enregistrer les réglages").click()
+    expect(page.get_by_role("status")).to_have_text("Les réglages sont enregistrés.")
+    after = portal.free_starts(PRO["id"], REASON["id"], datetime.now(ZONE).date().isoformat(), days=14)
+    opened = [s for s in after if WEEKDAYS[datetime.fromisoformat(s).weekday()] == CLOSED_DAY]
+    assert opened and all("09:00" <= s[11:16] < "11:00" for s in opened)
+
+    page.goto(f"{portal.url}/en/pro/settings/")
+    expect(page.locator(".period")).to_have_count(len(PRO["sites"][0]["hours"]) + 1)
+    assert_accessible(page, "settings (en)")
+    assert script_errors(errors) == []
+
+
+def test_a_patients_booking_appears_in_the_agenda_and_cancelling_it_frees_the_time(
+    pro_page: tuple[Any, list[str]], portal: Any
+) -> None:
+    page, errors = pro_page
+    email = f"agenda-{PRO['id']}@example.org"
+    booked = portal.book(PRO["id"], REASON["id"], email)  # through the patient API, code from the outbox
+    start = datetime.fromisoformat(booked["start"])
+    day = start.date().isoformat()
+    assert booked["start"] not in portal.free_starts(PRO["id"], REASON["id"], day)
+
+    page.goto(f"{portal.url}/fr/pro/agenda/")
+    expect(page.locator(".agenda-day")).to_have_count(1)
+    page.locator("#agenda-date").fill(day)
+    page.locator("#agenda-date").dispatch_event("change")
+    item = page.locator(".agenda-item", has_text="Louise Rossi")
+    expect(item).to_contain_text(start.strftime("%H:%M"))
+    expect(item).to_contain_text(REASON["label"]["fr"])
+    assert_accessible(page, "agenda with a booking (fr)")
+
+    item.get_by_role("link", name=f"Détails du rendez-vous de {start.strftime('%H:%M')}").click()
+    page.wait_for_url(f"**/fr/pro/appointment/#id={booked['id']}")
+    expect(page.get_by_role("link", name=email)).to_be_visible()
+    expect(page.locator('[data-show="status"]')).to_have_text("Confirmé")
+    assert_accessible(page, "appointment (fr)")
+    page.get_by_role("button", name="Annuler le rendez-vous").click()
+    expect(page.get_by_role("heading", name="Annuler ce rendez-vous ?")).to_be_focused()
+    assert_accessible(page, "appointment, cancel step (fr)")
+    page.get_by_role("button", name="Oui, l'annuler").click()
+    expect(page.get_by_role("status")).to_have_text("Le rendez-vous est annulé. Le patient a été prévenu par e-mail.")
+    expect(page.locator('[data-show="status"]')).to_have_text("Annulé par le cabinet")
+
+    assert portal.mail(email, "Rendez-vous annulé")
+    assert booked["start"] in portal.free_starts(PRO["id"], REASON["id"], day)  # the time is free again
+    page.get_by_role("link", name="Retour à l'agenda").click()
+    page.locator("#agenda-date").fill(day)
+    page.locator("#agenda-date").dispatch_event("change")
+    expect(page.locator(".agenda-item--cancelled", has_text="Louise Rossi")).to_contain_text("Annulé")
+
+    page.goto(f"{portal.url}/en/pro/appointment/#id={booked['id']}")
+    expect(page.locator('[data-show="status"]')).to_have_text("Cancelled by the practice")
+    assert_accessible(page, "appointment (en)")
+    assert script_errors(errors) == []

@@ -1,0 +1,358 @@
+// Booking settings of one professional (GET/PUT /api/v1/pro/practitioners/<id>/settings): weekly hours per place,
+// visit reasons, absences, booking rules; a preview of the free times before saving (POST .../settings/preview);
+// the choice of what happens to appointments a change leaves outside the opening hours; the calendar link.
+
+import { Clock, Page, addDays, el, format, show, signedIn } from "./pro-core.js";
+
+const root = document.querySelector("[data-pro]");
+const page = new Page(root);
+const form = root.querySelector("[data-settings]");
+const feed = root.querySelector("[data-feed]");
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const state = { practitioner: null, version: 0, sites: [], clock: null, serial: 0 };
+let account = null;
+
+// -- building the form from the settings, and the settings from the form -----------------------------------------
+
+function clone(name) {
+  const fragment = root.querySelector(`template[data-template="${name}"]`).content.cloneNode(true);
+  const prefix = `f${(state.serial += 1)}`;
+  for (const element of fragment.querySelectorAll("[id], [for]")) {
+    for (const attribute of ["id", "for"]) {
+      const value = element.getAttribute(attribute);
+      if (value) element.setAttribute(attribute, value.replace("__ID__", prefix));
+    }
+  }
+  return fragment.firstElementChild;
+}
+
+function reasonIds() {
+  return [...form.querySelectorAll("[data-reasons] .reason")].map((fieldset) => ({
+    id: fieldset.querySelector("[data-reason-id]").value.trim(),
+    label: fieldset.querySelector(`[data-reason-label="${page.lang}"]`).value.trim(),
+  }));
+}
+
+// The reasons' check boxes of every opening period, after the list of reasons changed (ticks kept by code).
+function refreshPeriodReasons() {
+  const reasons = reasonIds().filter((r) => r.id);
+  for (const box of form.querySelectorAll("[data-period-reasons]")) {
+    const ticked = new Set([...box.querySelectorAll("input:checked")].map((input) => input.value));
+    const pending = box.dataset.pending ? JSON.parse(box.dataset.pending) : null;
+    delete box.dataset.pending;
+    for (const label of box.querySelectorAll("label")) label.remove();
+    for (const reason of reasons) {
+      const checked = pending ? pending.includes(reason.id) : ticked.has(reason.id);
+      const input = el("input", { type: "checkbox", value: reason.id, checked });
+      box.append(el("label", { class: "check" }, input, ` ${reason.label || reason.id}`));
+    }
+  }
+  const select = root.querySelector("[data-preview-reason]");
+  const chosen = select.value;
+  const online = [...form.querySelectorAll("[data-reasons] .reason")]
+    .filter((fieldset) => fieldset.querySelector('[data-reason-flag="online"]').checked)
+    .map((fieldset) => fieldset.querySelector("[data-reason-id]").value.trim());
+  select.replaceChildren(...reasons.filter((r) => online.includes(r.id)).map((r) => new Option(r.label || r.id, r.id)));
+  if (online.includes(chosen)) select.value = chosen;
+}
+
+function renumber() {
+  form.querySelectorAll("[data-reasons] .reason").forEach((fieldset, i) => {
+    fieldset.querySelector("[data-reason-name]").textContent = format(page.msg.reason, { n: i + 1 });
+  });
+  form.querySelectorAll("[data-closures] .closure").forEach((fieldset, i) => {
+    fieldset.querySelector("[data-closure-name]").textContent = format(page.msg.closure, { n: i + 1 });
+  });
+  form.querySelectorAll(".site-hours").forEach((site, s) => {
+    site.querySelectorAll(".period").forEach((period, i) => {
+      period.querySelector("[data-period-name]").textContent = format(page.msg.period, { n: i + 1 });
+      period.querySelector("[data-period-start]").dataset.field = `settings.sites.${s}.hours.${i}.start`;
+      period.querySelector("[data-period-end]").dataset.field = `settings.sites.${s}.hours.${i}.end`;
+      period.querySelector("[data-period-reasons]").dataset.field = `settings.sites.${s}.hours.${i}.reasons`;
+    });
+  });
+  form.querySelectorAll("[data-reasons] .reason").forEach((fieldset, i) => {
+    fieldset.querySelector("[data-reason-id]").dataset.field = `settings.visit_reasons.${i}.id`;
+    fieldset.querySelector("[data-reason-minutes]").dataset.field = `settings.visit_reasons.${i}.duration_minutes`;
+  });
+  form.querySelectorAll("[data-closures] .closure").forEach((fieldset, i) => {
+    fieldset.querySelector("[data-closure-start]").dataset.field = `settings.closures.${i}.start`;
+    fieldset.querySelector("[data-closure-end]").dataset.field = `settings.closures.${i}.end`;
+  });
+}
+
+function addPeriod(container, hours) {
+  const period = clone("period");
+  for (const input of period.querySelectorAll("[data-day]")) input.checked = hours.days.includes(input.dataset.day);
+  period.querySelector("[data-period-start]").value = hours.start;
+  period.querySelector("[data-period-end]").value = hours.end;
+  period.querySelector("[data-period-reasons]").dataset.pending = JSON.stringify(hours.reasons);
+  container.append(period);
+  return period;
+}
+
+function addReason(reason) {
+  const fieldset = clone("reason");
+  const id = fieldset.querySelector("[data-reason-id]");
+  id.value = reason.id;
+  if (reason.id) id.readOnly = true; // booked appointments name it: a new code is a new reason
+  for (const lang of ["fr", "en"]) fieldset.querySelector(`[data-reason-label="${lang}"]`).value = reason.label[lang];
+  fieldset.querySelector("[data-reason-minutes]").value = reason.duration_minutes;
+  for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) flag.checked = reason[flag.dataset.reasonFlag];
+  fieldset.dataset.instructions = reason.instructions ? JSON.stringify(reason.instructions) : "";
+  form.querySelector("[data-reasons]").append(fieldset);
+  return fieldset;
+}
+
+// "2027-03-04T00:00:00+01:00" -> "2027-03-04T00:00" on the practice's clock (what a datetime-local input shows).
+function local(iso) {
+  const { day, time } = state.clock.parts(iso);
+  return `${day}T${time}`;
+}
+
+function addClosure(closure) {
+  const fieldset = clone("closure");
+  fieldset.querySelector("[data-closure-start]").value = closure.start ? local(closure.start) : "";
+  fieldset.querySelector("[data-closure-end]").value = closure.end ? local(closure.end) : "";
+  form.querySelector("[data-closures]").append(fieldset);
+  return fieldset;
+}
+
+function fill(data) {
+  state.version = data.version;
+  state.sites = data.sites;
+  const settings = data.settings;
+  const sites = form.querySelector("[data-sites]");
+  sites.replaceChildren();
+  form.querySelector("[data-reasons]").replaceChildren();
+  form.querySelector("[data-closures]").replaceChildren();
+  for (const reason of settings.visit_reasons) addReason(reason);
+  for (const site of settings.sites) {
+    const fieldset = clone("site");
+    fieldset.dataset.site = site.id;
+    fieldset.querySelector("[data-site-name]").textContent = data.sites.find((s) => s.id === site.id)?.name || site.id;
+    for (const hours of site.hours) addPeriod(fieldset.querySelector("[data-periods]"), hours);
+    sites.append(fieldset);
+  }
+  for (const closure of settings.closures) addClosure(closure);
+  for (const input of form.querySelectorAll("[data-rule]")) input.value = settings.booking_rules[input.dataset.rule];
+  refreshPeriodReasons();
+  renumber();
+  show(form.querySelector("[data-orphans]"), false);
+  for (const radio of form.querySelectorAll("[name=orphans]")) radio.checked = false;
+}
+
+function collect() {
+  const visitReasons = [...form.querySelectorAll("[data-reasons] .reason")].map((fieldset) => {
+    const reason = {
+      id: fieldset.querySelector("[data-reason-id]").value.trim(),
+      label: {
+        fr: fieldset.querySelector('[data-reason-label="fr"]').value.trim(),
+        en: fieldset.querySelector('[data-reason-label="en"]').value.trim(),
+      },
+      duration_minutes: Number(fieldset.querySelector("[data-reason-minutes]").value),
+    };
+    for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) reason[flag.dataset.reasonFlag] = flag.checked;
+    if (fieldset.dataset.instructions) reason.instructions = JSON.parse(fieldset.dataset.instructions);
+    return reason;
+  });
+  const sites = [...form.querySelectorAll(".site-hours")].map((site) => ({
+    id: site.dataset.site,
+    hours: [...site.querySelectorAll(".period")].map((period) => ({
+      days: DAYS.filter((day) => period.querySelector(`[data-day="${day}"]`).checked),
+      start: period.querySelector("[data-period-start]").value,
+      end: period.querySelector("[data-period-end]").value,
+      reasons: [...period.querySelectorAll("[data-period-reasons] input:checked")].map((input) => input.value),
+    })),
+  }));
+  const closures = [...form.querySelectorAll("[data-closures] .closure")].map((fieldset) => ({
+    start: fieldset.querySelector("[data-closure-start]").value,
+    end: fieldset.querySelector("[data-closure-end]").value,
+  }));
+  const rules = {};
+  for (const input of form.querySelectorAll("[data-rule]")) rules[input.dataset.rule] = Number(input.value);
+  return { visit_reasons: visitReasons, sites, closures, booking_rules: rules };
+}
+
+// -- preview, orphans and saving -----------------------------------------------------------------------------------
+
+function showOrphans(orphans) {
+  const box = form.querySelector("[data-orphans]");
+  show(box, orphans.length > 0);
+  if (!orphans.length) return;
+  box.querySelector("[data-orphans-title]").textContent = format(page.msg.orphans, { count: orphans.length });
+  const list = box.querySelector("[data-orphans-list]");
+  list.replaceChildren(
+    ...orphans.map((orphan) => {
+      const when = format(page.msg.when, { date: state.clock.date(orphan.start), time: state.clock.time(orphan.start) });
+      const href = `${root.dataset.appointment}#id=${orphan.id}`;
+      return el("li", {}, `${when} – ${orphan.reason_label || orphan.reason} `, el("a", { href, text: page.msg.details }));
+    }),
+  );
+}
+
+function showPreview(preview) {
+  const result = root.querySelector("[data-preview-result]");
+  const reason = root.querySelector("[data-preview-reason]").selectedOptions[0]?.textContent || preview.reason;
+  const byDay = new Map();
+  for (const slot of preview.slots) {
+    const day = state.clock.dateKey(slot.start);
+    if (!byDay.has(day)) byDay.set(day, []);
+    byDay.get(day).push(state.clock.time(slot.start));
+  }
+  const summary = preview.slots.length
+    ? format(page.msg["preview-count"], { days: preview.days, reason, count: preview.slots.length })
+    : page.msg["preview-none"];
+  const days = [];
+  for (let i = 0; i < preview.days; i += 1) {
+    const day = addDays(preview.from, i);
+    if (!byDay.has(day)) continue;
+    days.push(el("h3", { text: state.clock.day(day) }));
+    days.push(el("ul", { class: "preview__times" }, ...byDay.get(day).map((time) => el("li", { text: time }))));
+  }
+  result.replaceChildren(el("p", { class: "preview__summary", text: summary }), ...days);
+  showOrphans(preview.orphans);
+}
+
+async function preview() {
+  page.clear();
+  const reason = root.querySelector("[data-preview-reason]").value;
+  if (!reason) {
+    page.warn(page.msg["no-online-reason"]);
+    return;
+  }
+  const days = Number(root.querySelector("[data-preview-days]").value);
+  page.say(page.msg.loading);
+  const path = `/pro/practitioners/${state.practitioner.id}/settings/preview`;
+  const answer = await account.session.call("POST", path, { settings: collect(), reason, days });
+  page.say("");
+  if (answer.error) {
+    page.warn(page.problem(answer.error));
+    return;
+  }
+  showPreview(answer.data);
+}
+
+async function save(event) {
+  event.preventDefault();
+  page.clear();
+  const choice = form.querySelector("[name=orphans]:checked")?.value;
+  const body = { version: state.version, settings: collect() };
+  if (choice && !form.querySelector("[data-orphans]").hidden) body.orphans = choice;
+  page.say(page.msg.saving);
+  const answer = await account.session.call("PUT", `/pro/practitioners/${state.practitioner.id}/settings`, body);
+  page.say("");
+  if (answer.error?.code === "orphaned_appointments") {
+    await preview();
+    page.warn(page.msg["orphans-choose"]);
+    form.querySelector("[data-orphans-title]").focus();
+    return;
+  }
+  if (answer.error?.field === "version") {
+    page.warn(page.msg.stale);
+    return;
+  }
+  if (answer.error) {
+    page.warn(page.problem(answer.error));
+    return;
+  }
+  fill(answer.data);
+  const { cancelled, kept } = answer.data;
+  if (cancelled.length) page.say(format(page.msg["saved-cancelled"], { count: cancelled.length }));
+  else if (kept.length) page.say(format(page.msg["saved-kept"], { count: kept.length }));
+  else page.say(page.msg.saved);
+}
+
+// -- the calendar link ---------------------------------------------------------------------------------------------
+
+function showFeed(status) {
+  const text = status.active
+    ? format(page.msg["feed-active"], { date: state.clock.date(status.created_at) })
+    : page.msg["feed-none"];
+  feed.querySelector("[data-feed-status]").textContent = text;
+  show(feed.querySelector("[data-feed-revoke]"), status.active);
+  show(feed.querySelector("[data-feed-new]"), Boolean(status.url));
+  feed.querySelector("[data-feed-url]").value = status.url || "";
+  show(feed);
+}
+
+async function feedCall(method, done) {
+  page.clear();
+  const path = `/pro/practitioners/${state.practitioner.id}/feed?lang=${page.lang}`;
+  const answer = await account.session.call(method, path);
+  if (answer.error) {
+    page.warn(page.problem(answer.error));
+    return;
+  }
+  showFeed(answer.data);
+  if (done) page.say(done);
+  if (answer.data.url) feed.querySelector("[data-feed-url]").select();
+}
+
+// -- wiring ----------------------------------------------------------------------------------------------------------
+
+form.addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  if (!button) return;
+  if (button.dataset.add === "period") {
+    const period = addPeriod(button.closest(".site-hours").querySelector("[data-periods]"), {
+      days: [],
+      start: "09:00",
+      end: "12:00",
+      reasons: [],
+    });
+    refreshPeriodReasons();
+    renumber();
+    period.querySelector("input").focus();
+  } else if (button.dataset.add === "reason") {
+    const reason = addReason({
+      id: "",
+      label: { fr: "", en: "" },
+      duration_minutes: 20,
+      new_patients: true,
+      existing_patients: true,
+      online: true,
+    });
+    renumber();
+    reason.querySelector("input").focus();
+  } else if (button.dataset.add === "closure") {
+    const closure = addClosure({});
+    renumber();
+    closure.querySelector("input").focus();
+  } else if (button.hasAttribute("data-remove")) {
+    const section = button.closest(".site-hours, section");
+    button.closest("fieldset").remove();
+    refreshPeriodReasons();
+    renumber();
+    section.querySelector("h2, legend")?.closest("section, fieldset")?.querySelector("button")?.focus();
+  } else if (button.hasAttribute("data-preview")) {
+    preview();
+  }
+});
+form.addEventListener("change", (event) => {
+  if (event.target.matches("[data-reason-id], [data-reason-label], [data-reason-flag]")) refreshPeriodReasons();
+});
+form.addEventListener("submit", save);
+feed.querySelector("[data-feed-create]").addEventListener("click", () => feedCall("POST", page.msg["feed-made"]));
+feed.querySelector("[data-feed-revoke]").addEventListener("click", () => feedCall("DELETE", page.msg["feed-revoked"]));
+
+async function choose(practitioner) {
+  state.practitioner = practitioner;
+  state.clock = new Clock(page.lang, practitioner.timezone);
+  page.clear();
+  page.say(page.msg.loading);
+  const answer = await account.session.call("GET", `/pro/practitioners/${practitioner.id}/settings`);
+  page.say("");
+  if (answer.error) {
+    page.warn(page.problem(answer.error));
+    return;
+  }
+  fill(answer.data);
+  root.querySelector("[data-preview-result]").replaceChildren();
+  show(form);
+  const status = await account.session.call("GET", `/pro/practitioners/${practitioner.id}/feed`);
+  if (!status.error) showFeed(status.data);
+}
+
+account = await signedIn(root, page, choose);
+if (account?.practitioner) choose(account.practitioner);
