@@ -109,6 +109,8 @@ export class Clock {
     this.timeFormat = new Intl.DateTimeFormat(locale, { ...zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     this.keyFormat = new Intl.DateTimeFormat("en-CA", { ...zone, year: "numeric", month: "2-digit", day: "2-digit" });
     this.offsetFormat = new Intl.DateTimeFormat("en-GB", { ...zone, timeZoneName: "longOffset" });
+    // a local date (no instant): written at noon UTC, read back in UTC
+    this.calendarDay = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" });
   }
 
   // "Monaco" from "Europe/Monaco": the zone's city, as the e-mails name it
@@ -153,13 +155,7 @@ export class Clock {
 
   // a local date "YYYY-MM-DD" written as a day: "Tuesday 1 December"
   dayOf(key) {
-    const utcDay = new Intl.DateTimeFormat(LOCALES[this.lang] || this.lang, {
-      timeZone: "UTC",
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-    });
-    return utcDay.format(new Date(`${key}T12:00:00Z`));
+    return this.calendarDay.format(new Date(`${key}T12:00:00Z`));
   }
 
   zoneLine(instant) {
