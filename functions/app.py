@@ -112,7 +112,11 @@ def query(model: type[schemas.M]) -> schemas.M:
 def body(model: type[schemas.M]) -> schemas.M:
     """The JSON body validated as ``model`` (an empty body reads as ``{}``)."""
     request = current()
-    return schemas.parse(model, request.json_body if request.raw_body else {})
+    try:
+        data = request.json_body if request.raw_body else {}
+    except RecursionError:  # the json module's answer to absurdly nested arrays
+        raise BadRequest("The body is nested too deeply.", field="body") from None
+    return schemas.parse(model, data)
 
 
 def caller() -> Caller:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -32,6 +33,30 @@ Email = Annotated[
     StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$"),
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 .-]{5,20}$")]
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
+
+
+def _iso_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("an ISO 8601 date-time text is expected, such as 2027-03-02T09:00:00+01:00")
+    return value
+
+
+def _instant_in_range(value: datetime) -> datetime:
+    if not EARLIEST <= value.date() < LATEST:
+        raise ValueError("the date is out of range")
+    return value
+
+
+def _day_in_range(value: date) -> date:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("the date is out of range")
+    return value
+
+
+# Instants arrive as ISO text with their offset, within a sane range (far years would overflow local-time arithmetic).
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_instant_in_range)]
+Day = Annotated[date, AfterValidator(_day_in_range)]
 Language = Literal["fr", "en"]
 PatientKind = Literal["new", "existing"]
 Status = Literal["held", "confirmed", "cancelled"]
@@ -55,7 +80,7 @@ class SlotsQuery(Request):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     reason: Id = Field(description="Visit reason id (from the professional's page).")
-    from_: date | None = Field(None, alias="from", description="First local date (YYYY-MM-DD); default today.")
+    from_: Day | None = Field(None, alias="from", description="First local date (YYYY-MM-DD); default today.")
     days: int = Field(7, ge=1, le=MAX_WINDOW_DAYS, description="Number of days, 1 to 31.")
     site: Id | None = Field(None, description="Practice site id; default every site.")
     patient: PatientKind | None = Field(None, description="new or existing patient; default either.")
@@ -89,7 +114,7 @@ class HoldRequest(Request):
     practitioner: Id
     site: Id
     reason: Id
-    start: AwareDatetime = Field(description="A slot's start, ISO 8601 with its UTC offset.")
+    start: Instant = Field(description="A slot's start, ISO 8601 with its UTC offset.")
     patient: PatientIn
     language: Language = "fr"
 
@@ -99,7 +124,7 @@ class ConfirmRequest(Request):
 
 
 class MoveRequest(Request):
-    start: AwareDatetime = Field(description="The new slot's start, ISO 8601 with its UTC offset.")
+    start: Instant = Field(description="The new slot's start, ISO 8601 with its UTC offset.")
 
 
 class EmptyRequest(Request):
@@ -212,7 +237,12 @@ def parse(model: type[M], data: Any) -> M:
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"]) or None
-        raise InvalidInput(MESSAGES.get(first["type"], first["msg"]) + "", field=where) from None
+        if first["type"] == "value_error":  # our own validators: their message without pydantic's prefix
+            message = str(first.get("ctx", {}).get("error", first["msg"]))
+            message = message[:1].upper() + message[1:] + "."
+        else:
+            message = MESSAGES.get(first["type"], first["msg"])
+        raise InvalidInput(message, field=where) from None
 
 
 def dump(model: BaseModel) -> dict[str, Any]:

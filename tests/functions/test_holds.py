@@ -67,6 +67,9 @@ def test_the_idempotency_key_is_required_and_checked(api: Api, seed: Callable[..
         ({"patient": {"given_name": "Louise", "email": "l@example.org", "kind": "new"}}, "patient.family_name"),
         ({"start": "2027-03-02T09:00:00"}, "start"),  # no offset
         ({"start": "tomorrow"}, "start"),
+        ({"start": 1804237200}, "start"),  # a number is not an ISO text
+        ({"start": "0001-01-01T00:00:00+14:00"}, "start"),  # years that overflow local-time arithmetic
+        ({"start": "9999-12-31T23:55:00-14:00"}, "start"),
         ({"start": local(2, 9, 5)}, "start"),  # not on the 20-minute grid
         ({"start": local(2, 12)}, "start"),  # the period ends at 12:00
         ({"start": local(1, 7, 40)}, "start"),  # less than the 60-minute notice
@@ -92,6 +95,8 @@ def test_bodies_that_are_not_json_objects(api: Api, seed: Callable[..., Any]) ->
     assert (broken.status, broken.body["error"]["field"]) == (400, "body")
     listed = hold(api, [hold_body(local(2, 9))])  # type: ignore[arg-type]
     assert (listed.status, listed.body["error"]["field"]) == (422, "body")
+    nested = api.post("/v1/appointments", b"[" * 5000 + b"]" * 5000, headers={"Idempotency-Key": "hold-test-key-1"})
+    assert (nested.status, nested.body["error"]["field"]) == (400, "body")
 
 
 def test_unknown_professional_is_404(api: Api, seed: Callable[..., Any]) -> None:

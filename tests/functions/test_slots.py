@@ -99,6 +99,8 @@ def test_two_reads_whatever_the_window(api: Api, seed: Callable[..., Any], app_m
         ("from=2027-03-02&days=0&reason=consultation", "days"),
         ("from=2027-03-02&days=seven&reason=consultation", "days"),
         ("from=2027-02-30&reason=consultation", "from"),
+        ("from=0001-01-01&reason=consultation", "from"),
+        ("from=9999-12-31&reason=consultation", "from"),
         ("from=2027-03-02", "reason"),
         ("from=2027-03-02&reason=consultation&colour=blue", "colour"),
         ("from=2027-03-02&reason=consultation&reason=long", "reason"),

@@ -1,0 +1,69 @@
+"""Whatever a client sends, the answer is a 4xx in the one error shape, never a 500 (property-based)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.functions.conftest import Api, hold_body, local
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12,
+)
+FIELDS = ["practitioner", "site", "reason", "start", "patient", "language", "extra"]
+QUERY = st.dictionaries(
+    st.sampled_from(["from", "days", "reason", "site", "patient", "x"]), st.text(max_size=20), max_size=5
+)
+SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def assert_clean_error(status: int, body: Any) -> None:
+    assert status < 500, body
+    if status >= 400:
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "field"}
+
+
+@SLOW
+@given(changes=st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=3))
+def test_holds_with_any_field_values(api: Api, seed: Callable[..., Any], changes: dict[str, Any]) -> None:
+    seed()
+    answer = api.post(
+        "/v1/appointments", {**hold_body(local(2, 9)), **changes}, headers={"Idempotency-Key": "fuzz-key-1"}
+    )
+    assert_clean_error(answer.status, answer.body)
+
+
+@SLOW
+@given(body=JSON)
+def test_any_json_body_on_every_post(api: Api, seed: Callable[..., Any], body: Any) -> None:
+    seed()
+    for path in (
+        "/v1/appointments",
+        "/v1/appointments/0123456789abcdef0123/confirm",
+        "/v1/appointments/0123456789abcdef0123/move",
+    ):
+        answer = api.client.http.post(
+            path,
+            headers={"Content-Type": "application/json", "Idempotency-Key": "fuzz-key-2", "Authorization": "Bearer x"},
+            body=json.dumps(body).encode(),
+        )
+        assert_clean_error(answer.status_code, json.loads(answer.body))
+
+
+@SLOW
+@given(query=QUERY, raw=st.binary(max_size=40))
+def test_any_query_string_and_any_bytes(api: Api, seed: Callable[..., Any], query: dict[str, str], raw: bytes) -> None:
+    seed()
+    answer = api.client.http.get("/v1/practitioners/pr-test/slots?" + urllib.parse.urlencode(query))
+    assert_clean_error(answer.status_code, json.loads(answer.body))
+    answer = api.client.http.post(
+        "/v1/appointments", headers={"Content-Type": "application/json", "Idempotency-Key": "fuzz-key-3"}, body=raw
+    )
+    assert_clean_error(answer.status_code, json.loads(answer.body))
