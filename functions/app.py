@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from chalicelib import schemas
 from chalicelib.bookings import Bookings, Caller
+from chalicelib.clientaddress import VIEWER_ADDRESS_HEADER, client_address
 from chalicelib.config import settings
 from chalicelib.errors import BadRequest, InvalidInput, PortalError
 from chalicelib.proapi import pro_api
@@ -120,7 +121,9 @@ def body(model: type[schemas.M]) -> schemas.M:
 
 
 def caller() -> Caller:
-    return Caller(address=str(current().context.get("identity", {}).get("sourceIp") or "unknown"))
+    request = current()
+    source_ip = request.context.get("identity", {}).get("sourceIp")
+    return Caller(address=client_address(request.headers.get(VIEWER_ADDRESS_HEADER), source_ip))
 
 
 def manage_token() -> str | None:

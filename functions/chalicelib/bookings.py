@@ -80,7 +80,7 @@ APPOINTMENT_ID = re.compile(r"[0-9a-f]{20}")  # any UTC offset (-12 to +14) arou
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is asking: the client address API Gateway saw (identity.sourceIp)."""
+    """Who is asking: the viewer's address (CloudFront-Viewer-Address, else identity.sourceIp; clientaddress.py)."""
 
     address: str
 
