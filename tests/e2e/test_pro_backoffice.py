@@ -158,6 +158,8 @@ def test_a_returning_professional_signs_in_with_a_code_and_signs_out(
         page = context.new_page()
         page.goto(f"{portal.url}/en/pro/settings/")
         page.wait_for_url("**/en/pro/#next=*")  # not signed in in this tab: to the sign-in page, and back after
+        expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+        assert_accessible(page, "sign-in (en)")
         page.get_by_label("E-mail address").fill(invited)
         page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
         page.get_by_role("button", name="Sign in").click()

@@ -34,7 +34,7 @@ function render(appointment) {
   state.clock = new Clock(page.lang, appointment.timezone);
   const clock = state.clock;
   const when = format(msg.when, { date: clock.date(appointment.start), time: clock.time(appointment.start) });
-  text("when", `${when}–${clock.time(appointment.end)} (${format(msg.zone, { city: clock.city })})`);
+  text("when", `${when}–${clock.time(appointment.end)}. ${format(msg.zone, { city: clock.city })}`);
   text("reason", appointment.reason_label || appointment.reason || "–");
   text("site", appointment.site_name || appointment.site);
   let status = msg[`status-${appointment.status}`] || appointment.status;
