@@ -74,14 +74,25 @@ def forged(token: str) -> str:
 
 @pytest.fixture
 def world(pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any], outbox: Callable[[], list[Any]]) -> dict[str, Any]:
-    """pr-test with one confirmed online appointment and a calendar feed, pr-other with nothing."""
+    """pr-test and pr-other, each with one confirmed online appointment; pr-test with a calendar feed."""
     seed()
     seed(id="pr-other", given_name="Marc", family_name="Autre")
     held = pro_api.post("/v1/appointments", hold_body(local(2, 9)), headers={"Idempotency-Key": "matrix-key-1"})
     confirmed = pro_api.post(f"/v1/appointments/{held.body['id']}/confirm", {"code": code_in(outbox()[-1])})
+    other = pro_api.post(
+        "/v1/appointments",
+        hold_body(local(2, 10), practitioner="pr-other", patient={"email": "jean@example.org"}),
+        headers={"Idempotency-Key": "matrix-key-2"},
+    )
+    assert pro_api.post(f"/v1/appointments/{other.body['id']}/confirm", {"code": code_in(outbox()[-1])}).status == 200
     assert pro_api.post("/v1/pro/practitioners/pr-test/feed", headers=pro_pool.auth("pro")).status == 201
     settings = pro_api.get("/v1/pro/practitioners/pr-test/settings", headers=pro_pool.auth("pro")).body
-    return {"appointment": held.body["id"], "manage_token": confirmed.body["manage_token"], "settings": settings}
+    return {
+        "appointment": held.body["id"],
+        "manage_token": confirmed.body["manage_token"],
+        "settings": settings,
+        "other_appointment": other.body["id"],
+    }
 
 
 def call(
@@ -126,6 +137,17 @@ def test_only_accounts_granted_the_owner_reach_a_route(
         denied = call(pro_api, route, world, pro_pool.auth(account))
         assert denied.status == 404, (account, denied.body)
         assert denied.body == unknown.body  # the same answer as for an id that does not exist
+    # pr-test's secretary, on pr-other's agenda or appointment
+    elsewhere = call(
+        pro_api, route, world, pro_pool.auth("secretary"), pro="pr-other", appointment=world["other_appointment"]
+    )
+    assert (elsewhere.status, elsewhere.body) == (404, unknown.body)
+    other_view = pro_api.get(f"/v1/pro/appointments/{world['other_appointment']}", headers=pro_pool.auth("covering"))
+    assert (other_view.body["status"], other_view.body["start"], other_view.body["no_show"]) == (
+        "confirmed",
+        "2027-03-02T10:00:00+01:00",
+        False,
+    )
     for headers in (
         {},
         {"Authorization": f"Bearer {forged(pro_pool.tokens['other'])}"},
