@@ -20,6 +20,10 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from local import motofixes
+
+MODELS_PREFIX = "/_local/moto-data/"
+
 
 class SerialisedApp:
     """A WSGI wrapper that lets one request at a time into ``app``, body included."""
@@ -29,6 +33,12 @@ class SerialisedApp:
         self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(MODELS_PREFIX) and path.endswith(".json"):
+            with self.lock:
+                body = motofixes.service_models(path[len(MODELS_PREFIX) : -len(".json")])
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
         with self.lock:
             result = self.app(environ, start_response)
             try:
@@ -49,6 +59,7 @@ class QuietRequestHandler(MotoRequestHandler):
 
 def make_aws_server(host: str = "127.0.0.1", port: int = 0) -> BaseWSGIServer:
     """A threaded HTTP server whose moto application answers one request at a time."""
+    motofixes.apply()
     app = SerialisedApp(DomainDispatcherApplication(create_backend_app))
     return make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
 

@@ -1,9 +1,9 @@
 """The local outbox: the e-mails the API sent through the local AWS endpoint, for whoever runs the portal.
 
 In the local portal SES is moto in server mode, which keeps every accepted message in memory and shows its models
-(``RawMessage`` for SendRawEmail, ``Message`` for SendEmail) at ``/moto-api/data.json``. That listing covers every
-model moto holds, DynamoDB items included, so it costs more as the table grows and is read only when SES's own
-cheap counter (GetSendQuota) says something was sent. Production has no outbox: Amazon SES delivers the mail.
+(``RawMessage`` for SendRawEmail, ``Message`` for SendEmail); the local endpoint lists SES's models alone at
+``/_local/moto-data/ses.json`` (local/motofixes.py), read only when SES's own cheap counter (GetSendQuota) says
+something was sent. Production has no outbox: Amazon SES delivers the mail.
 
 - ``/_local/outbox/``: an HTML list, newest first; ``/_local/outbox/<id>.eml``: one message as sent.
 - ``/_local/outbox.json``: the same list as JSON (recipient, subject, text body, sent time) for browser tests.
@@ -125,7 +125,7 @@ class Outbox:
         self.first_seen: dict[str, datetime] = {}
         self.cached: list[OutboxMessage] = []
         self.cached_count = 0.0
-        self.listing_seconds = 0.0  # how long the last /moto-api/data.json took
+        self.listing_seconds = 0.0  # how long the last listing of SES messages took
 
     def sent_count(self) -> float:
         """SES's own counter of sent recipients: one cheap call that tells whether anything new was sent."""
@@ -142,9 +142,9 @@ class Outbox:
 
     def _read(self) -> list[OutboxMessage]:
         started = time.perf_counter()
-        listing = self.endpoint_url + "/moto-api/data.json"  # our own local endpoint, http://127.0.0.1:<port>
+        listing = self.endpoint_url + "/_local/moto-data/ses.json"  # our own local endpoint (local/awsserver.py)
         with urllib.request.urlopen(listing, timeout=30) as response:  # noqa: S310
-            models = json.load(response).get("ses", {})
+            models = json.load(response)
         self.listing_seconds = time.perf_counter() - started
         now = datetime.now(UTC)
         found: list[tuple[int, OutboxMessage]] = []

@@ -66,3 +66,58 @@ def test_conditional_writes_have_exactly_one_winner_per_round(aws_endpoint: str,
 def test_naive_read_then_write_control_double_books(aws_endpoint: str, table_name: str) -> None:
     winners = race(aws_endpoint, table_name, naive_read_then_write)
     assert max(winners) > 1, f"the harness produced no race at all: {winners}"
+
+
+def test_a_failed_transaction_leaves_every_item_as_it_was(aws_endpoint: str, table_name: str) -> None:
+    """The endpoint's transaction rollback (local/motofixes.py) restores puts, updates and deletes, index included."""
+    table = boto3.resource("dynamodb", endpoint_url=aws_endpoint).Table(table_name)
+    table.put_item(Item={"PK": "a", "SK": "1", "n": 1, "GSI1PK": "g", "GSI1SK": "a"})
+    table.put_item(Item={"PK": "b", "SK": "1", "n": 1})
+    try:
+        table.meta.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": table_name,
+                        "Key": {"PK": "a", "SK": "1"},
+                        "UpdateExpression": "SET n = n + :one, GSI1SK = :z",
+                        "ExpressionAttributeValues": {":one": 1, ":z": "zz"},
+                    }
+                },
+                {"Delete": {"TableName": table_name, "Key": {"PK": "b", "SK": "1"}}},
+                {"Put": {"TableName": table_name, "Item": {"PK": "c", "SK": "1"}}},
+                {
+                    "ConditionCheck": {
+                        "TableName": table_name,
+                        "Key": {"PK": "missing", "SK": "1"},
+                        "ConditionExpression": "attribute_exists(PK)",
+                    }
+                },
+            ]
+        )
+    except ClientError as err:
+        assert err.response["Error"]["Code"] == "TransactionCanceledException"
+    else:
+        raise AssertionError("the transaction should have been cancelled")
+    assert table.get_item(Key={"PK": "a", "SK": "1"})["Item"]["n"] == 1
+    assert table.get_item(Key={"PK": "b", "SK": "1"})["Item"]["n"] == 1
+    assert "Item" not in table.get_item(Key={"PK": "c", "SK": "1"})
+    indexed = table.query(IndexName="GSI1", KeyConditionExpression="GSI1PK = :g", ExpressionAttributeValues={":g": "g"})
+    assert [item["GSI1SK"] for item in indexed["Items"]] == ["a"]
+
+
+def test_a_successful_transaction_writes_every_item(aws_endpoint: str, table_name: str) -> None:
+    table = boto3.resource("dynamodb", endpoint_url=aws_endpoint).Table(table_name)
+    table.meta.client.transact_write_items(
+        TransactItems=[
+            {
+                "Put": {
+                    "TableName": table_name,
+                    "Item": {"PK": f"u{i}", "SK": "1"},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            }
+            for i in range(3)
+        ]
+    )
+    assert all("Item" in table.get_item(Key={"PK": f"u{i}", "SK": "1"}) for i in range(3))
