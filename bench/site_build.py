@@ -43,10 +43,11 @@ def run(command: list[str], cwd: Path = ROOT) -> dict[str, Any]:
         [PYTHON, __file__, "--measure", *command], cwd=cwd, capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - start
+    load = round(os.getloadavg()[0], 1)  # other work on the machine during the step (1-minute load average)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     peak_kib = int(result.stderr.strip().splitlines()[-1])
-    return {"seconds": round(seconds, 2), "peak_mib": round(peak_kib / 1024)}
+    return {"seconds": round(seconds, 2), "peak_mib": round(peak_kib / 1024), "load": load}
 
 
 def measure(command: list[str]) -> None:
