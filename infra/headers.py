@@ -1,4 +1,8 @@
-"""infra/security_headers.json as a CloudFront response-headers policy (the local portal reads the same file)."""
+"""infra/security_headers.json as CloudFront response-headers policies (the local portal reads the same file).
+
+The file's headers go on every answer; its ``_paths`` object gives one exact path headers of its own (the search
+worker's Content-Security-Policy), which CloudFront sends through a cache behaviour for that path.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +32,38 @@ class HeadersError(ValueError):
 
 
 def security_headers(path: Path = HEADERS_FILE) -> dict[str, str]:
-    """The headers every answer carries, without the file's comment key."""
+    """The headers every answer carries, without the file's comment key and ``_paths``."""
     data = json.loads(path.read_text(encoding="utf-8"))
     return {name: value for name, value in data.items() if not name.startswith("_")}
+
+
+def _directives(policy: str) -> set[str]:
+    return {" ".join(d.split()) for d in policy.split(";") if d.strip()}
+
+
+def path_headers(path: Path = HEADERS_FILE) -> dict[str, dict[str, str]]:
+    """URL path -> every header an answer on that path carries: the file's headers with its ``_paths`` overrides.
+
+    A path is exact (CloudFront's path patterns and the local portal must match the same requests), and a
+    Content-Security-Policy there may only add directives to the site's policy, never drop or change one.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    base = security_headers(path)
+    paths: dict[str, dict[str, str]] = {}
+    for url_path, overrides in data.get("_paths", {}).items():
+        if url_path.startswith("_"):
+            continue
+        where = f"{path}: _paths: {url_path!r}"
+        if not url_path.startswith("/") or any(c in url_path for c in "*?"):
+            raise HeadersError(f"{where}: write an exact URL path starting with '/' (no wildcard)")
+        if not isinstance(overrides, dict) or not overrides:
+            raise HeadersError(f"{where}: expected an object of header names and values")
+        headers = {**base, **{name: value for name, value in overrides.items() if not name.startswith("_")}}
+        csp = headers.get("Content-Security-Policy", "")
+        if not _directives(base.get("Content-Security-Policy", "")) <= _directives(csp):
+            raise HeadersError(f"{where}: Content-Security-Policy must keep every directive of the site's policy")
+        paths[url_path] = headers
+    return paths
 
 
 def _hsts(value: str, path: Path) -> dict[str, Any]:

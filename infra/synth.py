@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from infra.headers import HEADERS_FILE, response_headers_policy, security_headers
+from infra.headers import HEADERS_FILE, path_headers, response_headers_policy, security_headers
 from infra.stages import CHALICE_CONFIG, FUNCTIONS, INFRA, ROOT, Stage, StageError, load_stage, stage_names
 from infra.transform import to_cloudformation
 from local.tables import TABLE_DEFINITION, table_definition
@@ -147,6 +147,35 @@ def gateway_responses() -> dict[str, Any]:
     return responses
 
 
+def path_policy_id(url_path: str) -> str:
+    """The logical id of the response-headers policy of one ``_paths`` entry (letters and digits only)."""
+    return "PathHeadersPolicy" + "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", url_path))
+
+
+def add_path_headers(resources: dict[str, Any]) -> None:
+    """Per ``_paths`` entry of infra/security_headers.json: a response-headers policy sending that path's headers,
+    and a cache behaviour for the path, the site's default one but for the policy, ahead of the others."""
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    behaviours = []
+    for url_path, headers in path_headers().items():
+        policy_id = path_policy_id(url_path)
+        slug = re.sub(r"[^a-z0-9]+", "-", url_path.lower()).strip("-")
+        resources[policy_id] = {
+            "Type": "AWS::CloudFront::ResponseHeadersPolicy",
+            "Properties": {
+                "ResponseHeadersPolicyConfig": {
+                    "Name": {"Fn::Sub": f"portal-${{Stage}}-headers-{slug}"[:128]},
+                    "Comment": f"The headers of infra/security_headers.json for {url_path} (its _paths entry)."[:128],
+                    **response_headers_policy(headers, HEADERS_FILE),
+                }
+            },
+        }
+        behaviour = dict(config["DefaultCacheBehavior"])
+        behaviour.update({"PathPattern": url_path, "ResponseHeadersPolicyId": {"Ref": policy_id}})
+        behaviours.append(behaviour)
+    config["CacheBehaviors"] = [*behaviours, *config.get("CacheBehaviors", [])]
+
+
 def merge_template(stage: Stage) -> dict[str, Any]:
     """infra/templates/portal.yaml completed for ``stage``: what ``chalice package --merge-template`` adds."""
     template = load_yaml("portal.yaml")
@@ -161,6 +190,7 @@ def merge_template(stage: Stage) -> dict[str, Any]:
 
     policy = resources["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
     policy.update(response_headers_policy(security_headers(), HEADERS_FILE))
+    add_path_headers(resources)
 
     function = resources["IndexFunction"]["Properties"]
     function["FunctionCode"] = (TEMPLATES / "index.js").read_text(encoding="utf-8")

@@ -1,7 +1,9 @@
 """The local portal: one origin on 127.0.0.1 serving the built site and, under /api/, the booking API.
 
 Production puts CloudFront in front of S3 (the site) and API Gateway (``/api/*``); here one process does both,
-with the same paths, the same security headers (infra/security_headers.json) and a local AWS endpoint.
+with the same paths, the same security headers (infra/security_headers.json, including the headers of its own that
+one path gets, as CloudFront's cache behaviour for it sends them) and a local AWS endpoint. The API sees the
+client address API Gateway's emulation gives it (``identity.sourceIp``): no ``CloudFront-Viewer-Address`` here.
 
     python -m local.portal --site output --port 8000
 """
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import mimetypes
 import multiprocessing
 import os
@@ -25,20 +26,26 @@ from werkzeug.security import safe_join
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from infra.headers import path_headers, security_headers
 from local import apiworker
 from local.outbox import Outbox
 
 ROOT = Path(__file__).resolve().parent.parent
-SECURITY_HEADERS = {
-    k: v
-    for k, v in json.loads((ROOT / "infra" / "security_headers.json").read_text(encoding="utf-8")).items()
-    if not k.startswith("_")
-}
 # Local HTTP only: HSTS would pin 127.0.0.1 to HTTPS in the browser.
-SECURITY_HEADERS.pop("Strict-Transport-Security", None)
+LOCAL_ONLY_OMITS = "Strict-Transport-Security"
+SECURITY_HEADERS = {k: v for k, v in security_headers().items() if k != LOCAL_ONLY_OMITS}
+# The paths with headers of their own (the file's ``_paths``), as CloudFront's cache behaviours for those paths.
+PATH_HEADERS = {url: {k: v for k, v in h.items() if k != LOCAL_ONLY_OMITS} for url, h in path_headers().items()}
+# Set by CloudFront alone in production (the viewer's ip:port); a local client must not choose its own address.
+VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/wasm", ".wasm")
 mimetypes.add_type("text/calendar", ".ics")
+
+
+def headers_for(url_path: str) -> dict[str, str]:
+    """The security headers of an answer on ``url_path``: the file's, or those of its ``_paths`` entry."""
+    return PATH_HEADERS.get(url_path, SECURITY_HEADERS)
 
 
 def local_aws_environment(endpoint_url: str, table_name: str) -> dict[str, str]:
@@ -87,14 +94,14 @@ class PortalApp:
             response = outbox_page
         else:
             response = self.static(request)
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(headers_for(request.path))
         return response(environ, start_response)
 
     def api(self, request: Request) -> Response:
         path = request.path[len("/api") :] or "/"
         if request.query_string:
             path += "?" + request.query_string.decode("latin-1")
-        headers = dict(request.headers.items())
+        headers = {k: v for k, v in request.headers.items() if k.lower() != VIEWER_ADDRESS_HEADER.lower()}
         body = request.get_data() or None
         result = self.pool.submit(apiworker.handle, request.method, path, headers, body).result()
         payload = result.get("body") or b""

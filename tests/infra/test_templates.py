@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.headers import security_headers
+from infra.headers import path_headers, security_headers
 from infra.stages import FUNCTIONS, load_stage, stage_names
 from infra.synth import requirements
 from local.tables import table_definition
@@ -17,6 +17,7 @@ from tests.infra.conftest import of_type, parameter_default
 STAGES = stage_names()
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+WASM_IN_SCRIPTS = "; script-src 'self' 'wasm-unsafe-eval'"
 
 
 def portal(templates: dict[str, Any], stage: str) -> dict[str, Any]:
@@ -125,6 +126,18 @@ def test_api_behaviour_forwards_the_path_unchanged_to_stage_api(templates: dict[
 def test_response_headers_policy_sends_exactly_the_security_headers_file(templates: dict[str, Any], stage: str) -> None:
     template = portal(templates, stage)
     config = template["Resources"]["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    sent = headers_sent(config)
+    assert sent == security_headers()
+    # What the issue asks of these values, checked on the file itself.
+    hsts = config["SecurityHeadersConfig"]["StrictTransportSecurity"]
+    assert hsts["AccessControlMaxAgeSec"] >= 365 * 24 * 3600 and hsts["IncludeSubdomains"]
+    csp = {d.strip() for d in sent["Content-Security-Policy"].split(";")}
+    assert {"default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"} <= csp
+    assert "Permissions-Policy" in sent and "Referrer-Policy" in sent
+
+
+def headers_sent(config: dict[str, Any]) -> dict[str, str]:
+    """The headers a ResponseHeadersPolicyConfig sends, written as infra/security_headers.json writes them."""
     security = config["SecurityHeadersConfig"]
     hsts = security["StrictTransportSecurity"]
     sent = {
@@ -132,27 +145,66 @@ def test_response_headers_policy_sends_exactly_the_security_headers_file(templat
         + ("; includeSubDomains" if hsts["IncludeSubdomains"] else "")
         + ("; preload" if hsts["Preload"] else ""),
         "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
-        "X-Content-Type-Options": "nosniff" if "ContentTypeOptions" in security else None,
         "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
         "X-Frame-Options": security["FrameOptions"]["FrameOption"],
     }
+    if "ContentTypeOptions" in security:
+        sent["X-Content-Type-Options"] = "nosniff"
     sent.update({item["Header"]: item["Value"] for item in config.get("CustomHeadersConfig", {}).get("Items", [])})
-    assert sent == security_headers()
     overrides = [v["Override"] for v in security.values()]
     overrides += [i["Override"] for i in config.get("CustomHeadersConfig", {}).get("Items", [])]
     assert all(overrides)  # the policy's values win over whatever an origin sends
-    # What the issue asks of these values, checked on the file itself.
-    assert hsts["AccessControlMaxAgeSec"] >= 365 * 24 * 3600 and hsts["IncludeSubdomains"]
-    csp = {d.strip() for d in sent["Content-Security-Policy"].split(";")}
-    assert {"default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"} <= csp
-    assert "Permissions-Policy" in sent and "Referrer-Policy" in sent
+    return sent
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_behaviour_uses_the_security_headers_policy(templates: dict[str, Any], stage: str) -> None:
     config = distribution(portal(templates, stage))
+    own = set(path_headers())
     for behaviour in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
-        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+        if behaviour.get("PathPattern") not in own:
+            assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_search_worker_has_a_behaviour_sending_the_files_headers_for_it(
+    templates: dict[str, Any], stage: str
+) -> None:
+    template = portal(templates, stage)
+    config = distribution(template)
+    assert "/pagefind/pagefind-worker.js" in path_headers()  # the one path with headers of its own today
+    for url_path, headers in path_headers().items():
+        (behaviour,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == url_path]
+        # The site's behaviour (origin, cache, HTTPS, index function) but for the headers policy.
+        assert {k: v for k, v in behaviour.items() if k not in ("PathPattern", "ResponseHeadersPolicyId")} == {
+            k: v for k, v in config["DefaultCacheBehavior"].items() if k != "ResponseHeadersPolicyId"
+        }
+        policy = template["Resources"][behaviour["ResponseHeadersPolicyId"]["Ref"]]
+        assert policy["Type"] == "AWS::CloudFront::ResponseHeadersPolicy"
+        assert headers_sent(policy["Properties"]["ResponseHeadersPolicyConfig"]) == headers
+    # What the worker gets: the site's headers, its Content-Security-Policy with WebAssembly allowed to scripts.
+    site = security_headers()
+    worker = dict(site, **{"Content-Security-Policy": site["Content-Security-Policy"] + WASM_IN_SCRIPTS})
+    assert path_headers()["/pagefind/pagefind-worker.js"] == worker
+    # The exact path is matched before /api/* and the default; no page gets the worker's policy.
+    patterns = [b["PathPattern"] for b in config["CacheBehaviors"]]
+    assert patterns.index("/pagefind/pagefind-worker.js") < patterns.index("/api/*")
+    site_policy = template["Resources"]["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    assert "wasm-unsafe-eval" not in headers_sent(site_policy)["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_api_receives_the_viewer_address_but_not_the_viewer_host(templates: dict[str, Any], stage: str) -> None:
+    # Per-address limits count CloudFront-Viewer-Address (functions/chalicelib/clientaddress.py). The managed
+    # AllViewerExceptHostHeader policy forwards it with CloudFront's other viewer headers, and every viewer header
+    # but Host (API Gateway answers 403 to the portal's host); AllViewer and AllViewerAndCloudFrontHeaders-2022-06
+    # forward Host, and a custom policy may not forward the Authorization header the API reads.
+    config = distribution(portal(templates, stage))
+    (api,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
+    assert api["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
+    for behaviour in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        if behaviour["TargetOriginId"] == "api":
+            assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
 
 
 @pytest.mark.parametrize("stage", STAGES)

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from infra.headers import path_headers, security_headers
+
 ROOT = Path(__file__).resolve().parents[2]
+WORKER = "/pagefind/pagefind-worker.js"
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -31,6 +34,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     (site / "fr").mkdir()
     (site / "fr" / "index.html").write_text("<main>fr</main>", encoding="utf-8")
     (site / "404.html").write_text("<main>Page introuvable</main>", encoding="utf-8")
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind-worker.js").write_text("self.onmessage = () => {};", encoding="utf-8")
+    (site / "pagefind" / "pagefind.js").write_text("export {};", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "local.portal", "--site", str(site), "--port", "0", "--workers", "2", "--no-seed"],
         cwd=ROOT,
@@ -59,6 +65,21 @@ def test_home_page_and_api_health_share_one_origin(portal: tuple[str, subprocess
     assert status == 200
     assert json.loads(body) == {"status": "ok", "table": "reachable"}
     assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_only_the_search_worker_may_compile_webassembly(portal: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = portal
+    site_policy = security_headers()["Content-Security-Policy"]
+    status, headers, _ = fetch(url + WORKER)
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert headers["Content-Security-Policy"] == path_headers()[WORKER]["Content-Security-Policy"]
+    assert headers["Content-Security-Policy"] == site_policy + "; script-src 'self' 'wasm-unsafe-eval'"
+    assert headers["X-Content-Type-Options"] == "nosniff"  # the other headers stay
+    assert "Strict-Transport-Security" not in headers  # plain-HTTP localhost, as on every answer here
+    for page in ("/", "/fr/", "/pagefind/pagefind.js", "/nowhere/", "/api/health"):
+        status, headers, _ = fetch(url + page)
+        assert headers["Content-Security-Policy"] == site_policy, page
+        assert "wasm-unsafe-eval" not in headers["Content-Security-Policy"], page
 
 
 def test_folders_serve_their_index_and_unknown_pages_are_404(portal: tuple[str, subprocess.Popen[str]]) -> None:
