@@ -2,20 +2,20 @@
 
 ``chromium`` is one headless browser per session (never a downloaded one). ``site_url`` builds the demo site and
 its Pagefind index into a temporary folder and serves it the way the local portal does: ``local.portal.PortalApp``
-with the production security headers on every response.
+with the production security headers on every response (and the search worker's own, infra/security_headers.json).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
 
-from local.portal import SECURITY_HEADERS, PortalApp
+from local.portal import PortalApp
 from tests.site.sitebuild import build, index
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,35 +27,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Pagefind compiles its WebAssembly in a web worker. A worker loaded from its own URL has the policy of its own
-# response, so the pages keep `default-src 'self'` (no 'wasm-unsafe-eval' for page scripts) and only the worker
-# script may compile WebAssembly. The local portal and CloudFront serve /pagefind/pagefind-worker.js with this
-# policy (docs/performance.md, "Search under the Content-Security-Policy").
-WORKER_PATH = "/pagefind/pagefind-worker.js"
-WORKER_POLICY = SECURITY_HEADERS["Content-Security-Policy"] + "; script-src 'self' 'wasm-unsafe-eval'"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-class SearchWorkerPolicy:
-    """WSGI middleware: the Pagefind worker script's own Content-Security-Policy."""
-
-    def __init__(self, app: Callable[..., Any]) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if environ.get("PATH_INFO") != WORKER_PATH:
-            return self.app(environ, start_response)
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            headers = [(k, v) for k, v in headers if k.lower() != "content-security-policy"]
-            return start_response(status, [*headers, ("Content-Security-Policy", WORKER_POLICY)], exc_info)
-
-        return self.app(environ, start)
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +49,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     """Base URL (no trailing slash) of the built site, served with the portal's headers on a free port."""
-    app = SearchWorkerPolicy(PortalApp(built_site, pool=None))  # type: ignore[arg-type]  # static pages only
+    app = PortalApp(built_site, pool=None)  # type: ignore[arg-type]  # static pages only
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.e2e.conftest import WORKER_PATH, WORKER_POLICY
 from tests.e2e.journey import practitioner, shoot, unexpected
 from tests.e2e.portal import Portal
 
@@ -57,14 +56,6 @@ def test_a_list_shows_each_first_free_time_from_one_call_per_50_cards(
 def test_search_results_show_the_first_free_time(portal: Portal, browser_page: tuple[Any, Any]) -> None:
     page, console = browser_page
     calls = next_available_calls(page)
-
-    # Pagefind's worker compiles WebAssembly, which its own response's policy must allow (tests/e2e/conftest.py);
-    # the local portal does not serve that policy yet, so the test adds it to that one script, as CloudFront does.
-    def worker(route: Any) -> None:
-        response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": WORKER_POLICY})
-
-    page.route(f"**{WORKER_PATH}", worker)
     page.goto(f"{portal.url}/en/search/?q=cardio")
     page.locator("[data-search-results] li").first.wait_for()
     page.locator("[data-search-results] .first-available:not(:empty)").first.wait_for()
