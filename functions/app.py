@@ -6,13 +6,12 @@ unchanged; the local portal strips the same prefix.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Chalice, ChaliceViewError, Response
+from chalice import Chalice, Response
 from chalice.app import MultiDict, Request
 from pydantic import BaseModel
 
@@ -20,9 +19,10 @@ from chalicelib import schemas
 from chalicelib.bookings import Bookings, Caller
 from chalicelib.clientaddress import VIEWER_ADDRESS_HEADER, client_address
 from chalicelib.config import settings
-from chalicelib.errors import BadRequest, InvalidInput, PortalError
+from chalicelib.errors import BadRequest, InvalidInput
 from chalicelib.proapi import pro_api
 from chalicelib.ratelimit import Limits
+from chalicelib.routing import error_response, mapped_route
 from chalicelib.store import Store, make_table
 
 app = Chalice(app_name="portal")
@@ -31,7 +31,6 @@ app.register_blueprint(pro_api, url_prefix="/v1/pro")  # the back-office's route
 
 _store: Store | None = None
 _bookings: Bookings | None = None
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 def get_store() -> Store:
@@ -55,28 +54,9 @@ def get_bookings() -> Bookings:
     return _bookings
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
-    body = {"error": {"code": code, "message": message, "field": field}}
-    return Response(body=body, status_code=status, headers={"Cache-Control": "no-store"})
-
-
 def api_route(path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``app.route`` whose view maps domain errors (and Chalice's own) to the one JSON error body."""
-
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(view)
-        def wrapped(**kwargs: Any) -> Any:
-            try:
-                return view(**kwargs)
-            except PortalError as err:
-                return error_response(err.status, err.code, err.message, err.field)
-            except ChaliceViewError as err:  # e.g. a body that is not JSON
-                return error_response(err.STATUS_CODE, "bad_request", str(err) or "Bad request.", "body")
-
-        registered: Callable[..., Any] = app.route(path, **options)(wrapped)
-        return registered
-
-    return decorate
+    return mapped_route(app, path, **options)
 
 
 @app.middleware("http")

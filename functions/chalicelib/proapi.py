@@ -8,13 +8,12 @@ exist. Every answer is ``Cache-Control: no-store`` and every error the one JSON 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalice import Blueprint, ChaliceViewError, Response
+from chalice import Blueprint, Response
 from chalice.app import MultiDict
 from pydantic import BaseModel
 
@@ -22,13 +21,13 @@ from . import auth, proschemas, schemas, signin
 from .agenda import Agenda
 from .auth import Principal
 from .bookings import Bookings
-from .errors import InvalidInput, PortalError
+from .errors import InvalidInput
 from .feed import Feeds
 from .practice import Practice
 from .profiles import Profile
+from .routing import NO_STORE, mapped_route
 
 pro_api = Blueprint(__name__)
-NO_STORE: dict[str, str | list[str]] = {"Cache-Control": "no-store"}
 
 
 @dataclass
@@ -67,22 +66,7 @@ def backoffice() -> BackOffice:
 
 def pro_route(path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``pro_api.route`` whose view maps domain errors (and Chalice's own) to the one JSON error body."""
-
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(view)
-        def wrapped(**kwargs: Any) -> Any:
-            try:
-                return view(**kwargs)
-            except PortalError as err:
-                return Response(body=err.body(), status_code=err.status, headers=NO_STORE)
-            except ChaliceViewError as err:  # e.g. a body that is not JSON
-                error = {"code": "bad_request", "message": str(err) or "Bad request.", "field": "body"}
-                return Response(body={"error": error}, status_code=err.STATUS_CODE, headers=NO_STORE)
-
-        registered: Callable[..., Any] = pro_api.route(path, **options)(wrapped)
-        return registered
-
-    return decorate
+    return mapped_route(pro_api, path, **options)
 
 
 def reply(model: BaseModel, status: int = 200) -> Response:
