@@ -327,7 +327,7 @@ def requests_per_operation(endpoint: str) -> list[tuple[str, str]]:
             "practitioner": record["id"],
             "site": record["sites"][0]["id"],
             "reason": reason["id"],
-            "start": free.slots[0].start,
+            "start": free.slots[0].start.isoformat(),
             "patient": {
                 "given_name": "A",
                 "family_name": "B",
@@ -341,7 +341,7 @@ def requests_per_operation(endpoint: str) -> list[tuple[str, str]]:
     units = (held.end - held.start) // timedelta(minutes=5)
     confirmed = count("confirm", lambda: bookings.confirm(held.id, Keep.code, caller))
     count("show", lambda: bookings.show(held.id, confirmed.manage_token))
-    move = MoveRequest(start=free.slots[3].start)
+    move = MoveRequest(start=free.slots[3].start.isoformat())
     count("move", lambda: bookings.move(held.id, confirmed.manage_token, move))
     count("cancel", lambda: bookings.cancel(held.id, confirmed.manage_token))
     rows.append(
