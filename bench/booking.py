@@ -24,7 +24,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -45,6 +44,7 @@ os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench
 
 import boto3  # noqa: E402
 
+from local.launch import start_portal  # noqa: E402
 from local.seed import PRACTITIONERS, seed_profiles  # noqa: E402
 
 TABLE = "portal-bench"
@@ -65,43 +65,14 @@ def call(url: str, method: str = "GET", body: Any = None, headers: dict[str, str
 
 @contextmanager
 def portal(workers: int) -> Iterator[tuple[str, str]]:
-    env = {**os.environ, "RATE_LIMIT_FACTOR": "10000"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "local.portal",
-            "--site",
-            str(ROOT / "bench" / "out"),
-            "--port",
-            "0",
-            "--workers",
-            str(workers),
-            "--no-seed",
-            "--table",
-            TABLE,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    url = endpoint = ""
-    for line in proc.stdout:
-        if line.startswith("Local AWS endpoint: "):
-            endpoint = line.split()[3]
-        if line.startswith("Portal ready: "):
-            url = line.split()[2].rstrip("/")
-            break
-    log = (ROOT / "bench" / "out" / "booking-portal.log").open("w", encoding="utf-8")
-    threading.Thread(target=lambda: [log.write(line) for line in proc.stdout or ()], daemon=True).start()
-    try:
-        yield url, endpoint
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    with (ROOT / "bench" / "out" / "booking-portal.log").open("w", encoding="utf-8") as log:
+        running = start_portal(
+            ROOT / "bench" / "out", workers=workers, table=TABLE, environment={"RATE_LIMIT_FACTOR": "10000"}, log=log
+        )
+        try:
+            yield running.url, running.endpoint
+        finally:
+            running.stop()
 
 
 def progress(message: str) -> None:

@@ -9,10 +9,7 @@ cross.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -30,6 +27,7 @@ import pytest
 
 from chalicelib.keys import profile_key
 from chalicelib.profiles import profile_item
+from local.launch import start_portal
 from tests.functions.factories import practitioner_record, working_day
 
 pytestmark = pytest.mark.slow
@@ -64,46 +62,16 @@ def call(url: str, method: str = "GET", body: Any = None, headers: dict[str, str
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "RATE_LIMIT_FACTOR": "20"}  # every request comes from 127.0.0.1; limits are not tested here
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "local.portal",
-            "--site",
-            str(site),
-            "--port",
-            "0",
-            "--workers",
-            "4",
-            "--no-seed",
-            "--table",
-            TABLE,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    url = endpoint = ""
-    for line in proc.stdout:
-        if line.startswith("Local AWS endpoint: "):
-            endpoint = line.split()[3]
-        if line.startswith("Portal ready: "):
-            url = line.split()[2].rstrip("/")
-            break
-    assert url and endpoint, "the portal did not print its URLs"
-    threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep its console from filling the pipe
+    # every request comes from 127.0.0.1; limits are not tested here
+    running = start_portal(site, table=TABLE, environment={"RATE_LIMIT_FACTOR": "20"})
+    url, endpoint = running.url, running.endpoint
     table = boto3.resource("dynamodb", endpoint_url=endpoint).Table(TABLE)
     record = practitioner_record(min_notice_minutes=0)
     table.put_item(Item={**profile_key(record["id"]), **profile_item(record)})
     try:
         yield Portal(url=url, endpoint=endpoint, day=working_day(datetime.now(MONACO).date()))
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        running.stop()
 
 
 def race(portal: Portal, attempts: list[tuple[str, dict[str, Any], dict[str, str]]]) -> list[tuple[int, Any]]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import email
 import json
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,9 +16,10 @@ import pytest
 
 from chalicelib.config import settings
 from chalicelib.notify import AppointmentNotice, Mailer
+from local.launch import start_portal
 from local.outbox import parse_raw
 
-from .test_portal import ROOT, fetch
+from .test_portal import fetch
 
 MONACO = ZoneInfo("Europe/Monaco")
 
@@ -47,27 +45,9 @@ class Portal:
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     site = tmp_path_factory.mktemp("site")
     (site / "index.html").write_text("<main>Accueil</main>", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "local.portal", "--site", str(site), "--port", "0", "--workers", "1", "--no-seed"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    console: list[str] = []
-    url = endpoint = ""
-    for line in proc.stdout:
-        if line.startswith("Local AWS endpoint: "):
-            endpoint = line.split()[3]
-        if line.startswith("Portal ready: "):
-            url = line.split()[2].rstrip("/")
-            break
-    assert url and endpoint, "the portal did not print its URLs"
-    # Keep reading the console (and so never let its pipe fill up).
-    threading.Thread(target=lambda: console.extend(proc.stdout or []), daemon=True).start()
-    yield Portal(url, endpoint, console)
-    proc.terminate()
-    proc.wait(timeout=20)
+    running = start_portal(site, workers=1)
+    yield Portal(running.url, running.endpoint, running.console)
+    running.stop()
 
 
 def notice(**overrides: object) -> AppointmentNotice:

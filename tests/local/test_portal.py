@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from infra.headers import path_headers, security_headers
+from local.launch import start_portal
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKER = "/pagefind/pagefind-worker.js"
 
 
@@ -37,22 +35,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     (site / "pagefind").mkdir()
     (site / "pagefind" / "pagefind-worker.js").write_text("self.onmessage = () => {};", encoding="utf-8")
     (site / "pagefind" / "pagefind.js").write_text("export {};", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "local.portal", "--site", str(site), "--port", "0", "--workers", "2", "--no-seed"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    url = ""
-    for line in proc.stdout:
-        if line.startswith("Portal ready: "):
-            url = line.split()[2].rstrip("/")
-            break
-    assert url, "the portal did not print its URL"
-    yield url, proc
-    if proc.poll() is None:
-        proc.kill()
+    running = start_portal(site, workers=2)
+    yield running.url, running.process
+    running.stop()
 
 
 def test_home_page_and_api_health_share_one_origin(portal: tuple[str, subprocess.Popen[str]]) -> None:
