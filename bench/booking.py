@@ -386,9 +386,7 @@ def main() -> None:
         rows += throughput(url, demo, args.seconds, args.clients, args.bookings)
         rows.append(("table size at the end", f"{item_count(endpoint)} items"))
         ms, _ = timed(lambda: urllib.request.urlopen(endpoint + "/moto-api/data.json", timeout=300).read())
-        rows.append(
-            ("local endpoint: moto's whole model listing (/moto-api/data.json) at the end", f"{ms:.0f} ms")
-        )
+        rows.append(("local endpoint: moto's whole model listing (/moto-api/data.json) at the end", f"{ms:.0f} ms"))
     print(f"\n{datetime.now(UTC):%Y-%m-%d}, {args.workers} API workers, {args.clients} concurrent clients\n")
     print("| measure | result |\n| --- | --- |")
     for label, value in rows:
