@@ -53,10 +53,13 @@ def run_checkov(directory: Path, checkov: Path = CHECKOV) -> CheckovReport:
         raise FileNotFoundError(f"{checkov} is missing: run 'make checkov-venv' first")
     result = subprocess.run(
         # The expanded copies are left out: checkov reads the SAM source, where each skip and its reason are written.
+        # checkov runs from inside ``directory`` on ".": its secret checks also read the template's file path
+        # (checkov puts it beside each value it parses), so an absolute path would make the verdict depend on where
+        # the project happens to be cloned; a path with a run of 40 letters, digits and slashes reads as an AWS key.
         [
             str(checkov),
             "-d",
-            str(directory),
+            ".",
             "--framework",
             "cloudformation",
             "--skip-download",
@@ -65,6 +68,7 @@ def run_checkov(directory: Path, checkov: Path = CHECKOV) -> CheckovReport:
             "-o",
             "json",
         ],
+        cwd=directory,
         capture_output=True,
         text=True,
         check=False,
@@ -85,7 +89,11 @@ def run_checkov(directory: Path, checkov: Path = CHECKOV) -> CheckovReport:
 
 
 def describe(check: dict[str, Any]) -> str:
-    return f"{check['check_id']} {check['check_name']} - {check['resource']} ({check['file_path']})"
+    """One line per failed check: which check, which resource, where, and the keys it looked at."""
+    lines = check.get("file_line_range") or []
+    where = f"{check['file_path']}:{lines[0]}" if lines else check["file_path"]
+    keys = ", ".join(check.get("check_result", {}).get("evaluated_keys") or [])
+    return f"{check['check_id']} {check['check_name']} - {check['resource']} ({where}){f' [{keys}]' if keys else ''}"
 
 
 def main(argv: list[str] | None = None) -> int:
