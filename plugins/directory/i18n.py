@@ -24,6 +24,8 @@ from jinja2 import Environment
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
+from plugins.directory.templating import direct
+
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CIVILITIES = {
     "dr": {"fr": "Dr", "en": "Dr", "it": "Dott."},
@@ -158,4 +160,4 @@ def language_environment(
     # A template's globals as a plain dict rather than Jinja's ChainMap: every name a template resolves is
     # looked up there, millions of times in a large build.
     env.make_globals = lambda extra=None: {**env.globals, **(extra or {})}  # type: ignore[method-assign,misc]
-    return env
+    return direct(env)
