@@ -1,0 +1,57 @@
+"""Large builds render in several forked processes and write the open data and sitemap in another one, at the
+same time: the site must be the same, byte for byte, as one process alone makes it."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from plugins.directory.model import load_directory
+from tests.site.sitebuild import ROOT
+
+
+def pelican(content: Path, output: Path, processes: int) -> None:
+    command = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output)]
+    command += ["-q", "-e", f'CACHE_PATH="{output}-cache"', f"DIRECTORY_PROCESSES={processes}"]
+    environment = {**os.environ, "COLUMNS": "400"}
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=environment, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    comparison = filecmp.dircmp(left, right)
+    found = [f"{left}/{name}" for name in comparison.left_only + comparison.right_only + comparison.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
+    found += [f"{left}/{name}" for name in mismatch + errors]
+    for name in comparison.common_dirs:
+        found += differences(left / name, right / name)
+    return found
+
+
+def test_a_build_in_several_processes_is_the_build_of_one(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("directory"))
+    shutil.copytree(ROOT / "content" / "directory" / "schema", content / "directory" / "schema")
+    generate = [sys.executable, "scripts/make_demo_data.py", "--count", "1000", "--seed", "7"]
+    subprocess.run([*generate, "--out", str(content / "directory")], cwd=ROOT, check=True, capture_output=True)
+    alone, together = tmp_path / "one", tmp_path / "three"
+    pelican(content, alone, processes=1)
+    pelican(content, together, processes=2)  # above 2,000 pages: two renderers and the open-data writer
+
+    assert differences(alone, together) == []
+    directory = load_directory(content / "directory")
+    assert len(directory.practitioners) == 1000
+    for p in directory.practitioners:
+        for lang in ("fr", "en"):
+            assert (together / lang / "professionals" / p.summary.id / "index.html").is_file()
+    opendata = json.loads((together / "open-data" / "practitioners.json").read_text(encoding="utf-8"))
+    assert [record["id"] for record in opendata] == [p.summary.id for p in directory.practitioners]
+    sitemap = (together / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("/professionals/pr-") >= 2 * 1000
