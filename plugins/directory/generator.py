@@ -74,6 +74,75 @@ class PageJob:
         return str(self.values["lang"])
 
 
+class Splice:
+    """A file made of pieces: new bytes, or byte ranges of the file's previous version, copied by the kernel
+    (``os.copy_file_range``) without passing through Python. The open data of 100,000 professionals is 212 MB;
+    a rebuild after one change copies two ranges and writes one record."""
+
+    def __init__(self, head: bytes, separator: bytes, tail: bytes) -> None:
+        self.head, self.separator, self.tail = head, separator, tail
+        self.pieces: list[bytes | tuple[int, int]] = []
+        self.size = len(head)  # of the new file so far, tail excluded
+
+    def _next(self, length: int) -> tuple[int, int]:
+        start = self.size + (len(self.separator) if self.pieces else 0)
+        self.size = start + length
+        return start, self.size
+
+    def add(self, data: bytes) -> tuple[int, int]:
+        """Append new bytes; returns where they are in the new file."""
+        where = self._next(len(data))
+        if self.pieces:
+            self.pieces.append(self.separator)
+        self.pieces.append(data)
+        return where
+
+    def copy(self, start: int, end: int) -> tuple[int, int]:
+        """Append bytes ``start:end`` of the previous version; returns where they are in the new file."""
+        where = self._next(end - start)
+        last = self.pieces[-1] if self.pieces else None
+        if isinstance(last, tuple) and last[1] + len(self.separator) == start:
+            self.pieces[-1] = (last[0], end)  # contiguous in the old file, separator included: one range
+        else:
+            if self.pieces:
+                self.pieces.append(self.separator)
+            self.pieces.append((start, end))
+        return where
+
+    def write(self, path: Path) -> None:
+        """Write the new version beside ``path`` (reading ranges from ``path``), then put it in its place."""
+        temporary = path.with_name(path.name + ".new")
+        old = open(path, "rb") if any(isinstance(piece, tuple) for piece in self.pieces) else None
+        try:
+            with open(temporary, "wb") as new:
+                new.write(self.head)
+                for piece in self.pieces:
+                    if isinstance(piece, bytes):
+                        new.write(piece)
+                        continue
+                    assert old is not None
+                    new.flush()
+                    copy_range(old.fileno(), new.fileno(), *piece)
+                new.write(self.tail)
+        finally:
+            if old is not None:
+                old.close()
+        temporary.replace(path)
+
+
+def copy_range(source: int, destination: int, start: int, end: int) -> None:
+    """Copy bytes ``start:end`` of ``source`` to the current position of ``destination``."""
+    position = start
+    while position < end:
+        try:
+            done = os.copy_file_range(source, destination, end - position, position)
+        except OSError:  # a file system without copy_file_range: through memory
+            done = os.write(destination, os.pread(source, min(end - position, 1 << 24), position))
+        if done == 0:
+            raise OSError(f"the previous open data file ended at byte {position}, before {end}")
+        position += done
+
+
 class PageFiles:
     """Writes rendered pages under the output folder: a folder and an ``index.html`` per page, in as few system
     calls as the file system allows (Pelican's writer, made for a few hundred pages, stats and checks each path
@@ -580,7 +649,10 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                     )
             for est in d.establishments:
                 members = ix.by_establishment.get(est["id"], [])
-                stamp = f"{shared}:{hash(tuple(d.stamps[p.summary.id] for p in members))}"
+                key = ("establishment", est["id"], 1)
+                if key not in stamps:
+                    stamps[key] = f"{shared}:{hash(tuple(d.stamps[p.summary.id] for p in members))}"
+                stamp = stamps[key]
                 yield PageJob(
                     route("establishment", lang, est["id"]) + "index.html",
                     "establishment",
@@ -642,29 +714,24 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         d = self.directory
         json_file, csv_file = folder / "practitioners.json", folder / "practitioners.csv"
         header = csv_text([PRACTITIONER_COLUMNS]).encode()
-        old_json = json_file.read_bytes() if json_file.exists() else b""
-        old_csv = csv_file.read_bytes() if csv_file.exists() else b""
-        usable = previous.get("sizes") == [len(old_json), len(old_csv)]
-        entries = previous.get("records", {}) if usable else {}
-        json_parts, csv_parts, records = [], [], {}
-        json_at, csv_at, copied = 1, len(header), 0
+        old_sizes = [path.stat().st_size if path.exists() else -1 for path in (json_file, csv_file)]
+        entries = previous.get("records", {}) if previous.get("sizes") == old_sizes else {}
+        json_out, csv_out = Splice(b"[", b",", b"]"), Splice(header, b"", b"")
+        records = {}
+        copied = 0
         for p in d.practitioners:
             pid = p.summary.id
             stamp = d.stamps[pid]
             entry = entries.get(pid)
             if entry is not None and entry[0] == stamp and pid not in d.changed:
-                json_part, csv_part = old_json[entry[1] : entry[2]], old_csv[entry[3] : entry[4]]
+                json_at, csv_at = json_out.copy(entry[1], entry[2]), csv_out.copy(entry[3], entry[4])
                 copied += 1
             else:
-                json_part, csv_part = p.text.encode(), p.csv.encode()
-            records[pid] = (stamp, json_at, json_at + len(json_part), csv_at, csv_at + len(csv_part))
-            json_at += len(json_part) + 1
-            csv_at += len(csv_part)
-            json_parts.append(json_part)
-            csv_parts.append(csv_part)
+                json_at, csv_at = json_out.add(p.text.encode()), csv_out.add(p.csv.encode())
+            records[pid] = (stamp, *json_at, *csv_at)
         if copied != len(d.practitioners) or len(entries) != len(records):
-            json_file.write_bytes(b"[" + b",".join(json_parts) + b"]")
-            csv_file.write_bytes(header + b"".join(csv_parts))
+            json_out.write(json_file)
+            csv_out.write(csv_file)
         places = [{k: v for k, v in e.items() if k != "$schema"} for e in d.establishments]
         (folder / "establishments.json").write_text(compact(places), encoding="utf-8")
         rows = csv_text([ESTABLISHMENT_COLUMNS, *(establishment_row(e) for e in d.establishments)])
