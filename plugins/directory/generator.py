@@ -165,6 +165,22 @@ class PageFiles:
             os.close(descriptor)
 
 
+def forked(work: Callable[[], None], failure: str) -> int:
+    """Run ``work()`` in a forked process, which leaves without the parent's clean-up: exit status 0, or 1 after
+    logging ``failure`` with the exception. Returns the process id."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            work()
+        except BaseException:
+            logger.exception(failure)
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
+
+
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """No garbage collection while loading: the records make no reference cycles, and at 100,000 files the
@@ -405,18 +421,13 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             foreground()
             return background()
         reader, writer = os.pipe()
-        child = os.fork()
-        if child == 0:  # the child: do the work, hand its result over, leave without the parent's clean-up
+
+        def hand_over() -> None:  # in the child: do the work, hand its result over
             os.close(reader)
-            code = 0
-            try:
-                with os.fdopen(writer, "wb") as pipe:
-                    pipe.write(marshal.dumps(background()))
-            except BaseException:
-                logger.exception("Writing the open data and sitemap failed")
-                code = 1
-            finally:
-                os._exit(code)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(marshal.dumps(background()))
+
+        child = forked(hand_over, "Writing the open data and sitemap failed")
         os.close(writer)
         try:
             foreground()
@@ -485,19 +496,9 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         def share(n: int) -> list[PageJob]:  # contiguous: the languages of a page stay in one process
             return jobs[n * size : (n + 1) * size]
 
-        children = []
-        for n in range(1, processes):
-            pid = os.fork()
-            if pid == 0:  # child: render its share and leave without running the parent's clean-up
-                code = 0
-                try:
-                    self.render_some(share(n))
-                except BaseException:
-                    logger.exception("Rendering directory pages failed")
-                    code = 1
-                finally:
-                    os._exit(code)
-            children.append(pid)
+        children = [
+            forked(partial(self.render_some, share(n)), "Rendering directory pages failed") for n in range(1, processes)
+        ]
         try:
             self.render_some(share(0))
         except BaseException:  # stop the other processes too: no orphan goes on writing pages
