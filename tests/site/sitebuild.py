@@ -30,9 +30,19 @@ def build(output: Path, content: Path | None = None, cache: Path | None = None) 
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False, env=environment)
 
 
-def index(output: Path) -> subprocess.CompletedProcess[str]:
-    """Build the Pagefind search index of a built site (what `make site` runs after Pelican)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(output)]
+def index(output: Path, content: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Build the search index of a built site (what `make site` runs after Pelican)."""
+    command = [
+        sys.executable,
+        "-m",
+        "plugins.directory.search_index",
+        "--settings",
+        str(ROOT / "pelicanconf.py"),
+        "--content",
+        str(content or ROOT / "content"),
+        "--site",
+        str(output),
+    ]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
 
 

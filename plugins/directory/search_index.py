@@ -1,0 +1,380 @@
+"""The site's search index (Pagefind), fed with the directory's data instead of its 200,000 HTML pages.
+
+    python -m plugins.directory.search_index --settings pelicanconf.py --content content --site output
+
+Pagefind reading the built site spent its time on the professionals' pages: about 20 KB of HTML each, of which
+the search index keeps the name, profession, specialties, facts, addresses, languages and biography. This command
+gives Pagefind, for each professional and language, a page of only those parts (``practitioner_page``: the same
+elements, text, filters and meta as the ``data-pagefind-body`` of ``theme/templates/practitioner.html`` without
+its ``data-pagefind-ignore`` sections), written to a scratch folder in memory (``/dev/shm`` when there is one).
+Pagefind parses those as it parses the site, so every fragment (text, excerpt, word weights of the headings,
+anchors, filters, meta) is the one the full page gives. The other pages that carry a search body (articles and
+establishments, ``OTHER_PAGES``) are read from the built site as before.
+
+Each language is indexed by its own Pagefind process (Pagefind's Python API, ``PagefindIndex``), the languages
+side by side, fed in batches of ``BATCH`` professionals: Pagefind parses a batch while the next one is written.
+The records come from the cache of validated records that the Pelican build leaves (``records_cache``), so
+right after ``pelican`` no data file is parsed or validated twice. The languages' bundles are merged into
+``<site>/pagefind/`` (a language's files have names of their own, the scripts are the same in every bundle, and
+``pagefind-entry.json`` lists every language); the new bundle replaces the previous one only once complete.
+
+Why not ``add_custom_record``: Pagefind 1.5.2's service looks up every added record among all the records before
+it (quadratic: 80,000 records took 83 s, 200,000 would take about 9 minutes), its Python client reads one answer
+every 0.1 s, and a custom record has neither the headings' weights nor the anchors of a page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plugins.directory.i18n import Catalogs, language_name, localized, person_name
+from plugins.directory.model import DataFilesError, Directory, Practitioner, Record, load_directory
+from plugins.directory.views import route
+
+# The other pages whose template marks a search body (article.html, establishment.html), read from the built
+# site; tests/site/test_search_index.py checks that no other page of the site has one.
+OTHER_PAGES = "{lang}/{{articles,establishments}}/*/index.html"
+BATCH = 5000  # professionals per batch handed to Pagefind
+BUNDLE = "pagefind"
+ENTRY = "pagefind-entry.json"
+ACCESS = {  # as in practitioner.html
+    "step-free": "Step-free access",
+    "lift": "Lift",
+    "parking": "Parking nearby",
+    "accessible-parking": "Accessible parking",
+    "accessible-toilet": "Accessible toilet",
+    "hearing-loop": "Hearing loop",
+    "public-transport": "Public transport nearby",
+}
+
+
+class SearchIndexError(RuntimeError):
+    """The index could not be built; the message says why."""
+
+
+@dataclass
+class Texts:
+    """What a professional's page says in one language: translated constants and names of codes."""
+
+    lang: str
+    default_lang: str
+    catalogs: Catalogs
+
+    def __call__(self, message: str) -> str:
+        return self.catalogs.gettext(self.lang, message)
+
+    def tr(self, text: Mapping[str, str] | str | None) -> str:
+        return localized(text, self.lang, self.default_lang)
+
+
+def _e(value: Any) -> str:
+    """Text escaped as the templates escape it (Jinja's autoescape: markupsafe's five replacements), in a third
+    of the time: this runs 20 times per page, 200,000 pages."""
+    text = str(value)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&#34;")
+    if "'" in text:
+        text = text.replace("'", "&#39;")
+    return text
+
+
+def practitioner_page(p: Record, d: Directory, t: Texts) -> str:
+    """The searchable part of a professional's page in one language, as HTML (see the module's docstring).
+
+    Mirrors the ``data-pagefind-body`` of theme/templates/practitioner.html: same elements, same text, same
+    spaces inside each element (Pagefind ends a block with a full stop only when its text ends with a letter or
+    digit), same filters and meta. The ignored parts (booking area, hours, visit reasons, fees) are left out.
+    tests/site/test_search_index.py compares every page's fragment with the one Pagefind makes of the built page.
+    """
+    lang = t.lang
+    name = person_name(p, lang, t.default_lang)
+    role = f'<span data-pagefind-filter="profession">{_e(t.tr(d.professions[p["profession"]]["label"]))}</span>'
+    role += "".join(
+        f' · <span data-pagefind-filter="specialty">{_e(t.tr(d.specialties[code]["label"]))}</span>'
+        for code in p["specialties"]
+    )
+    sites = p["sites"]
+    spoken = "".join(
+        f'<li data-pagefind-filter="language">{_e(language_name(code, lang).capitalize())}</li>'
+        for code in p["languages"]
+    )
+    parts = [
+        f'<html lang="{lang}"><body><main id="main" data-pagefind-body>',
+        f'<article data-pagefind-meta="id:{_e(p["id"])}"><header>',
+        f'<h1 data-pagefind-meta="title">{_e(name)}</h1><p>{role}</p><ul>{facts_html(p, t)}</ul></header>',
+        f'<section><h2 id="sites-title">{_e(t("Where to find them") if len(sites) > 1 else t("Address"))}</h2>',
+        *(site_html(site, d, t) for site in sites),
+        "</section>",
+        f'<section><h2 id="languages-title">{_e(t("Languages spoken"))}</h2><ul>{spoken}</ul></section>',
+    ]
+    if p.get("biography"):
+        parts.append(f'<section><h2 id="about-title">{_e(t("About"))}</h2><p>{_e(t.tr(p["biography"]))}</p></section>')
+    if p.get("national_id"):
+        parts.append(f"<p>{_e(t('National identifier'))}: {_e(p['national_id'])}</p>")
+    parts.append("</article></main></body></html>")
+    return "".join(parts)
+
+
+def facts_html(p: Record, t: Texts) -> str:
+    """The facts under the name: new patients, online booking (both filters), teleconsultation."""
+    if p["accepting_new_patients"]:
+        facts = f'<li><span data-pagefind-filter="new_patients">{_e(t("Accepts new patients"))}</span></li>'
+    else:
+        facts = f"<li>{_e(t('Not accepting new patients'))}</li>"
+    if p["online_booking"]:
+        facts += f'<li><span data-pagefind-filter="online_booking">{_e(t("Books online"))}</span></li>'
+    else:
+        facts += f"<li>{_e(t('Appointments by phone'))}</li>"
+    if p.get("teleconsultation"):
+        facts += f"<li>{_e(t('Teleconsultation'))}</li>"
+    return facts
+
+
+def site_html(site: Record, d: Directory, t: Texts) -> str:
+    """One practice site: name, address with its place (a filter), establishment, map link, phone, access."""
+    place = d.places[site["place"]]["name"]
+    parts = [
+        f"<div><h3>{_e(site.get('name') or t('Practice'))}</h3>",
+        f"<p>{_e(site['address'])}<br>{_e(site['postal_code'])} {_e(site['city'])} – "
+        f'<span data-pagefind-filter="place">{_e(place)}</span></p>',
+    ]
+    establishment = d.establishment_by_id.get(site.get("establishment", ""))
+    if establishment:
+        department = ""
+        if "department" in site:
+            found = [x for x in establishment.get("departments", []) if x["id"] == site["department"]]
+            if found:
+                department = f", {_e(t.tr(found[0]['name']))}"
+        parts.append(f"<p>{_e(t('At'))} <a>{_e(establishment['name'])}</a>{department}</p>")
+    parts.append(f"<p><a>{_e(t('Open in a map app'))}<span> ({_e(site['address'])})</span></a></p>")
+    if site.get("phone"):
+        parts.append(f"<p>{_e(t('Phone:'))} <a>{_e(site['phone'])}</a></p>")
+    if site.get("accessibility"):
+        items = "".join(f"<li>{_e(t(ACCESS[a]))}</li>" for a in site["accessibility"])
+        parts.append(f"<h4>{_e(t('Access'))}</h4><ul>{items}</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def write_pages(practitioners: Sequence[Practitioner], d: Directory, texts: Sequence[Texts], batch: Path) -> None:
+    """The searchable pages of ``practitioners`` in every language, at their URL under ``batch/<lang>/``
+    (``batch/fr/fr/professionals/<id>/index.html``: Pagefind makes the URL from the path below ``batch/fr``)."""
+    roots = [(t, f"{batch}/{t.lang}/") for t in texts]
+    for p in practitioners:
+        record = p.data
+        for t, root in roots:
+            folder = root + route("practitioner", t.lang, p.summary.id)
+            try:
+                os.mkdir(folder)
+            except FileNotFoundError:  # the batch's first page in this language
+                os.makedirs(folder)
+            descriptor = os.open(folder + "index.html", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                os.write(descriptor, practitioner_page(record, d, t).encode())
+            finally:
+                os.close(descriptor)
+
+
+@dataclass
+class Report:
+    professionals: int = 0
+    other_pages: dict[str, int] = field(default_factory=dict)  # HTML files matched by OTHER_PAGES, per language
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        other = ", ".join(f"{lang} {count}" for lang, count in self.other_pages.items())
+        steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.seconds.items())
+        return f"Search index: {self.professionals} professionals, other pages {other} ({steps})"
+
+
+async def index_language(lang: str, batches: asyncio.Queue[Path | None], site: Path, bundle: Path) -> int:
+    """One language's index in a Pagefind process of its own: the professionals' pages batch by batch, as they
+    are written, then the site's other pages; the bundle is written to ``bundle`` when the context closes."""
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    async with PagefindIndex(IndexConfig(output_path=str(bundle))) as index:
+        while (folder := await batches.get()) is not None:
+            await index.add_directory(str(folder))
+            await asyncio.to_thread(shutil.rmtree, folder)  # Pagefind holds what it read
+        other = await index.add_directory(str(site), glob=OTHER_PAGES.format(lang=lang))
+    return int(other["page_count"])
+
+
+async def index_languages(d: Directory, texts: list[Texts], site: Path, scratch: Path, staging: Path) -> Report:
+    """Every language indexed at once, each by its own Pagefind process, fed batch by batch: Pagefind parses a
+    batch while the next one is read from the data files and written."""
+    queues: dict[str, asyncio.Queue[Path | None]] = {t.lang: asyncio.Queue() for t in texts}
+    tasks = [
+        asyncio.create_task(index_language(t.lang, queues[t.lang], site, bundle_path(staging, t.lang, number)))
+        for number, t in enumerate(texts)
+    ]
+    for number, start in enumerate(range(0, len(d.practitioners), BATCH)):
+        batch = scratch / f"{number:05d}"
+        await asyncio.to_thread(write_pages, d.practitioners[start : start + BATCH], d, texts, batch)
+        for t in texts:
+            queues[t.lang].put_nowait(batch / t.lang)
+    for queue in queues.values():
+        queue.put_nowait(None)
+    counts = await asyncio.gather(*tasks)
+    return Report(len(d.practitioners), {t.lang: count for t, count in zip(texts, counts, strict=True)})
+
+
+def bundle_path(staging: Path, lang: str, number: int) -> Path:
+    """Where a language's Pagefind process writes its bundle: the first into ``staging``, the others beside it."""
+    return staging if number == 0 else staging.with_name(f"{staging.name}-{lang}")
+
+
+def merge_bundles(staging: Path, languages: Sequence[str]) -> None:
+    """Move the other languages' files into the first language's bundle and list every language in its entry.
+
+    Each language's files are named after it (``fragment/en_*.pf_fragment``, ``index/en_*.pf_index``,
+    ``filter/en_*.pf_filter``, ``pagefind.en_*.pf_meta``, ``wasm.en.pagefind``); the scripts are the same in
+    every bundle.
+    """
+    entry = json.loads((staging / ENTRY).read_text(encoding="utf-8"))
+    for lang in languages[1:]:
+        other = bundle_path(staging, lang, 1)
+        other_entry = json.loads((other / ENTRY).read_text(encoding="utf-8"))
+        if other_entry["version"] != entry["version"]:
+            raise SearchIndexError(f"Pagefind versions differ between languages: {other_entry['version']}")
+        entry["languages"].update(other_entry["languages"])
+        for folder in ("fragment", "index", "filter"):
+            if not (other / folder).is_dir():
+                continue
+            (staging / folder).mkdir(exist_ok=True)
+            for entry_file in os.scandir(other / folder):
+                os.replace(entry_file.path, staging / folder / entry_file.name)
+        for path in other.iterdir():
+            if path.is_file() and path.name.startswith((f"pagefind.{lang}_", f"wasm.{lang}.")):
+                os.replace(path, staging / path.name)
+        shutil.rmtree(other)
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    (staging / ENTRY).write_text(text, encoding="utf-8")
+
+
+def replace_bundle(site: Path, staging: Path) -> None:
+    """``staging`` becomes ``<site>/pagefind``; the previous bundle is removed once out of the way."""
+    final = site / BUNDLE
+    old = site / f".{BUNDLE}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No garbage collection while the directory loads (no reference cycles; at 100,000 files the collector's
+    passes took half the loading time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def default_scratch() -> Path:
+    """Memory-backed ``/dev/shm`` when it exists (200,000 small files are written and read once), else the
+    system's temporary folder."""
+    shm = Path("/dev/shm")  # noqa: S108 - a private folder is made inside it (tempfile.mkdtemp)
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+
+
+def records_cache(cache_path: Path, folder: Path) -> Path:
+    """The cache of validated records the Pelican build keeps for ``folder`` (named as DirectoryGenerator names
+    it): right after the build, loading reads no data file; a file changed since is read and validated again."""
+    key = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=6).hexdigest()
+    return cache_path / f"directory-records-{key}.pickle"
+
+
+def build_search_index(
+    site: Path, content: Path, settings: Mapping[str, Any], scratch: Path | None = None, cache_path: Path | None = None
+) -> Report:
+    """Build ``<site>/pagefind/`` from the directory under ``content`` and the built site's other pages."""
+    if not (site / "index.html").is_file():
+        raise SearchIndexError(f"{site} is not a built site (no index.html): build the pages first")
+    languages = list(settings.get("LANGUAGES") or [settings["DEFAULT_LANG"]])
+    catalogs = Catalogs(Path(settings["THEME"]) / "translations", languages)
+    texts = [Texts(lang, languages[0], catalogs) for lang in languages]
+    content = Path(os.path.abspath(content))  # as Pelican makes PATH absolute: the cache names files relative to it
+    folder = content / settings.get("DIRECTORY_PATH", "directory")
+    cache = records_cache(cache_path or Path(settings.get("CACHE_PATH") or "cache"), folder)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    with collection_paused():
+        directory = load_directory(folder, cache, content.resolve().parent)  # as DirectoryGenerator loads it
+        directory.establishment_by_id  # noqa: B018 - computed once, before the batches are written in a thread
+    timings["data"] = time.perf_counter() - start
+    staging = site / f".{BUNDLE}-building"
+    leftovers = [bundle_path(staging, lang, number) for number, lang in enumerate(languages)]
+    for leftover in leftovers:
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="search-index-", dir=scratch or default_scratch()) as pages:
+            start = time.perf_counter()
+            with collection_paused():
+                report = asyncio.run(index_languages(directory, texts, site.resolve(), Path(pages), staging))
+            timings["index"] = time.perf_counter() - start
+        start = time.perf_counter()
+        merge_bundles(staging, languages)
+        replace_bundle(site, staging)
+        timings["merge"] = time.perf_counter() - start
+    finally:
+        for leftover in leftovers:
+            shutil.rmtree(leftover, ignore_errors=True)
+    report.seconds = timings
+    return report
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    from pelican.settings import read_settings as pelican_settings
+
+    return dict(pelican_settings(str(path)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"), help="Pelican settings file")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (with directory/)")
+    parser.add_argument("--site", type=Path, default=Path("output"), help="the built site; the index goes to pagefind/")
+    parser.add_argument("--scratch", type=Path, help="folder for the pages given to Pagefind (default /dev/shm)")
+    parser.add_argument("--cache-path", type=Path, help="the Pelican build's CACHE_PATH (default: the settings')")
+    parser.add_argument("--quiet", action="store_true", help="print nothing when all goes well")
+    args = parser.parse_args(argv)
+    try:
+        settings = read_settings(args.settings)
+        report = build_search_index(args.site, args.content, settings, args.scratch, args.cache_path)
+    except (SearchIndexError, DataFilesError) as err:
+        print(f"search index: {err}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
