@@ -29,7 +29,7 @@ demo-data: install ## Regenerate the demo directory (400 professionals, seeded)
 
 site: install ## Build the static site and its search index into $(SITE)/
 	$(VENV)/bin/pelican content -s $(PELICAN_SETTINGS) -o $(SITE) -q
-	$(PY) -m pagefind --site $(SITE) --quiet
+	$(PY) -m plugins.directory.search_index --settings $(PELICAN_SETTINGS) --content content --site $(SITE) --quiet
 
 serve: install ## Serve $(SITE)/ and the API on http://127.0.0.1:$(PORT) with the local AWS endpoint
 	$(PY) -m local.portal --site $(SITE) --port $(PORT)
