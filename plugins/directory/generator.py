@@ -634,7 +634,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 for number, part in enumerate(pages, start=1):
                     key = (kind, code, number)
                     if key not in stamps:  # hash() of int tuples is the same in every process
-                        members_hash = hash(tuple(d.stamps[p.summary.id] for p in part))
+                        members_hash = hash(tuple([d.stamps[p.summary.id] for p in part]))
                         stamps[key] = f"{shared}:{len(pages)}:{members_hash}"
                     stamp = stamps[key]
                     yield PageJob(
@@ -656,7 +656,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 members = ix.by_establishment.get(est["id"], [])
                 key = ("establishment", est["id"], 1)
                 if key not in stamps:
-                    stamps[key] = f"{shared}:{hash(tuple(d.stamps[p.summary.id] for p in members))}"
+                    stamps[key] = f"{shared}:{hash(tuple([d.stamps[p.summary.id] for p in members]))}"
                 stamp = stamps[key]
                 yield PageJob(
                     route("establishment", lang, est["id"]) + "index.html",
