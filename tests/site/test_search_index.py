@@ -80,7 +80,10 @@ def test_other_pages_are_the_articles_and_establishments(from_pages: Path) -> No
     urls = {url for url in fragments(from_pages / BUNDLE) if "/professionals/" not in url}
     kinds = {url.split("/")[2] for url in urls}
     assert kinds == {"articles", "establishments"}, kinds
-    assert OTHER_PAGES.format(lang="fr") == "fr/{articles,establishments}/*/index.html"
+    assert [pattern.format(lang="fr") for pattern in OTHER_PAGES] == [
+        "fr/articles/*/index.html",
+        "fr/establishments/*/index.html",
+    ]
 
 
 def test_a_professionals_record_carries_url_language_meta_filters_and_text(indexed: Path) -> None:
