@@ -228,7 +228,10 @@ def read_ahead(paths: Sequence[str]) -> None:
     interpreter lock)."""
     advise = getattr(os, "posix_fadvise", None)
     for path in paths:
-        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:  # only advice: the writer reports a missing file
+            continue
         try:
             if advise is not None:
                 advise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
@@ -257,7 +260,12 @@ async def pagefind(root: Path, bundle: Path) -> None:
     process = await asyncio.create_subprocess_exec(
         *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
     )
-    output, _ = await process.communicate()
+    try:
+        output, _ = await process.communicate()
+    except BaseException:  # cancelled (the other language failed) or interrupted: no Pagefind left running
+        process.kill()
+        await process.wait()
+        raise
     text = output.decode(errors="replace").strip()
     if process.returncode != 0:
         raise SearchIndexError(f"Pagefind failed on {root} (exit {process.returncode}):\n{text}")
@@ -281,20 +289,26 @@ async def index_languages(
         deletions.append(asyncio.ensure_future(asyncio.to_thread(shutil.rmtree, root)))
 
     began = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=READ_AHEAD_THREADS) as reader:
-        reads = [  # in order, ahead of the first language's pages; the records stay loaded for the others
-            reader.submit(read_ahead, [p.path for p in practitioners[start : start + READ_AHEAD_CHUNK]])
-            for start in range(0, len(practitioners), READ_AHEAD_CHUNK)
-        ]
-        try:
-            for number, t in enumerate(texts):
-                root = scratch / t.lang
-                await asyncio.to_thread(write_pages, practitioners, d, t, root, reads if number == 0 else ())
-                report.other_pages[t.lang] = await asyncio.to_thread(copy_other_pages, site, t.lang, root)
-                tasks.append(asyncio.create_task(index_pages(root, bundle_path(staging, t.lang, number))))
-        finally:
-            reader.shutdown(cancel_futures=True)
-    await asyncio.gather(*tasks)
+    try:
+        with ThreadPoolExecutor(max_workers=READ_AHEAD_THREADS) as reader:
+            reads = [  # in order, ahead of the first language's pages; the records stay loaded for the others
+                reader.submit(read_ahead, [p.path for p in practitioners[start : start + READ_AHEAD_CHUNK]])
+                for start in range(0, len(practitioners), READ_AHEAD_CHUNK)
+            ]
+            try:
+                for number, t in enumerate(texts):
+                    root = scratch / t.lang
+                    await asyncio.to_thread(write_pages, practitioners, d, t, root, reads if number == 0 else ())
+                    report.other_pages[t.lang] = await asyncio.to_thread(copy_other_pages, site, t.lang, root)
+                    tasks.append(asyncio.create_task(index_pages(root, bundle_path(staging, t.lang, number))))
+            finally:
+                reader.shutdown(cancel_futures=True)
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:  # one failed: stop the others' Pagefind
+            task.cancel()
+        await asyncio.gather(*tasks, *deletions, return_exceptions=True)
+        raise
     report.seconds["index"] = time.perf_counter() - began
     began = time.perf_counter()
     await asyncio.to_thread(merge_bundles, staging, [t.lang for t in texts])
@@ -397,8 +411,10 @@ def build_search_index(
     leftovers = [bundle_path(staging, lang, number) for number, lang in enumerate(languages)]
     for leftover in leftovers:
         shutil.rmtree(leftover, ignore_errors=True)
+    scratch = scratch or default_scratch()
+    scratch.mkdir(parents=True, exist_ok=True)
     try:
-        with tempfile.TemporaryDirectory(prefix="search-index-", dir=scratch or default_scratch()) as pages:
+        with tempfile.TemporaryDirectory(prefix="search-index-", dir=scratch) as pages:
             with collection_paused():
                 asyncio.run(
                     index_languages(directory, texts, site.resolve(), Path(pages), staging=staging, report=report)

@@ -17,9 +17,17 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from plugins.directory import search_index
 from plugins.directory.i18n import language_name
 from plugins.directory.model import load_directory
-from plugins.directory.search_index import BUNDLE, OTHER_PAGES, main
+from plugins.directory.search_index import (
+    BUNDLE,
+    OTHER_PAGES,
+    SearchIndexError,
+    build_search_index,
+    main,
+    read_settings,
+)
 from tests.site.sitebuild import ROOT, index
 
 DIRECTORY = load_directory(ROOT / "content" / "directory")
@@ -123,6 +131,30 @@ def test_a_second_build_replaces_the_index(indexed: Path) -> None:
     assert not stale.exists()  # a new bundle, not files added to the previous one
     assert [p.name for p in indexed.iterdir() if p.name.startswith(".")] == []  # no staging folder left
     assert fragments(indexed / BUNDLE) == before
+
+
+def test_a_failed_build_leaves_the_previous_index(
+    indexed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "output"
+    shutil.copytree(indexed, site)
+    before = fragments(site / BUNDLE)
+    real = search_index.pagefind
+    started: list[str] = []
+
+    async def failing(root: Path, bundle: Path) -> None:
+        started.append(root.name)
+        if root.name == "en":
+            raise SearchIndexError("Pagefind failed")
+        await real(root, bundle)
+
+    monkeypatch.setattr(search_index, "pagefind", failing)
+    with pytest.raises(SearchIndexError):
+        build_search_index(site, ROOT / "content", read_settings(ROOT / "pelicanconf.py"), tmp_path / "scratch")
+    assert started == ["fr", "en"]
+    assert fragments(site / BUNDLE) == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
+    assert list((tmp_path / "scratch").iterdir()) == []
 
 
 def test_a_site_that_was_not_built_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
