@@ -19,7 +19,6 @@ import signal
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -41,6 +40,7 @@ from plugins.directory.model import (
     DataFilesError,
     Directory,
     Practitioner,
+    collection_paused,
     compact,
     csv_text,
     establishment_row,
@@ -181,19 +181,6 @@ def forked(work: Callable[[], None], failure: str) -> int:
         finally:
             os._exit(code)
     return pid
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No garbage collection while loading: the records make no reference cycles, and at 100,000 files the
-    collector's passes over the growing heap took half the loading time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _memo(function: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
