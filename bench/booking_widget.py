@@ -35,7 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "functions")]
 os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "eu-west-3"})
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.journey import practitioner  # noqa: E402
 from tests.e2e.portal import running_portal  # noqa: E402
 from tests.site.sitebuild import build  # noqa: E402

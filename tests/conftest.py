@@ -24,6 +24,7 @@ for path in (ROOT, ROOT / "functions"):
 
 from local.portal import start_aws_endpoint  # noqa: E402
 from local.tables import create_table  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # Fake credentials and an EU region for every boto3 client in the tests; never real AWS.
 os.environ.update(
@@ -63,3 +64,17 @@ def table_name(dynamodb_client: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     create_table(dynamodb_client, name)
     monkeypatch.setenv("TABLE_NAME", name)
     return name
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Debian Chromium for the whole session: Playwright's synchronous API allows one at a time in a
+    thread, so every folder's browser tests share it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

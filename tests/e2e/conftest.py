@@ -1,8 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright, and the demo site built once and served on 127.0.0.1.
 
-``chromium`` is one headless browser per session (never a downloaded one). ``site_url`` builds the demo site and
-its Pagefind index into a temporary folder and serves it the way the local portal does: ``local.portal.PortalApp``
-with the production security headers on every response (and the search worker's own, infra/security_headers.json).
+``chromium`` (tests/conftest.py) is one headless browser per session (never a downloaded one). ``site_url``
+builds the demo site and its Pagefind index into a temporary folder and serves it the way the local portal does:
+``local.portal.PortalApp`` with the production security headers on every response (and the search worker's own,
+infra/security_headers.json).
 """
 
 from __future__ import annotations
@@ -17,16 +18,6 @@ from werkzeug.serving import make_server
 
 from local.portal import PortalApp
 from tests.site.sitebuild import build, index
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -58,19 +49,6 @@ def site_url(built_site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """One headless Debian Chromium for the session."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 class Console:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -149,8 +150,11 @@ def test_a_failed_build_leaves_the_previous_index(
         await real(root, bundle)
 
     monkeypatch.setattr(search_index, "pagefind", failing)
-    with pytest.raises(SearchIndexError):
-        build_search_index(site, ROOT / "content", read_settings(ROOT / "pelicanconf.py"), tmp_path / "scratch")
+    # in a thread of its own: the command runs its own event loop, and in a session with browser tests
+    # Playwright's synchronous API keeps one running in this thread
+    with ThreadPoolExecutor(1) as pool, pytest.raises(SearchIndexError):
+        settings = read_settings(ROOT / "pelicanconf.py")
+        pool.submit(build_search_index, site, ROOT / "content", settings, tmp_path / "scratch").result()
     assert started == ["fr", "en"]
     assert fragments(site / BUNDLE) == before
     assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
@@ -169,44 +173,38 @@ def test_a_site_that_was_not_built_is_refused(tmp_path: Path, capsys: pytest.Cap
 
 
 @pytest.fixture(scope="module")
-def search(indexed: Path) -> Iterator[Any]:
+def search(indexed: Path, chromium: Any) -> Iterator[Any]:
     """``search(lang, query, filters)``: the ids of the results of Pagefind's own API in Chromium, on the site
     served as the local portal serves it (the worker's own Content-Security-Policy included)."""
-    from playwright.sync_api import sync_playwright
-
     from local.portal import PortalApp
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
     server = make_server("127.0.0.1", 0, PortalApp(indexed, pool=None), threaded=True)  # type: ignore[arg-type]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
+    pages: dict[str, Any] = {}
+
+    def run(lang: str, query: str | None, filters: dict[str, Any] | None = None) -> list[str]:
+        if lang not in pages:
+            pages[lang] = chromium.new_page()
+            pages[lang].goto(f"{base}/{lang}/search/")
+        return list(
+            pages[lang].evaluate(
+                """async ([query, filters]) => {
+                    const pagefind = await import("/pagefind/pagefind.js");
+                    const search = await pagefind.search(query, { filters });
+                    const data = await Promise.all(search.results.map((r) => r.data()));
+                    return data.map((d) => d.meta.id);
+                }""",
+                [query, filters or {}],
+            )
+        )
+
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            pages: dict[str, Any] = {}
-
-            def run(lang: str, query: str | None, filters: dict[str, Any] | None = None) -> list[str]:
-                if lang not in pages:
-                    pages[lang] = browser.new_page()
-                    pages[lang].goto(f"{base}/{lang}/search/")
-                return list(
-                    pages[lang].evaluate(
-                        """async ([query, filters]) => {
-                            const pagefind = await import("/pagefind/pagefind.js");
-                            const search = await pagefind.search(query, { filters });
-                            const data = await Promise.all(search.results.map((r) => r.data()));
-                            return data.map((d) => d.meta.id);
-                        }""",
-                        [query, filters or {}],
-                    )
-                )
-
-            try:
-                yield run
-            finally:
-                browser.close()
+        yield run
     finally:
+        for page in pages.values():
+            page.close()
         server.shutdown()
         thread.join(timeout=10)
 
