@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
             args.host, args.port, PortalApp(args.site, pool, outbox), threaded=True, request_handler=QuietHandler
         )
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        # Ctrl-C stops the portal even when it was started from a shell that ignores SIGINT (a background job of a
+        # script inherits SIG_IGN, and Python then never turns Ctrl-C into KeyboardInterrupt)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         print(f"Local AWS endpoint: {endpoint} ({summary})", flush=True)
         print(f"E-mails sent by the API: printed here and at http://{args.host}:{server.server_port}{Outbox.path}/")
         print(f"Portal ready: http://{args.host}:{server.server_port}/  (Ctrl-C stops it)", flush=True)
