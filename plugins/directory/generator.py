@@ -40,6 +40,7 @@ from plugins.directory.model import (
     DataFilesError,
     Directory,
     Practitioner,
+    cache_file,
     collection_paused,
     compact,
     csv_text,
@@ -460,8 +461,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
 
     def cache_file(self, what: str, folder: Path, suffix: str) -> Path:
         """A cache file of this generator for one data or output folder (builds of other folders do not mix)."""
-        key = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=6).hexdigest()
-        return Path(self.settings.get("CACHE_PATH", "cache")) / f"directory-{what}-{key}.{suffix}"
+        return cache_file(Path(self.settings.get("CACHE_PATH", "cache")), what, folder, suffix)
 
     @staticmethod
     def read_manifest(path: Path) -> dict[str, Any]:

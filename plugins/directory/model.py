@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import io
 import json
 import marshal
@@ -510,6 +511,13 @@ def collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def cache_file(cache_path: Path, what: str, folder: Path, suffix: str) -> Path:
+    """A build cache file for one data or output folder, under ``cache_path`` (builds of other folders do not mix):
+    the site build writes them, the search index reads the records' one."""
+    key = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=6).hexdigest()
+    return cache_path / f"directory-{what}-{key}.{suffix}"
 
 
 def load_directory(folder: Path, cache_file: Path | None = None, report_root: Path | None = None) -> Directory:

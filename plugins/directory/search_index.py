@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import os
 import shutil
@@ -52,6 +51,7 @@ from plugins.directory.model import (
     Directory,
     Practitioner,
     Record,
+    cache_file,
     collection_paused,
     load_directory,
 )
@@ -375,10 +375,9 @@ def default_scratch() -> Path:
 
 
 def records_cache(cache_path: Path, folder: Path) -> Path:
-    """The cache of validated records the Pelican build keeps for ``folder`` (named as DirectoryGenerator names
-    it): right after the build, loading reads no data file; a file changed since is read and validated again."""
-    key = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=6).hexdigest()
-    return cache_path / f"directory-records-{key}.pickle"
+    """The cache of validated records the Pelican build keeps for ``folder`` (the same ``cache_file`` names it):
+    right after the build, loading reads no data file; a file changed since is read and validated again."""
+    return cache_file(cache_path, "records", folder, "pickle")
 
 
 def build_search_index(
