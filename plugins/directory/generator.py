@@ -9,6 +9,7 @@ one process per core.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import logging
@@ -18,10 +19,12 @@ import re
 import signal
 import sys
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -48,12 +51,21 @@ from plugins.directory.model import (
     load_data_file,
     load_directory,
 )
-from plugins.directory.views import ROUTES, Indexes, build_indexes, chunks, hours_by_day, practitioner_view, route
+from plugins.directory.views import (
+    ROUTES,
+    Indexes,
+    build_indexes,
+    chunks,
+    hours_by_day,
+    practitioner_view,
+    route,
+)
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_FIELDS = ("category", "summary", "reviewed", "reviewer", "sources")
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
+MANIFEST_FORMAT = 2  # of the cache file that says what the last build into an output folder wrote
 PRO_PAGES = {
     "pro": "pro/signin",
     "pro-agenda": "pro/agenda",
@@ -182,6 +194,56 @@ def forked(work: Callable[[], None], failure: str) -> int:
         finally:
             os._exit(code)
     return pid
+
+
+class Background:
+    """``work()`` run by a forked process from now on (when ``fork``), else by this one when ``result()`` is asked
+    for. The result (plain values) comes back with marshal through a pipe."""
+
+    def __init__(self, work: Callable[[], Any], fork: bool, failure: str) -> None:
+        self.work, self.failure = work, failure
+        self.child: int | None = None
+        if not fork or not hasattr(os, "fork"):
+            return
+        reader, writer = os.pipe()
+
+        def hand_over() -> None:  # in the child: do the work, hand its result over
+            os.close(reader)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(marshal.dumps(work()))
+
+        self.child, self.reader = forked(hand_over, failure), reader
+        os.close(writer)
+
+    def result(self) -> Any:
+        if self.child is None:
+            return self.work()
+        with os.fdopen(self.reader, "rb") as pipe:
+            data = pipe.read()
+        status, self.child = os.waitpid(self.child, 0)[1], None
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{self.failure}; see the messages above")
+        return marshal.loads(data)  # noqa: S302 - from our own child process
+
+    def stop(self) -> None:
+        """Stop the process (after a failure elsewhere: no orphan goes on writing)."""
+        if self.child is not None:
+            os.kill(self.child, signal.SIGTERM)
+            os.waitpid(self.child, 0)
+            os.close(self.reader)
+            self.child = None
+
+
+def changed_positions(old: array[int], new: array[int], width: int) -> list[int]:
+    """Positions of the records (``width`` numbers each) that differ between two arrays of the same length,
+    compared block by block (equal blocks, nearly all of them in a rebuild, are compared in C)."""
+    block = width * 1024
+    found = []
+    for start in range(0, len(new), block):
+        if old[start : start + block] != new[start : start + block]:
+            end = min(start + block, len(new))
+            found += [i // width for i in range(start, end, width) if old[i : i + width] != new[i : i + width]]
+    return found
 
 
 def _memo(function: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
@@ -320,11 +382,26 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             raise DataFilesError(errors)
         self.directory: Directory = directory
         with collection_paused():
-            self.indexes: Indexes = build_indexes(directory)
+            self.indexes: Indexes = self.load_indexes(directory, folder)
         self.context.update({"emergency": emergency["numbers"], "directory": directory})
         # The directory lives until the end of the build: out of the collector's sight, later collections do not walk
         # its millions of objects (nor, in the rendering processes, copy the memory pages that hold them).
         gc.freeze()
+
+    def load_indexes(self, d: Directory, folder: Path) -> Indexes:
+        """The directory's indexes; their positions come from the cache while no summary changed (sorting 100,000
+        names is most of the time a rebuild would spend on them)."""
+        path = self.cache_file("indexes", folder, "marshal")
+        try:
+            cached = marshal.loads(path.read_bytes())  # noqa: S302 - our own cache file
+        except (OSError, ValueError, EOFError, TypeError):
+            cached = None
+        if isinstance(cached, dict) and cached.get("summaries") == d.summaries and d.summaries:
+            return build_indexes(d, cached["positions"])
+        indexes = build_indexes(d)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(marshal.dumps({"summaries": d.summaries, "positions": indexes.positions}))
+        return indexes
 
     def check_documents(self, root: Path) -> list[DataError]:
         """Articles need a category, summary, last-reviewed date, reviewer and sources; every document a language."""
@@ -366,98 +443,122 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         manifest_file = self.cache_file("pages", output, "marshal")
         previous = self.read_manifest(manifest_file)
         self.shared = self.shared_fingerprint()
-        jobs = list(self.jobs())
-        pages = {job.save_as: job.fingerprint for job in jobs}
-        old_pages: dict[str, str] = previous.get("pages", {})
-        todo = [
-            job
-            for job in jobs
-            if not job.fingerprint
-            or old_pages.get(job.save_as) != job.fingerprint
-            or not (output / job.save_as).exists()
-        ]
-        stamps, practitioner_todo = self.practitioner_jobs(output, previous.get("practitioners", {}))
-        todo += practitioner_todo
-        # the sitemap changes only with the set of pages
         d = self.directory
-        urls = self.fingerprint(self.origin(), sorted(pages), "\n".join(p.summary.id for p in d.practitioners))
-        sitemap = previous.get("sitemap") != urls or not (output / "sitemap.xml").exists()
-
-        def machine_readable() -> dict[str, Any]:
-            if sitemap:
-                self.write_sitemap(output, jobs)
+        # The open data depends on the records alone: written from the start, by a process of its own in large
+        # builds (also in a rebuild of a large directory: splicing the open data of 100,000 professionals takes
+        # half a second), while this one works out which pages to render and renders them.
+        large = self.render_processes(len(d.practitioners) * len(self.languages)) > 1
+        output.mkdir(parents=True, exist_ok=True)
+        open_data = Background(
+            partial(self.write_open_data, output, previous.get("open_data", {})), large, "Writing the open data failed"
+        )
+        sitemap_writer = None
+        try:
+            jobs = list(self.jobs())
+            pages = {job.save_as: job.fingerprint for job in jobs}
+            old_pages: dict[str, str] = previous.get("pages", {})
+            root = f"{output}/"
+            site = self.site_fingerprint()
+            for job in jobs:  # the home, search, article and other pages: rendered again when the site changed
+                job.fingerprint = job.fingerprint or site
+            todo = [
+                job
+                for job in jobs
+                if not job.fingerprint
+                or old_pages.get(job.save_as) != job.fingerprint
+                or not os.path.exists(root + job.save_as)
+            ]
+            ids = [p.summary.id for p in d.practitioners]
+            stamps = array("q", chain.from_iterable(d.practitioner_stamps))
+            todo += self.practitioner_jobs(output, ids, stamps, previous.get("practitioners", {}))
+            # the sitemap changes only with the set of pages
+            urls = self.fingerprint(self.origin(), sorted(pages), "\n".join(ids))
+            if previous.get("sitemap") != urls or not (output / "sitemap.xml").exists():
+                sitemap_writer = Background(
+                    partial(self.write_sitemap, output, jobs), large, "Writing the sitemap failed"
+                )
+            self.render(todo)
             self.write_robots(output)
-            return self.write_open_data(output, previous.get("open_data", {}))
-
-        # Open data and sitemap are written while the pages render, by a process of their own in large builds
-        # (also in a rebuild of a large directory: splicing the open data of 100,000 professionals takes 0.5 s).
-        large = self.render_processes(max(len(todo), len(d.practitioners))) > 1
-        offsets = self.concurrently(machine_readable, large, lambda: self.render(todo))
+            if sitemap_writer is not None:
+                sitemap_writer.result()
+            offsets = open_data.result()
+        except BaseException:
+            for writer in (open_data, sitemap_writer):
+                if writer is not None:
+                    writer.stop()
+            raise
         for stale in set(old_pages) - set(pages):
             (output / stale).unlink(missing_ok=True)
-        for pid in set(previous.get("practitioners", {})) - set(stamps):
+        old_practitioners = previous.get("practitioners", {})
+        for pid in set(old_practitioners.get("ids", ())) - set(ids):
             for lang in self.languages:
-                (output / route("practitioner", lang, pid) / "index.html").unlink(missing_ok=True)
-        logger.info("Directory: %d pages, %d rendered", len(pages) + len(stamps) * len(self.languages), len(todo))
-        manifest = {"pages": pages, "practitioners": stamps, "open_data": offsets, "sitemap": urls}
+                page = output / route("practitioner", lang, pid) / "index.html"
+                page.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # the folder too, unless someone put other files in it
+                    page.parent.rmdir()
+        logger.info("Directory: %d pages, %d rendered", len(pages) + len(ids) * len(self.languages), len(todo))
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "pages": pages,
+            "practitioners": {
+                "shared": self.shared,
+                "ids": ids,
+                "stamps": stamps.tobytes(),
+                "folders": self.practitioner_folders(output),
+            },
+            "open_data": offsets,
+            "sitemap": urls,
+        }
         manifest_file.parent.mkdir(parents=True, exist_ok=True)
         manifest_file.write_bytes(marshal.dumps(manifest))
 
-    @staticmethod
-    def concurrently(
-        background: Callable[[], dict[str, Any]], fork: bool, foreground: Callable[[], None]
-    ) -> dict[str, Any]:
-        """Run ``foreground()`` while ``background()`` runs in a forked process (when ``fork``; else one after the
-        other); return what ``background()`` returned (plain values, passed back with marshal through a pipe)."""
-        if not fork or not hasattr(os, "fork"):
-            foreground()
-            return background()
-        reader, writer = os.pipe()
+    def practitioner_folders(self, output: Path) -> dict[str, int]:
+        """Modification time of the folder that holds each language's professionals' folders (0: none): while it
+        is the same, no professional's folder was added or removed there."""
+        times = {}
+        for lang in self.languages:
+            try:
+                times[lang] = os.stat(output / route("practitioner", lang, "")).st_mtime_ns
+            except FileNotFoundError:
+                times[lang] = 0
+        return times
 
-        def hand_over() -> None:  # in the child: do the work, hand its result over
-            os.close(reader)
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(marshal.dumps(background()))
-
-        child = forked(hand_over, "Writing the open data and sitemap failed")
-        os.close(writer)
-        try:
-            foreground()
-        except BaseException:
-            os.kill(child, signal.SIGTERM)
-            os.waitpid(child, 0)
-            os.close(reader)
-            raise
-        with os.fdopen(reader, "rb") as pipe:
-            data = pipe.read()
-        if os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) != 0:
-            raise RuntimeError("the process writing the open data and sitemap failed; see the messages above")
-        result: dict[str, Any] = marshal.loads(data)  # noqa: S302 - from our own child process
-        return result
-
-    def practitioner_jobs(self, output: Path, previous: dict[str, str]) -> tuple[dict[str, str], list[PageJob]]:
-        """Each professional's pages' fingerprint, and the pages to render: those whose data file, or anything
-        every page shares, changed since the last build into this output folder."""
+    def practitioner_jobs(
+        self, output: Path, ids: list[str], stamps: array[int], previous: dict[str, Any]
+    ) -> list[PageJob]:
+        """The professionals' pages to render: those whose data file changed since the last build into this
+        output folder (``stamps``: modification time and size of each file, in the order of ``ids``), all of them
+        when anything every page shares changed, and those whose folder is missing."""
         d = self.directory
+        old_stamps = array("q")
+        old_ids = previous.get("ids") if previous.get("shared") == self.shared else None
+        if old_ids is not None:
+            old_stamps.frombytes(previous["stamps"])
+        if old_ids is None or len(old_stamps) != 2 * len(old_ids):
+            todo = set(range(len(ids)))
+        elif old_ids == ids:
+            todo = set(changed_positions(old_stamps, stamps, 2))
+        else:  # professionals added or removed: compare by id
+            where = {pid: 2 * k for k, pid in enumerate(old_ids)}
+            todo = set()
+            for i, pid in enumerate(ids):
+                k = where.get(pid)
+                if k is None or old_stamps[k : k + 2] != stamps[2 * i : 2 * i + 2]:
+                    todo.add(i)
+        folders = previous.get("folders", {})
+        for lang, mtime in self.practitioner_folders(output).items():
+            if len(todo) < len(ids) and (mtime == 0 or folders.get(lang) != mtime):
+                names = set(os.listdir(output / route("practitioner", lang, ""))) if mtime else set()
+                todo.update(i for i, pid in enumerate(ids) if pid not in names)
         country = str(self.settings.get("TERRITORY_COUNTRY", "MC"))
-        prefixes = {lang: route("practitioner", lang, "") for lang in self.languages}
-        existing = {
-            lang: set(os.listdir(output / prefix)) if (output / prefix).is_dir() else set()
-            for lang, prefix in prefixes.items()
-        }
-        stamps: dict[str, str] = {}
         jobs = []
-        for p in d.practitioners:  # the languages of one professional side by side: one view for both
-            pid = p.summary.id
-            mtime, size = d.stamps[pid]
-            stamp = stamps[pid] = f"{self.shared}:{mtime}:{size}"
-            if previous.get(pid) == stamp and all(pid in names for names in existing.values()):
-                continue
+        for i in sorted(todo):  # the languages of one professional side by side: one view for both
+            p, pid = d.practitioners[i], ids[i]
             view = _memo(partial(practitioner_view, p, d, country))
-            for lang, prefix in prefixes.items():
+            for lang in self.languages:
                 values = self.page_values(lang, "practitioner", pid)
-                jobs.append(PageJob(f"{prefix}{pid}/index.html", "practitioner", values, stamp, view))
-        return stamps, jobs
+                jobs.append(PageJob(route("practitioner", lang, pid) + "index.html", "practitioner", values, "", view))
+        return jobs
 
     def cache_file(self, what: str, folder: Path, suffix: str) -> Path:
         """A cache file of this generator for one data or output folder (builds of other folders do not mix)."""
@@ -469,7 +570,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             manifest = marshal.loads(path.read_bytes())  # noqa: S302 - our own cache file
         except (OSError, ValueError, EOFError, TypeError):
             return {}
-        return manifest if isinstance(manifest, dict) else {}
+        return manifest if isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT else {}
 
     def render_processes(self, pages: int) -> int:
         """How many processes render ``pages``: one per core above a few thousand pages, else one."""
@@ -534,6 +635,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         size = int(self.settings.get("DIRECTORY_PAGE_SIZE", 100))
         shared = self.shared
         stamps: dict[tuple[str, str, int], str] = {}  # one per list page, the same in every language
+        files = d.practitioner_stamps
+
+        def members_stamp(positions: list[int]) -> int:
+            """The members' data files' stamps, hashed (hash() of int tuples is the same in every process)."""
+            return hash(tuple(map(files.__getitem__, positions)))
+
         spoken = sorted({code for p in d.practitioners for code in p.summary.languages})
         default = self.languages[0]
         homes = [{"lang": lang, "path": route("home", lang), "exists": True} for lang in self.languages]
@@ -599,30 +706,29 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                     "category",
                     self.page_values(lang, "category", code, category=code, articles=members),
                 )
-            lists: list[tuple[str, str, list[Practitioner], dict[str, Any]]] = [
-                ("specialty", code, ix.by_specialty.get(code, []), {"specialty": spec})
-                for code, spec in d.specialties.items()
+            lists: list[tuple[str, str, str, dict[str, Any]]] = [
+                ("specialty", code, "by_specialty", {"specialty": spec}) for code, spec in d.specialties.items()
             ]
             lists += [
-                ("profession", code, ix.by_profession.get(code, []), {"profession": prof})
-                for code, prof in d.professions.items()
+                ("profession", code, "by_profession", {"profession": prof}) for code, prof in d.professions.items()
             ]
             lists += [
                 (
                     "place",
                     code,
-                    ix.by_place.get(code, []),
+                    "by_place",
                     {"place": place, "establishments": ix.establishments_by_place.get(code, [])},
                 )
                 for code, place in d.places.items()
             ]
-            for kind, code, members, extra in lists:
+            for kind, code, group, extra in lists:
+                members = getattr(ix, group).get(code, [])
                 pages = chunks(members, size)
                 for number, part in enumerate(pages, start=1):
                     key = (kind, code, number)
-                    if key not in stamps:  # hash() of int tuples is the same in every process
-                        members_hash = hash(tuple([d.stamps[p.summary.id] for p in part]))
-                        stamps[key] = f"{shared}:{len(pages)}:{members_hash}"
+                    if key not in stamps:
+                        where = ix.positions[group].get(code, [])[(number - 1) * size : number * size]
+                        stamps[key] = f"{shared}:{len(members)}:{len(pages)}:{members_stamp(where)}"
                     stamp = stamps[key]
                     yield PageJob(
                         route(kind, lang, code, number) + "index.html",
@@ -643,7 +749,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 members = ix.by_establishment.get(est["id"], [])
                 key = ("establishment", est["id"], 1)
                 if key not in stamps:
-                    stamps[key] = f"{shared}:{hash(tuple([d.stamps[p.summary.id] for p in members]))}"
+                    stamps[key] = f"{shared}:{members_stamp(ix.positions['by_establishment'].get(est['id'], []))}"
                 stamp = stamps[key]
                 yield PageJob(
                     route("establishment", lang, est["id"]) + "index.html",
@@ -683,9 +789,21 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             stat = (folder / name).stat()
             stamps.append((name, stat.st_mtime_ns, stat.st_size))
         stamps += [(e["id"], *self.directory.stamps[e["id"]]) for e in self.directory.establishments]
-        keys = ("SITEURL", "SITENAME", "LANGUAGES", "DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES")
+        keys = (
+            *("SITEURL", "SITENAME", "SITE_TAGLINE", "SITE_ORIGIN", "DEFAULT_LANG", "LANGUAGES", "TERRITORY_COUNTRY"),
+            *("DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES"),
+        )
         settings = [repr(self.settings.get(k)) for k in keys]
         return self.fingerprint(*stamps, *settings)
+
+    def site_fingerprint(self) -> str:
+        """What the pages other than the directory's lists depend on: the shared fingerprint, the articles and
+        pages (their source files), the emergency numbers, and the summaries of all professionals (counts and
+        languages on the home and search pages)."""
+        sources = [str(doc.source_path) for doc in [*self.articles, *self.pages]]
+        sources.append(str(Path(self.path) / "emergency.json"))
+        stamps = [(path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in sources]
+        return self.fingerprint(self.shared, self.directory.summaries, *stamps)
 
     @staticmethod
     def fingerprint(*parts: Any) -> str:
@@ -697,38 +815,79 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         """The whole directory as open data: JSON (the data files as they are) and CSV (one row per site).
 
         The professionals' part is spliced: an unchanged record's bytes are copied from the previous files
-        (``previous`` holds each record's stamp and offsets), so a rebuild reads only the files that changed.
-        Returns the offsets for the next build.
+        (``previous`` holds each record's stamp and lengths), so a rebuild reads only the files that changed.
+        Returns what the next build needs to do the same.
         """
         folder = output / "open-data"
         folder.mkdir(parents=True, exist_ok=True)
         d = self.directory
-        json_file, csv_file = folder / "practitioners.json", folder / "practitioners.csv"
-        header = csv_text([PRACTITIONER_COLUMNS]).encode()
-        old_sizes = [path.stat().st_size if path.exists() else -1 for path in (json_file, csv_file)]
-        entries = previous.get("records", {}) if previous.get("sizes") == old_sizes else {}
-        json_out, csv_out = Splice(b"[", b",", b"]"), Splice(header, b"", b"")
-        records = {}
-        copied = 0
-        for p in d.practitioners:
-            pid = p.summary.id
-            stamp = d.stamps[pid]
-            entry = entries.get(pid)
-            if entry is not None and entry[0] == stamp and pid not in d.changed:
-                json_at, csv_at = json_out.copy(entry[1], entry[2]), csv_out.copy(entry[3], entry[4])
-                copied += 1
-            else:
-                json_at, csv_at = json_out.add(p.text.encode()), csv_out.add(p.csv.encode())
-            records[pid] = (stamp, *json_at, *csv_at)
-        if copied != len(d.practitioners) or len(entries) != len(records):
-            json_out.write(json_file)
-            csv_out.write(csv_file)
+        spliced = self.splice_practitioners(folder / "practitioners.json", folder / "practitioners.csv", previous)
         places = [{k: v for k, v in e.items() if k != "$schema"} for e in d.establishments]
         (folder / "establishments.json").write_text(compact(places), encoding="utf-8")
         rows = csv_text([ESTABLISHMENT_COLUMNS, *(establishment_row(e) for e in d.establishments)])
         (folder / "establishments.csv").write_text(rows, encoding="utf-8")
+        return spliced
+
+    def splice_practitioners(self, json_file: Path, csv_file: Path, previous: dict[str, Any]) -> dict[str, Any]:
+        """The professionals' open data files, written anew only where records changed."""
+        d = self.directory
+        json_out, csv_out = Splice(b"[", b",", b"]"), Splice(csv_text([PRACTITIONER_COLUMNS]).encode(), b"", b"")
+        old_sizes = [path.stat().st_size if path.exists() else -1 for path in (json_file, csv_file)]
+        old_ids: list[str] = previous.get("ids", []) if previous.get("sizes") == old_sizes else []
+        old_stamps, old_lengths = array("q"), array("q")  # per record: mtime and size; JSON and CSV lengths
+        if old_ids:
+            old_stamps.frombytes(previous["stamps"])
+            old_lengths.frombytes(previous["lengths"])
+        if not (len(old_stamps) == len(old_lengths) == 2 * len(old_ids)):
+            old_ids = []
+        ids = [p.summary.id for p in d.practitioners]
+        stamps = array("q", chain.from_iterable(d.practitioner_stamps))
+        # where each previous record starts in the previous files
+        json_at = list(accumulate((n + 1 for n in old_lengths[0::2]), initial=len(json_out.head)))
+        csv_at = list(accumulate(old_lengths[1::2], initial=len(csv_out.head)))
+        lengths = array("q", bytes(16 * len(ids)))
+        written: list[int] = []
+
+        def add(i: int) -> None:
+            p = d.practitioners[i]
+            text, rows = p.text.encode(), p.csv.encode()
+            json_out.add(text)
+            csv_out.add(rows)
+            lengths[2 * i], lengths[2 * i + 1] = len(text), len(rows)
+            written.append(i)
+
+        def copy(i: int, k: int, count: int) -> None:  # previous records k.. to new positions i..
+            json_out.copy(json_at[k], json_at[k + count] - 1)
+            csv_out.copy(csv_at[k], csv_at[k + count])
+            lengths[2 * i : 2 * (i + count)] = old_lengths[2 * k : 2 * (k + count)]
+
+        if old_ids == ids:  # the same professionals: copy the runs of unchanged records between the changed ones
+            changed = {i for i, pid in enumerate(ids) if pid in d.changed}
+            start = 0
+            for i in sorted(changed.union(changed_positions(old_stamps, stamps, 2))):
+                if i > start:
+                    copy(start, start, i - start)
+                add(i)
+                start = i + 1
+            if start < len(ids):
+                copy(start, start, len(ids) - start)
+        else:  # professionals added or removed: record by record
+            where = {pid: k for k, pid in enumerate(old_ids)}
+            for i, pid in enumerate(ids):
+                k = where.get(pid)
+                if (
+                    k is not None
+                    and old_stamps[2 * k : 2 * k + 2] == stamps[2 * i : 2 * i + 2]
+                    and pid not in d.changed
+                ):
+                    copy(i, k, 1)
+                else:
+                    add(i)
+        if written or old_ids != ids or -1 in old_sizes:
+            json_out.write(json_file)
+            csv_out.write(csv_file)
         sizes = [json_file.stat().st_size, csv_file.stat().st_size]
-        return {"sizes": sizes, "records": records}
+        return {"sizes": sizes, "ids": ids, "stamps": stamps.tobytes(), "lengths": lengths.tobytes()}
 
     def origin(self) -> str:
         siteurl = str(self.settings.get("SITEURL", ""))

@@ -45,28 +45,50 @@ def sort_name(p: Practitioner) -> tuple[str, str, str]:
     return (p.summary.family_name.casefold(), p.summary.given_name.casefold(), p.summary.id)
 
 
+GROUPS = ("by_specialty", "by_profession", "by_place", "by_establishment")  # the professionals' indexes
+Positions = dict[str, dict[str, list[int]]]  # group -> code -> positions in ``Directory.practitioners``
+
+
 @dataclass
 class Indexes:
-    """The directory grouped the ways people browse it."""
+    """The directory grouped the ways people browse it; ``positions`` holds the same professionals' groups as
+    positions in ``Directory.practitioners`` (plain values: the build caches them while no summary changes)."""
 
     by_specialty: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
     by_profession: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
     by_place: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
     by_establishment: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
     establishments_by_place: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    positions: Positions = field(default_factory=dict)
 
 
-def build_indexes(d: Directory) -> Indexes:
-    ix = Indexes()
-    for p in sorted(d.practitioners, key=sort_name):  # summaries only: no file is parsed here
-        summary = p.summary
-        ix.by_profession[summary.profession].append(p)
+def index_positions(d: Directory) -> Positions:
+    """Each group's professionals sorted by name, as positions in ``d.practitioners`` (summaries only)."""
+    everyone = d.practitioners
+    groups: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in GROUPS}
+    by_specialty, by_profession, by_place, by_establishment = (groups[name] for name in GROUPS)
+    for i in sorted(range(len(everyone)), key=lambda i: sort_name(everyone[i])):
+        summary = everyone[i].summary
+        by_profession[summary.profession].append(i)
         for code in summary.specialties:
-            ix.by_specialty[code].append(p)
+            by_specialty[code].append(i)
         for place in summary.places:
-            ix.by_place[place].append(p)
+            by_place[place].append(i)
         for est in summary.establishments:
-            ix.by_establishment[est].append(p)
+            by_establishment[est].append(i)
+    return {name: dict(group) for name, group in groups.items()}
+
+
+def build_indexes(d: Directory, positions: Positions | None = None) -> Indexes:
+    """The indexes of ``d``; from ``positions`` when given (what ``index_positions(d)`` returned for the same
+    summaries), without sorting again."""
+    positions = index_positions(d) if positions is None else positions
+    everyone = d.practitioners
+    ix = Indexes(positions=positions)
+    for name in GROUPS:
+        group = getattr(ix, name)
+        for code, members in positions[name].items():
+            group[code] = [everyone[i] for i in members]
     for e in sorted(d.establishments, key=lambda e: e["name"].casefold()):
         ix.establishments_by_place[e["place"]].append(e)
     return ix

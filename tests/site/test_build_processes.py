@@ -55,3 +55,51 @@ def test_a_build_in_several_processes_is_the_build_of_one(tmp_path: Path) -> Non
     assert [record["id"] for record in opendata] == [p.summary.id for p in directory.practitioners]
     sitemap = (together / "sitemap.xml").read_text(encoding="utf-8")
     assert sitemap.count("/professionals/pr-") >= 2 * 1000
+
+
+def edit(path: Path, **changes: object) -> None:
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record.update(changes)
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def test_a_rebuild_after_changes_is_the_full_build_of_the_changed_data(tmp_path: Path) -> None:
+    """What a rebuild keeps from the last one (pages, open data, indexes, the records' cache) must never show: after
+    each round of changes the rebuilt site is, byte for byte, what a build from nothing makes of the same data."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("directory"))
+    shutil.copytree(ROOT / "content" / "directory" / "schema", content / "directory" / "schema")
+    generate = [sys.executable, "scripts/make_demo_data.py", "--count", "1000", "--seed", "11"]
+    subprocess.run([*generate, "--out", str(content / "directory")], cwd=ROOT, check=True, capture_output=True)
+    folder = content / "directory" / "practitioners"
+    site = tmp_path / "site"
+    pelican(content, site, processes=2)
+    untouched = site / "fr" / "professionals" / "pr-000500" / "index.html"
+    written = untouched.stat().st_mtime_ns
+
+    # 1. the same professionals: a phone number, and a new name that moves someone in every list
+    phone = json.loads((folder / "pr-000010.json").read_text(encoding="utf-8"))["phone"]
+    edit(folder / "pr-000010.json", phone=phone[:-1] + ("1" if phone[-1] != "1" else "2"))
+    edit(folder / "pr-000020.json", family_name="Aaberg")
+    pelican(content, site, processes=2)
+    pelican(content, tmp_path / "fresh-1", processes=2)
+    assert differences(site, tmp_path / "fresh-1") == []
+    assert untouched.stat().st_mtime_ns == written  # not rendered again
+    assert "Aaberg" in (site / "en" / "professionals" / "pr-000020" / "index.html").read_text(encoding="utf-8")
+
+    # 2. professionals added and removed
+    record = json.loads((folder / "pr-000030.json").read_text(encoding="utf-8"))
+    record.update(id="pr-000030b", family_name="Zyzzyva")
+    (folder / "pr-000030b.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    (folder / "pr-000040.json").unlink()
+    pelican(content, site, processes=2)
+    pelican(content, tmp_path / "fresh-2", processes=2)
+    assert differences(site, tmp_path / "fresh-2") == []
+    assert not (site / "fr" / "professionals" / "pr-000040").exists()
+    opendata = json.loads((site / "open-data" / "practitioners.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in opendata] == sorted(p.name.removesuffix(".json") for p in folder.glob("*.json"))
+
+    # 3. a rebuild with nothing changed renders nothing and leaves the site as it is
+    pelican(content, site, processes=2)
+    assert differences(site, tmp_path / "fresh-2") == []
+    assert untouched.stat().st_mtime_ns == written

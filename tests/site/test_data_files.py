@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from plugins.directory.model import DataFilesError, load_data_file, load_directory, locate
+from plugins.directory import model
+from plugins.directory.model import DataFilesError, Directory, load_data_file, load_directory, locate
 from tests.site.sitebuild import ROOT, build, copy_content
 
 DIRECTORY = ROOT / "content" / "directory"
@@ -126,3 +127,35 @@ def test_a_rebuild_parses_only_changed_files_and_renders_only_their_pages(tmp_pa
     record.unlink()
     assert build(output, content, cache).returncode == 0
     assert not profile.exists()
+
+
+def test_the_records_cache_and_journal_match_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = copy_content(tmp_path / "content") / "directory"
+    cache = tmp_path / "cache" / "records"
+    journal = cache.with_name("records.journal")
+
+    def rename(pid: str, name: str) -> None:
+        path = folder / "practitioners" / f"{pid}.json"
+        record = json.loads(path.read_text(encoding="utf-8"))
+        record["family_name"] = name
+        path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    def summaries(directory: Directory) -> list[tuple[object, ...]]:
+        return [tuple(p.summary) for p in directory.practitioners]
+
+    first = load_directory(folder, cache)
+    assert cache.is_file() and not journal.exists()
+    rename("pr-000005", "Journalé")
+    second = load_directory(folder, cache)
+    assert second.changed == {"pr-000005"} and journal.is_file()  # one entry written, not the whole base
+    third = load_directory(folder, cache)  # base + journal: no file read again
+    fresh = load_directory(folder)
+    assert third.changed == set() and summaries(third) == summaries(fresh)
+    assert third.summaries == fresh.summaries != first.summaries
+    monkeypatch.setattr(model, "JOURNAL_LIMIT", 0)  # a journal this long: the base is written again
+    rename("pr-000006", "Rebasé")
+    assert load_directory(folder, cache).changed == {"pr-000006"} and not journal.exists()
+    fourth = load_directory(folder, cache)
+    fresh = load_directory(folder)
+    assert fourth.changed == set() and summaries(fourth) == summaries(fresh) and fourth.summaries == fresh.summaries
+    assert "Rebasé" in [p.summary.family_name for p in fourth.practitioners]
