@@ -10,7 +10,6 @@ one process per core.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import logging
 import marshal
@@ -65,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 ARTICLE_FIELDS = ("category", "summary", "reviewed", "reviewer", "sources")
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
+INDEXES_FORMAT = 2  # of the cache file of the indexes' positions
 MANIFEST_FORMAT = 2  # of the cache file that says what the last build into an output folder wrote
 PRO_PAGES = {
     "pro": "pro/signin",
@@ -80,13 +80,20 @@ class PageJob:
 
     save_as: str
     template: str
-    values: dict[str, Any]
+    values: dict[str, Any] | Callable[[], dict[str, Any]]  # or how to compute them (when rendered or listed)
     fingerprint: str = ""  # empty: always rendered
     more: Callable[[], dict[str, Any]] | None = None  # values computed only if the page is rendered
+    language: str = ""  # when ``values`` is computed later
+
+    def context(self) -> dict[str, Any]:
+        """The page's values (computed on first use)."""
+        if callable(self.values):
+            self.values = self.values()
+        return self.values
 
     @property
     def lang(self) -> str:
-        return str(self.values["lang"])
+        return self.language or str(self.context()["lang"])
 
 
 class Splice:
@@ -381,12 +388,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         if errors or directory is None:
             raise DataFilesError(errors)
         self.directory: Directory = directory
+        # The directory lives until the end of the build: frozen out of the collector's sight on leaving this block,
+        # later collections do not walk its millions of objects (nor, in the rendering processes, copy the memory
+        # pages that hold them).
         with collection_paused():
             self.indexes: Indexes = self.load_indexes(directory, folder)
         self.context.update({"emergency": emergency["numbers"], "directory": directory})
-        # The directory lives until the end of the build: out of the collector's sight, later collections do not walk
-        # its millions of objects (nor, in the rendering processes, copy the memory pages that hold them).
-        gc.freeze()
 
     def load_indexes(self, d: Directory, folder: Path) -> Indexes:
         """The directory's indexes; their positions come from the cache while no summary changed (sorting 100,000
@@ -396,11 +403,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             cached = marshal.loads(path.read_bytes())  # noqa: S302 - our own cache file
         except (OSError, ValueError, EOFError, TypeError):
             cached = None
-        if isinstance(cached, dict) and cached.get("summaries") == d.summaries and d.summaries:
+        version = (INDEXES_FORMAT, d.summaries)
+        if isinstance(cached, dict) and cached.get("version") == version and d.summaries:
             return build_indexes(d, cached["positions"])
         indexes = build_indexes(d)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(marshal.dumps({"summaries": d.summaries, "positions": indexes.positions}))
+        path.write_bytes(marshal.dumps({"version": version, "positions": indexes.positions}))
         return indexes
 
     def check_documents(self, root: Path) -> list[DataError]:
@@ -455,12 +463,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         sitemap_writer = None
         try:
             jobs = list(self.jobs())
-            pages = {job.save_as: job.fingerprint for job in jobs}
-            old_pages: dict[str, str] = previous.get("pages", {})
-            root = f"{output}/"
             site = self.site_fingerprint()
             for job in jobs:  # the home, search, article and other pages: rendered again when the site changed
                 job.fingerprint = job.fingerprint or site
+            pages = {job.save_as: job.fingerprint for job in jobs}
+            old_pages: dict[str, str] = previous.get("pages", {})
+            root = f"{output}/"
             todo = [
                 job
                 for job in jobs
@@ -612,7 +620,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             template = templates.get(key)
             if template is None:
                 template = templates[key] = self.envs[job.lang].get_template(f"{job.template}.html")
-            values = {**context, **job.values, **job.more()} if job.more else {**context, **job.values}
+            values = {**context, **job.context(), **job.more()} if job.more else {**context, **job.context()}
             pages.write(job.save_as, template.render(values))
 
     def page_values(self, lang: str, kind: str, key: str = "", number: int = 1, **values: Any) -> dict[str, Any]:
@@ -641,7 +649,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             """The members' data files' stamps, hashed (hash() of int tuples is the same in every process)."""
             return hash(tuple(map(files.__getitem__, positions)))
 
-        spoken = sorted({code for p in d.practitioners for code in p.summary.languages})
+        spoken = ix.spoken_languages
         default = self.languages[0]
         homes = [{"lang": lang, "path": route("home", lang), "exists": True} for lang in self.languages]
         yield PageJob("index.html", "root", {"lang": default, "page_path": "", "alternates": homes})
@@ -733,17 +741,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                     yield PageJob(
                         route(kind, lang, code, number) + "index.html",
                         "listing",
-                        self.page_values(
-                            lang,
-                            kind,
-                            code,
-                            number,
-                            pages=len(pages),
-                            total=len(members),
-                            **extra,
+                        partial(
+                            self.page_values, lang, kind, code, number, pages=len(pages), total=len(members), **extra
                         ),
                         stamp,
                         partial(member_records, part),
+                        lang,
                     )
             for est in d.establishments:
                 members = ix.by_establishment.get(est["id"], [])
@@ -897,7 +900,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         """sitemap.xml with every page and its other-language versions; an index of files above 50,000 URLs."""
         origin = self.origin()
         entries = [
-            (job.values["page_path"], job.values["alternates"])
+            (job.context()["page_path"], job.context()["alternates"])
             for job in jobs
             if job.template not in ("root", "404", "appointment")  # nothing to index on the manage page
             and not job.template.startswith("pro/")  # nor in the professionals' area

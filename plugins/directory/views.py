@@ -46,6 +46,7 @@ def sort_name(p: Practitioner) -> tuple[str, str, str]:
 
 
 GROUPS = ("by_specialty", "by_profession", "by_place", "by_establishment")  # the professionals' indexes
+LANGUAGES = "by_language"  # positions only (the search page lists the languages spoken)
 Positions = dict[str, dict[str, list[int]]]  # group -> code -> positions in ``Directory.practitioners``
 
 
@@ -61,12 +62,17 @@ class Indexes:
     establishments_by_place: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     positions: Positions = field(default_factory=dict)
 
+    @property
+    def spoken_languages(self) -> list[str]:
+        """The codes of the languages at least one professional speaks."""
+        return sorted(self.positions[LANGUAGES])
+
 
 def index_positions(d: Directory) -> Positions:
     """Each group's professionals sorted by name, as positions in ``d.practitioners`` (summaries only)."""
     everyone = d.practitioners
-    groups: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in GROUPS}
-    by_specialty, by_profession, by_place, by_establishment = (groups[name] for name in GROUPS)
+    groups: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in (*GROUPS, LANGUAGES)}
+    by_specialty, by_profession, by_place, by_establishment, by_language = groups.values()
     for i in sorted(range(len(everyone)), key=lambda i: sort_name(everyone[i])):
         summary = everyone[i].summary
         by_profession[summary.profession].append(i)
@@ -76,6 +82,8 @@ def index_positions(d: Directory) -> Positions:
             by_place[place].append(i)
         for est in summary.establishments:
             by_establishment[est].append(i)
+        for code in summary.languages:
+            by_language[code].append(i)
     return {name: dict(group) for name, group in groups.items()}
 
 
