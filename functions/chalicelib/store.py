@@ -103,6 +103,18 @@ class Store:
         except BotoCoreError as err:
             raise Unavailable("The appointment database cannot be reached.") from err
 
+    def _conditional(self, operation: str, **params: Any) -> Any | None:
+        """``_call`` for a conditional write: its answer, or None when the condition failed (never retried).
+
+        Every other error, a ValidationException included, is Unavailable.
+        """
+        try:
+            return self._call(operation, **params)
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise Unavailable("The appointment database cannot be reached.") from err
+            return None
+
     def _get(self, key: Mapping[str, str], consistent: bool = True) -> dict[str, Any] | None:
         item = self._call("get_item", Key=dict(key), ConsistentRead=consistent).get("Item")
         return plain(item) if item else None
@@ -251,23 +263,18 @@ class Store:
 
     def hit(self, scope: str, subject: str, window_start: int, window_seconds: int, limit: int) -> bool:
         """Count one hit in a fixed window; False (and nothing counted) once ``limit`` hits are counted."""
-        try:
-            self._call(
-                "update_item",
-                Key=keys.rate_key(scope, subject, window_start),
-                UpdateExpression="ADD hits :one SET expires_at = :expires",
-                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-                ExpressionAttributeValues={
-                    ":one": 1,
-                    ":limit": limit,
-                    ":expires": window_start + window_seconds + 3600,
-                },
-            )
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise Unavailable("The appointment database cannot be reached.") from err
-            return False
-        return True
+        answer = self._conditional(
+            "update_item",
+            Key=keys.rate_key(scope, subject, window_start),
+            UpdateExpression="ADD hits :one SET expires_at = :expires",
+            ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+            ExpressionAttributeValues={
+                ":one": 1,
+                ":limit": limit,
+                ":expires": window_start + window_seconds + 3600,
+            },
+        )
+        return answer is not None
 
     # -- the booking transactions -------------------------------------------------------------------------------
 
@@ -359,44 +366,34 @@ class Store:
 
     def spend_code_attempt(self, appointment_id: str, now: int, max_attempts: int) -> dict[str, Any] | None:
         """Use one code attempt of a live hold (atomically, before the code is compared); None if none is left."""
-        try:
-            answer = self._call(
-                "update_item",
-                Key=keys.appointment_key(appointment_id),
-                UpdateExpression="SET code_attempts = code_attempts + :one",
-                ConditionExpression="#status = :held AND hold_until > :now AND code_attempts < :max",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":one": 1, ":held": HELD, ":now": now, ":max": max_attempts},
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise Unavailable("The appointment database cannot be reached.") from err
-            return None
-        return dict(plain(answer["Attributes"]))
+        answer = self._conditional(
+            "update_item",
+            Key=keys.appointment_key(appointment_id),
+            UpdateExpression="SET code_attempts = code_attempts + :one",
+            ConditionExpression="#status = :held AND hold_until > :now AND code_attempts < :max",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":one": 1, ":held": HELD, ":now": now, ":max": max_attempts},
+            ReturnValues="ALL_NEW",
+        )
+        return None if answer is None else dict(plain(answer["Attributes"]))
 
     def replace_code(self, appointment_id: str, code_hash: str, now: int, max_sends: int) -> bool:
         """Store a new code for a live hold that has sent fewer than ``max_sends``; False when it may not."""
-        try:
-            self._call(
-                "update_item",
-                Key=keys.appointment_key(appointment_id),
-                UpdateExpression="SET code_hash = :hash, codes_sent = codes_sent + :one",
-                ConditionExpression="#status = :held AND hold_until > :now AND codes_sent < :max",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":hash": code_hash,
-                    ":one": 1,
-                    ":held": HELD,
-                    ":now": now,
-                    ":max": max_sends,
-                },
-            )
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise Unavailable("The appointment database cannot be reached.") from err
-            return False
-        return True
+        answer = self._conditional(
+            "update_item",
+            Key=keys.appointment_key(appointment_id),
+            UpdateExpression="SET code_hash = :hash, codes_sent = codes_sent + :one",
+            ConditionExpression="#status = :held AND hold_until > :now AND codes_sent < :max",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":hash": code_hash,
+                ":one": 1,
+                ":held": HELD,
+                ":now": now,
+                ":max": max_sends,
+            },
+        )
+        return answer is not None
 
     def confirm(
         self,
@@ -628,13 +625,11 @@ class Store:
             if version
             else {"ConditionExpression": "attribute_not_exists(version)"}
         )
-        try:
-            self._call("put_item", Item=item, **condition)
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise Unavailable("The appointment database cannot be reached.") from err
+        if self._conditional("put_item", Item=item, **condition) is None:
+            # The condition failed: either another change came first, or our own earlier attempt committed and
+            # its answer was lost (then the profile carries our operation).
             if (self.profile_for_edit(practitioner_id) or {}).get("last_operation") != operation:
-                raise StaleRead("the profile changed") from err
+                raise StaleRead("the profile changed")
 
     def book_by_practice(self, appointment: Mapping[str, Any], counter: Versioned | None, now: int) -> None:
         """Write an appointment the practice took (by phone) or a block, its units booked at once, and the patient's
@@ -714,21 +709,16 @@ class Store:
 
     def set_no_show(self, appointment_id: str, no_show: bool, now: int) -> dict[str, Any] | None:
         """Mark (or unmark) a confirmed appointment whose start has passed as missed; None when it may not be."""
-        try:
-            answer = self._call(
-                "update_item",
-                Key=keys.appointment_key(appointment_id),
-                UpdateExpression="SET no_show = :no_show, no_show_at = :now",
-                ConditionExpression="#status = :confirmed AND start_epoch <= :now",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":no_show": no_show, ":now": now, ":confirmed": CONFIRMED},
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise Unavailable("The appointment database cannot be reached.") from err
-            return None
-        return dict(plain(answer["Attributes"]))
+        answer = self._conditional(
+            "update_item",
+            Key=keys.appointment_key(appointment_id),
+            UpdateExpression="SET no_show = :no_show, no_show_at = :now",
+            ConditionExpression="#status = :confirmed AND start_epoch <= :now",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":no_show": no_show, ":now": now, ":confirmed": CONFIRMED},
+            ReturnValues="ALL_NEW",
+        )
+        return None if answer is None else dict(plain(answer["Attributes"]))
 
     def write_audit(self, entries: Sequence[Mapping[str, Any]]) -> None:
         """Store audit entries (complete items): one PutItem, or BatchWriteItem by 25 with what is left unprocessed

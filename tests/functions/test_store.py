@@ -135,3 +135,42 @@ def _march() -> Any:
     from datetime import UTC, datetime
 
     return datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 4, 1, tzinfo=UTC)
+
+
+class FailingWrites:
+    """A client whose single-item writes all fail with one error code."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(**params: Any) -> Any:
+            raise ClientError({"Error": {"Code": self.code, "Message": "no"}}, name)
+
+        return fail
+
+
+def _failing(code: str) -> Store:
+    return Store(Table(FailingWrites(code)))  # type: ignore[arg-type]
+
+
+def test_a_failed_condition_of_a_single_write_is_each_method_s_own_answer() -> None:
+    s = _failing("ConditionalCheckFailedException")
+    assert s.hit("booking", "192.0.2.1", 0, 60, 5) is False
+    assert s.replace_code("ap-1", "hash", 0, 3) is False
+    assert s.spend_code_attempt("ap-1", 0, 5) is None
+    assert s.set_no_show("ap-1", True, 0) is None
+
+
+@pytest.mark.parametrize("code", ["ValidationException", "ThrottlingException", "ResourceNotFoundException"])
+def test_any_other_error_of_a_single_conditional_write_is_unavailable(code: str) -> None:
+    s = _failing(code)
+    for write in (
+        lambda: s.hit("booking", "192.0.2.1", 0, 60, 5),
+        lambda: s.replace_code("ap-1", "hash", 0, 3),
+        lambda: s.spend_code_attempt("ap-1", 0, 5),
+        lambda: s.set_no_show("ap-1", True, 0),
+        lambda: s.save_profile("pr-1", {}, 1),
+    ):
+        with pytest.raises(Unavailable):
+            write()
