@@ -41,7 +41,14 @@ from tests.e2e.portal import running_portal  # noqa: E402
 from tests.site.sitebuild import build  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-ASSETS = ["js/booking-core.js", "js/booking.js", "js/manage.js", "js/first-available.js", "css/booking.css"]
+ASSETS = [
+    "js/api-core.js",
+    "js/booking-core.js",
+    "js/booking.js",
+    "js/manage.js",
+    "js/first-available.js",
+    "css/booking.css",
+]
 LIST = "fr/places/moneghetti/"
 
 

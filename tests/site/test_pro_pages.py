@@ -29,6 +29,7 @@ def test_each_page_in_each_language_with_its_script(pages: dict[str, Page], site
     assert scripts == [{"type": "module", "src": f"/theme/js/{PRO_PAGES[path]}"}]
     assert (site / "theme" / "js" / PRO_PAGES[path]).is_file()
     assert (site / "theme" / "js" / "pro-core.js").is_file()
+    assert (site / "theme" / "js" / "api-core.js").is_file()  # imported by pro-core.js
     assert any(link.attrs.get("href") == "/theme/css/pro.css" for link in page.find("link", rel="stylesheet"))
     root = page.one("div", class_="pro")
     assert root.attrs["data-signin"] == f"/{lang}/pro/"

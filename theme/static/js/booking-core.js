@@ -2,6 +2,11 @@
 // the page's translated messages, calls to the booking API (docs/api.md), times on the practice's clock, the week
 // of free times (SlotPicker) and the calendar file. Plain JavaScript, no dependency: the Content-Security-Policy
 // is `default-src 'self'`, and every text a person reads comes from the templates (translated with the site).
+// The API call itself and the text helpers are api-core.js's, shared with the professional area.
+
+import { format, request, show } from "./api-core.js";
+
+export { format, show };
 
 // Dates and times are written the way the practice's e-mails write them (24-hour clock in English too).
 const LOCALES = { fr: "fr-FR", en: "en-GB" };
@@ -16,49 +21,16 @@ export function messages(root = document) {
   return found;
 }
 
-export function format(template, values) {
-  return (template || "").replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
-}
-
-export function show(element, visible = true) {
-  if (element) element.hidden = !visible;
-}
-
 // -- the API ---------------------------------------------------------------------------------------------------
 
-// One answer: {status, data, error}. `status` 0 means the API could not be reached; `error` is the API's error
-// object ({code, message, field}) or, for a network failure or a 5xx without a body, {code: "unavailable"}.
+// Calls to the booking API; each answer is api-core.js's {status, data, error}.
 export class Api {
   constructor(base) {
     this.base = base.replace(/\/$/, "");
   }
 
-  async call(method, path, { body, token, key } = {}) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (key) headers["Idempotency-Key"] = key;
-    let response;
-    try {
-      response = await fetch(this.base + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit",
-        cache: "no-store",
-        referrerPolicy: "no-referrer",
-      });
-    } catch {
-      return { status: 0, data: null, error: { code: "unavailable" } };
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    if (response.ok) return { status: response.status, data, error: null };
-    return { status: response.status, data, error: data?.error || { code: "unavailable" } };
+  call(method, path, options) {
+    return request(this.base + path, method, options);
   }
 
   get(path, options) {

@@ -1,7 +1,12 @@
 // What the professional area's pages share: their translated messages, the signed-in session (tokens in this tab's
 // sessionStorage, sent in the Authorization header, never in a URL), calls to the back-office API
 // (/api/v1/pro/..., docs/backoffice.md), the navigation bar, and times on the practice's clock.
-// Plain JavaScript modules: the Content-Security-Policy is `default-src 'self'`.
+// Plain JavaScript modules: the Content-Security-Policy is `default-src 'self'`. The API call itself and the text
+// helpers are api-core.js's, shared with the patient's pages.
+
+import { format, request, show } from "./api-core.js";
+
+export { format, show };
 
 const LOCALES = { fr: "fr-FR", en: "en-GB" };
 const KEY = {
@@ -18,14 +23,6 @@ export function messages(root = document) {
     found[span.dataset.key] = span.textContent;
   }
   return found;
-}
-
-export function format(template, values) {
-  return (template || "").replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
-}
-
-export function show(element, visible = true) {
-  if (element) element.hidden = !visible;
 }
 
 // -- the page's frame: status line, alert, heading ------------------------------------------------------------
@@ -108,31 +105,9 @@ export class Session {
     location.assign(`${this.signin}#next=${encodeURIComponent(back)}`);
   }
 
-  async fetch(method, path, body, token) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (token) headers.Authorization = `Bearer ${token}`;
-    let response;
-    try {
-      response = await fetch(this.base + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit",
-        cache: "no-store",
-        referrerPolicy: "no-referrer",
-      });
-    } catch {
-      return { status: 0, data: null, error: { code: "unavailable" } };
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    if (response.ok) return { status: response.status, data, error: null };
-    return { status: response.status, data, error: data?.error || { code: "unavailable" } };
+  // One call, with the token given if any: api-core.js's {status, data, error}.
+  fetch(method, path, body, token) {
+    return request(this.base + path, method, { body, token });
   }
 
   // A back-office call with the access token; renewed once with the refresh token when it has expired.

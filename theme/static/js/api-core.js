@@ -1,0 +1,43 @@
+// What the patient's pages (booking-core.js) and the professional area (pro-core.js) share: the one way to call the
+// site's API, with one answer shape whatever happens, and the two helpers every page uses to write its texts.
+// Plain JavaScript, no dependency: the Content-Security-Policy is `default-src 'self'`.
+
+// One answer: {status, data, error}. `status` 0 means the API could not be reached; `error` is the API's error
+// object ({code, message, field}) or, for a network failure or a 5xx without a body, {code: "unavailable"}.
+// No cookie, no cache and no referrer: the token goes in the Authorization header only, never in a URL.
+export async function request(url, method, { body, token, key } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (key) headers["Idempotency-Key"] = key;
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store",
+      referrerPolicy: "no-referrer",
+    });
+  } catch {
+    return { status: 0, data: null, error: { code: "unavailable" } };
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (response.ok) return { status: response.status, data, error: null };
+  return { status: response.status, data, error: data?.error || { code: "unavailable" } };
+}
+
+// A translated text with its values put in: "%(name)s" marks where (an unknown name is left empty).
+export function format(template, values) {
+  return (template || "").replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
+}
+
+export function show(element, visible = true) {
+  if (element) element.hidden = !visible;
+}
