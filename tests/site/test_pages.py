@@ -240,3 +240,22 @@ def test_every_page_links_the_stylesheet_and_nothing_is_built_for_pelicans_own_i
     assert (site / "theme" / "js" / "search.js").is_file()
     for unwanted in ("tags.html", "categories.html", "authors.html", "archives.html", "index2.html"):
         assert not (site / unwanted).exists()
+
+
+def test_every_module_a_page_script_imports_is_preloaded(pages: dict[str, Page], site: Path) -> None:
+    """The browser learns of an imported module only once it has read the importing one: each level is one more
+    round trip before the booking widget can ask for times. A page names them all up front (modulepreload)."""
+
+    def imports(name: str) -> set[str]:
+        text = (site / "theme" / "js" / name).read_text(encoding="utf-8")
+        direct = set(re.findall(r'^import [^;]*? from "\./([\w.-]+\.js)";', text, flags=re.MULTILINE))
+        return direct.union(*(imports(module) for module in direct))
+
+    checked = 0
+    for page in pages.values():
+        scripts = [e.attrs["src"].rpartition("/")[2] for e in page.find("script", type="module")]
+        needed = set().union(*(imports(script) for script in scripts)) if scripts else set()
+        preloaded = {e.attrs["href"].rpartition("/")[2] for e in page.find("link", rel="modulepreload")}
+        assert needed <= preloaded, f"{page.url}: {sorted(needed - preloaded)} imported but not preloaded"
+        checked += bool(needed)
+    assert checked > 0
