@@ -143,7 +143,8 @@ def slots(practitioner_id: str) -> Response:
 
 @api_route("/v1/next-available", methods=["GET"])
 def next_available() -> Response:
-    found = get_bookings().next_available(query(schemas.NextAvailableQuery).ids)
+    asked = query(schemas.NextAvailableQuery)
+    found = get_bookings().next_available(asked.ids, with_hours=asked.hours)
     return reply(found, cache="public, max-age=30, s-maxage=30")
 
 

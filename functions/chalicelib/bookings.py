@@ -52,7 +52,6 @@ from .schemas import (
     HoldRequest,
     HoldResponse,
     MoveRequest,
-    NextAvailable,
     NextAvailableResponse,
     PatientOut,
     SlotOut,
@@ -131,9 +130,10 @@ class Bookings:
             }
         )
 
-    def next_available(self, practitioner_ids: list[str]) -> NextAvailableResponse:
+    def next_available(self, practitioner_ids: list[str], with_hours: bool = False) -> NextAvailableResponse:
         """The first free slot of each professional (any online reason, any site): one BatchGetItem, then one
-        Query per professional over a week, and over the whole horizon only for those with no slot that week."""
+        Query per professional over a week, and over the whole horizon only for those with no slot that week.
+        ``with_hours`` adds each bookable professional's weekly hours in force, from the same read."""
         now = self.clock()
         now_s = int(now.timestamp())
         profiles = {
@@ -160,8 +160,17 @@ class Bookings:
                 else:
                     found[pid] = best
             pending = still
-        return NextAvailableResponse(
-            results=[NextAvailable(practitioner=pid, slot=found.get(pid)) for pid in practitioner_ids]
+        return NextAvailableResponse.model_validate(
+            {
+                "results": [
+                    {
+                        "practitioner": pid,
+                        "slot": found.get(pid),
+                        "hours": profiles[pid].weekly_hours if with_hours and pid in profiles else None,
+                    }
+                    for pid in practitioner_ids
+                ]
+            }
         )
 
     # -- hold ------------------------------------------------------------------------------------------------------

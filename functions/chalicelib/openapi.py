@@ -138,7 +138,8 @@ def document() -> dict[str, Any]:
         },
         "/v1/next-available": {
             "get": {
-                "summary": "The first free slot of up to 50 professionals.",
+                "summary": "The first free slot of up to 50 professionals; with hours=true, also their weekly "
+                "opening hours in force.",
                 "parameters": _query(schemas.NextAvailableQuery),
                 "responses": _responses(200, schemas.NextAvailableResponse, (422,), "One entry per id, in order."),
             }

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from .availability import Closure, ExtraOpening, Schedule, ScheduleError, schedule_from_record
+from .availability import WEEKDAY_NAMES, Closure, ExtraOpening, Schedule, ScheduleError, schedule_from_record
 
 CIVILITY = {
     "fr": {"dr": "Dr", "pr": "Pr", "mr": "M.", "ms": "Mme", "mx": ""},
@@ -104,6 +104,26 @@ class Profile:
                 self.record, site_id, closures=self.closures, extra_openings=extras
             )
         return self._schedules[site_id]
+
+    @property
+    def weekly_hours(self) -> list[dict[str, Any]]:
+        """Each site's weekly opening periods as the public may read them: days in weekday order, local clock
+        times, the visit reason ids served. Picked field by field, so nothing else of the profile goes out."""
+        return [
+            {
+                "site": str(site["id"]),
+                "periods": [
+                    {
+                        "days": sorted(period["days"], key=WEEKDAY_NAMES.index),
+                        "start": str(period["start"]),
+                        "end": str(period["end"]),
+                        "reasons": [str(reason) for reason in period["reasons"]],
+                    }
+                    for period in site.get("hours") or []
+                ],
+            }
+            for site in self.record.get("sites", [])
+        ]
 
     def display_name(self, lang: str) -> str:
         """``Dr Bruno Fioilleau``: the civility in ``lang``, then the names."""

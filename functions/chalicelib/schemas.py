@@ -98,6 +98,7 @@ class NextAvailableQuery(Request):
     ids: Annotated[list[Id], BeforeValidator(_split_ids), Field(min_length=1, max_length=MAX_IDS)] = Field(
         description="Comma-separated professional ids, 1 to 50."
     )
+    hours: bool = Field(False, description="true: each entry also carries the weekly opening hours per site.")
 
 
 class PatientIn(Request):
@@ -148,9 +149,26 @@ class SlotsResponse(Reply):
     slots: list[SlotOut]
 
 
+class PeriodOut(Reply):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(description="In weekday order.")
+    start: str = Field(description="Local clock time HH:MM of the site.")
+    end: str
+    reasons: list[str] = Field(description="The visit reason ids served in this period.")
+
+
+class SiteHoursOut(Reply):
+    site: str
+    periods: list[PeriodOut] = Field(description="Empty: no weekly opening (by appointment only).")
+
+
 class NextAvailable(Reply):
     practitioner: str
     slot: SlotOut | None = Field(description="null: no free slot online within the booking horizon (or unknown id).")
+    hours: list[SiteHoursOut] | None = Field(
+        None,
+        description="With hours=true, the weekly opening hours in force, per site; null otherwise, and for an "
+        "unknown id or a professional without online booking.",
+    )
 
 
 class NextAvailableResponse(Reply):

@@ -79,3 +79,62 @@ def test_the_earliest_site_wins_in_the_repeated_autumn_hour(api: Api, seed: Call
         "end": "2026-10-25T02:10:00+01:00",  # 20 minutes later, after the change
         "site": "b",
     }
+
+
+def test_with_hours_each_bookable_professional_carries_its_weekly_hours_per_site(
+    api: Api, seed: Callable[..., Any], app_module: Any
+) -> None:
+    record = practitioner_record()
+    record["sites"].append(
+        {
+            **record["sites"][0],
+            "id": "annex",
+            "hours": [
+                {"days": ["fri", "mon"], "start": "09:00", "end": "11:30", "reasons": ["short"], "note": "back door"}
+            ],
+        }
+    )
+    seed(record=record)
+    seed(id="pr-phone-only", online_booking=False)
+    seed(id="pr-closed", sites=[{**record["sites"][0], "hours": []}])
+    store = app_module.get_store()
+    ids = "ids=pr-test,pr-phone-only,pr-nobody,pr-closed"
+    before = store.requests
+    without = api.get(f"/v1/next-available?{ids}")
+    reads = store.requests - before
+    answer = api.get(f"/v1/next-available?{ids}&hours=true")
+    assert answer.status == 200, answer.body
+    assert store.requests - before == 2 * reads  # no read of its own: the profiles the slots came from
+    assert [r["slot"] for r in answer.body["results"]] == [r["slot"] for r in without.body["results"]]
+    assert "max-age=30" in answer.headers["Cache-Control"]
+    test, phone_only, nobody, closed = answer.body["results"]
+    every = ["consultation", "long", "short", "first-visit"]
+    week = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    assert test["hours"] == [
+        {
+            "site": "main",
+            "periods": [
+                {"days": week, "start": "08:00", "end": "12:00", "reasons": every},
+                {"days": week, "start": "14:00", "end": "18:00", "reasons": every},
+            ],
+        },
+        # days in weekday order; a field the public page does not show (the note) is not sent
+        {
+            "site": "annex",
+            "periods": [{"days": ["mon", "fri"], "start": "09:00", "end": "11:30", "reasons": ["short"]}],
+        },
+    ]
+    assert (phone_only["hours"], nobody["hours"]) == (None, None)  # nothing about phone-only or unknown ids
+    assert closed["hours"] == [{"site": "main", "periods": []}]
+
+
+def test_without_hours_the_answer_has_none_and_a_wrong_flag_is_refused(api: Api, seed: Callable[..., Any]) -> None:
+    seed()
+    for query in ("ids=pr-test", "ids=pr-test&hours=false"):
+        answer = api.get(f"/v1/next-available?{query}")
+        assert answer.status == 200, answer.body
+        assert answer.body["results"][0]["hours"] is None
+        assert answer.body["results"][0]["slot"] is not None
+    for query in ("ids=pr-test&hours=maybe", "ids=pr-test&hours=true&hours=true"):
+        answer = api.get(f"/v1/next-available?{query}")
+        assert (answer.status, answer.body["error"]["field"]) == (422, "hours"), query

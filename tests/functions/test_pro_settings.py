@@ -203,3 +203,25 @@ def test_invalid_settings_are_a_422_naming_the_field(
         assert answer.status == 422, answer.body
         assert answer.body["error"]["field"] == field
     assert pro_api.get(URL, headers=pro_pool.auth("pro")).body["version"] == 0
+
+
+def test_saved_hours_are_the_ones_the_public_answer_gives_at_once(
+    pro_api: Api, pro_pool: ProPool, current: dict[str, Any]
+) -> None:
+    def public_hours() -> Any:
+        answer = pro_api.get("/v1/next-available?ids=pr-test&hours=true")
+        assert answer.status == 200, answer.body
+        return answer.body["results"][0]["hours"]
+
+    assert [(p["start"], p["end"]) for p in public_hours()[0]["periods"]] == [("08:00", "12:00"), ("14:00", "18:00")]
+    changed = mornings_only(current["settings"])
+    saved = pro_api.put(URL, {"version": 0, "settings": changed}, headers=pro_pool.auth("pro"))
+    assert saved.status == 200, saved.body
+    assert public_hours() == [
+        {
+            "site": "main",
+            "periods": [
+                {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "12:00", "reasons": MORNINGS}
+            ],
+        }
+    ]
