@@ -1,13 +1,16 @@
 """E-mails to patients: the one-time code, the confirmation (with a calendar file), cancellations and moves.
 
-Messages are rendered from the templates in ``templates/email/<lang>/`` (plain text and simple HTML, no images,
-no remote content, no tracking) and sent with SES ``SendRawEmail``. A failed e-mail never raises: the booking it
+Messages are rendered from the templates in ``templates/email/`` (plain text and simple HTML, no images, no remote
+content, no tracking), one layout for every language, with the words of ``templates/email/<lang>.toml``, and sent
+with SES ``SendRawEmail``. A failed e-mail never raises: the booking it
 reports on is already stored, so the send returns False and logs what failed, never the address, name or code.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +26,7 @@ from babel.dates import format_date, format_time, get_timezone_location
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from chalicelib.ics import make_ics
 
@@ -30,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 CODE_VALIDITY_MINUTES = 10
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "email"
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
-ICS_FILENAME = {"fr": "rendez-vous.ics", "en": "appointment.ics"}
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}  # each language also has its words in templates/email/<lang>.toml
+BOLD = re.compile(r"\*\*(.+?)\*\*")
 # A calendar keeps the revision with the highest SEQUENCE; counting seconds from a fixed epoch makes each later
 # notice win without the store keeping a counter (and stays within a signed 32-bit integer until 2088).
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -109,13 +113,47 @@ def _templates() -> Environment:
     )
 
 
+@lru_cache(maxsize=len(LOCALES))
+def messages(lang: str) -> dict[str, Any]:
+    """The words of the e-mails in ``lang``, from ``templates/email/<lang>.toml``."""
+    with (TEMPLATES / f"{lang}.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The templates' ``t``: ``t("code.valid_for", minutes=10)`` is that message of the language, values filled in.
+
+    In the HTML part the values are escaped and ``**text**`` is bold; in the text part ``**`` is dropped. The
+    messages themselves are ours, like the templates, and go out as written.
+    """
+
+    messages: dict[str, Any]
+    html: bool
+
+    def __call__(self, key: str, **values: Any) -> str:
+        message: Any = self.messages
+        for name in key.split("."):
+            message = message[name]
+        if self.html:
+            markup = Markup(BOLD.sub(r"<strong>\1</strong>", message))  # noqa: S704 (our own words, not input)
+            return markup.format(**values)  # Markup.format escapes the values
+        return str(BOLD.sub(r"\1", message).format(**values))
+
+    def label(self, key: str) -> str:
+        """The message ``key`` as a label before its value: "Motif :" in French, "Reason:" in English."""
+        return self("label", label=self(key))
+
+
 def render(kind: str, lang: str, **context: Any) -> tuple[str, str, str]:
     """Subject, plain text and HTML of the ``kind`` e-mail in ``lang``."""
     env = _templates()
-    text_template = env.get_template(f"{lang}/{kind}.txt")
-    subject = "".join(text_template.blocks["subject"](text_template.new_context(context))).strip()
-    text = text_template.render(context, subject=subject)
-    html = env.get_template(f"{lang}/{kind}.html").render(context, subject=subject)
+    text_context = {**context, "lang": lang, "t": Words(messages(lang), html=False)}
+    text_template = env.get_template(f"{kind}.txt")
+    subject = "".join(text_template.blocks["subject"](text_template.new_context(text_context))).strip()
+    text = text_template.render(text_context, subject=subject)
+    html_context = {**context, "lang": lang, "t": Words(messages(lang), html=True)}
+    html = env.get_template(f"{kind}.html").render(html_context, subject=subject)
     return subject, text, html
 
 
@@ -214,7 +252,7 @@ class Mailer:
             calendar,
             maintype="text",
             subtype="calendar",
-            filename=ICS_FILENAME[notice.lang],
+            filename=messages(notice.lang)["calendar_file"],
             params={"method": method, "charset": "utf-8"},
         )
         return message

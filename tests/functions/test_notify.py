@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import logging
 import socket
+import string
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -20,7 +21,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from chalicelib.notify import AppointmentNotice, Mailer, local_time, render
+from chalicelib.notify import LOCALES, AppointmentNotice, Mailer, Words, local_time, messages, render
 
 MONACO = ZoneInfo("Europe/Monaco")
 SENDER = "rendez-vous@sante.example.mc"
@@ -281,7 +282,7 @@ def test_a_notice_needs_aware_times_a_known_zone_and_a_supported_language() -> N
         notice(timezone="Europe/Nowhere")
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", sorted(LOCALES))
 @pytest.mark.parametrize("kind", ["code", "confirmation", "cancellation", "moved"])
 def test_every_e_mail_exists_in_every_language(kind: str, lang: str) -> None:
     n = notice(lang=lang)
@@ -300,3 +301,29 @@ def test_every_e_mail_exists_in_every_language(kind: str, lang: str) -> None:
     assert text.startswith("Bonjour," if lang == "fr" else "Hello,")
     assert "None" not in text and "None" not in html
     assert f'<html lang="{lang}">' in html and f"<title>{subject}</title>" in html.replace("&#39;", "'")
+
+
+def shape(words: dict[str, Any], prefix: str = "") -> dict[str, tuple[list[str], int]]:
+    """Every message's key with the values it takes and its bold markers."""
+    found: dict[str, tuple[list[str], int]] = {}
+    for key, value in words.items():
+        if isinstance(value, dict):
+            found |= shape(value, f"{prefix}{key}.")
+        else:
+            fields = sorted(name for _, name, _, _ in string.Formatter().parse(value) if name)
+            found[prefix + key] = (fields, value.count("**"))
+    return found
+
+
+@pytest.mark.parametrize("lang", sorted(set(LOCALES) - {"fr"}))
+def test_every_language_has_every_message_with_the_same_values(lang: str) -> None:
+    assert shape(messages(lang)) == shape(messages("fr"))
+
+
+def test_words_escape_values_and_make_bold_only_in_html() -> None:
+    words = {"valid": "**{n} minutes** for {who}, {when.date}", "label": "{label} :", "reason": "Motif"}
+    values: dict[str, Any] = {"n": 10, "who": "<Dr & Co>", "when": local_time(WINTER, "Europe/Monaco", "fr")}
+    html, text = Words(words, html=True), Words(words, html=False)
+    assert html("valid", **values) == "<strong>10 minutes</strong> for &lt;Dr &amp; Co&gt;, lundi 12 janvier 2026"
+    assert text("valid", **values) == "10 minutes for <Dr & Co>, lundi 12 janvier 2026"
+    assert html.label("reason") == text.label("reason") == "Motif :"
