@@ -33,6 +33,9 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 FRENCH_DAYS = dict(
     zip(WEEKDAYS, ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"], strict=True)
 )
+ENGLISH_DAYS = dict(
+    zip(WEEKDAYS, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], strict=True)
+)
 AXE = Axe()
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
@@ -264,3 +267,67 @@ def test_a_patients_booking_appears_in_the_agenda_and_cancelling_it_frees_the_ti
     expect(page.locator('[data-show="status"]')).to_have_text("Cancelled by the practice")
     assert_accessible(page, "appointment (en)")
     assert script_errors(errors) == []
+
+
+def watch(page: Any) -> list[str]:
+    """The page's console errors and uncaught exceptions, as they come."""
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def test_hours_saved_in_the_back_office_are_the_ones_the_public_page_shows(
+    pro_page: tuple[Any, list[str]], portal: Any, chromium: Any
+) -> None:
+    page, errors = pro_page
+    page.goto(f"{portal.url}/fr/pro/settings/")
+    expect(page.get_by_role("heading", name="Horaires d'ouverture de la semaine")).to_be_visible()
+    page.get_by_role("button", name="Ajouter une période d'ouverture").click()
+    period = page.locator(".period").last
+    period.get_by_label(FRENCH_DAYS[CLOSED_DAY]).check()
+    period.locator("[data-period-start]").fill("16:00")
+    period.locator("[data-period-end]").fill("17:30")
+    period.get_by_label(REASON["label"]["fr"]).check()
+    page.get_by_role("button", name="Enregistrer les réglages").click()
+    expect(page.get_by_role("status")).to_have_text("Les réglages sont enregistrés.")
+    assert script_errors(errors) == []
+
+    built_days = [d for d in WEEKDAYS if any(d in h["days"] for h in PRO["sites"][0]["hours"])]
+    live_days = [d for d in WEEKDAYS if d in built_days or d == CLOSED_DAY]
+    for lang, note, names in (
+        ("fr", "Horaires mis à jour par le cabinet depuis la publication de cette page.", FRENCH_DAYS),
+        ("en", "Opening hours updated by the practice since this page was published.", ENGLISH_DAYS),
+    ):
+        url = f"{portal.url}/{lang}/professionals/{PRO['id']}/"
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            patient = context.new_page()
+            console = watch(patient)
+            assert "16:00–17:30" not in patient.request.get(url).text()  # the built page: the data file's hours
+            patient.goto(url)
+            table = patient.locator("table[data-hours-site]")
+            expect(table).to_have_count(1)
+            expect(patient.get_by_text(note)).to_be_visible()
+            heads = table.locator("th[scope=row]")
+            expect(heads).to_have_count(len(live_days))
+            expect(heads).to_have_text([names[d].capitalize() for d in live_days])
+            closed_row = table.locator("tr").nth(live_days.index(CLOSED_DAY))
+            expect(closed_row.locator("td")).to_contain_text("16:00–17:30")
+            note_id = patient.get_by_text(note).get_attribute("id")
+            assert table.get_attribute("aria-describedby") == note_id
+            assert_accessible(patient, f"public page with the hours in force ({lang})")
+            assert script_errors(console) == []
+        finally:
+            context.close()
+
+    # Without JavaScript the page stays as built: the data file's hours, and no note
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        static = context.new_page()
+        static.goto(f"{portal.url}/fr/professionals/{PRO['id']}/")
+        heads = static.locator("table[data-hours-site] th[scope=row]")
+        expect(heads).to_have_text([FRENCH_DAYS[d].capitalize() for d in built_days])
+        expect(static.get_by_text("Horaires mis à jour")).to_have_count(0)
+    finally:
+        context.close()

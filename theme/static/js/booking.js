@@ -9,6 +9,7 @@ const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+$/; // the API's own rule (fun
 const PHONE = /^\+?[0-9][0-9 .-]{5,20}$/;
 const NAME_MAX = 80;
 const FIELDS = ["given_name", "family_name", "email", "phone"];
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 const section = document.querySelector("#booking[data-practitioner]");
 const mount = section?.querySelector("[data-booking-widget]");
@@ -350,16 +351,61 @@ function start() {
     step("done");
   }
 
+  // -- the opening hours in force ----------------------------------------------------------------------------------
+
+  // The page was built from the data file; the practice may have changed its hours in the back-office since. Each
+  // site's table is rebuilt from the API's hours, with the same rows as the build writes (days in weekday order,
+  // "08:00–12:00, 14:00–18:00"), only when they differ, and a sentence then says so.
+  function liveHours(hours) {
+    for (const live of hours || []) {
+      const table = section.querySelector(`table[data-hours-site="${CSS.escape(live.site)}"]`);
+      if (!table?.tBodies[0]) continue;
+      const spans = Object.fromEntries(DAYS.map((day) => [day, new Set()]));
+      for (const period of live.periods) {
+        for (const day of period.days) spans[day]?.add(`${period.start}–${period.end}`);
+      }
+      const rows = DAYS.filter((day) => spans[day].size).map((day) => [
+        msg[`day-${day}`],
+        [...spans[day]].sort().join(", "),
+      ]);
+      const wanted = rows.length ? rows.map((pair) => pair.join("\t")) : [msg["hours-none"]];
+      const cells = (row) => [...row.cells].map((cell) => cell.textContent.trim()).join("\t");
+      if ([...table.tBodies[0].rows].map(cells).join("\n") === wanted.join("\n")) continue;
+      const body = document.createElement("tbody");
+      for (const [day, text] of rows) {
+        const row = body.insertRow();
+        const th = document.createElement("th");
+        th.scope = "row";
+        th.textContent = day;
+        row.append(th);
+        row.insertCell().textContent = text;
+      }
+      if (!rows.length) {
+        const cell = body.insertRow().insertCell();
+        cell.colSpan = 2;
+        cell.textContent = msg["hours-none"];
+      }
+      table.tBodies[0].replaceWith(body);
+      const note = document.createElement("p");
+      note.className = "hours__updated";
+      note.id = `hours-updated-${live.site}`;
+      note.textContent = msg["hours-updated"];
+      table.after(note);
+      table.setAttribute("aria-describedby", note.id);
+    }
+  }
+
   // -- at once: the first free time, whatever the reason (the API being up is what makes the widget live) --------
 
   (async () => {
-    const answer = await api.get(`/next-available?ids=${encodeURIComponent(practitioner)}`);
+    const answer = await api.get(`/next-available?ids=${encodeURIComponent(practitioner)}&hours=true`);
     if (answer.error) {
       show(choice, false);
       show($("[data-unavailable]"), true);
       return;
     }
     section.classList.add("booking--live");
+    liveHours(answer.data.results[0]?.hours);
     const slot = answer.data.results[0]?.slot;
     const zone = sites.find((s) => s.id === slot?.site)?.timeZone || sites[0]?.timeZone || "UTC";
     if (!first.textContent) {
