@@ -304,7 +304,7 @@ class Bookings:
             left = MAX_CODE_ATTEMPTS - int(item["code_attempts"])
             if left <= 0:
                 raise TooManyAttempts("Too many wrong codes for this hold; please choose a time again.", field="code")
-            raise WrongCode(f"Wrong code; {left} attempt{'s' if left > 1 else ''} left.", field="code")
+            raise WrongCode(left)
         token = tokens.new_manage_token()
         for _ in range(OPTIMISTIC_TRIES):
             counter = self.store.patient_appointments(item["practitioner_id"], item["patient"]["email"])

@@ -1,7 +1,8 @@
 """Domain errors. They carry an HTTP-meaningful status but import no web framework.
 
 ``app.py`` turns every one of them into the single JSON error body:
-``{"error": {"code": "...", "message": "...", "field": "..." | null}}``.
+``{"error": {"code": "...", "message": "...", "field": "..." | null}}``; an error class may add members of its own
+(``details()``), documented on the one schema of that body.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ class PortalError(Exception):
         self.message = message
         self.field = field
 
-    def body(self) -> dict[str, dict[str, str | None]]:
-        return {"error": {"code": self.code, "message": self.message, "field": self.field}}
+    def details(self) -> dict[str, int]:
+        """Members a client can act on without reading ``message``; none unless a subclass says otherwise."""
+        return {}
+
+    def body(self) -> dict[str, dict[str, str | int | None]]:
+        """The one JSON error body."""
+        return {"error": {"code": self.code, "message": self.message, "field": self.field, **self.details()}}
 
 
 class BadRequest(PortalError):

@@ -56,6 +56,14 @@ def _responses(ok: int, model: type[BaseModel], errors: tuple[int, ...], descrip
     return answers
 
 
+def _confirm_responses() -> dict[str, Any]:
+    answers = _responses(200, schemas.ConfirmResponse, (404, 409, 410, 422, 429), "Booked.")
+    answers["422"]["description"] = (
+        "A malformed code (`invalid_input`), or a wrong one (`wrong_code`, whose body also carries `attempts_left`)."
+    )
+    return answers
+
+
 def _query(model: type[BaseModel]) -> list[dict[str, Any]]:
     """Query parameters from a query model's JSON Schema (one parameter per field)."""
     schema = model.model_json_schema(by_alias=True, ref_template=REF)
@@ -170,7 +178,7 @@ def document() -> dict[str, Any]:
                 "summary": "Confirm a hold with its code; answers the manage token once.",
                 "parameters": [appointment],
                 "requestBody": _body(schemas.ConfirmRequest),
-                "responses": _responses(200, schemas.ConfirmResponse, (404, 409, 410, 422, 429), "Booked."),
+                "responses": _confirm_responses(),
             }
         },
         "/v1/appointments/{appointment_id}": {
@@ -207,7 +215,8 @@ def document() -> dict[str, Any]:
             "title": "Health portal booking API",
             "version": "1.0.0",
             "description": "Free slots, holds confirmed by an e-mailed code, and appointments managed with a "
-            'capability token. Every error has the body {"error": {"code", "message", "field"}}.',
+            'capability token. Every error has the body {"error": {"code", "message", "field"}}; a wrong code '
+            "(`wrong_code`) adds `attempts_left` to it.",
         },
         "servers": [{"url": "/api"}],
         "paths": paths,

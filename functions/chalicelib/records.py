@@ -64,7 +64,18 @@ class HoldExpired(Gone):
 
 
 class WrongCode(InvalidInput):
+    """A wrong confirmation code; ``attempts_left`` (1 or more: at none the hold answers ``TooManyAttempts``) is in
+    the body, so a client says it in its own words instead of parsing ``message``."""
+
     code = "wrong_code"
+
+    def __init__(self, attempts_left: int) -> None:
+        plural = "s" if attempts_left > 1 else ""
+        super().__init__(f"Wrong code; {attempts_left} attempt{plural} left.", field="code")
+        self.attempts_left = attempts_left
+
+    def details(self) -> dict[str, int]:
+        return {"attempts_left": self.attempts_left}
 
 
 class TooManyAttempts(TooManyRequests):

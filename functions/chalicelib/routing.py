@@ -27,8 +27,8 @@ def mapped_route(router: Any, path: str, **options: Any) -> Callable[[Callable[.
         def wrapped(**kwargs: Any) -> Any:
             try:
                 return view(**kwargs)
-            except PortalError as err:
-                return error_response(err.status, err.code, err.message, err.field)
+            except PortalError as err:  # its own body: the one shape, with the members the error adds (details())
+                return Response(body=err.body(), status_code=err.status, headers=NO_STORE)
             except ChaliceViewError as err:  # e.g. a body that is not JSON
                 return error_response(err.STATUS_CODE, "bad_request", str(err) or "Bad request.", "body")
 

@@ -20,6 +20,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from .errors import InvalidInput
 
@@ -220,10 +221,25 @@ class CodeSent(Reply):
     status: Literal["sent"]
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    """An optional member that is absent, not null, when it does not apply: the schema shows no default."""
+    schema.pop("default", None)
+
+
 class ErrorDetail(Reply):
+    """`code` for programs, `message` for people, `field` the offending input (or null)."""
+
+    model_config = ConfigDict(extra="forbid")  # the published shape is closed: contract tests catch a stray member
+
     code: str
     message: str
     field: str | None
+    attempts_left: Annotated[int, Field(ge=1)] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Only with `wrong_code`: the code attempts this hold has left (at none the answer is a 429 "
+        "`too_many_attempts`). Absent from every other error.",
+        json_schema_extra=_no_default,
+    )
 
 
 class ErrorResponse(Reply):

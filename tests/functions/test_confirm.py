@@ -50,9 +50,30 @@ def test_five_attempts_then_429_even_for_the_right_code(api: Api, seed: Callable
             "wrong_code",
             "code",
         )
+        assert answer.body["error"]["attempts_left"] == left  # for clients: no need to read the message
         assert f"{left} attempt" in answer.body["error"]["message"]
-    assert api.post(path, {"code": wrong}).status == 429
-    assert api.post(path, {"code": code}).status == 429
+    for last in (wrong, code):
+        refused = api.post(path, {"code": last})
+        assert (refused.status, refused.body["error"]["code"]) == (429, "too_many_attempts")
+        assert set(refused.body["error"]) == {"code", "message", "field"}
+
+
+def test_only_a_wrong_code_carries_the_attempts_left(api: Api, seed: Callable[..., Any], outbox: Outbox) -> None:
+    seed()
+    held = hold(api, 9)
+    path = f"/v1/appointments/{held.body['id']}/confirm"
+    malformed = api.post(path, {"code": "12345"})
+    unknown = api.post("/v1/appointments/0123456789abcdef0123/confirm", {"code": "123456"})
+    taken = hold(api, 9, key="confirm-key-2", patient={"email": "other@example.org"})
+    for answer, status, code in (
+        (malformed, 422, "invalid_input"),
+        (unknown, 404, "not_found"),
+        (taken, 409, "slot_taken"),
+    ):
+        assert (answer.status, answer.body["error"]["code"]) == (status, code)
+        assert set(answer.body["error"]) == {"code", "message", "field"}
+    wrong = "000000" if last_code(outbox) != "000000" else "111111"
+    assert set(api.post(path, {"code": wrong}).body["error"]) == {"code", "message", "field", "attempts_left"}
 
 
 def test_malformed_codes_and_unknown_ids(api: Api, seed: Callable[..., Any]) -> None:
@@ -71,7 +92,7 @@ def test_an_expired_hold_is_410_and_its_slot_goes_to_someone_else(
     first = hold(api, 9)
     code = last_code(outbox)
     clock.advance(minutes=11)
-    second = hold(api, 9, key="confirm-key-2", patient=patient(email="other@example.org"))
+    second = hold(api, 9, key="confirm-key-2", patient={"email": "other@example.org"})
     assert second.status == 201, second.body
     late = api.post(f"/v1/appointments/{first.body['id']}/confirm", {"code": code})
     assert (late.status, late.body["error"]["code"]) == (410, "hold_expired")

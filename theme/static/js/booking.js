@@ -290,11 +290,11 @@ function start() {
   });
 
   function codeProblem(answer) {
-    const { code, message } = answer.error;
+    const { code, message, attempts_left: left } = answer.error;
     if (answer.status === 0 || answer.status >= 500) return formError(codeForm, msg.unavailable);
     if (code === "wrong_code") {
-      const left = /(\d+)/.exec(message || "")?.[1];
-      fieldError(codeForm, "code", left ? format(msg["wrong-code"], { left }) : message);
+      // The API gives the count as a number (docs/api.md, "Errors"): the sentence is ours, in the page's language.
+      fieldError(codeForm, "code", Number.isInteger(left) ? format(msg["wrong-code"], { left }) : message);
       codeForm.elements.code.select();
       return codeForm.elements.code.focus();
     }
