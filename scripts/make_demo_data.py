@@ -4,6 +4,10 @@ Seeded, so the same arguments always give the same files. Every name is made up 
 person's name); streets and districts are the territory's real ones; phone numbers are in a range we do not
 call. The committed demo is ``--count 400 --seed 2026``; benchmarks use the same command with 10,000 or 100,000.
 
+A few professionals practise at two sites (``SECOND_SITES``), so that the demo has pages and bookings where the
+patient chooses the place. Their second site is added once everyone is made, from a random stream of its own: the
+seed makes everyone else exactly as it would without them.
+
     python scripts/make_demo_data.py --count 400 --seed 2026 --out content/directory
 """
 
@@ -445,6 +449,14 @@ DEPARTMENT_OF = {
     "geriatrics": ("residence-les-revoires", "geriatrics"),
     "paediatrics": ("hopital-de-la-principaute", "paediatrics"),
 }
+# A second site for the last bookable professional of each specialty whose one site is a private practice: the
+# department of an establishment (its id, the department's id), or None for a second practice elsewhere. The
+# second site takes the last two weekdays of the practice's week (they leave the first site), morning and afternoon.
+SECOND_SITES: list[tuple[str, str | None, str | None]] = [
+    ("gynaecology-obstetrics", "hopital-de-la-principaute", "maternity"),
+    ("general-practice", "centre-de-sante-de-fontvieille", "general-practice"),
+    ("general-physiotherapy", None, None),
+]
 KIND_LABEL = {
     "hospital": (
         "Hôpital public de la Principauté : urgences 24 h/24, consultations et hospitalisation.",
@@ -470,6 +482,7 @@ KIND_LABEL = {
 
 class Generator:
     def __init__(self, seed: int) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.places = json.loads((DIRECTORY / "places.json").read_text(encoding="utf-8"))["places"]
         self.place_by_code = {p["code"]: p for p in self.places}
@@ -485,15 +498,16 @@ class Generator:
                 self.phones.add(number)
                 return number
 
-    def address(self, place_code: str | None = None) -> dict[str, Any]:
-        place = self.place_by_code[place_code] if place_code else self.rng.choice(self.places)
+    def address(self, place_code: str | None = None, rng: random.Random | None = None) -> dict[str, Any]:
+        rng = rng or self.rng
+        place = self.place_by_code[place_code] if place_code else rng.choice(self.places)
         return {
-            "address": f"{self.rng.randint(1, 48)} {self.rng.choice(place['streets'])}",
+            "address": f"{rng.randint(1, 48)} {rng.choice(place['streets'])}",
             "postal_code": place["postal_code"],
             "city": place["city"],
             "place": place["code"],
-            "latitude": round(place["latitude"] + self.rng.uniform(-0.0015, 0.0015), 5),
-            "longitude": round(place["longitude"] + self.rng.uniform(-0.0015, 0.0015), 5),
+            "latitude": round(place["latitude"] + rng.uniform(-0.0015, 0.0015), 5),
+            "longitude": round(place["longitude"] + rng.uniform(-0.0015, 0.0015), 5),
         }
 
     def establishments(self, count: int) -> list[dict[str, Any]]:
@@ -663,6 +677,51 @@ class Generator:
         kinds = list(range(len(MIX)))[:count] + self.rng.choices(range(len(MIX)), weights, k=max(0, count - len(MIX)))
         return [self.practitioner(i + 1, MIX[k][0], MIX[k][1], MIX[k][3], establishments) for i, k in enumerate(kinds)]
 
+    def add_second_sites(self, practitioners: list[dict[str, Any]], establishments: list[dict[str, Any]]) -> None:
+        """Give the professionals chosen by ``SECOND_SITES`` their second site, in place (see the module's text)."""
+        rng = random.Random(f"{self.seed}-second-sites")  # not self.rng: the other files stay as the seed made them
+        by_id = {e["id"]: e for e in establishments}
+        for specialty, establishment, department in SECOND_SITES:
+            chosen = [
+                p
+                for p in practitioners
+                if p["specialties"] == [specialty]
+                and p["online_booking"]
+                and len(p["sites"]) == 1
+                and "establishment" not in p["sites"][0]
+                and p["sites"][0]["hours"]
+            ]
+            if not chosen or (establishment and establishment not in by_id):
+                continue
+            p = chosen[-1]
+            main = p["sites"][0]
+            weekdays = {d for period in main["hours"] for d in period["days"] if d in WEEKDAYS}
+            moved = sorted(weekdays, key=WEEKDAYS.index)[-2:]
+            main["hours"] = [
+                {**period, "days": [d for d in period["days"] if d not in moved]}
+                for period in main["hours"]
+                if any(d not in moved for d in period["days"])
+            ]
+            online = [r["id"] for r in p["visit_reasons"] if r["online"]]
+            site: dict[str, Any]
+            if establishment:
+                est = by_id[establishment]
+                site = {"id": est["kind"], "name": est["name"], "establishment": est["id"], "department": department}
+                site.update({k: est[k] for k in ("address", "postal_code", "city", "place", "latitude", "longitude")})
+                site["timezone"] = "Europe/Monaco"
+                site["phone"] = next(d["phone"] for d in est["departments"] if d["id"] == department)
+                site["accessibility"] = est["accessibility"]
+            else:
+                place = rng.choice([c for c in self.place_by_code if c != main["place"]])
+                site = {"id": "second-practice", "name": main["name"], **self.address(place, rng)}
+                site["timezone"] = "Europe/Monaco"
+                site["accessibility"] = sorted(rng.sample(["step-free", "lift", "parking", "public-transport"], 2))
+            site["hours"] = [
+                {"days": moved, "start": "09:00", "end": "12:30", "reasons": online},
+                {"days": moved, "start": "14:00", "end": "17:30", "reasons": online},
+            ]
+            p["sites"].append(site)
+
 
 def write(records: list[dict[str, Any]], folder: Path) -> None:
     if folder.exists():
@@ -682,6 +741,7 @@ def main(argv: list[str] | None = None) -> None:
     gen = Generator(args.seed)
     establishments = gen.establishments(max(len(ESTABLISHMENTS), args.count // 30))
     practitioners = gen.practitioners(args.count, establishments)
+    gen.add_second_sites(practitioners, establishments)
     write(establishments, args.out / "establishments")
     write(practitioners, args.out / "practitioners")
     if args.out.resolve() != DIRECTORY.resolve():
