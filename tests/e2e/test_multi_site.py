@@ -56,6 +56,8 @@ def test_a_patient_books_at_the_second_site(portal: Portal, browser_page: tuple[
     open_widget(page, portal.url, p, "fr")
     choose_existing_patient(page)
 
+    # the choice is named for what it is (in French "Quartier" named the districts, not where the visit takes place)
+    assert page.locator("[data-sites] legend").inner_text() == "Lieu du rendez-vous"
     sites = page.locator("input[name=bw-site]")
     assert [sites.nth(i).get_attribute("value") for i in range(sites.count())] == [main["id"], hospital["id"]]
     assert page.locator(f'label[for="bw-site-{main["id"]}"]').inner_text() == label(main)
