@@ -11,7 +11,7 @@ CHECKOV_VENV ?= .venv-checkov
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo-data site serve run lint typecheck test test-fast bench clean
-.PHONY: checkov-venv infra-check package deploy destroy
+.PHONY: checkov-venv infra-check package deploy destroy export-edits
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,10 @@ install: $(VENV)/.installed ## Create .venv with the pinned dependencies
 
 demo-data: install ## Regenerate the demo directory (400 professionals, seeded)
 	$(PY) scripts/make_demo_data.py --count 400 --seed 2026 --out content/directory
+
+export-edits: install ## Carry back-office settings into the data files (TABLE=portal-prod [ARGS=--dry-run])
+	$(if $(TABLE),,$(error TABLE is required, e.g. make export-edits TABLE=portal-prod ARGS=--dry-run))
+	$(PY) scripts/export_profiles.py --table $(TABLE) $(ARGS)
 
 site: install ## Build the static site and its search index into $(SITE)/
 	$(VENV)/bin/pelican content -s $(PELICAN_SETTINGS) -o $(SITE) -q
