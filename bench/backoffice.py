@@ -108,7 +108,7 @@ def main() -> None:
         agenda = Agenda(store, bookings, lambda: clock["now"])
         practice = Practice(store, agenda, lambda: clock["now"])
         feeds = Feeds(store, "https://sante.example.mc", lambda: clock["now"])
-        who = Principal("bench-sub", ROLE_PROFESSIONAL, frozenset({PRO}), PRO, "bench-jti")
+        who = Principal("bench-sub", ROLE_PROFESSIONAL, frozenset({PRO}), PRO, "bench-jti", frozenset({PRO}))
 
         days, ids, per_booking = fill(agenda, who, today, args.per_day)
         print(f"{len(ids)} appointments taken by phone: {per_booking:.0f} ms each (transaction of 5 items)")

@@ -3,7 +3,8 @@
 The pool is configured as the deployed one must be: TOTP multi-factor authentication required (software tokens
 only), no self sign-up, e-mail addresses as user names, a strong password policy, and one app client without a
 secret that allows the password flow and refresh. Grants are groups (see functions/chalicelib/auth.py and
-docs/security.md): ``pro:<id>`` for the professional themself, ``for:<id>`` for accounts acting for them.
+docs/security.md): ``pro:<id>`` for the professional themself, ``for:<id>`` for accounts acting for them in
+everything, ``desk:<id>`` for a front desk that runs their agenda but not their settings or calendar feed.
 
 Demo accounts (fictional professionals of the demo directory), all with the temporary password DEMO_PASSWORD;
 the first sign-in asks for a new password, then enrols an authenticator app:
@@ -12,6 +13,7 @@ the first sign-in asks for a new password, then enrols an authenticator app:
     pr-000002@demo.sante.example.mc    professional pr-000002
     pr-000003@demo.sante.example.mc    professional pr-000003
     secretariat@demo.sante.example.mc  secretary acting for pr-000001 and pr-000002
+    accueil@demo.sante.example.mc      front desk of pr-000001 (the agenda, not the settings)
 
 This module refuses to run against anything but a loopback endpoint: the demo password is public.
 """
@@ -30,7 +32,7 @@ FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 if str(FUNCTIONS_DIR) not in sys.path:  # group names come from the API's own module, as the workers import it
     sys.path.insert(0, str(FUNCTIONS_DIR))
 
-from chalicelib.auth import delegate_group, is_loopback_url, professional_group  # noqa: E402
+from chalicelib.auth import delegate_group, desk_group, is_loopback_url, professional_group  # noqa: E402
 
 POOL_NAME = "portal-back-office"
 CLIENT_NAME = "portal-back-office-web"
@@ -50,10 +52,11 @@ class DemoAccount:
     email: str
     own: str | None = None  # the professional this account is
     acts_for: tuple[str, ...] = field(default=())  # professionals a secretary acts for
+    desk_for: tuple[str, ...] = field(default=())  # professionals whose agenda only a front desk runs
 
     def groups(self) -> list[str]:
         own = [professional_group(self.own)] if self.own else []
-        return own + [delegate_group(pid) for pid in self.acts_for]
+        return own + [delegate_group(pid) for pid in self.acts_for] + [desk_group(pid) for pid in self.desk_for]
 
 
 DEMO_ACCOUNTS = (
@@ -61,6 +64,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("pr-000002@demo.sante.example.mc", own="pr-000002"),
     DemoAccount("pr-000003@demo.sante.example.mc", own="pr-000003"),
     DemoAccount("secretariat@demo.sante.example.mc", acts_for=("pr-000001", "pr-000002")),
+    DemoAccount("accueil@demo.sante.example.mc", desk_for=("pr-000001",)),
 )
 
 

@@ -33,6 +33,8 @@ from .proschemas import (
     PhoneBookingRequest,
     ProAppointment,
     ProPatientOut,
+    ReasonChoice,
+    SiteInfo,
 )
 from .records import BLOCKED, CANCELLED, CONFIRMED, HELD, NotConfirmed, StaleRead, TooLate, Versioned
 from .schemas import MoveRequest
@@ -89,6 +91,8 @@ class Agenda:
                 "from": query.from_,
                 "days": query.days,
                 "appointments": [agenda_entry(item) for item in shown],
+                "sites": site_infos(profile),
+                "visit_reasons": _reasons(profile),
             }
         )
 
@@ -326,6 +330,25 @@ def _units(start: int, end: int, profile: Profile) -> list[int]:
 
 def _local(epoch: Any, zone: str) -> datetime:
     return datetime.fromtimestamp(int(epoch), ZoneInfo(zone))
+
+
+def site_infos(profile: Profile) -> list[SiteInfo]:
+    """The practice sites of a profile as the pages name them (the agenda's forms, the settings page)."""
+    return [
+        SiteInfo(id=str(s["id"]), name=str(s.get("name") or s.get("address") or s["id"]), timezone=str(s["timezone"]))
+        for s in profile.record.get("sites", [])
+    ]
+
+
+def _reasons(profile: Profile) -> list[ReasonChoice]:
+    return [
+        ReasonChoice(
+            id=str(reason["id"]),
+            label={lang: text_in(reason.get("label"), lang) or str(reason["id"]) for lang in ("fr", "en")},
+            duration_minutes=int(reason["duration_minutes"]),
+        )
+        for reason in profile.record.get("visit_reasons", [])
+    ]
 
 
 def agenda_entry(item: Mapping[str, Any]) -> AgendaEntry:

@@ -8,7 +8,9 @@ only the reason's class name is logged, never the token.
 
 Grants are Cognito groups that only the operator can change (users cannot add themselves to a group):
 ``pro:<practitioner id>`` says the account *is* that professional (at most one), ``for:<practitioner id>`` lets
-it act for that professional (a secretary; a professional covering a colleague). See docs/security.md.
+it act for that professional in everything (a secretary; a professional covering a colleague), and
+``desk:<practitioner id>`` gives the agenda side only (a front desk): appointments, patient details, phone bookings,
+blocks, cancel, move and no-show, but not the settings nor the calendar feed. See docs/security.md.
 """
 
 from __future__ import annotations
@@ -37,8 +39,12 @@ REQUIRED_CLAIMS = ["iss", "sub", "exp", "iat", "token_use", "client_id", "jti"]
 
 PROFESSIONAL_GROUP_PREFIX = "pro:"
 DELEGATE_GROUP_PREFIX = "for:"
+DESK_GROUP_PREFIX = "desk:"
 ROLE_PROFESSIONAL = "professional"
 ROLE_SECRETARY = "secretary"
+ROLE_DESK = "desk"
+ALLOWS_AGENDA = "agenda"  # the agenda, patient details, phone bookings, blocks, cancel, move, no-show
+ALLOWS_SETTINGS = "settings"  # opening hours, visit reasons, absences, booking rules, and the calendar feed
 PRACTITIONER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")  # the directory's id pattern
 USER_POOL_ID = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$")
 SIGN_IN_AGAIN = "Sign in to continue."
@@ -52,6 +58,11 @@ def professional_group(practitioner_id: str) -> str:
 def delegate_group(practitioner_id: str) -> str:
     """The group of accounts the operator allows to act for ``practitioner_id`` (secretaries, colleagues)."""
     return DELEGATE_GROUP_PREFIX + practitioner_id
+
+
+def desk_group(practitioner_id: str) -> str:
+    """The group of accounts the operator allows to run ``practitioner_id``'s agenda only (a front desk)."""
+    return DESK_GROUP_PREFIX + practitioner_id
 
 
 def pool_region(user_pool_id: str) -> str:
@@ -91,13 +102,20 @@ class Principal:
     """A signed-in back-office account and the agendas it may read and change."""
 
     subject: str  # Cognito's ``sub``: stable and not personal; what the audit log records as "who"
-    role: str  # ROLE_PROFESSIONAL or ROLE_SECRETARY
+    role: str  # ROLE_PROFESSIONAL, ROLE_SECRETARY, or ROLE_DESK (an account with desk grants only)
     practitioner_ids: frozenset[str]  # every agenda this account may read and change
-    own_practitioner_id: str | None  # the professional this account is; None for a secretary
+    own_practitioner_id: str | None  # the professional this account is; None for a secretary or a desk
     token_id: str  # the access token's ``jti``
+    settings_ids: frozenset[str]  # the agendas whose settings and feed it may also change (no desk grant)
 
     def acts_for(self, practitioner_id: str) -> bool:
         return practitioner_id in self.practitioner_ids
+
+    def allows(self, practitioner_id: str) -> list[str]:
+        """What this account may do for ``practitioner_id``: ``agenda``, and ``settings`` unless a desk grant."""
+        if practitioner_id in self.settings_ids:
+            return [ALLOWS_AGENDA, ALLOWS_SETTINGS]
+        return [ALLOWS_AGENDA] if self.acts_for(practitioner_id) else []
 
     def require_practitioner(self, practitioner_id: str, message: str = "Not found.") -> None:
         """Raise NotFound (404, not 403) unless this account may act for ``practitioner_id``.
@@ -105,6 +123,14 @@ class Principal:
         404 is deliberate: a professional must not learn that another professional's appointment or agenda exists.
         """
         if not self.acts_for(practitioner_id):
+            raise NotFound(message)
+
+    def require_settings(self, practitioner_id: str, message: str = "Not found.") -> None:
+        """Raise NotFound unless this account may change ``practitioner_id``'s settings and calendar feed.
+
+        A desk grant gets the same 404 as no grant at all: the answer never tells which kind of grant is missing.
+        """
+        if practitioner_id not in self.settings_ids:
             raise NotFound(message)
 
 
@@ -115,19 +141,21 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         raise _rejected("malformed cognito:groups")
     own = {g[len(PROFESSIONAL_GROUP_PREFIX) :] for g in groups if g.startswith(PROFESSIONAL_GROUP_PREFIX)}
     delegated = {g[len(DELEGATE_GROUP_PREFIX) :] for g in groups if g.startswith(DELEGATE_GROUP_PREFIX)}
-    if not all(PRACTITIONER_ID.match(pid) for pid in own | delegated):
+    desk = {g[len(DESK_GROUP_PREFIX) :] for g in groups if g.startswith(DESK_GROUP_PREFIX)}
+    if not all(PRACTITIONER_ID.match(pid) for pid in own | delegated | desk):
         raise _rejected("a grant group names no valid practitioner id")
     if len(own) > 1:  # one account is one person: the operator put it in two professionals' own groups
         raise _rejected("account is in more than one professional group")
-    if not own and not delegated:
+    if not own and not delegated and not desk:
         raise _rejected("account has no back-office grant")
     own_id = next(iter(own), None)
     return Principal(
         subject=str(claims["sub"]),
-        role=ROLE_PROFESSIONAL if own_id else ROLE_SECRETARY,
-        practitioner_ids=frozenset(own | delegated),
+        role=ROLE_PROFESSIONAL if own_id else ROLE_SECRETARY if delegated else ROLE_DESK,
+        practitioner_ids=frozenset(own | delegated | desk),
         own_practitioner_id=own_id,
         token_id=str(claims["jti"]),
+        settings_ids=frozenset(own | delegated),  # a desk grant next to a full one for the same agenda adds nothing
     )
 
 

@@ -49,7 +49,7 @@ class Feeds:
     clock: Callable[[], datetime]
 
     def status(self, principal: Principal, practitioner_id: str) -> FeedStatus:
-        principal.require_practitioner(practitioner_id, "No such professional.")
+        principal.require_settings(practitioner_id, "No such professional.")
         pointer = self.store.feed_pointer(practitioner_id)
         if pointer is None:
             return FeedStatus(active=False, created_at=None)
@@ -57,7 +57,7 @@ class Feeds:
 
     def create(self, principal: Principal, practitioner_id: str, lang: str) -> FeedStatus:
         """A new feed URL for the professional (shown once); the previous URL stops working."""
-        principal.require_practitioner(practitioner_id, "No such professional.")
+        principal.require_settings(practitioner_id, "No such professional.")
         token = secrets.token_urlsafe(TOKEN_BYTES)
         created_at = int(self.clock().timestamp())
         feed = {
@@ -77,7 +77,7 @@ class Feeds:
         return FeedStatus(active=True, created_at=datetime.fromtimestamp(created_at, UTC), url=url)
 
     def revoke(self, principal: Principal, practitioner_id: str) -> FeedStatus:
-        principal.require_practitioner(practitioner_id, "No such professional.")
+        principal.require_settings(practitioner_id, "No such professional.")
         old = self.store.feed_pointer(practitioner_id)
         if old is not None:
             try:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .agenda import Agenda, home_zone
+from .agenda import Agenda, home_zone, site_infos
 from .auth import Principal
 from .availability import UNIT_MINUTES, ScheduleError, free_slots, within_openings
 from .errors import Conflict, InvalidInput, NotFound, PortalError
@@ -34,7 +34,6 @@ from .proschemas import (
     SaveSettingsRequest,
     SettingsResponse,
     SettingsSaved,
-    SiteInfo,
 )
 from .records import CONFIRMED, StaleRead, busy_intervals
 from .schemas import SlotOut
@@ -62,7 +61,7 @@ class Practice:
         return SettingsResponse(
             practitioner=practitioner_id,
             version=int(item.get("version") or 0),
-            sites=_sites(profile),
+            sites=site_infos(profile),
             settings=settings_of(profile, now),
         )
 
@@ -129,7 +128,7 @@ class Practice:
         return SettingsSaved(
             practitioner=practitioner_id,
             version=version + 1,
-            sites=_sites(proposed),
+            sites=site_infos(proposed),
             settings=settings_of(proposed, now),
             cancelled=cancelled,
             kept=[str(o["id"]) for o in orphans] if request.orphans == "keep" else [],
@@ -148,7 +147,7 @@ class Practice:
         return found
 
     def _load(self, principal: Principal, practitioner_id: str) -> tuple[dict[str, Any], Profile]:
-        principal.require_practitioner(practitioner_id, "No such professional.")
+        principal.require_settings(practitioner_id, "No such professional.")  # a desk grant: the same 404
         item = self.store.profile_for_edit(practitioner_id)
         if item is None:
             raise NotFound("No such professional.")
@@ -203,13 +202,6 @@ def settings_of(profile: Profile, now: datetime) -> PracticeSettings:
             "booking_rules": record["booking_rules"],
         }
     )
-
-
-def _sites(profile: Profile) -> list[SiteInfo]:
-    return [
-        SiteInfo(id=str(s["id"]), name=str(s.get("name") or s.get("address") or s["id"]), timezone=str(s["timezone"]))
-        for s in profile.record.get("sites", [])
-    ]
 
 
 def _closure(closure: ClosureSettings, zone: ZoneInfo) -> dict[str, str]:

@@ -3,7 +3,8 @@
 Thin views: authenticate, parse, call chalicelib (agenda.py, practice.py, feed.py, signin.py), answer. Every route
 but sign-in and the calendar feed needs ``Authorization: Bearer <Cognito access token>`` (401 otherwise); a route
 that names a professional or an appointment the account has no grant for answers 404, as for one that does not
-exist. Every answer is ``Cache-Control: no-store`` and every error the one JSON shape of app.py.
+exist; so do the settings and feed routes for a front desk's grant (``desk:<id>``), which covers the agenda only.
+Every answer is ``Cache-Control: no-store`` and every error the one JSON shape of app.py.
 """
 
 from __future__ import annotations
@@ -98,6 +99,14 @@ def granted(practitioner_id: str) -> Principal:
     return who
 
 
+def granted_settings(practitioner_id: str) -> Principal:
+    """The signed-in account, once checked to change ``practitioner_id``'s settings and feed (404 otherwise, also
+    for a front desk's grant: the same answer as for no grant)."""
+    who = principal()
+    who.require_settings(practitioner_id, "No such professional.")
+    return who
+
+
 def step(result: signin.Step) -> Response:
     if isinstance(result, signin.Tokens):
         answer = proschemas.SignInStep(
@@ -174,7 +183,10 @@ def me() -> Response:
         site = (profile.record.get("sites") or [{}])[0]
         refs.append(
             proschemas.PractitionerRef(
-                id=practitioner_id, name=profile.display_name(lang), timezone=str(site.get("timezone") or "UTC")
+                id=practitioner_id,
+                name=profile.display_name(lang),
+                timezone=str(site.get("timezone") or "UTC"),
+                allows=who.allows(practitioner_id),  # type: ignore[arg-type]
             )
         )
     return reply(proschemas.MeResponse(role=who.role, own_practitioner=who.own_practitioner_id, practitioners=refs))  # type: ignore[arg-type]
@@ -231,18 +243,18 @@ def no_show(appointment_id: str) -> Response:
 
 @pro_route("/practitioners/{practitioner_id}/settings", methods=["GET"])
 def settings(practitioner_id: str) -> Response:
-    return reply(backoffice().practice.read(granted(practitioner_id), practitioner_id))
+    return reply(backoffice().practice.read(granted_settings(practitioner_id), practitioner_id))
 
 
 @pro_route("/practitioners/{practitioner_id}/settings/preview", methods=["POST"])
 def preview(practitioner_id: str) -> Response:
-    who = granted(practitioner_id)
+    who = granted_settings(practitioner_id)
     return reply(backoffice().practice.preview(who, practitioner_id, body(proschemas.PreviewRequest)))
 
 
 @pro_route("/practitioners/{practitioner_id}/settings", methods=["PUT"])
 def save_settings(practitioner_id: str) -> Response:
-    who = granted(practitioner_id)
+    who = granted_settings(practitioner_id)
     return reply(backoffice().practice.save(who, practitioner_id, body(proschemas.SaveSettingsRequest)))
 
 
@@ -251,12 +263,12 @@ def save_settings(practitioner_id: str) -> Response:
 
 @pro_route("/practitioners/{practitioner_id}/feed", methods=["GET"])
 def feed_status(practitioner_id: str) -> Response:
-    return reply(backoffice().feeds.status(granted(practitioner_id), practitioner_id))
+    return reply(backoffice().feeds.status(granted_settings(practitioner_id), practitioner_id))
 
 
 @pro_route("/practitioners/{practitioner_id}/feed", methods=["POST"])
 def feed_create(practitioner_id: str) -> Response:
-    who = granted(practitioner_id)
+    who = granted_settings(practitioner_id)
     lang = query(proschemas.LanguageQuery).lang
     body(schemas.EmptyRequest)
     return reply(backoffice().feeds.create(who, practitioner_id, lang), status=201)
@@ -264,7 +276,7 @@ def feed_create(practitioner_id: str) -> Response:
 
 @pro_route("/practitioners/{practitioner_id}/feed", methods=["DELETE"])
 def feed_revoke(practitioner_id: str) -> Response:
-    return reply(backoffice().feeds.revoke(granted(practitioner_id), practitioner_id))
+    return reply(backoffice().feeds.revoke(granted_settings(practitioner_id), practitioner_id))
 
 
 @pro_route("/feed/{name}", methods=["GET"])

@@ -19,7 +19,8 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Secret = Annotated[str, StringConstraints(max_length=8192)]
 AppointmentStatus = Literal["held", "confirmed", "cancelled", "blocked"]
 Source = Literal["online", "phone", "block"]
-Role = Literal["professional", "secretary"]
+Role = Literal["professional", "secretary", "desk"]
+Allows = Literal["agenda", "settings"]
 
 # -- sign-in (the browser talks to these routes only, never to Cognito) ------------------------------------------
 
@@ -86,6 +87,11 @@ class PractitionerRef(Reply):
     id: str
     name: str
     timezone: str
+    allows: list[Allows] = Field(
+        description="What the account may do for this professional: `agenda` (appointments, patient details, phone "
+        "bookings, blocks, cancel, move, no-show) and, unless its grant is a front desk's, `settings` (opening "
+        "hours, visit reasons, absences, booking rules and the calendar feed)."
+    )
 
 
 class MeResponse(Reply):
@@ -123,12 +129,29 @@ class AgendaEntry(Reply):
     patient: AgendaPatient | None = Field(description="null for a block or a hold awaiting its code.")
 
 
+class SiteInfo(Reply):
+    id: str
+    name: str
+    timezone: str
+
+
+class ReasonChoice(Reply):
+    id: str
+    label: dict[str, str] = Field(description="The visit reason's name in French (`fr`) and English (`en`).")
+    duration_minutes: int
+
+
 class AgendaResponse(Reply):
     practitioner: str
     timezone: str
     from_: date = Field(alias="from")
     days: int
     appointments: list[AgendaEntry]
+    sites: list[SiteInfo] = Field(description="The practice sites, for the phone-booking and block forms.")
+    visit_reasons: list[ReasonChoice] = Field(
+        description="Every visit reason, also those not offered online, for the phone-booking form: the agenda "
+        "gives them so that an account without the settings (a front desk) can book by phone."
+    )
 
 
 class ProPatientIn(Request):
@@ -238,12 +261,6 @@ class PracticeSettings(Request):
     sites: list[SiteSettings] = Field(min_length=1, max_length=10)
     closures: list[ClosureSettings] = Field(default_factory=list, max_length=200)
     booking_rules: RulesSettings
-
-
-class SiteInfo(Reply):
-    id: str
-    name: str
-    timezone: str
 
 
 class SettingsResponse(Reply):

@@ -5,6 +5,7 @@ first time: temporary password, new password, authenticator enrolment (the key s
 link; each code is computed from that key as an authenticator app does, and the local endpoint checks it), then
 the agenda. Then: opening hours changed, seen in the preview and saved; a patient's booking through the patient
 API appears in the agenda, is cancelled from the back-office (the patient is e-mailed) and its time is free again.
+A front desk's account (desk:<id>) signs in to the agenda and is offered no settings.
 axe-core finds no violation on any back-office page, in French and in English.
 """
 
@@ -329,5 +330,57 @@ def test_hours_saved_in_the_back_office_are_the_ones_the_public_page_shows(
         heads = static.locator("table[data-hours-site] th[scope=row]")
         expect(heads).to_have_text([FRENCH_DAYS[d].capitalize() for d in built_days])
         expect(static.get_by_text("Horaires mis à jour")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_a_front_desk_runs_the_agenda_and_is_offered_no_settings(chromium: Any, portal: Any) -> None:
+    """An account with the front desk's grant (desk:<id>) of the professional: after its first sign-in it sees the
+    agenda with the phone-booking choices, no settings link, and on the settings page a notice instead of a form,
+    without the page ever asking the API for the settings or the calendar link."""
+    desk = DemoAccount(f"accueil-{PRO['id']}@demo.sante.example.mc", desk_for=(PRO["id"],))
+    configure_pool(boto3.client("cognito-idp", endpoint_url=portal.endpoint), accounts=(desk,))
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        errors = watch(page)
+        asked: list[str] = []
+        page.on("request", lambda request: "/api/v1/pro/practitioners/" in request.url and asked.append(request.url))
+        page.goto(f"{portal.url}/fr/pro/")
+        page.get_by_label("Adresse e-mail").fill(desk.email)
+        page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("Nouveau mot de passe, à nouveau").fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Enregistrer le mot de passe").click()
+        expect(page.get_by_role("heading", name="Ajouter une application d'authentification")).to_be_visible()
+        page.locator("#signin-setup-code").fill(totp(page.locator("[data-secret]").inner_text().strip()))
+        page.get_by_role("button", name="Confirmer l'application").click()
+
+        page.wait_for_url("**/fr/pro/agenda/")
+        nav = page.get_by_role("navigation", name="Espace professionnel")
+        expect(page.locator("[data-practitioner] option:checked")).to_contain_text(PRO["family_name"])
+        expect(page.locator("div.agenda")).to_be_visible()
+        expect(page.locator("[data-range]")).not_to_be_empty()
+        expect(nav.get_by_role("link", name="Agenda")).to_be_visible()
+        expect(nav.get_by_role("link", name="Réglages")).to_have_count(0)
+        expect(page.locator("[data-nav-settings]")).to_be_hidden()
+        expect(page.locator("[data-reasons] option")).to_have_count(len(PRO["visit_reasons"]))
+        expect(page.locator("[data-reasons]")).to_contain_text(REASON["label"]["fr"])
+        assert_accessible(page, "agenda of a front desk (fr)")
+
+        page.goto(f"{portal.url}/en/pro/settings/")  # typed by hand: a notice, not a form the API would refuse
+        notice = page.locator("[data-no-settings]")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("covers the appointments, not the settings")
+        expect(page.locator("[data-settings]")).to_be_hidden()
+        expect(page.locator("[data-feed]")).to_be_hidden()
+        expect(
+            page.get_by_role("navigation", name="Professional area").get_by_role("link", name="Settings")
+        ).to_have_count(0)
+        assert_accessible(page, "settings page of a front desk (en)")
+        assert asked and all("/agenda?" in url for url in asked), asked  # never the settings nor the feed
+        assert errors == []
     finally:
         context.close()

@@ -199,6 +199,7 @@ PRO_ACCOUNTS = {
     "other": ["pro:pr-other"],  # a second professional
     "secretary": ["for:pr-test"],  # acts for pr-test only
     "covering": ["pro:pr-third", "for:pr-other"],  # a professional covering pr-other
+    "desk": ["desk:pr-test"],  # pr-test's front desk: the agenda side only
 }
 
 

@@ -72,3 +72,23 @@ def test_the_operator_finds_every_access_by_appointment_and_by_professional(
     later = query("--practitioner", "pr-test", "--from", "2027-03-02", "--to", "2027-03-31")
     assert [e["action"] for e in later] == ["cancel"]
     assert query("--practitioner", "pr-other", "--from", "2027-03-01", "--to", "2027-03-31") == []
+
+
+def test_a_front_desk_is_named_in_the_entries_of_what_it_did(
+    pro_api: Api, pro_pool: ProPool, booked: list[str], clock: Clock, query: Callable[..., list[dict[str, Any]]]
+) -> None:
+    first, _ = booked
+    desk = pro_pool.auth("desk")
+    assert pro_api.get("/v1/pro/practitioners/pr-test/agenda?from=2027-03-02", headers=desk).status == 200
+    clock.advance(minutes=1)
+    assert pro_api.get(f"/v1/pro/appointments/{first}", headers=desk).status == 200
+    clock.advance(minutes=1)
+    assert pro_api.post(f"/v1/pro/appointments/{first}/move", {"start": local(4, 11)}, headers=desk).status == 200
+
+    entries = query("--appointment", first)
+    assert [(e["action"], e["role"], e["subject"]) for e in entries] == [
+        ("list", "desk", pro_pool.subs["desk"]),
+        ("read", "desk", pro_pool.subs["desk"]),
+        ("move", "desk", pro_pool.subs["desk"]),
+    ]
+    assert {e["token_id"] for e in entries} != {None}

@@ -3,7 +3,8 @@
 Every route that names a professional or an appointment is called by accounts without a grant for it (another
 professional, a professional covering someone else), without a token, with a forged token and with a patient's
 manage token: 404 (or 401 for the tokens), exactly the answer for an id that does not exist, and nothing changes.
-Then the owner's secretary makes the same call and it works.
+Then the owner's secretary makes the same call and it works. The owner's front desk (``desk:pr-test``) reaches the
+agenda side and gets that same 404 on the settings side (settings, preview, save, feed), with nothing changed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Route:
     body: Any = None
     ok: int = 200
     later: float = 0  # hours the clock moves on first (a no-show is marked once the appointment has started)
+    desk: bool = True  # a front desk's grant (desk:<id>) reaches it; False: the settings side, 404 for a desk
 
     def url(self, pro: str = "pr-test", appointment: str = "") -> str:
         return self.path.format(pro=pro, appointment=appointment)
@@ -50,12 +52,12 @@ ROUTES = {
     "block": Route(
         "POST", "/v1/pro/practitioners/{pro}/blocks", {"site": "main", "start": local(3, 14), "end": local(3, 15)}, 201
     ),
-    "settings": Route("GET", "/v1/pro/practitioners/{pro}/settings"),
-    "preview": Route("POST", "/v1/pro/practitioners/{pro}/settings/preview", SETTINGS_BODY),
-    "save settings": Route("PUT", "/v1/pro/practitioners/{pro}/settings", SETTINGS_BODY),
-    "feed status": Route("GET", "/v1/pro/practitioners/{pro}/feed"),
-    "new feed": Route("POST", "/v1/pro/practitioners/{pro}/feed", None, 201),
-    "revoke feed": Route("DELETE", "/v1/pro/practitioners/{pro}/feed"),
+    "settings": Route("GET", "/v1/pro/practitioners/{pro}/settings", desk=False),
+    "preview": Route("POST", "/v1/pro/practitioners/{pro}/settings/preview", SETTINGS_BODY, desk=False),
+    "save settings": Route("PUT", "/v1/pro/practitioners/{pro}/settings", SETTINGS_BODY, desk=False),
+    "feed status": Route("GET", "/v1/pro/practitioners/{pro}/feed", desk=False),
+    "new feed": Route("POST", "/v1/pro/practitioners/{pro}/feed", None, 201, desk=False),
+    "revoke feed": Route("DELETE", "/v1/pro/practitioners/{pro}/feed", desk=False),
     "appointment": Route("GET", "/v1/pro/appointments/{appointment}"),
     "cancel": Route("POST", "/v1/pro/appointments/{appointment}/cancel"),
     "move": Route("POST", "/v1/pro/appointments/{appointment}/move", {"start": local(2, 10)}),
@@ -177,8 +179,56 @@ def test_a_covering_professional_reaches_both_agendas_and_the_account_lists_them
     assert (other.status, other.body["appointments"]) == (200, [])
     secretary = pro_api.get("/v1/pro/me", headers=pro_pool.auth("secretary")).body
     assert (secretary["role"], secretary["own_practitioner"]) == ("secretary", None)
-    assert secretary["practitioners"] == [{"id": "pr-test", "name": "Dr Camille Testa", "timezone": "Europe/Monaco"}]
+    assert secretary["practitioners"] == [
+        {"id": "pr-test", "name": "Dr Camille Testa", "timezone": "Europe/Monaco", "allows": ["agenda", "settings"]}
+    ]
     assert pro_api.get("/v1/pro/me").status == 401
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_a_front_desk_reaches_the_agenda_side_and_nothing_of_the_settings_side(
+    pro_api: Api, pro_pool: ProPool, world: dict[str, Any], clock: Clock, name: str
+) -> None:
+    route = ROUTES[name]
+    clock.advance(hours=route.later)
+    before = snapshot(pro_api, pro_pool, world)
+    unknown = call(pro_api, route, world, pro_pool.auth("desk"), pro="pr-nobody", appointment=UNKNOWN_APPOINTMENT)
+    assert unknown.status == 404, unknown.body
+    # the desk of pr-test, on pr-other's agenda or appointment: no grant at all
+    elsewhere = call(
+        pro_api, route, world, pro_pool.auth("desk"), pro="pr-other", appointment=world["other_appointment"]
+    )
+    assert (elsewhere.status, elsewhere.body) == (404, unknown.body)
+    answer = call(pro_api, route, world, pro_pool.auth("desk"))
+    if not route.desk:
+        assert (answer.status, answer.body) == (404, unknown.body)  # the answer for a professional that does not exist
+        assert snapshot(pro_api, pro_pool, world) == before  # nothing changed
+        assert call(pro_api, route, world, pro_pool.auth("pro")).status == route.ok  # the owner still can
+    else:
+        assert answer.status == route.ok, answer.body
+        if route.method != "GET":
+            assert snapshot(pro_api, pro_pool, world) != before  # the change was made
+
+
+def test_the_account_says_what_each_grant_allows(pro_api: Api, pro_pool: ProPool, world: dict[str, Any]) -> None:
+    desk = pro_api.get("/v1/pro/me?lang=en", headers=pro_pool.auth("desk"))
+    assert desk.status == 200, desk.body
+    assert (desk.body["role"], desk.body["own_practitioner"]) == ("desk", None)
+    assert desk.body["practitioners"] == [
+        {"id": "pr-test", "name": "Dr Camille Testa", "timezone": "Europe/Monaco", "allows": ["agenda"]}
+    ]
+    owner = pro_api.get("/v1/pro/me", headers=pro_pool.auth("pro")).body
+    assert owner["role"] == "professional"
+    assert [p["allows"] for p in owner["practitioners"]] == [["agenda", "settings"]]
+    covering = pro_api.get("/v1/pro/me", headers=pro_pool.auth("covering")).body
+    assert [(p["id"], p["allows"]) for p in covering["practitioners"]] == [("pr-other", ["agenda", "settings"])]
+    # what the agenda page needs to book by phone comes with the agenda, not from the settings
+    agenda = pro_api.get("/v1/pro/practitioners/pr-test/agenda?from=2027-03-01", headers=pro_pool.auth("desk")).body
+    settings = world["settings"]
+    assert agenda["sites"] == settings["sites"]
+    assert [(r["id"], r["duration_minutes"]) for r in agenda["visit_reasons"]] == [
+        (r["id"], r["duration_minutes"]) for r in settings["settings"]["visit_reasons"]
+    ]
 
 
 def test_an_id_of_any_length_is_a_404(pro_api: Api, pro_pool: ProPool, world: dict[str, Any]) -> None:

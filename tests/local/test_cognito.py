@@ -78,6 +78,7 @@ def test_grants_are_groups_of_the_demo_accounts(cognito, pool) -> None:
     assert members("for:pr-000001") == {"secretariat@demo.sante.example.mc"}
     assert members("for:pr-000002") == {"secretariat@demo.sante.example.mc"}
     assert members("pro:pr-000003") == {"pr-000003@demo.sante.example.mc"}
+    assert members("desk:pr-000001") == {"accueil@demo.sante.example.mc"}
 
 
 def test_preparing_again_finds_the_same_pool(cognito, pool) -> None:
@@ -133,4 +134,10 @@ def test_demo_accounts_sign_in_and_the_api_accepts_their_tokens(cognito, pool, a
     assert (secretary.role, secretary.practitioner_ids) == (auth.ROLE_SECRETARY, {"pr-000001", "pr-000002"})
     with pytest.raises(NotFound):
         secretary.require_practitioner("pr-000003")
+    secretary.require_settings("pr-000002")
+    desk = principals["accueil@demo.sante.example.mc"]
+    assert (desk.role, desk.practitioner_ids, desk.settings_ids) == (auth.ROLE_DESK, {"pr-000001"}, frozenset())
+    assert desk.allows("pr-000001") == ["agenda"]
+    with pytest.raises(NotFound):
+        desk.require_settings("pr-000001")
     assert len({p.subject for p in principals.values()}) == len(DEMO_ACCOUNTS)

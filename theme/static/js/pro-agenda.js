@@ -6,7 +6,7 @@ import { Clock, Page, addDays, el, format, show, signedIn } from "./pro-core.js"
 const root = document.querySelector("[data-pro]");
 const page = new Page(root);
 const agenda = root.querySelector("[data-agenda]");
-const state = { practitioner: null, clock: null, from: null, days: 1, settings: null };
+const state = { practitioner: null, clock: null, from: null, days: 1, choicesOf: null };
 let account = null;
 
 function dayList(appointments) {
@@ -84,21 +84,22 @@ async function load() {
     page.warn(page.problem(answer.error));
     return;
   }
+  fillChoices(answer.data);
   render(answer.data);
   show(agenda);
 }
 
-// The visit reasons and places of the agenda's professional, for the forms (from their settings).
-async function loadChoices() {
-  const answer = await account.session.call("GET", `/pro/practitioners/${state.practitioner.id}/settings`);
-  if (answer.error) return;
-  const { settings, sites } = answer.data;
+// The visit reasons and places of the agenda's professional, for the forms. They come with the agenda, not from the
+// settings, which a front desk's grant does not reach; filled once per professional, so a choice being made stays.
+function fillChoices(answer) {
+  if (state.choicesOf === answer.practitioner) return;
+  state.choicesOf = answer.practitioner;
   const reasons = root.querySelector("[data-reasons]");
   reasons.replaceChildren(
-    ...settings.visit_reasons.map((r) => new Option(`${r.label[page.lang] || r.label.fr} (${r.duration_minutes} min)`, r.id)),
+    ...answer.visit_reasons.map((r) => new Option(`${r.label[page.lang] || r.label.fr} (${r.duration_minutes} min)`, r.id)),
   );
   for (const select of root.querySelectorAll("[data-sites]")) {
-    select.replaceChildren(...sites.map((s) => new Option(s.name, s.id)));
+    select.replaceChildren(...answer.sites.map((s) => new Option(s.name, s.id)));
   }
 }
 
@@ -108,7 +109,6 @@ function choose(practitioner) {
   state.from = state.from || state.clock.today();
   for (const input of root.querySelectorAll("input[type=date]")) input.value = input.value || state.from;
   page.clear();
-  loadChoices();
   load();
 }
 

@@ -136,7 +136,9 @@ export class Session {
 }
 
 // The navigation of a signed-in page: who is signed in, whose agenda, sign-out. Resolves to the account (GET /pro/me)
-// with the agenda chosen (`practitioner`), and calls onChange(practitioner) whenever another one is chosen.
+// with the agenda chosen (`practitioner`), and calls onChange(practitioner) whenever another one is chosen. The
+// settings link is shown only while the agenda chosen is one whose grant allows the settings (a front desk's does
+// not).
 export async function signedIn(root, page, onChange) {
   const session = new Session(root);
   if (!session.token) {
@@ -164,12 +166,23 @@ export async function signedIn(root, page, onChange) {
   show(nav);
   page.say("");
   const current = () => me.data.practitioners.find((p) => p.id === select.value);
+  const settingsLink = nav.querySelector("[data-nav-settings]");
+  const showSettingsLink = () => {
+    settingsLink.hidden = !allowsSettings(current());
+  };
   select.addEventListener("change", () => {
     session.practitioner = select.value;
+    showSettingsLink();
     onChange(current());
   });
   if (current()) session.practitioner = select.value;
+  showSettingsLink();
   return { session, me: me.data, practitioner: current() };
+}
+
+// Whether the account may change this professional's settings and calendar link (GET /pro/me, `allows`).
+export function allowsSettings(practitioner) {
+  return Boolean(practitioner?.allows?.includes("settings"));
 }
 
 // -- time on the practice's clock -----------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 // visit reasons, absences, booking rules; a preview of the free times before saving (POST .../settings/preview);
 // the choice of what happens to appointments a change leaves outside the opening hours; the calendar link.
 
-import { Clock, Page, addDays, el, format, show, signedIn } from "./pro-core.js";
+import { Clock, Page, addDays, allowsSettings, el, format, show, signedIn } from "./pro-core.js";
 
 const root = document.querySelector("[data-pro]");
 const page = new Page(root);
 const form = root.querySelector("[data-settings]");
 const feed = root.querySelector("[data-feed]");
+const noSettings = root.querySelector("[data-no-settings]");
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const state = { practitioner: null, version: 0, sites: [], clock: null, serial: 0 };
 let account = null;
@@ -340,6 +341,13 @@ async function choose(practitioner) {
   state.practitioner = practitioner;
   state.clock = new Clock(page.lang, practitioner.timezone);
   page.clear();
+  // A front desk's grant covers the agenda only: say so instead of asking for settings the API refuses.
+  noSettings.hidden = allowsSettings(practitioner);
+  if (!allowsSettings(practitioner)) {
+    form.hidden = true;
+    feed.hidden = true;
+    return;
+  }
   page.say(page.msg.loading);
   const answer = await account.session.call("GET", `/pro/practitioners/${practitioner.id}/settings`);
   page.say("");
