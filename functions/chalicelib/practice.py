@@ -6,7 +6,8 @@ The settings live in the stored profile (profiles.py): the directory record's ``
 and ``booking_rules``, and the profile's ``closures``. Sites themselves (address, time zone) and the extra openings
 are not edited here. A save names the version it was read at, so two people editing at once cannot overwrite each
 other (409), and it is refused while it would orphan booked appointments unless the professional chose to keep
-them or to cancel them (their patients are e-mailed).
+them or to cancel them (their patients are e-mailed). Once saved, the orphans are read again: an online booking
+confirmed meanwhile on a time the change closes is cancelled with the others, or reported as left outside.
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ class Practice:
             raise Conflict(
                 "These settings were changed meanwhile; reload them before saving.", field="version"
             ) from err
+        # An online booking confirmed between the first read and the save may sit on a time the change closes:
+        # read again, now that the new openings are stored, and treat what the first read missed the same way.
+        seen = {str(o["id"]) for o in orphans}
+        orphans += [o for o in self.orphans(current, proposed, now) if str(o["id"]) not in seen]
         cancelled: list[str] = []
         if request.orphans == "cancel":
             for orphan in orphans:
@@ -125,13 +130,15 @@ class Practice:
                 except PortalError:  # the patient cancelled or moved it meanwhile: nothing left to do
                     continue
                 cancelled.append(str(orphan["id"]))
+        outside = [] if request.orphans == "cancel" else orphans
         return SettingsSaved(
             practitioner=practitioner_id,
             version=version + 1,
             sites=site_infos(proposed),
             settings=settings_of(proposed, now),
             cancelled=cancelled,
-            kept=[str(o["id"]) for o in orphans] if request.orphans == "keep" else [],
+            kept=[str(o["id"]) for o in outside],
+            orphans=[_orphan(o) for o in outside],
         )
 
     def orphans(self, current: Profile, proposed: Profile, now: datetime) -> list[dict[str, Any]]:

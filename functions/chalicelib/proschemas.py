@@ -310,7 +310,14 @@ class SaveSettingsRequest(Request):
 
 class SettingsSaved(SettingsResponse):
     cancelled: list[str]
-    kept: list[str]
+    kept: Annotated[
+        list[str],
+        Field(
+            description="Booked appointments the save left outside the openings: those kept, and those booked "
+            "while it was saved (also when the save did not allow orphans)."
+        ),
+    ]
+    orphans: Annotated[list[Orphan], Field(description="The appointments of ``kept``, with their times.")]
 
 
 # -- calendar feed ----------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.store import Store
 from tests.functions.conftest import Api, ProPool, code_in, hold_body, local, patient
 
 Outbox = Callable[[], list[Any]]
@@ -172,6 +173,48 @@ def test_orphans_can_be_cancelled_with_their_patients_emailed(
             pro_api.get(f"/v1/pro/appointments/{appointment_id}", headers=pro_pool.auth("pro")).body["status"]
             == "cancelled"
         )
+
+
+@pytest.mark.parametrize("mode", ["refuse", "keep", "cancel"])
+def test_a_booking_made_while_the_settings_are_saved_is_treated_as_the_orphans_are(
+    *,
+    pro_api: Api,
+    pro_pool: ProPool,
+    current: dict[str, Any],
+    outbox: Outbox,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+) -> None:
+    # Under "refuse" nothing is orphaned when the save reads the appointments, so the save goes ahead.
+    first = [] if mode == "refuse" else [book_online(pro_api, outbox, local(2, 16), email="jean@example.org")]
+    late: list[str] = []
+    save_profile = Store.save_profile
+
+    def booked_meanwhile(store: Store, *args: Any, **kwargs: Any) -> None:
+        # A patient confirms an afternoon time after the orphans were read, just before the new hours are written.
+        if not late:
+            late.append(book_online(pro_api, outbox, local(2, 15)))
+        save_profile(store, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "save_profile", booked_meanwhile)
+    changed = mornings_only(current["settings"])
+    sent = len(outbox())
+    saved = pro_api.put(URL, {"version": 0, "settings": changed, "orphans": mode}, headers=pro_pool.auth("pro"))
+    assert saved.status == 200, saved.body
+    assert saved.body["version"] == 1
+    if mode == "cancel":
+        assert sorted(saved.body["cancelled"]) == sorted([*first, *late])
+        assert (saved.body["kept"], saved.body["orphans"]) == ([], [])
+        assert sorted(m["To"] for m in outbox()[sent + 2 :]) == ["jean@example.org", "louise@example.org"]
+        status = pro_api.get(f"/v1/pro/appointments/{late[0]}", headers=pro_pool.auth("pro")).body["status"]
+        assert status == "cancelled"
+    else:
+        assert saved.body["cancelled"] == []
+        assert saved.body["kept"] == [*first, *late]
+        assert [(o["id"], o["start"]) for o in saved.body["orphans"]][-1] == (late[0], "2027-03-02T15:00:00+01:00")
+        assert len(outbox()) == sent + 2  # the late patient's code and confirmation, nothing else
+        status = pro_api.get(f"/v1/pro/appointments/{late[0]}", headers=pro_pool.auth("pro")).body["status"]
+        assert status == "confirmed"
 
 
 @pytest.mark.parametrize(

@@ -177,11 +177,15 @@ function collect() {
 
 // -- preview, orphans and saving -----------------------------------------------------------------------------------
 
-function showOrphans(orphans) {
+// The appointments a change would leave outside the openings, with the choice of what happens to them; or, after a
+// save (`saved`), those it left there, without the choice.
+function showOrphans(orphans, saved = false) {
   const box = form.querySelector("[data-orphans]");
   show(box, orphans.length > 0);
   if (!orphans.length) return;
-  box.querySelector("[data-orphans-title]").textContent = format(page.msg.orphans, { count: orphans.length });
+  const title = page.msg[saved ? "orphans-saved" : "orphans"];
+  box.querySelector("[data-orphans-title]").textContent = format(title, { count: orphans.length });
+  show(box.querySelector("[data-orphans-choice]"), !saved);
   const list = box.querySelector("[data-orphans-list]");
   list.replaceChildren(
     ...orphans.map((orphan) => {
@@ -258,10 +262,13 @@ async function save(event) {
     return;
   }
   fill(answer.data);
-  const { cancelled, kept } = answer.data;
+  const { cancelled, kept, orphans } = answer.data;
   if (cancelled.length) page.say(format(page.msg["saved-cancelled"], { count: cancelled.length }));
-  else if (kept.length) page.say(format(page.msg["saved-kept"], { count: kept.length }));
-  else page.say(page.msg.saved);
+  if (kept.length && body.orphans === "keep") page.say(format(page.msg["saved-kept"], { count: kept.length }));
+  // Booked while the save was written, on times it closes: saved anyway, so say plainly which ones.
+  else if (kept.length) page.warn(format(page.msg["saved-meanwhile"], { count: kept.length }));
+  else if (!cancelled.length) page.say(page.msg.saved);
+  showOrphans(orphans, true);
 }
 
 // -- the calendar link ---------------------------------------------------------------------------------------------
