@@ -130,6 +130,7 @@ class Stage:
         return {
             "Stage": self.name,
             "AppointmentWritesLimit": str(limits["appointment_writes"]),
+            "SignInLimit": str(limits["sign_in"]),
             "AppointmentsLimit": str(limits["appointments"]),
             "ApiLimit": str(limits["api"]),
             "LogRetentionDays": str(self.params["log_retention_days"]),

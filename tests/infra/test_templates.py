@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -285,6 +286,53 @@ def test_waf_rate_limits_the_booking_and_code_endpoints(templates: dict[str, Any
     assert "WebAclArn" in edge["Outputs"]
 
 
+def waf_matches(match: dict[str, Any], value: str) -> bool:
+    """Whether a ByteMatchStatement with STARTS_WITH matches ``value``, its text transformations applied in order."""
+    transform = {"NONE": str, "LOWERCASE": str.lower, "URL_DECODE": unquote}
+    for step in sorted(match["TextTransformations"], key=lambda t: t["Priority"]):
+        value = transform[step["Type"]](value)
+    assert match["PositionalConstraint"] == "STARTS_WITH"
+    return value.startswith(match["SearchString"])
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_waf_limits_the_sign_in_steps_tighter_than_the_api(templates: dict[str, Any], stage: str) -> None:
+    edge = templates[stage]["edge"]
+    (acl,) = of_type(edge, "AWS::WAFv2::WebACL").values()
+    rules = rate_rules(acl)
+    (sign_in,) = [
+        r
+        for r in rules.values()
+        if starts_with(r["Statement"]["RateBasedStatement"]["ScopeDownStatement"]) == "/api/v1/pro/auth/"
+    ]
+    (api,) = [
+        r for r in rules.values() if starts_with(r["Statement"]["RateBasedStatement"]["ScopeDownStatement"]) == "/api/"
+    ]
+    rate = sign_in["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "IP" and rate["EvaluationWindowSec"] == 300
+    limit = int(parameter_default(edge, rate["Limit"]))
+    assert limit == load_stage(stage).params["waf_limits_per_5_minutes"]["sign_in"]
+    assert limit < int(parameter_default(edge, api["Statement"]["RateBasedStatement"]["Limit"]))
+    assert sign_in["Priority"] < api["Priority"]
+    # The same answer as the other rate rules: 429 with the portal's JSON error body.
+    assert (
+        sign_in["Action"]
+        == api["Action"]
+        == {"Block": {"CustomResponse": {"ResponseCode": 429, "CustomResponseBodyKey": "TooManyRequests"}}}
+    )
+    # Every sign-in step of the published API is counted, however its path is spelt; nothing else is.
+    from chalicelib.proopenapi import paths
+
+    steps = [f"/api{path}" for path in paths() if path.startswith("/v1/pro/auth/")]
+    assert len(steps) >= 5, steps
+    match = rate["ScopeDownStatement"]["ByteMatchStatement"]
+    for path in steps:
+        assert waf_matches(match, path), path
+        assert waf_matches(match, path.upper().replace("AUTH", "%61uth")), path
+    for path in ("/api/v1/pro/me", "/api/v1/appointments", "/api/v1/pro/authority", "/fr/pro/auth/"):
+        assert not waf_matches(match, path), path
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_api_refuses_calls_that_bypass_cloudfront(templates: dict[str, Any], stage: str) -> None:
     template = portal(templates, stage)
@@ -534,6 +582,56 @@ def test_alarms_on_api_5xx_throttles_and_dynamodb_errors_reach_the_topic(templat
     } <= metrics
     topic = template["Resources"]["AlarmTopic"]["Properties"]
     assert topic["KmsMasterKeyId"] == {"Ref": "DataKey"}
+
+
+def metric_queries(alarm: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The metrics of a metric-math alarm by id: namespace, name and dimensions (a dict)."""
+    return {
+        query["Id"]: {
+            "Namespace": query["MetricStat"]["Metric"]["Namespace"],
+            "MetricName": query["MetricStat"]["Metric"]["MetricName"],
+            "Dimensions": {d["Name"]: d["Value"] for d in query["MetricStat"]["Metric"].get("Dimensions", [])},
+        }
+        for query in alarm["Properties"].get("Metrics", [])
+        if "MetricStat" in query
+    }
+
+
+def store_operations() -> set[str]:
+    """The DynamoDB operations functions/chalicelib/store.py calls (the only module that calls DynamoDB)."""
+    source = (FUNCTIONS / "chalicelib" / "store.py").read_text(encoding="utf-8")
+    calls = re.findall(r"(?:_call|_conditional)\(\s*\"([a-z_]+)\"", source)
+    calls += re.findall(r"\b(?:client|table)\.([a-z_]+)\(", source)
+    return {"".join(word.capitalize() for word in call.split("_")) for call in calls}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_table_alarms_watch_every_operation_of_the_store_audit_batches_included(
+    templates: dict[str, Any], stage: str
+) -> None:
+    template = portal(templates, stage)
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    watched: dict[str, set[str]] = {}
+    for alarm in alarms:
+        queries = metric_queries(alarm)
+        if not queries:
+            continue
+        # A metric the alarm's expression leaves out would be fetched and never alarm.
+        (result,) = [q for q in alarm["Properties"]["Metrics"] if q.get("ReturnData", True)]
+        assert set(re.findall(r"[a-z][a-z0-9_]*", result["Expression"])) >= set(queries), result["Expression"]
+        for query in queries.values():
+            if query["Namespace"] == "AWS/DynamoDB":
+                assert query["Dimensions"]["TableName"] == {"Ref": "Table"}
+                scope = query["Dimensions"].get("Operation") or query["Dimensions"].get("GlobalSecondaryIndexName", "*")
+                watched.setdefault(query["MetricName"], set()).add(scope)
+    assert "BatchWriteItem" in store_operations()  # the audit log (store.write_audit)
+    assert {"GetItem", "PutItem", "Query", "TransactWriteItems"} <= store_operations()
+    assert store_operations() <= watched["SystemErrors"]
+    # Throttles: every throttled write of the table and of its indexes, and an audit batch refused as a whole.
+    indexes = {index["IndexName"] for index in table_definition()["GlobalSecondaryIndexes"]}
+    assert watched["WriteThrottleEvents"] == {"*"} | indexes  # the table's own events do not count its indexes'
+    assert watched["ReadThrottleEvents"] == {"*"}
+    assert "BatchWriteItem" in watched["ThrottledRequests"]
 
 
 # ---------------------------------------------------------------- the template as a whole
