@@ -714,3 +714,21 @@ def test_what_cloudformation_creates_for_the_api(templates: dict[str, Any], stag
         props = function["Properties"]
         assert props["Timeout"] < 29
         assert len(props.get("Layers", [])) == (1 if requirements() else 0)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_rate_rule_counts_a_path_however_it_is_spelt(templates: dict[str, Any], stage: str) -> None:
+    """A rate limit that a percent-escape or capital letters get around limits nothing: each rule's path match sees
+    the path decoded and lower-cased."""
+    (acl,) = of_type(templates[stage]["edge"], "AWS::WAFv2::WebACL").values()
+    checked = []
+    for rule in rate_rules(acl).values():
+        scope = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+        for statement in [scope, *scope.get("AndStatement", {}).get("Statements", [])]:
+            prefix = starts_with(statement)
+            if prefix is None:
+                continue
+            disguised = "".join(f"%{ord(c):02X}" if c.isalpha() else c for c in prefix.upper()) + "x"
+            assert waf_matches(statement["ByteMatchStatement"], disguised), (rule["Name"], disguised)
+            checked.append(rule["Name"])
+    assert len(checked) >= 3, checked
