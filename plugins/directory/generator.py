@@ -81,7 +81,7 @@ class PageJob:
     save_as: str
     template: str
     values: dict[str, Any] | Callable[[], dict[str, Any]]  # or how to compute them (when rendered or listed)
-    fingerprint: str = ""  # empty: always rendered
+    fingerprint: str = ""  # empty: the site's (write_everything), or none for a professional's page
     more: Callable[[], dict[str, Any]] | None = None  # values computed only if the page is rendered
     language: str = ""  # when ``values`` is computed later
 
@@ -241,16 +241,27 @@ class Background:
             self.child = None
 
 
-def changed_positions(old: array[int], new: array[int], width: int) -> list[int]:
-    """Positions of the records (``width`` numbers each) that differ between two arrays of the same length,
-    compared block by block (equal blocks, nearly all of them in a rebuild, are compared in C)."""
-    block = width * 1024
-    found = []
-    for start in range(0, len(new), block):
-        if old[start : start + block] != new[start : start + block]:
-            end = min(start + block, len(new))
-            found += [i // width for i in range(start, end, width) if old[i : i + width] != new[i : i + width]]
-    return found
+def previous_positions(old_ids: list[str], old_stamps: array[int], ids: list[str], stamps: array[int]) -> list[int]:
+    """For each professional of ``ids``, their position in ``old_ids`` when their file's stamp (modification time
+    and size, two numbers each in ``stamps``) is the same there; -1 when they are new or their file changed.
+
+    With the same professionals as before (a rebuild after edits), the stamps are compared block by block: equal
+    blocks, nearly all of them, are compared in C."""
+    if old_ids == ids:
+        positions = list(range(len(ids)))
+        block = 2 * 1024
+        for start in range(0, len(stamps), block):
+            if old_stamps[start : start + block] != stamps[start : start + block]:
+                for i in range(start, min(start + block, len(stamps)), 2):
+                    if old_stamps[i : i + 2] != stamps[i : i + 2]:
+                        positions[i // 2] = -1
+        return positions
+    where = {pid: 2 * k for k, pid in enumerate(old_ids)}
+    positions = []
+    for i, pid in enumerate(ids):
+        k = where.get(pid, -2)
+        positions.append(k // 2 if k >= 0 and old_stamps[k : k + 2] == stamps[2 * i : 2 * i + 2] else -1)
+    return positions
 
 
 def _memo(function: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
@@ -457,8 +468,12 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         # half a second), while this one works out which pages to render and renders them.
         large = self.render_processes(len(d.practitioners) * len(self.languages)) > 1
         output.mkdir(parents=True, exist_ok=True)
+        ids = [p.summary.id for p in d.practitioners]
+        stamps = array("q", chain.from_iterable(d.practitioner_stamps))  # each file's modification time and size
         open_data = Background(
-            partial(self.write_open_data, output, previous.get("open_data", {})), large, "Writing the open data failed"
+            partial(self.write_open_data, output, ids, stamps, previous.get("open_data", {})),
+            large,
+            "Writing the open data failed",
         )
         sitemap_writer = None
         try:
@@ -472,12 +487,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             todo = [
                 job
                 for job in jobs
-                if not job.fingerprint
-                or old_pages.get(job.save_as) != job.fingerprint
-                or not os.path.exists(root + job.save_as)
+                if old_pages.get(job.save_as) != job.fingerprint or not os.path.exists(root + job.save_as)
             ]
-            ids = [p.summary.id for p in d.practitioners]
-            stamps = array("q", chain.from_iterable(d.practitioner_stamps))
             todo += self.practitioner_jobs(output, ids, stamps, previous.get("practitioners", {}))
             # the sitemap changes only with the set of pages
             urls = self.fingerprint(self.origin(), sorted(pages), "\n".join(ids))
@@ -544,15 +555,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             old_stamps.frombytes(previous["stamps"])
         if old_ids is None or len(old_stamps) != 2 * len(old_ids):
             todo = set(range(len(ids)))
-        elif old_ids == ids:
-            todo = set(changed_positions(old_stamps, stamps, 2))
-        else:  # professionals added or removed: compare by id
-            where = {pid: 2 * k for k, pid in enumerate(old_ids)}
-            todo = set()
-            for i, pid in enumerate(ids):
-                k = where.get(pid)
-                if k is None or old_stamps[k : k + 2] != stamps[2 * i : 2 * i + 2]:
-                    todo.add(i)
+        else:
+            todo = {i for i, k in enumerate(previous_positions(old_ids, old_stamps, ids, stamps)) if k < 0}
         folders = previous.get("folders", {})
         for lang, mtime in self.practitioner_folders(output).items():
             if len(todo) < len(ids) and (mtime == 0 or folders.get(lang) != mtime):
@@ -805,7 +809,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         languages on the home and search pages)."""
         sources = [str(doc.source_path) for doc in [*self.articles, *self.pages]]
         sources.append(str(Path(self.path) / "emergency.json"))
-        stamps = [(path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in sources]
+        stamps = [(path, (stat := os.stat(path)).st_mtime_ns, stat.st_size) for path in sources]
         return self.fingerprint(self.shared, self.directory.summaries, *stamps)
 
     @staticmethod
@@ -814,7 +818,9 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
 
     # ------------------------------------------------------------------------------ machine-readable files
 
-    def write_open_data(self, output: Path, previous: dict[str, Any]) -> dict[str, Any]:
+    def write_open_data(
+        self, output: Path, ids: list[str], stamps: array[int], previous: dict[str, Any]
+    ) -> dict[str, Any]:
         """The whole directory as open data: JSON (the data files as they are) and CSV (one row per site).
 
         The professionals' part is spliced: an unchanged record's bytes are copied from the previous files
@@ -824,15 +830,19 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         folder = output / "open-data"
         folder.mkdir(parents=True, exist_ok=True)
         d = self.directory
-        spliced = self.splice_practitioners(folder / "practitioners.json", folder / "practitioners.csv", previous)
+        files = folder / "practitioners.json", folder / "practitioners.csv"
+        spliced = self.splice_practitioners(*files, ids, stamps, previous)
         places = [{k: v for k, v in e.items() if k != "$schema"} for e in d.establishments]
         (folder / "establishments.json").write_text(compact(places), encoding="utf-8")
         rows = csv_text([ESTABLISHMENT_COLUMNS, *(establishment_row(e) for e in d.establishments)])
         (folder / "establishments.csv").write_text(rows, encoding="utf-8")
         return spliced
 
-    def splice_practitioners(self, json_file: Path, csv_file: Path, previous: dict[str, Any]) -> dict[str, Any]:
-        """The professionals' open data files, written anew only where records changed."""
+    def splice_practitioners(
+        self, json_file: Path, csv_file: Path, ids: list[str], stamps: array[int], previous: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The professionals' open data files (``ids`` and their files' ``stamps`` in file order), written anew only
+        where records changed: each run of records unchanged and consecutive in the previous files is copied."""
         d = self.directory
         json_out, csv_out = Splice(b"[", b",", b"]"), Splice(csv_text([PRACTITIONER_COLUMNS]).encode(), b"", b"")
         old_sizes = [path.stat().st_size if path.exists() else -1 for path in (json_file, csv_file)]
@@ -843,8 +853,6 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             old_lengths.frombytes(previous["lengths"])
         if not (len(old_stamps) == len(old_lengths) == 2 * len(old_ids)):
             old_ids = []
-        ids = [p.summary.id for p in d.practitioners]
-        stamps = array("q", chain.from_iterable(d.practitioner_stamps))
         # where each previous record starts in the previous files
         json_at = list(accumulate((n + 1 for n in old_lengths[0::2]), initial=len(json_out.head)))
         csv_at = list(accumulate(old_lengths[1::2], initial=len(csv_out.head)))
@@ -864,28 +872,22 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             csv_out.copy(csv_at[k], csv_at[k + count])
             lengths[2 * i : 2 * (i + count)] = old_lengths[2 * k : 2 * (k + count)]
 
-        if old_ids == ids:  # the same professionals: copy the runs of unchanged records between the changed ones
-            changed = {i for i, pid in enumerate(ids) if pid in d.changed}
-            start = 0
-            for i in sorted(changed.union(changed_positions(old_stamps, stamps, 2))):
-                if i > start:
-                    copy(start, start, i - start)
+        positions = previous_positions(old_ids, old_stamps, ids, stamps)
+        for i, pid in enumerate(ids):  # read again in this build: written anew, whatever its stamp
+            if pid in d.changed:
+                positions[i] = -1
+        i = 0
+        while i < len(ids):
+            k = positions[i]
+            if k < 0:
                 add(i)
-                start = i + 1
-            if start < len(ids):
-                copy(start, start, len(ids) - start)
-        else:  # professionals added or removed: record by record
-            where = {pid: k for k, pid in enumerate(old_ids)}
-            for i, pid in enumerate(ids):
-                k = where.get(pid)
-                if (
-                    k is not None
-                    and old_stamps[2 * k : 2 * k + 2] == stamps[2 * i : 2 * i + 2]
-                    and pid not in d.changed
-                ):
-                    copy(i, k, 1)
-                else:
-                    add(i)
+                i += 1
+                continue
+            count = 1
+            while i + count < len(ids) and positions[i + count] == k + count:
+                count += 1
+            copy(i, k, count)
+            i += count
         if written or old_ids != ids or -1 in old_sizes:
             json_out.write(json_file)
             csv_out.write(csv_file)

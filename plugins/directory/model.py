@@ -342,14 +342,14 @@ class Loader:
         self.summaries_changed = False  # a professional was added or removed, or their summary changed
         self.fresh: list[Practitioner] = []  # the professionals whose files were read in this run
         self.sources: dict[str, str] = {}  # establishment id -> data file
-        self.cache: dict[str, Any] = {}
+        self.cache: dict[str, Any] = {}  # the entries of the cache file and its journal, updated as files are read
 
     def load(self) -> Directory:
         taxonomy = self._codes("taxonomy.json")
         places = {p["code"]: p for p in self._codes("places.json").get("places", [])}
         cache = self.cache = self._read_cache()
-        establishments, establishment_stamps = self._records("establishments", "establishment", cache)
-        practitioners, practitioner_stamps = self._records("practitioners", "practitioner", cache)
+        establishments, establishment_stamps = self._records("establishments", "establishment")
+        practitioners, practitioner_stamps = self._records("practitioners", "practitioner")
         directory = Directory(
             practitioners=practitioners,
             establishments=establishments,
@@ -442,12 +442,14 @@ class Loader:
         temporary.write_bytes(marshal.dumps(value))
         temporary.replace(path)
 
-    def _records(self, subfolder: str, kind: str, cache: dict[str, Any]) -> tuple[list[Any], list[tuple[int, int]]]:
+    def _records(self, subfolder: str, kind: str) -> tuple[list[Any], list[tuple[int, int]]]:
         """The records of every valid file of one kind, sorted by file name, and their files' stamps; errors
         recorded. A professional's record is a ``Practitioner`` (its summary at once, the rest on first use)."""
         values: list[Any] = []
         stamps: list[tuple[int, int]] = []
-        entries_cache: dict[str, tuple[Any, ...]] = cache[subfolder]  # file name -> (mtime, size, summary or record)
+        entries_cache: dict[str, tuple[Any, ...]] = self.cache[
+            subfolder
+        ]  # file name -> (mtime, size, summary or record)
         journal = self.journal[subfolder]
         folder = self.folder / subfolder
         prefix = _rel(folder, self.root) + os.sep
