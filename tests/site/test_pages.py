@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 
 from plugins.directory.model import Directory, load_directory
-from tests.site.conftest import Page
+from tests.site.conftest import Element, Page
 from tests.site.sitebuild import ROOT
 
 LANGUAGES = ["fr", "en"]
@@ -52,6 +52,7 @@ def test_every_kind_of_page_exists_in_each_language(pages: dict[str, Page], dire
         "accessibility/",
         "legal/",
         "open-data/",
+        "help/",
     ]
     missing = [path for path in expected if f"/{lang}/{path}" not in pages]
     assert not missing
@@ -183,6 +184,24 @@ def test_root_leads_to_french_without_script(pages: dict[str, Page]) -> None:
     assert any(a.attrs.get("href") == "/en/" for a in root.find("a"))
 
 
+def article_dates(lang: str) -> dict[str, str]:
+    """Slug -> Date of each article of a language, from the Markdown files' metadata."""
+    dates = {}
+    for path in (ROOT / "content" / "articles" / lang).glob("*.md"):
+        meta = dict(
+            line.split(": ", 1)
+            for line in path.read_text(encoding="utf-8").split("\n\n")[0].splitlines()
+            if ": " in line and not line.startswith(" ")
+        )
+        dates[meta["Slug"]] = meta["Date"]
+    return dates
+
+
+def links_in(element: Element) -> list[str]:
+    found = [element.attrs["href"]] if element.tag == "a" and "href" in element.attrs else []
+    return found + [href for child in element.children for href in links_in(child)]
+
+
 def test_home_has_search_browsing_emergency_numbers_and_latest_articles(pages: dict[str, Page]) -> None:
     emergency = json.loads((ROOT / "content" / "emergency.json").read_text(encoding="utf-8"))["numbers"]
     for lang in LANGUAGES:
@@ -193,7 +212,12 @@ def test_home_has_search_browsing_emergency_numbers_and_latest_articles(pages: d
         assert numbers[: len(emergency)] == ["tel:" + n["number"].replace(" ", "") for n in emergency]
         hrefs = {a.attrs.get("href") for a in home.find("a")}
         assert f"/{lang}/places/monte-carlo/" in hrefs and f"/{lang}/professions/physician/" in hrefs
-        assert f"/{lang}/articles/hypertension/" in hrefs
+        # the latest articles: four, none older than an article left out
+        dates = article_dates(lang)
+        latest = home.one("section", aria_labelledby="latest-articles")
+        shown = [m[1] for href in links_in(latest) if (m := re.fullmatch(f"/{lang}/articles/([^/]+)/", href))]
+        assert len(shown) == 4 and set(shown) <= set(dates)
+        assert min(dates[slug] for slug in shown) >= max(d for slug, d in dates.items() if slug not in shown)
 
 
 def test_articles_have_an_a_to_z_index_categories_review_and_sources(pages: dict[str, Page]) -> None:
