@@ -25,6 +25,8 @@ PAGES = {
     "place": "places/monte-carlo/",
     "articles A-Z": "articles/",
     "privacy notice": "privacy/",
+    "how to use the portal": "help/",
+    "article with a list and links": "articles/finding-a-gp/",
 }
 AXE = Axe()
 
@@ -57,7 +59,14 @@ def test_pages_fit_the_screen_from_320_pixels(site_url: str, chromium: Any, widt
     context = chromium.new_context(viewport={"width": width, "height": 800})
     try:
         page = context.new_page()
-        for path in (f"fr/professionals/{PRACTITIONER['id']}/", "en/", "fr/search/"):
+        pages = (
+            f"fr/professionals/{PRACTITIONER['id']}/",
+            "en/",
+            "fr/search/",
+            "fr/articles/sexual-health/",
+            "en/help/",
+        )
+        for path in pages:  # the article's sources are long web addresses
             page.goto(f"{site_url}/{path}")
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"{path} is {scroll}px wide at {width}px"
