@@ -50,6 +50,7 @@ def test_every_topic_is_in_every_language(metadata: dict[Path, dict[str, Any]], 
     expected = set(settings["LANGUAGES"])
     missing = {slug: expected - found for slug, found in languages.items() if found != expected}
     assert not missing
+    assert len(languages) >= 20  # the topics people here look for most (issue 16)
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: f"{p.parent.name}/{p.name}")
