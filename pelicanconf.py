@@ -25,8 +25,6 @@ SITEURL = ""
 # Absolute origin for sitemap.xml and robots.txt while SITEURL is empty (development); publishconf sets SITEURL.
 SITE_ORIGIN = "http://127.0.0.1:8000"
 PATH = "content"
-ARTICLE_PATHS = ["articles"]
-PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
 THEME = str(ROOT / "theme")
 TIMEZONE = "Europe/Monaco"
@@ -35,6 +33,13 @@ TIMEZONE = "Europe/Monaco"
 # in theme/translations/<code>/LC_MESSAGES/messages.po; data texts fall back to the default language.
 LANGUAGES = ["fr", "en"]
 DEFAULT_LANG = LANGUAGES[0]
+
+# Articles and pages are read from their language's folder (articles/<code>/, pages/<code>/) for the site's
+# languages only: a translation can be written before its language is built (content/articles/it/ while LANGUAGES
+# has no "it"), and is published when the code is added above. A language given with `pelican -e LANGUAGES=...`
+# needs these two settings too.
+ARTICLE_PATHS = [f"articles/{code}" for code in LANGUAGES]
+PAGE_PATHS = [f"pages/{code}" for code in LANGUAGES]
 
 # Articles and pages live under their language; a translation has the same Slug and another Lang. Pelican reads
 # them; the directory plugin writes them (at their URL + index.html) with the templates of their language.
