@@ -29,7 +29,7 @@ PAGES = sorted((ROOT / "content" / "pages").glob("*/*.md"))
 # article; Spanish and Russian the emergency article (the site shows a notice with links to the versions that exist
 # in place of the others). Every page exists in every one of them: a visitor must be able to read how the portal
 # works, the legal notice and the privacy notice.
-EVERY_ARTICLE = ("fr", "en")
+EVERY_ARTICLE = ("fr", "en", "it")
 SOME_ARTICLES: dict[str, set[str]] = {}
 CONTENT_LANGUAGES = (*EVERY_ARTICLE, *SOME_ARTICLES)
 LINK = re.compile(r"\]\((/[^)\s]*)\)")
