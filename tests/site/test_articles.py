@@ -30,7 +30,7 @@ PAGES = sorted((ROOT / "content" / "pages").glob("*/*.md"))
 # in place of the others). Every page exists in every one of them: a visitor must be able to read how the portal
 # works, the legal notice and the privacy notice.
 EVERY_ARTICLE = ("fr", "en", "it")
-SOME_ARTICLES: dict[str, set[str]] = {}
+SOME_ARTICLES = {"es": {"emergencies"}, "ru": {"emergencies"}}
 CONTENT_LANGUAGES = (*EVERY_ARTICLE, *SOME_ARTICLES)
 LINK = re.compile(r"\]\((/[^)\s]*)\)")
 # "Publisher — Title (year) https://url": the URL last, after a space, so that a template can make it a link.
