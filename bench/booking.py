@@ -258,9 +258,10 @@ def throughput(url: str, demo: Demo, seconds: float, clients: int, bookings: int
 def requests_per_operation(endpoint: str) -> list[tuple[str, str]]:
     """Count the store's DynamoDB requests for each operation, in-process against the same endpoint."""
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
-    from chalicelib.bookings import Bookings, Caller
-    from chalicelib.schemas import HoldRequest, MoveRequest, SlotsQuery
-    from chalicelib.store import Store, make_table
+    from chalicelib.booking.schemas import HoldRequest, SlotsQuery
+    from chalicelib.booking.service import Bookings, Caller
+    from chalicelib.core.schemas import MoveRequest
+    from chalicelib.core.store import Store, make_table
 
     class Keep:
         """Mailer stand-in that keeps the code (the count is of DynamoDB requests)."""

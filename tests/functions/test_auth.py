@@ -25,8 +25,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
-from chalicelib import auth, config
-from chalicelib.errors import NotFound, PortalError, Unauthorized, Unavailable
+from chalicelib import services
+from chalicelib.backoffice import auth
+from chalicelib.core.errors import NotFound, PortalError, Unauthorized, Unavailable
 
 PASSWORD = "Correct-Horse-42!"
 USERS = {
@@ -321,20 +322,19 @@ def configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]
     def configure(**environment: str) -> None:
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
-        config.settings.cache_clear()
-        auth.verifier.cache_clear()
+        services.reset()
 
     yield configure
     monkeypatch.undo()
-    config.settings.cache_clear()
-    auth.verifier.cache_clear()
+    services.reset()
 
 
 def test_authenticate_uses_the_configured_pool(configured, pool, jwks_url, sign_in) -> None:
     configured(USER_POOL_ID=pool["id"], USER_POOL_CLIENT_ID=pool["client_id"], COGNITO_JWKS_URL=jwks_url)
 
-    assert auth.authenticate(bearer(sign_in(pool, "pro2")["access"])).own_practitioner_id == "pr-000002"
-    assert_unauthorized(lambda: auth.authenticate(bearer(sign_in(pool, "pro2", pool["other_client_id"])["access"])))
+    authenticate = services.get_verifier().authenticate
+    assert authenticate(bearer(sign_in(pool, "pro2")["access"])).own_practitioner_id == "pr-000002"
+    assert_unauthorized(lambda: authenticate(bearer(sign_in(pool, "pro2", pool["other_client_id"])["access"])))
 
 
 @pytest.mark.parametrize(
@@ -348,5 +348,5 @@ def test_missing_or_unsafe_configuration_is_a_503(configured, environment) -> No
     configured(**environment)
 
     with pytest.raises(PortalError) as caught:
-        auth.authenticate("Bearer x.y.z")
+        services.get_verifier().authenticate("Bearer x.y.z")
     assert caught.value.status == 503

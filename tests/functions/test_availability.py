@@ -18,7 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.availability import (
+from chalicelib.core.availability import check_slot, first_free_slot, free_slots, is_valid_slot, occupied_units
+from chalicelib.core.errors import InvalidInput, SlotTaken
+from chalicelib.core.schedule import (
     MAX_WINDOW_DAYS,
     UNIT_MINUTES,
     BookingRules,
@@ -29,14 +31,8 @@ from chalicelib.availability import (
     ScheduleError,
     Slot,
     VisitReason,
-    check_slot,
-    first_free_slot,
-    free_slots,
-    is_valid_slot,
-    occupied_units,
     schedule_from_record,
 )
-from chalicelib.errors import InvalidInput, SlotTaken
 
 MONACO = ZoneInfo("Europe/Monaco")
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.clientaddress import client_address
-from chalicelib.ratelimit import Limit, Limits
+from chalicelib.core.clientaddress import client_address
+from chalicelib.core.ratelimit import Limit, Limits
 from tests.functions.conftest import Api, hold_body, local
 
 SOURCE_IP = "203.0.113.9"  # what API Gateway saw: CloudFront's edge server behind the distribution
@@ -54,9 +54,9 @@ def test_without_either_the_address_is_unknown() -> None:
     assert client_address(None, "") == "unknown"
 
 
-def test_code_attempts_are_counted_per_viewer_address(api: Api, seed: Callable[..., Any], app_module: Any) -> None:
+def test_code_attempts_are_counted_per_viewer_address(api: Api, seed: Callable[..., Any], services: Any) -> None:
     seed()
-    app_module.get_bookings().limits = Limits(attempt_per_address=Limit("attempt-address", 2, 600))
+    services.use(limits=Limits(attempt_per_address=Limit("attempt-address", 2, 600)))
     held = api.post("/v1/appointments", hold_body(local(2, 9)), headers={"Idempotency-Key": "viewer-key-1"})
     assert held.status == 201
     path = f"/v1/appointments/{held.body['id']}/confirm"

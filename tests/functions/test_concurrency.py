@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 
-from chalicelib.keys import profile_key
-from chalicelib.profiles import profile_item
+from chalicelib.core.keys import profile_key
+from chalicelib.core.profiles import profile_item
 from local.launch import start_portal
 from tests.functions.factories import practitioner_record, working_day
 

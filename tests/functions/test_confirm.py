@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.ratelimit import Limit, Limits
+from chalicelib.core.ratelimit import Limit, Limits
 from tests.functions.conftest import Api, Clock, code_in, hold_body, local, patient, text_of
 
 Outbox = Callable[[], list[Any]]
@@ -149,12 +149,14 @@ def test_the_cap_counts_confirmed_appointments_in_the_confirming_transaction(
 
 
 def test_code_requests_per_email_and_per_address_are_limited(
-    api: Api, seed: Callable[..., Any], app_module: Any, clock: Clock
+    api: Api, seed: Callable[..., Any], services: Any, clock: Clock
 ) -> None:
     seed()
-    bookings = app_module.get_bookings()
-    bookings.limits = Limits(
-        code_per_email=Limit("code-email", 2, 3600, "patient.email"), code_per_address=Limit("code-address", 4, 600)
+    services.use(
+        limits=Limits(
+            code_per_email=Limit("code-email", 2, 3600, "patient.email"),
+            code_per_address=Limit("code-address", 4, 600),
+        )
     )
     assert hold(api, 9, key="limit-key-1").status == 201
     assert hold(api, 10, key="limit-key-2").status == 201
@@ -171,9 +173,9 @@ def test_code_requests_per_email_and_per_address_are_limited(
     assert hold(api, 14, key="limit-key-6", patient=patient(email="c@example.org")).status == 201
 
 
-def test_code_attempts_per_address_are_limited(api: Api, seed: Callable[..., Any], app_module: Any) -> None:
+def test_code_attempts_per_address_are_limited(api: Api, seed: Callable[..., Any], services: Any) -> None:
     seed()
-    app_module.get_bookings().limits = Limits(attempt_per_address=Limit("attempt-address", 2, 600))
+    services.use(limits=Limits(attempt_per_address=Limit("attempt-address", 2, 600)))
     held = hold(api, 9)
     path = f"/v1/appointments/{held.body['id']}/confirm"
     assert api.post(path, {"code": "000001"}).status == 422
@@ -192,4 +194,4 @@ def test_a_failing_email_never_undoes_the_booking(
     confirmed = api.post(f"/v1/appointments/{held.body['id']}/confirm", {"code": code})
     assert confirmed.status == 200
     assert len(outbox()) == 1  # the confirmation was not sent ...
-    assert store.appointment(held.body["id"])["status"] == "confirmed"  # ... and the booking stands
+    assert store.appointment(held.body["id"]).status == "confirmed"  # ... and the booking stands

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from chalicelib.ics import make_ics
-from chalicelib.notify import AppointmentNotice
+from chalicelib.core.appointment import AppointmentNotice
+from chalicelib.core.ics import make_ics
 
 MONACO = ZoneInfo("Europe/Monaco")
 

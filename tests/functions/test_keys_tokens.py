@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib import keys, tokens
+from chalicelib.core import keys, tokens
 
 MONACO = ZoneInfo("Europe/Monaco")
 

@@ -111,7 +111,7 @@ def test_move_takes_the_new_slot_and_releases_the_old_in_one_go(
     assert calendar_method(message) == "REQUEST"
     day = store.agenda("pr-test", *_day())
     new_start = datetime.fromisoformat(local(2, 10, 20))
-    assert [(a["id"], a["start_epoch"]) for a in day] == [(appointment_id, new_start.timestamp())]  # the agenda follows
+    assert [(a.id, a.start_epoch) for a in day] == [(appointment_id, new_start.timestamp())]  # the agenda follows
 
 
 def _day() -> tuple[datetime, datetime]:

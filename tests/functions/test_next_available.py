@@ -11,12 +11,12 @@ from tests.functions.factories import practitioner_record
 
 
 def test_first_slots_in_the_order_asked_with_null_for_unknown_and_phone_only(
-    api: Api, seed: Callable[..., Any], app_module: Any
+    api: Api, seed: Callable[..., Any], services: Any
 ) -> None:
     seed()
     seed(id="pr-phone-only", online_booking=False)
     seed(id="pr-later", min_notice_minutes=24 * 60)
-    store = app_module.get_store()
+    store = services.get_store()
     before = store.requests
     answer = api.get("/v1/next-available?ids=pr-later,pr-nobody,pr-test,pr-phone-only")
     assert answer.status == 200, answer.body
@@ -31,7 +31,7 @@ def test_first_slots_in_the_order_asked_with_null_for_unknown_and_phone_only(
     assert "max-age=30" in answer.headers["Cache-Control"]
 
 
-def test_a_full_first_week_is_looked_past(api: Api, seed: Callable[..., Any], app_module: Any) -> None:
+def test_a_full_first_week_is_looked_past(api: Api, seed: Callable[..., Any], services: Any) -> None:
     # One 20-minute slot a week, Mondays at 08:00: holding the next two pushes the first free one three weeks out.
     record = practitioner_record()
     record["sites"][0]["hours"] = [{"days": ["mon"], "start": "08:00", "end": "08:20", "reasons": ["consultation"]}]
@@ -43,7 +43,7 @@ def test_a_full_first_week_is_looked_past(api: Api, seed: Callable[..., Any], ap
             headers={"Idempotency-Key": key},
         )
         assert held.status == 201, held.body
-    store = app_module.get_store()
+    store = services.get_store()
     before = store.requests
     answer = api.get("/v1/next-available?ids=pr-test")
     assert answer.body["results"][0]["slot"]["start"] == "2027-03-15T08:00:00+01:00"
@@ -82,7 +82,7 @@ def test_the_earliest_site_wins_in_the_repeated_autumn_hour(api: Api, seed: Call
 
 
 def test_with_hours_each_bookable_professional_carries_its_weekly_hours_per_site(
-    api: Api, seed: Callable[..., Any], app_module: Any
+    api: Api, seed: Callable[..., Any], services: Any
 ) -> None:
     record = practitioner_record()
     record["sites"].append(
@@ -97,7 +97,7 @@ def test_with_hours_each_bookable_professional_carries_its_weekly_hours_per_site
     seed(record=record)
     seed(id="pr-phone-only", online_booking=False)
     seed(id="pr-closed", sites=[{**record["sites"][0], "hours": []}])
-    store = app_module.get_store()
+    store = services.get_store()
     ids = "ids=pr-test,pr-phone-only,pr-nobody,pr-closed"
     before = store.requests
     without = api.get(f"/v1/next-available?{ids}")

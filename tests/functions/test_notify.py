@@ -21,7 +21,8 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from chalicelib.notify import LOCALES, AppointmentNotice, Mailer, Words, local_time, messages, render
+from chalicelib.core.appointment import AppointmentNotice
+from chalicelib.core.notify import LOCALES, Mailer, Words, local_time, messages, render
 
 MONACO = ZoneInfo("Europe/Monaco")
 SENDER = "rendez-vous@sante.example.mc"
@@ -238,7 +239,7 @@ def test_unverified_sender_returns_false_and_logs_no_personal_data(
     ses: Any, sent: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     mailer = Mailer(ses, "nobody@unverified.example.org")
-    caplog.set_level(logging.INFO, logger="chalicelib.notify")
+    caplog.set_level(logging.INFO, logger="chalicelib.core.notify")
     assert mailer.send_code(PATIENT, "048213", notice()) is False
     assert mailer.send_confirmation(PATIENT, notice()) is False
     assert mailer.send_cancellation(PATIENT, notice(), "practitioner") is False
@@ -260,14 +261,14 @@ def test_unreachable_ses_returns_false_quickly_and_logs_no_personal_data(caplog:
         endpoint_url=f"http://127.0.0.1:{port}",
         config=Config(connect_timeout=1, read_timeout=1, retries={"max_attempts": 1}),
     )
-    caplog.set_level(logging.INFO, logger="chalicelib.notify")
+    caplog.set_level(logging.INFO, logger="chalicelib.core.notify")
     assert Mailer(client, SENDER).send_confirmation(PATIENT, notice()) is False
     assert "EndpointConnectionError" in caplog.text
     assert_no_personal_data(caplog)
 
 
 def test_success_is_logged_without_personal_data(mailer: Mailer, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="chalicelib.notify")
+    caplog.set_level(logging.INFO, logger="chalicelib.core.notify")
     assert mailer.send_code(PATIENT, "048213", notice())
     assert "e-mail sent: code for appointment apt-7f3a" in caplog.text
     assert_no_personal_data(caplog)

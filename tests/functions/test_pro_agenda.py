@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.errors import Unavailable
+from chalicelib.core.errors import Unavailable
 from tests.functions.conftest import Api, Clock, ProPool, code_in, hold_body, local, patient, text_of
 
 Outbox = Callable[[], list[Any]]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store import Store
+from chalicelib.core.store import Store
 from tests.functions.conftest import Api, ProPool, code_in, hold_body, local, patient
 
 Outbox = Callable[[], list[Any]]

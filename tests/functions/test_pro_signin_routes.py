@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
-from tests.functions.conftest import REGION, Api
+from tests.functions.conftest import REGION, Api, Clock
 from tests.functions.test_signin import totp
 
 NEW_PASSWORD = "A-New-Passphrase-77"
@@ -27,21 +27,19 @@ def demo_pool(aws_endpoint: str) -> tuple[Any, str, str]:
 
 @pytest.fixture
 def signin_api(
-    api: Api, demo_pool: tuple[Any, str, str], aws_endpoint: str, monkeypatch: pytest.MonkeyPatch
+    api: Api, demo_pool: tuple[Any, str, str], aws_endpoint: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Api]:
-    from chalicelib import auth, signin
-    from chalicelib.config import settings
+    from chalicelib import services
 
     _, pool_id, client_id = demo_pool
     monkeypatch.setenv("USER_POOL_ID", pool_id)
     monkeypatch.setenv("USER_POOL_CLIENT_ID", client_id)
     monkeypatch.setenv("COGNITO_JWKS_URL", f"{aws_endpoint}/{pool_id}/.well-known/jwks.json")
     monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", aws_endpoint)
-    for cached in (settings, auth.verifier, signin.default_signin):
-        cached.cache_clear()
+    services.reset()  # the settings are read again, with the pool
+    services.use(clock=clock)
     yield api
-    for cached in (settings, auth.verifier, signin.default_signin):
-        cached.cache_clear()
+    services.reset()
 
 
 @pytest.fixture

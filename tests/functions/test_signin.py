@@ -24,8 +24,8 @@ from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 from moto import mock_aws
 
-from chalicelib import signin
-from chalicelib.errors import InvalidInput, PortalError, Unauthorized, Unavailable
+from chalicelib.backoffice import signin
+from chalicelib.core.errors import InvalidInput, PortalError, Unauthorized, Unavailable
 from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
 
 NEW_PASSWORD = "A-New-Passphrase-77"

@@ -83,9 +83,9 @@ def test_closures_and_sites(api: Api, seed: Callable[..., Any]) -> None:
     assert (other.status, other.body["error"]["field"]) == (422, "site")
 
 
-def test_two_reads_whatever_the_window(api: Api, seed: Callable[..., Any], app_module: Any) -> None:
+def test_two_reads_whatever_the_window(api: Api, seed: Callable[..., Any], services: Any) -> None:
     seed()
-    store = app_module.get_store()
+    store = services.get_store()
     for days in (1, 31):
         before = store.requests
         assert starts(api, f"from=2027-03-01&days={days}&reason=short")

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib.errors import Unavailable
-from chalicelib.store import Store
+from chalicelib.core.errors import Unavailable
+from chalicelib.core.store import Part, Store, Transaction
 
 
 class ScriptedClient:
@@ -46,12 +46,18 @@ def store(*answers: str, budget: float = 5.0) -> tuple[Store, ScriptedClient, li
     return Store(Table(client), budget_seconds=budget, sleep=sleeps.append), client, sleeps
 
 
-ACTIONS = [{"Put": {"Item": {"PK": "a", "SK": "b"}}}, {"Put": {"Item": {"PK": "c", "SK": "d"}}}]
+def actions(count: int = 1) -> Transaction:
+    """``count`` times an appointment put and a unit taken."""
+    transaction = Transaction()
+    for _ in range(count):
+        transaction.add(Part.APPOINTMENT, {"Put": {"Item": {"PK": "a", "SK": "b"}}})
+        transaction.add(Part.UNIT_TAKEN, {"Put": {"Item": {"PK": "c", "SK": "d"}}})
+    return transaction
 
 
 def test_conflicts_and_throttling_are_retried_with_growing_jittered_pauses() -> None:
     s, client, sleeps = store("TransactionConflict,None", "ThrottlingException", "None,ThrottlingError", "ok")
-    assert s._transact(ACTIONS) is None
+    assert s._transact(actions()) is None
     assert len(client.calls) == 4
     assert len(sleeps) == 3 and all(0 <= pause <= 0.5 for pause in sleeps)
     tokens = {call["ClientRequestToken"] for call in client.calls}
@@ -60,22 +66,23 @@ def test_conflicts_and_throttling_are_retried_with_growing_jittered_pauses() -> 
 
 def test_a_failed_condition_is_answered_at_once_and_never_retried() -> None:
     s, client, sleeps = store("TransactionConflict,ConditionalCheckFailed", "ok")
-    reasons = s._transact(ACTIONS)
-    assert [r["Code"] for r in reasons or []] == ["TransactionConflict", "ConditionalCheckFailed"]
+    cancelled = s._transact(actions())
+    assert cancelled is not None and cancelled.codes == ["TransactionConflict", "ConditionalCheckFailed"]
+    assert cancelled.failed(Part.UNIT_TAKEN) and not cancelled.failed(Part.APPOINTMENT)  # read by name
     assert len(client.calls) == 1 and sleeps == []
 
 
 def test_the_time_budget_bounds_the_retries() -> None:
     s, client, _ = store(*["TransactionConflict,None"] * 1000, budget=0.0)
     with pytest.raises(Unavailable):
-        s._transact(ACTIONS)
+        s._transact(actions())
     assert len(client.calls) == 1
 
 
 def test_more_than_a_transaction_can_hold_is_a_clean_conflict() -> None:
     s, client, _ = store("ok")
     with pytest.raises(Exception, match="too long") as caught:
-        s._transact(ACTIONS * 51)
+        s._transact(actions(51))
     assert getattr(caught.value, "status", None) == 409
     assert client.calls == []
 
@@ -97,10 +104,11 @@ class TwiceClient:
 
 
 def test_an_attempt_that_committed_but_lost_its_answer_counts_as_done(table_name: str, seed: Any, clock: Any) -> None:
-    from chalicelib import tokens
-    from chalicelib.bookings import Bookings, Caller
-    from chalicelib.schemas import HoldRequest, MoveRequest
-    from chalicelib.store import make_table
+    from chalicelib.booking.schemas import HoldRequest
+    from chalicelib.booking.service import Bookings, Caller
+    from chalicelib.core import tokens
+    from chalicelib.core.schemas import MoveRequest
+    from chalicelib.core.store import make_table
     from tests.functions.conftest import hold_body, local
 
     seed()
@@ -122,8 +130,9 @@ def test_an_attempt_that_committed_but_lost_its_answer_counts_as_done(table_name
     held, replayed = bookings.hold(HoldRequest.model_validate(hold_body(local(2, 9))), "twice-key-1", caller)
     assert not replayed and sent["code"]
     confirmed = bookings.confirm(held.id, sent["code"], caller)
-    stored = store.appointment(held.id) or {}
-    assert stored["status"] == "confirmed" and stored["token_hash"] == tokens.token_hash(confirmed.manage_token)
+    stored = store.appointment(held.id)
+    assert stored is not None
+    assert stored.status == "confirmed" and stored.token_hash == tokens.token_hash(confirmed.manage_token)
     moved = bookings.move(held.id, confirmed.manage_token, MoveRequest.model_validate({"start": local(2, 10)}))
     assert moved.start.isoformat() == local(2, 10)
     cancelled = bookings.cancel(held.id, confirmed.manage_token)

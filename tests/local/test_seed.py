@@ -9,9 +9,9 @@ from typing import Any
 
 import boto3
 
-from chalicelib.bookings import Bookings
-from chalicelib.schemas import SlotsQuery
-from chalicelib.store import Store, make_table
+from chalicelib.booking.schemas import SlotsQuery
+from chalicelib.booking.service import Bookings
+from chalicelib.core.store import Store, make_table
 from local.seed import PRACTITIONERS, seed_profiles
 
 

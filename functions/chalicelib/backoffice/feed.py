@@ -9,29 +9,29 @@ to the appointment in the back-office, where the details are shown to a signed-i
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from icalendar import Calendar, Event
 from icalendar.enums import STATUS
 
-from .auth import Principal
-from .errors import NotFound
-from .keys import digest
-from .profiles import Profile, text_in
-from .proschemas import FeedStatus
-from .records import BLOCKED, CONFIRMED, StaleRead
+from ..core import ids
+from ..core.appointment import BLOCKED, CONFIRMED, Appointment
+from ..core.concurrency import StaleRead
+from ..core.errors import NotFound
+from ..core.keys import digest
+from ..core.profiles import Profile, text_in
+from .schemas import FeedStatus
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..core.store import Store
+    from .auth import Principal
 
-TOKEN_BYTES = 32
-FEED_NAME = re.compile(r"^([A-Za-z0-9_-]{43})\.ics$")
+TOKEN_BYTES = 32  # the token's length is the feed name's in ids.FEED_NAME
 PAST_DAYS = 30
 FUTURE_DAYS = 400  # beyond the longest booking horizon (365 days)
 PRODID = "-//health-portal//agenda feed//EN"
@@ -39,6 +39,7 @@ TEXT = {
     "fr": {"calendar": "Agenda – {name}", "blocked": "Créneau bloqué", "new": "nouveau patient", "missed": "absent"},
     "en": {"calendar": "Agenda – {name}", "blocked": "Blocked time", "new": "new patient", "missed": "missed"},
 }
+NO_PROFESSIONAL = "No such professional."
 DETAILS = {"fr": "Détails dans l'espace professionnel : {url}", "en": "Details in the professional area: {url}"}
 
 
@@ -49,7 +50,7 @@ class Feeds:
     clock: Callable[[], datetime]
 
     def status(self, principal: Principal, practitioner_id: str) -> FeedStatus:
-        principal.require_settings(practitioner_id, "No such professional.")
+        principal.require_settings(practitioner_id, NO_PROFESSIONAL)
         pointer = self.store.feed_pointer(practitioner_id)
         if pointer is None:
             return FeedStatus(active=False, created_at=None)
@@ -57,7 +58,7 @@ class Feeds:
 
     def create(self, principal: Principal, practitioner_id: str, lang: str) -> FeedStatus:
         """A new feed URL for the professional (shown once); the previous URL stops working."""
-        principal.require_settings(practitioner_id, "No such professional.")
+        principal.require_settings(practitioner_id, NO_PROFESSIONAL)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         created_at = int(self.clock().timestamp())
         feed = {
@@ -77,7 +78,7 @@ class Feeds:
         return FeedStatus(active=True, created_at=datetime.fromtimestamp(created_at, UTC), url=url)
 
     def revoke(self, principal: Principal, practitioner_id: str) -> FeedStatus:
-        principal.require_settings(practitioner_id, "No such professional.")
+        principal.require_settings(practitioner_id, NO_PROFESSIONAL)
         old = self.store.feed_pointer(practitioner_id)
         if old is not None:
             try:
@@ -90,14 +91,16 @@ class Feeds:
 
     def calendar(self, name: str) -> bytes:
         """The ICS text of the feed named ``<token>.ics``; the same 404 for a malformed, unknown or revoked one."""
-        match = FEED_NAME.match(name)
-        feed = self.store.feed(digest(match.group(1))) if match else None
+        token = ids.feed_token(name)
+        feed = self.store.feed(digest(token)) if token else None
         if feed is None:
             raise NotFound("No such calendar.")
         practitioner_id = str(feed["practitioner_id"])
         lang = str(feed.get("language") or "fr")
         now = self.clock()
-        items = self.store.agenda(practitioner_id, now - timedelta(days=PAST_DAYS), now + timedelta(days=FUTURE_DAYS))
+        appointments = self.store.agenda(
+            practitioner_id, now - timedelta(days=PAST_DAYS), now + timedelta(days=FUTURE_DAYS)
+        )
         item = self.store.profile(practitioner_id)
         profile = Profile.from_item(item) if item else None
         owner = profile.display_name(lang) if profile else practitioner_id
@@ -105,11 +108,11 @@ class Feeds:
             str(r["id"]): text_in(r.get("label"), lang) or str(r["id"])
             for r in (profile.record.get("visit_reasons", []) if profile else [])
         }
-        return render(items, lang, owner, self.site_url, now, labels)
+        return render(appointments, lang, owner, self.site_url, now, labels)
 
 
 def render(  # noqa: PLR0917
-    items: list[dict[str, Any]],
+    appointments: list[Appointment],
     lang: str,
     calendar_name: str,
     site_url: str,
@@ -122,27 +125,27 @@ def render(  # noqa: PLR0917
     text = TEXT.get(lang, TEXT["fr"])
     host = urlparse(site_url).hostname or "localhost"
     events = []
-    for item in items:
-        status = item.get("status")
+    for appointment in appointments:
+        status = appointment.status
         if status not in (CONFIRMED, BLOCKED):
             continue
         if status == BLOCKED:
             summary = text["blocked"]
         else:
-            summary = labels.get(str(item.get("reason_id")), "") or str(item.get("reason_label") or "")
-            if (item.get("patient") or {}).get("kind") == "new":
+            summary = labels.get(str(appointment.reason_id), "") or str(appointment.reason_label or "")
+            if appointment.patient and appointment.patient.kind == "new":
                 summary += f" ({text['new']})"
-            if item.get("no_show"):
+            if appointment.no_show:
                 summary += f" – {text['missed']}"
-        link = f"{site_url.rstrip('/')}/{lang}/pro/appointment/#id={item['id']}"
+        link = f"{site_url.rstrip('/')}/{lang}/pro/appointment/#id={appointment.id}"
         events.append(
             Event.new(
-                uid=f"{item['id']}-agenda@{host}",
+                uid=f"{appointment.id}-agenda@{host}",
                 stamp=now,
-                start=datetime.fromtimestamp(int(item["start_epoch"]), UTC),
-                end=datetime.fromtimestamp(int(item["end_epoch"]), UTC),
+                start=datetime.fromtimestamp(appointment.start_epoch, UTC),
+                end=datetime.fromtimestamp(appointment.end_epoch, UTC),
                 summary=summary,
-                location=str(item.get("site_name") or "") or None,
+                location=appointment.site_name or None,
                 description=DETAILS.get(lang, DETAILS["fr"]).format(url=link) if status == CONFIRMED else None,
                 status=STATUS.CONFIRMED,
             )

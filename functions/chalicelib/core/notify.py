@@ -28,7 +28,8 @@ from botocore.exceptions import ClientError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from chalicelib.ics import make_ics
+from .appointment import AppointmentNotice
+from .ics import make_ics
 
 logger = logging.getLogger(__name__)
 
@@ -43,31 +44,6 @@ SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # CRLF line ends and 7-bit transfer encodings (quoted-printable, base64): safe through every mail relay.
 MIME_POLICY = SMTP.clone(cte_type="7bit")
 SES_CONFIG = Config(connect_timeout=2, read_timeout=4, retries={"max_attempts": 2, "mode": "standard"})
-
-
-@dataclass(frozen=True)
-class AppointmentNotice:
-    """What a patient is told about one appointment. ``start`` and ``end`` are aware datetimes."""
-
-    appointment_id: str
-    practitioner_name: str
-    reason_label: str
-    start: datetime
-    end: datetime
-    timezone: str
-    site_name: str
-    address: str
-    instructions: str | None = None
-    manage_url: str | None = None
-    lang: Literal["fr", "en"] = "fr"
-    phone: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("start and end must be aware datetimes")
-        if self.lang not in LOCALES:
-            raise ValueError(f"unsupported language {self.lang!r}")
-        ZoneInfo(self.timezone)  # an unknown zone fails here, not halfway through an e-mail
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Domain errors. They carry an HTTP-meaningful status but import no web framework.
 
-``app.py`` turns every one of them into the single JSON error body:
+The web edge (``web.py``) turns every one of them into the single JSON error body:
 ``{"error": {"code": "...", "message": "...", "field": "..." | null}}``; an error class may add members of its own
 (``details()``), documented on the one schema of that body.
 """
@@ -70,3 +70,57 @@ class TooManyRequests(PortalError):
 class Unavailable(PortalError):
     status = 503
     code = "unavailable"
+
+
+# -- what the booking rules and the back-office refuse, by name ---------------------------------------------------
+
+
+class AlreadyConfirmed(Conflict):
+    code = "already_confirmed"
+
+
+class NotConfirmed(Conflict):
+    code = "not_confirmed"
+
+
+class TooLate(Conflict):
+    code = "too_late"
+
+
+class TooManyAppointments(Conflict):
+    code = "too_many_appointments"
+
+
+class NotStarted(Conflict):
+    code = "not_started"
+
+
+class OrphanedAppointments(Conflict):
+    code = "orphaned_appointments"
+
+
+class HoldExpired(Gone):
+    code = "hold_expired"
+
+
+class WrongCode(InvalidInput):
+    """A wrong confirmation code; ``attempts_left`` (1 or more: at none the hold answers ``TooManyAttempts``) is in
+    the body, so a client says it in its own words instead of parsing ``message``."""
+
+    code = "wrong_code"
+
+    def __init__(self, attempts_left: int) -> None:
+        plural = "s" if attempts_left > 1 else ""
+        super().__init__(f"Wrong code; {attempts_left} attempt{plural} left.", field="code")
+        self.attempts_left = attempts_left
+
+    def details(self) -> dict[str, int]:
+        return {"attempts_left": self.attempts_left}
+
+
+class TooManyAttempts(TooManyRequests):
+    code = "too_many_attempts"
+
+
+class TooManyHolds(TooManyRequests):
+    code = "too_many_holds"

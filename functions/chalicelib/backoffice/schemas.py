@@ -1,6 +1,7 @@
 """Requests and responses of the back-office API (``/v1/pro/...``), validated at the edge and published in the same
-OpenAPI document as the booking API (openapi.py). Same rules as schemas.py: unknown fields are refused, and a
-validation failure is one 422 naming the field with a dotted path (``settings.sites.0.hours.1.end``).
+OpenAPI document as the booking API (the appointment's own views are in core/appointment.py). Same rules as every
+route set (core/schemas.py): unknown fields are refused, and a validation failure is one 422 naming the field with
+a dotted path (``settings.sites.0.hours.1.end``).
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
-from .schemas import Email, Id, Language, Name, PatientKind, Phone, Reply, Request, SlotOut
+from ..core.appointment import AgendaEntry, Orphan
+from ..core.schemas import Email, Id, Language, Name, PatientKind, Phone, Reply, Request, SlotOut
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][05]$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Secret = Annotated[str, StringConstraints(max_length=8192)]
-AppointmentStatus = Literal["held", "confirmed", "cancelled", "blocked"]
-Source = Literal["online", "phone", "block"]
 Role = Literal["professional", "secretary", "desk"]
 Allows = Literal["agenda", "settings"]
 
@@ -110,25 +110,6 @@ class AgendaQuery(Request):
     days: Annotated[int, Field(ge=1, le=7, description="1 (a day) to 7 (a week).")] = 1
 
 
-class AgendaPatient(Reply):
-    given_name: str
-    family_name: str
-    kind: PatientKind
-
-
-class AgendaEntry(Reply):
-    id: str
-    status: AppointmentStatus
-    source: Source
-    start: datetime
-    end: datetime
-    site: str
-    reason: str | None
-    reason_label: str | None
-    no_show: bool
-    patient: AgendaPatient | None = Field(description="null for a block or a hold awaiting its code.")
-
-
 class SiteInfo(Reply):
     id: str
     name: str
@@ -180,33 +161,6 @@ class BlockRequest(Request):
 
 class NoShowRequest(Request):
     no_show: bool = True
-
-
-class ProPatientOut(Reply):
-    given_name: str
-    family_name: str
-    email: str | None
-    phone: str | None
-    kind: PatientKind
-
-
-class ProAppointment(Reply):
-    id: str
-    status: AppointmentStatus
-    source: Source
-    practitioner: str
-    site: str
-    site_name: str
-    reason: str | None
-    reason_label: str | None
-    start: datetime
-    end: datetime
-    timezone: str
-    language: Language
-    no_show: bool
-    cancelled_by: Literal["patient", "practitioner"] | None
-    patient: ProPatientOut | None
-    emailed: Annotated[bool | None, Field(description="After a change: whether the patient's e-mail went out.")] = None
 
 
 # -- settings ---------------------------------------------------------------------------------------------------
@@ -277,15 +231,6 @@ class PreviewRequest(Request):
     reason: Annotated[Id | None, Field(description="An online visit reason; default the first one.")] = None
     from_: Annotated[date | None, Field(alias="from", description="First local date; default today.")] = None
     days: Annotated[int, Field(ge=1, le=31)] = 14
-
-
-class Orphan(Reply):
-    id: str
-    start: datetime
-    end: datetime
-    site: str
-    reason: str | None
-    reason_label: str | None
 
 
 class PreviewResponse(Reply):

@@ -17,18 +17,21 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from ..core.appointment import CONFIRMED, Appointment
+from ..core.availability import within_openings
+from ..core.concurrency import StaleRead
+from ..core.errors import Conflict, InvalidInput, NotFound, OrphanedAppointments, PortalError
+from ..core.profiles import Profile, profile_item
+from ..core.schedule import ScheduleError
+from ..core.schemas import SlotOut
+from ..core.units import busy_intervals
 from .agenda import Agenda, home_zone, site_infos
-from .auth import Principal
-from .availability import UNIT_MINUTES, ScheduleError, free_slots, within_openings
-from .errors import Conflict, InvalidInput, NotFound, PortalError
-from .profiles import Profile, profile_item
-from .proschemas import (
+from .schemas import (
     ClosureSettings,
-    Orphan,
     PracticeSettings,
     PreviewRequest,
     PreviewResponse,
@@ -36,18 +39,12 @@ from .proschemas import (
     SettingsResponse,
     SettingsSaved,
 )
-from .records import CONFIRMED, StaleRead, busy_intervals
-from .schemas import SlotOut
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..core.store import Store
+    from .auth import Principal
 
 ORPHAN_LOOKAHEAD = timedelta(days=3 * 366)  # appointments are booked at most a year ahead; phone ones, any time
-ZONE_MARGIN = timedelta(hours=15)
-
-
-class OrphanedAppointments(Conflict):
-    code = "orphaned_appointments"
 
 
 @dataclass
@@ -76,23 +73,19 @@ class Practice:
             raise InvalidInput("Make at least one visit reason bookable online to preview its slots.", field="reason")
         now = self.clock()
         first_day = request.from_ or now.astimezone(home_zone(proposed)).date()
-        margin = ZONE_MARGIN + timedelta(minutes=proposed.buffer_minutes + UNIT_MINUTES)
-        window_start = datetime.combine(first_day, time(), UTC) - margin
-        window_end = datetime.combine(first_day + timedelta(days=request.days), time(), UTC) + margin
-        busy = busy_intervals(self.store.units(practitioner_id, window_start, window_end), int(now.timestamp()))
+        window = proposed.units_window(first_day, request.days)
+        busy = busy_intervals(self.store.units(practitioner_id, *window), int(now.timestamp()))
         slots = [
             SlotOut(start=slot.start, end=slot.end, site=site)
-            for site in proposed.site_ids
-            for slot in free_slots(proposed.schedule(site), reason, busy, first_day, request.days, now)
+            for site, slot in proposed.free_slots(reason, busy, first_day, request.days, now)
         ]
-        slots.sort(key=lambda s: (s.start.timestamp(), s.site))
         return PreviewResponse.model_validate(
             {
                 "reason": reason,
                 "from": first_day,
                 "days": request.days,
                 "slots": slots,
-                "orphans": [_orphan(o) for o in self.orphans(current, proposed, now)],
+                "orphans": [o.orphan() for o in self.orphans(current, proposed, now)],
             }
         )
 
@@ -120,16 +113,16 @@ class Practice:
             ) from err
         # An online booking confirmed between the first read and the save may sit on a time the change closes:
         # read again, now that the new openings are stored, and treat what the first read missed the same way.
-        seen = {str(o["id"]) for o in orphans}
-        orphans += [o for o in self.orphans(current, proposed, now) if str(o["id"]) not in seen]
+        seen = {o.id for o in orphans}
+        orphans += [o for o in self.orphans(current, proposed, now) if o.id not in seen]
         cancelled: list[str] = []
         if request.orphans == "cancel":
             for orphan in orphans:
                 try:
-                    self.agenda.cancel(principal, str(orphan["id"]))
+                    self.agenda.cancel(principal, orphan.id)
                 except PortalError:  # the patient cancelled or moved it meanwhile: nothing left to do
                     continue
-                cancelled.append(str(orphan["id"]))
+                cancelled.append(orphan.id)
         outside = [] if request.orphans == "cancel" else orphans
         return SettingsSaved(
             practitioner=practitioner_id,
@@ -137,20 +130,20 @@ class Practice:
             sites=site_infos(proposed),
             settings=settings_of(proposed, now),
             cancelled=cancelled,
-            kept=[str(o["id"]) for o in outside],
-            orphans=[_orphan(o) for o in outside],
+            kept=[o.id for o in outside],
+            orphans=[o.orphan() for o in outside],
         )
 
-    def orphans(self, current: Profile, proposed: Profile, now: datetime) -> list[dict[str, Any]]:
+    def orphans(self, current: Profile, proposed: Profile, now: datetime) -> list[Appointment]:
         """Confirmed appointments not yet started that fit the current openings and would not fit the proposed ones
         (appointments the practice placed outside the openings on purpose are not counted)."""
         now_s = int(now.timestamp())
         found = []
-        for item in self.store.agenda(current.id, now, now + ORPHAN_LOOKAHEAD):
-            if item.get("status") != CONFIRMED or int(item["start_epoch"]) <= now_s or not item.get("reason_id"):
+        for appointment in self.store.agenda(current.id, now, now + ORPHAN_LOOKAHEAD):
+            if appointment.status != CONFIRMED or appointment.start_epoch <= now_s or not appointment.reason_id:
                 continue
-            if _fits(current, item) and not _fits(proposed, item):
-                found.append(item)
+            if _fits(current, appointment) and not _fits(proposed, appointment):
+                found.append(appointment)
         return found
 
     def _load(self, principal: Principal, practitioner_id: str) -> tuple[dict[str, Any], Profile]:
@@ -225,22 +218,9 @@ def _extras(item: Mapping[str, Any]) -> str:
     return str(item.get("extra_openings") or json.dumps([]))
 
 
-def _fits(profile: Profile, item: Mapping[str, Any]) -> bool:
-    site = str(item["site_id"])
-    if site not in profile.site_ids:
+def _fits(profile: Profile, appointment: Appointment) -> bool:
+    if appointment.site_id not in profile.site_ids:
         return False
-    start = datetime.fromtimestamp(int(item["start_epoch"]), UTC)
-    end = datetime.fromtimestamp(int(item["end_epoch"]), UTC)
-    return within_openings(profile.schedule(site), str(item["reason_id"]), start, end)
-
-
-def _orphan(item: Mapping[str, Any]) -> Orphan:
-    zone = ZoneInfo(item["timezone"])
-    return Orphan(
-        id=item["id"],
-        start=datetime.fromtimestamp(int(item["start_epoch"]), zone),
-        end=datetime.fromtimestamp(int(item["end_epoch"]), zone),
-        site=item["site_id"],
-        reason=item.get("reason_id"),
-        reason_label=item.get("reason_label"),
-    )
+    start = datetime.fromtimestamp(appointment.start_epoch, UTC)
+    end = datetime.fromtimestamp(appointment.end_epoch, UTC)
+    return within_openings(profile.schedule(appointment.site_id), str(appointment.reason_id), start, end)

@@ -1,4 +1,5 @@
-"""The back-office's part of the OpenAPI document (openapi.py merges it): paths under ``/v1/pro`` and their models."""
+"""The back-office's part of the OpenAPI document (chalicelib/openapi.py puts the parts together): paths under
+``/v1/pro`` and their models."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import proschemas as ps
-from . import schemas
+from ..core import ids
+from ..core.appointment import ProAppointment
+from ..core.openapi import Part, answers, json_content, path_parameter
+from ..core.schemas import EmptyRequest, ErrorResponse, MoveRequest
+from . import schemas as ps
 
-REF = "#/components/schemas/{model}"
 ERRORS = {
     400: "Malformed request (body not JSON); `field` names it.",
     401: "No valid access token (missing, expired, forged, another pool or client), or a refused sign-in step.",
@@ -38,7 +41,7 @@ RESPONSES: list[type[BaseModel]] = [
     ps.SignedOut,
     ps.MeResponse,
     ps.AgendaResponse,
-    ps.ProAppointment,
+    ProAppointment,
     ps.SettingsResponse,
     ps.PreviewResponse,
     ps.SettingsSaved,
@@ -53,17 +56,6 @@ SECURITY_SCHEME = {
         "description": "The access token from the sign-in steps (Cognito, 15 minutes).",
     }
 }
-
-
-def _json(model: type[BaseModel]) -> dict[str, Any]:
-    return {"content": {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}}}
-
-
-def _answers(ok: int, model: type[BaseModel], errors: tuple[int, ...], description: str) -> dict[str, Any]:
-    answers: dict[str, Any] = {str(ok): {"description": description, **_json(model)}}
-    for status in (*errors, 503):
-        answers[str(status)] = {"description": ERRORS[status], **_json(schemas.ErrorResponse)}
-    return answers
 
 
 def _operation(
@@ -83,22 +75,22 @@ def _operation(
         operation["security"] = SECURITY
         errors = (401, *errors)
     if request is not None:
-        operation["requestBody"] = {"required": request is not schemas.EmptyRequest, **_json(request)}
-    operation["responses"] = _answers(ok, model, (400, 422, *errors) if request else errors, summary)
+        operation["requestBody"] = {"required": request is not EmptyRequest, **json_content(request)}
+    operation["responses"] = answers(ok, model, (400, 422, *errors) if request else errors, summary, ERRORS)
     return operation
-
-
-def _path(name: str, pattern: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": pattern}}
 
 
 def _query(name: str, schema: dict[str, Any], description: str, required: bool = False) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
 
 
+def part() -> Part:
+    return Part(paths=paths(), requests=REQUESTS, responses=RESPONSES, security_schemes=SECURITY_SCHEME)
+
+
 def paths() -> dict[str, Any]:
-    pro = [_path("practitioner_id", r"^[a-z0-9][a-z0-9-]{0,62}$")]
-    appointment = [_path("appointment_id", r"^[0-9a-f]{20}$")]
+    pro = [path_parameter("practitioner_id", ids.PRACTITIONER_ID)]
+    appointment = [path_parameter("appointment_id", ids.APPOINTMENT_ID)]
     lang = _query("lang", {"enum": ["fr", "en"]}, "Language of names and labels; default fr.")
     step = ps.SignInStep
     return {
@@ -158,7 +150,7 @@ def paths() -> dict[str, Any]:
                 200,
                 ps.SignedOut,
                 (),
-                request=schemas.EmptyRequest,
+                request=EmptyRequest,
                 secured=False,
             )
         },
@@ -184,7 +176,7 @@ def paths() -> dict[str, Any]:
             "post": _operation(
                 "Add an appointment taken by phone (the same no-double-booking transaction).",
                 201,
-                ps.ProAppointment,
+                ProAppointment,
                 (404, 409),
                 request=ps.PhoneBookingRequest,
                 parameters=pro,
@@ -194,7 +186,7 @@ def paths() -> dict[str, Any]:
             "post": _operation(
                 "Block a time (up to 8 hours) so that nobody books it.",
                 201,
-                ps.ProAppointment,
+                ProAppointment,
                 (404, 409),
                 request=ps.BlockRequest,
                 parameters=pro,
@@ -234,7 +226,7 @@ def paths() -> dict[str, Any]:
                 201,
                 ps.FeedStatus,
                 (404,),
-                request=schemas.EmptyRequest,
+                request=EmptyRequest,
                 parameters=[*pro, lang],
             ),
             "delete": _operation("Revoke the calendar feed.", 200, ps.FeedStatus, (404,), parameters=pro),
@@ -243,11 +235,11 @@ def paths() -> dict[str, Any]:
             "get": {
                 "summary": "The calendar feed (iCalendar); its secret token is the only credential.",
                 "tags": ["back-office"],
-                "parameters": [_path("name", r"^[A-Za-z0-9_-]{43}\.ics$")],
+                "parameters": [path_parameter("name", ids.FEED_NAME)],
                 "responses": {
                     "200": {"description": "iCalendar", "content": {"text/calendar": {"schema": {"type": "string"}}}},
-                    "404": {"description": ERRORS[404], **_json(schemas.ErrorResponse)},
-                    "503": {"description": ERRORS[503], **_json(schemas.ErrorResponse)},
+                    "404": {"description": ERRORS[404], **json_content(ErrorResponse)},
+                    "503": {"description": ERRORS[503], **json_content(ErrorResponse)},
                 },
             }
         },
@@ -255,7 +247,7 @@ def paths() -> dict[str, Any]:
             "get": _operation(
                 "An appointment with its patient's details (recorded in the audit log first).",
                 200,
-                ps.ProAppointment,
+                ProAppointment,
                 (404,),
                 parameters=appointment,
             )
@@ -264,9 +256,9 @@ def paths() -> dict[str, Any]:
             "post": _operation(
                 "Cancel (the patient is e-mailed) or release a block.",
                 200,
-                ps.ProAppointment,
+                ProAppointment,
                 (404, 409),
-                request=schemas.EmptyRequest,
+                request=EmptyRequest,
                 parameters=appointment,
             )
         },
@@ -274,9 +266,9 @@ def paths() -> dict[str, Any]:
             "post": _operation(
                 "Move to any free time of the same length (the patient is e-mailed).",
                 200,
-                ps.ProAppointment,
+                ProAppointment,
                 (404, 409),
-                request=schemas.MoveRequest,
+                request=MoveRequest,
                 parameters=appointment,
             )
         },
@@ -284,7 +276,7 @@ def paths() -> dict[str, Any]:
             "post": _operation(
                 "Mark, or unmark, a started appointment as missed.",
                 200,
-                ps.ProAppointment,
+                ProAppointment,
                 (404, 409),
                 request=ps.NoShowRequest,
                 parameters=appointment,

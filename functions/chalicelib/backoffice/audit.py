@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import keys
+from ..core import keys
 
 if TYPE_CHECKING:
+    from ..core.store import Store
     from .auth import Principal
-    from .store import Store
 
 Action = Literal["list", "read", "cancel", "move", "no_show", "create"]
 

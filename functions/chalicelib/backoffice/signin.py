@@ -21,15 +21,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
+from ..core.errors import BadRequest, InvalidInput, PortalError, TooManyRequests, Unauthorized, Unavailable
 from .auth import pool_region
-from .config import settings
-from .errors import BadRequest, InvalidInput, PortalError, TooManyRequests, Unauthorized, Unavailable
+
+if TYPE_CHECKING:
+    from ..core.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -269,10 +270,9 @@ def cognito_client(user_pool_id: str) -> Any:
     return boto3.client("cognito-idp", region_name=region, config=config)
 
 
-@lru_cache(maxsize=1)
-def default_signin() -> SignIn:
-    """The SignIn of the configured pool and app client, made on first use (not at import)."""
-    config = settings()
+def configured_signin(config: Settings) -> SignIn:
+    """The SignIn of the configured pool and app client (services.get_signin() makes it on first use and keeps
+    it); Unavailable when the pool is not configured."""
     if not config.user_pool_id or not config.user_pool_client_id:
         logger.error("USER_POOL_ID and USER_POOL_CLIENT_ID must be set for the back-office")
         raise Unavailable("Sign-in is not available.")

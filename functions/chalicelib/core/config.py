@@ -22,7 +22,7 @@ class Settings:
     user_pool_client_id: str
     jwks_url: str
     totp_issuer: str
-    # Multiplies the booking API's rate limits (chalicelib/ratelimit.py). 1 in every deployed stage; the booking
+    # Multiplies the booking API's rate limits (core/ratelimit.py). 1 in every deployed stage; the booking
     # benchmark raises it because all its requests come from one address.
     rate_limit_factor: float = 1.0
 

@@ -9,13 +9,26 @@ back-office edits as JSON text in ``closures`` (``[{"start", "end"}]``, every si
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
-from .availability import WEEKDAY_NAMES, Closure, ExtraOpening, Schedule, ScheduleError, schedule_from_record
+from .availability import free_slots
+from .schedule import (
+    UNIT_MINUTES,
+    WEEKDAY_NAMES,
+    Closure,
+    ExtraOpening,
+    PatientKind,
+    Schedule,
+    ScheduleError,
+    Slot,
+    schedule_from_record,
+)
+
+ZONE_MARGIN = timedelta(hours=15)  # any UTC offset (-12 to +14) around a window of local dates
 
 CIVILITY = {
     "fr": {"dr": "Dr", "pr": "Pr", "mr": "M.", "ms": "Mme", "mx": ""},
@@ -104,6 +117,33 @@ class Profile:
                 self.record, site_id, closures=self.closures, extra_openings=extras
             )
         return self._schedules[site_id]
+
+    def units_window(self, first_day: date, days: int) -> tuple[datetime, datetime]:
+        """The UTC bounds of the units to read for the local dates ``first_day`` and the ``days - 1`` after it, in
+        whatever zone the sites are: every UTC offset, the buffer and a unit either side."""
+        margin = ZONE_MARGIN + timedelta(minutes=self.buffer_minutes + UNIT_MINUTES)
+        start = datetime.combine(first_day, time(), UTC) - margin
+        return start, datetime.combine(first_day + timedelta(days=days), time(), UTC) + margin
+
+    def free_slots(  # noqa: PLR0917 (availability.free_slots' own arguments, and the sites)
+        self,
+        reason_id: str,
+        busy: Iterable[tuple[datetime, datetime]],
+        first_day: date,
+        days: int,
+        now: datetime,
+        patient_kind: PatientKind | None = None,
+        sites: Sequence[str] | None = None,
+    ) -> list[tuple[str, Slot]]:
+        """The free slots of every site (or of ``sites``) as (site, slot), in time order. By instant: two starts in
+        one zone compare by clock time, and the autumn's repeated hour would misorder."""
+        busy = list(busy)
+        found = [
+            (site, slot)
+            for site in (self.site_ids if sites is None else sites)
+            for slot in free_slots(self.schedule(site), reason_id, busy, first_day, days, now, patient_kind)
+        ]
+        return sorted(found, key=lambda found: (found[1].start.timestamp(), found[0]))
 
     @property
     def weekly_hours(self) -> list[dict[str, Any]]:

@@ -19,14 +19,16 @@ import ipaddress
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-import jwt
+from ..core import ids
+from ..core.errors import NotFound, Unauthorized, Unavailable
 
-from .config import settings
-from .errors import NotFound, Unauthorized, Unavailable
+if TYPE_CHECKING:
+    import jwt
+
+    from ..core.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,6 @@ ROLE_SECRETARY = "secretary"
 ROLE_DESK = "desk"
 ALLOWS_AGENDA = "agenda"  # the agenda, patient details, phone bookings, blocks, cancel, move, no-show
 ALLOWS_SETTINGS = "settings"  # opening hours, visit reasons, absences, booking rules, and the calendar feed
-PRACTITIONER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")  # the directory's id pattern
 USER_POOL_ID = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$")
 SIGN_IN_AGAIN = "Sign in to continue."
 
@@ -142,7 +143,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     own = {g[len(PROFESSIONAL_GROUP_PREFIX) :] for g in groups if g.startswith(PROFESSIONAL_GROUP_PREFIX)}
     delegated = {g[len(DELEGATE_GROUP_PREFIX) :] for g in groups if g.startswith(DELEGATE_GROUP_PREFIX)}
     desk = {g[len(DESK_GROUP_PREFIX) :] for g in groups if g.startswith(DESK_GROUP_PREFIX)}
-    if not all(PRACTITIONER_ID.match(pid) for pid in own | delegated | desk):
+    if not all(ids.is_practitioner_id(pid) for pid in own | delegated | desk):
         raise _rejected("a grant group names no valid practitioner id")
     if len(own) > 1:  # one account is one person: the operator put it in two professionals' own groups
         raise _rejected("account is in more than one professional group")
@@ -181,6 +182,8 @@ class TokenVerifier:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The claims of a valid access token of this pool and client; Unauthorized otherwise."""
+        import jwt  # PyJWT and its cryptography: only a request that checks a token loads them
+
         try:
             signing_key = self.jwks_client.get_signing_key_from_jwt(token)
             claims: dict[str, Any] = jwt.decode(
@@ -211,6 +214,8 @@ class TokenVerifier:
 
 def make_verifier(user_pool_id: str, client_id: str, jwks_url: str = "") -> TokenVerifier:
     """A verifier for the pool and app client; ``jwks_url`` overrides where the keys are fetched (loopback only)."""
+    import jwt
+
     issuer = issuer_for(user_pool_id)
     if jwks_url and not is_loopback_url(jwks_url):
         # Only the local endpoint may stand in for the pool's keys: a JWKS URL elsewhere would let whoever serves
@@ -225,10 +230,9 @@ def make_verifier(user_pool_id: str, client_id: str, jwks_url: str = "") -> Toke
     return TokenVerifier(issuer, client_id, jwks_client)
 
 
-@lru_cache(maxsize=1)
-def verifier() -> TokenVerifier:
-    """The verifier of the configured pool, made on first use and kept (its key cache lives as long)."""
-    config = settings()
+def configured_verifier(config: Settings) -> TokenVerifier:
+    """The verifier of the configured pool (services.get_verifier() keeps it, and its key cache, as long as the
+    Lambda environment lives); Unavailable when the pool is not configured, or misconfigured."""
     if not config.user_pool_id or not config.user_pool_client_id:
         logger.error("USER_POOL_ID and USER_POOL_CLIENT_ID must be set for the back-office")
         raise Unavailable("Sign-in is not available.")
@@ -237,11 +241,6 @@ def verifier() -> TokenVerifier:
     except ValueError as err:
         logger.error("back-office sign-in is misconfigured: %s", err)
         raise Unavailable("Sign-in is not available.") from err
-
-
-def authenticate(authorization_header: str | None) -> Principal:
-    """The Principal behind a request's Authorization header (401 Unauthorized for any bad or missing token)."""
-    return verifier().authenticate(authorization_header)
 
 
 def _rejected(reason: str) -> Unauthorized:

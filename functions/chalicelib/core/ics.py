@@ -15,7 +15,7 @@ from icalendar import Calendar, Event, vCalAddress
 from icalendar.enums import STATUS
 
 if TYPE_CHECKING:
-    from chalicelib.notify import AppointmentNotice
+    from .appointment import AppointmentNotice
 
 PRODID = "-//health-portal//appointments//EN"
 UID_DOMAIN = "appointments.health-portal"
