@@ -12,8 +12,8 @@ import boto3
 import pytest
 
 from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
+from tests.functions.backoffice.test_signin import totp
 from tests.functions.conftest import REGION, Api, Clock
-from tests.functions.test_signin import totp
 
 NEW_PASSWORD = "A-New-Passphrase-77"
 

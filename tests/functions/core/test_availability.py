@@ -35,7 +35,7 @@ from chalicelib.core.schedule import (
 )
 
 MONACO = ZoneInfo("Europe/Monaco")
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PRACTITIONERS = ROOT / "content" / "directory" / "practitioners"
 
 # 2026: clocks go forward on Sunday 29 March (02:00 -> 03:00) and back on Sunday 25 October (03:00 -> 02:00).

@@ -32,7 +32,7 @@ from tests.functions.factories import practitioner_record, working_day
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MONACO = ZoneInfo("Europe/Monaco")
 TABLE = "portal-race"
 
