@@ -103,7 +103,7 @@ def main() -> None:
         store.put_profile(PRO, profile_item(record))
         today = datetime.now(MONACO).date()
         clock = {"now": datetime.combine(today, datetime.min.time(), MONACO).astimezone(UTC)}
-        agenda = Agenda(store, None, "https://sante.example.mc", lambda: clock["now"])
+        agenda = Agenda(store, lambda: None, "https://sante.example.mc", lambda: clock["now"])
         practice = Practice(store, agenda, lambda: clock["now"])
         feeds = Feeds(store, "https://sante.example.mc", lambda: clock["now"])
         who = Principal("bench-sub", ROLE_PROFESSIONAL, frozenset({PRO}), PRO, "bench-jti", frozenset({PRO}))

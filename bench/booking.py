@@ -276,7 +276,8 @@ def requests_per_operation(endpoint: str) -> list[tuple[str, str]]:
             return lambda *args, **kwargs: True
 
     store = Store(make_table(TABLE))
-    bookings = Bookings(store, Keep(), site_url="http://127.0.0.1")  # type: ignore[arg-type]
+    keep = Keep()
+    bookings = Bookings(store, lambda: keep, site_url="http://127.0.0.1")  # type: ignore[arg-type,return-value]
     records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(PRACTITIONERS.glob("*.json"))]
     record = next(r for r in records if r["online_booking"] and r["booking_rules"]["buffer_minutes"] == 0)
     reason = next(v for v in record["visit_reasons"] if v["online"] and v["existing_patients"])

@@ -102,7 +102,8 @@ def get_store() -> Store:
 
 
 def get_mailer() -> Mailer | None:
-    """The patients' mailer over SES (its client is made here, with short timeouts)."""
+    """The patients' mailer over SES (its client is made here, with short timeouts). The services ask for it when
+    an e-mail is due, so that a request that sends none loads no e-mail code."""
 
     def make() -> Mailer:
         from .core.notify import Mailer, make_ses_client
@@ -130,7 +131,7 @@ def get_bookings() -> Bookings:
     def make() -> Bookings:
         from .booking.service import Bookings
 
-        return Bookings(get_store(), get_mailer(), site_url=settings().site_url, limits=get_limits(), clock=clock)
+        return Bookings(get_store(), get_mailer, site_url=settings().site_url, limits=get_limits(), clock=clock)
 
     return _made("bookings", make)
 
@@ -144,7 +145,7 @@ def get_agenda() -> Agenda:
     def make() -> Agenda:
         from .backoffice.agenda import Agenda
 
-        return Agenda(get_store(), get_mailer(), settings().site_url, clock)
+        return Agenda(get_store(), get_mailer, settings().site_url, clock)
 
     return _made("agenda", make)
 

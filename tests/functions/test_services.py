@@ -38,9 +38,9 @@ def test_a_swapped_part_is_what_every_service_is_made_with(fresh: Any, table_nam
     mine = Store(make_table(table_name))
     fresh.use(clock=lambda: frozen, store=mine, mailer=None)
     bookings = fresh.get_bookings()
-    assert bookings is not before and bookings.store is mine and bookings.mailer is None
+    assert bookings is not before and bookings.store is mine and bookings.mailer() is None
     assert bookings.clock() == frozen and fresh.get_agenda().clock() == frozen
-    assert fresh.get_agenda().store is mine and fresh.get_agenda().mailer is None
+    assert fresh.get_agenda().store is mine and fresh.get_agenda().mailer() is None
 
 
 def test_reset_reads_the_environment_again(fresh: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,7 +56,7 @@ TOO_BUSY = "Too many simultaneous changes; please try again."
 @dataclass
 class Agenda:
     store: Store
-    mailer: Mailer | None  # the patients' e-mails
+    mailer: Callable[[], Mailer | None]  # the patients' e-mails, asked for when one is due
     site_url: str  # where the e-mails' manage links lead
     clock: Callable[[], datetime]
 
@@ -291,9 +291,8 @@ class Agenda:
 
     def _mail(self, appointment: Appointment, send: Callable[[Mailer, str], bool]) -> bool | None:
         """Send a patient e-mail if the appointment has an address; whether it went out (None: no address)."""
-        if not appointment.email or self.mailer is None:
-            return None
-        return send(self.mailer, appointment.email)
+        mailer = self.mailer() if appointment.email else None
+        return None if mailer is None else send(mailer, appointment.email)
 
 
 def home_zone(profile: Profile) -> ZoneInfo:

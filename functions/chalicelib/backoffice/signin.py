@@ -254,8 +254,11 @@ def _code(code: object) -> str:
 
 
 def cognito_client(user_pool_id: str) -> Any:
-    """A Cognito client in the pool's region, at the endpoint the environment names (AWS unless overridden)."""
-    import boto3
+    """A Cognito client in the pool's region, at the endpoint the environment names (AWS unless overridden).
+
+    botocore's own client: the sign-in steps need none of boto3, whose import brings s3transfer (docs/performance.md).
+    """
+    import botocore.session
     from botocore.config import Config
 
     region = pool_region(user_pool_id)
@@ -267,7 +270,7 @@ def cognito_client(user_pool_id: str) -> Any:
         # user agent, or looks in us-east-1 and finds no session to end. Amazon Cognito ignores it.
         user_agent_extra=f"region/{region}",
     )
-    return boto3.client("cognito-idp", region_name=region, config=config)
+    return botocore.session.get_session().create_client("cognito-idp", region_name=region, config=config)
 
 
 def configured_signin(config: Settings) -> SignIn:

@@ -1,6 +1,7 @@
 """The booking rules: slots, holds, confirmation with a one-time code, and cancel or move with the manage token.
 
-Pure of AWS and web: a :class:`Bookings` is given the store (core/store), the mailer (core/notify.py) and a clock.
+Pure of AWS and web: a :class:`Bookings` is given the store (core/store), a way to the mailer (core/notify.py) and
+a clock.
 The store's transactions make double bookings impossible; this module decides what to write and what to answer.
 E-mails go out after the write has committed, and a failed e-mail never undoes it.
 """
@@ -76,7 +77,7 @@ class Caller:
 @dataclass
 class Bookings:
     store: Store
-    mailer: Mailer | None
+    mailer: Callable[[], Mailer | None]  # asked for when an e-mail is due (a request that sends none loads none)
     site_url: str
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -219,8 +220,8 @@ class Bookings:
                 return self._replay(err.replay, fingerprint), True
         else:
             raise Unavailable(TOO_BUSY)
-        if self.mailer is not None:
-            self.mailer.send_code(email, code, appointment.notice(self.site_url))
+        if (mailer := self.mailer()) is not None:
+            mailer.send_code(email, code, appointment.notice(self.site_url))
         return appointment.hold_view(), False
 
     def _replay(self, replay: Replay, fingerprint: str) -> HoldResponse:
@@ -246,8 +247,8 @@ class Bookings:
             current = self.store.appointment(appointment_id) or appointment
             _why_not_held(current, now_s)
             raise TooManyAttempts("No more codes can be sent for this hold.", field=None)
-        if self.mailer is not None:
-            self.mailer.send_code(appointment.email, code, appointment.notice(self.site_url))
+        if (mailer := self.mailer()) is not None:
+            mailer.send_code(appointment.email, code, appointment.notice(self.site_url))
 
     # -- confirm ---------------------------------------------------------------------------------------------------
 
@@ -284,8 +285,8 @@ class Bookings:
         else:
             raise Unavailable(TOO_BUSY)
         confirmed = dataclasses.replace(appointment, status=CONFIRMED)
-        if self.mailer is not None:
-            self.mailer.send_confirmation(confirmed.email, confirmed.notice(self.site_url, token))
+        if (mailer := self.mailer()) is not None:
+            mailer.send_confirmation(confirmed.email, confirmed.notice(self.site_url, token))
         return confirmed.confirmation(token)
 
     # -- manage ----------------------------------------------------------------------------------------------------
@@ -321,8 +322,8 @@ class Bookings:
         else:
             raise Unavailable(TOO_BUSY)
         cancelled = dataclasses.replace(appointment, status=CANCELLED)
-        if self.mailer is not None:
-            self.mailer.send_cancellation(cancelled.email, cancelled.notice(self.site_url), "patient")
+        if (mailer := self.mailer()) is not None:
+            mailer.send_cancellation(cancelled.email, cancelled.notice(self.site_url), "patient")
         return cancelled.patient_view()
 
     def move(self, appointment_id: str, token: str | None, request: MoveRequest) -> AppointmentView:
@@ -351,9 +352,9 @@ class Bookings:
                 continue
         else:
             raise Unavailable(TOO_BUSY)
-        if self.mailer is not None:
+        if (mailer := self.mailer()) is not None:
             old, new = appointment.notice(self.site_url, token), moved.notice(self.site_url, token)
-            self.mailer.send_moved(appointment.email, old, new)
+            mailer.send_moved(appointment.email, old, new)
         return moved.patient_view()
 
 

@@ -60,12 +60,16 @@ Language = Literal["fr", "en"]
 PatientKind = Literal["new", "existing"]
 
 
+# Every model's validator and serializer are built when it is first used, not when its module is imported: a cold
+# start pays for the models of the route it answers, not for every model of the API (docs/performance.md).
+
+
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Reply(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
 
 
 class EmptyRequest(Request):

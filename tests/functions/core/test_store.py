@@ -125,7 +125,8 @@ def test_an_attempt_that_committed_but_lost_its_answer_counts_as_done(table_name
         def __getattr__(self, name: str) -> Any:
             return lambda *args, **kwargs: True
 
-    bookings = Bookings(store, Mailer(), site_url="http://127.0.0.1", clock=clock)  # type: ignore[arg-type]
+    mailer = Mailer()
+    bookings = Bookings(store, lambda: mailer, site_url="http://127.0.0.1", clock=clock)  # type: ignore[arg-type,return-value]
     caller = Caller("192.0.2.1")
     held, replayed = bookings.hold(HoldRequest.model_validate(hold_body(local(2, 9))), "twice-key-1", caller)
     assert not replayed and sent["code"]
