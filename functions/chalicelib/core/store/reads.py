@@ -9,13 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from .. import keys
 from ..appointment import Appointment
 from ..concurrency import Replay, Versioned
-from ..errors import Unavailable
-from .table import UNREACHABLE, Table, plain
+from .table import Table, plain
 
 
 class Reads(Table):
@@ -35,18 +32,12 @@ class Reads(Table):
         for first in range(0, len(wanted), 100):
             request: dict[str, Any] = {self.name: {"Keys": [keys.profile_key(i) for i in wanted[first : first + 100]]}}
             deadline = time.monotonic() + self.budget_seconds
-            delay = 0.025
-            while request:
-                self.requests += 1
-                try:
-                    answer = self.client.batch_get_item(RequestItems=request)
-                except (BotoCoreError, ClientError) as err:
-                    raise Unavailable(UNREACHABLE) from err
+            answers = self._batch(
+                lambda r: self.client.batch_get_item(RequestItems=r), request, "UnprocessedKeys", deadline
+            )
+            for answer in answers:
                 for item in answer.get("Responses", {}).get(self.name, []):
                     found[str(item["practitioner_id"])] = plain(item)
-                request = answer.get("UnprocessedKeys") or {}
-                if request:
-                    delay = self._backoff(deadline, delay)
         return found
 
     # -- units ---------------------------------------------------------------------------------------------------

@@ -179,6 +179,33 @@ class Table:
                 return items
             params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
+    def _batch(
+        self,
+        call: Callable[[dict[str, Any]], Any],
+        request: dict[str, Any],
+        left: str,
+        deadline: float,
+        *,
+        unreachable: str = UNREACHABLE,
+        busy: str = BUSY,
+    ) -> list[Any]:
+        """Every answer of a batch call (``BatchGetItem``, ``BatchWriteItem``), what it leaves unprocessed (``left``)
+        sent again with jittered backoff until the deadline: Unavailable(``unreachable``) if a call fails,
+        Unavailable(``busy``) if the deadline comes first."""
+        answers = []
+        delay = 0.025
+        while request:
+            self.requests += 1
+            try:
+                answer = call(request)
+            except (BotoCoreError, ClientError) as err:
+                raise Unavailable(unreachable) from err
+            answers.append(answer)
+            request = answer.get(left) or {}
+            if request:
+                delay = self._backoff(deadline, delay, busy)
+        return answers
+
     def _backoff(self, deadline: float, delay: float, message: str = BUSY) -> float:
         """Sleep a jittered ``delay`` before a retry, or raise Unavailable(``message``) if it would pass the
         deadline; returns the next, doubled delay (at most half a second)."""

@@ -8,12 +8,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from .. import keys
 from ..appointment import CONFIRMED, HELD, Appointment
 from ..concurrency import StaleRead
-from ..errors import Unavailable
 from .table import Table, plain
 
 AUDIT_UNWRITTEN = "The audit log cannot be written; nothing was shown."
@@ -116,13 +113,11 @@ class Writes(Table):
             request: dict[str, Any] = {
                 self.name: [{"PutRequest": {"Item": dict(e)}} for e in entries[first : first + 25]]
             }
-            delay = 0.025
-            while request:
-                self.requests += 1
-                try:
-                    answer = self.client.batch_write_item(RequestItems=request)
-                except (BotoCoreError, ClientError) as err:
-                    raise Unavailable(AUDIT_UNWRITTEN) from err
-                request = answer.get("UnprocessedItems") or {}
-                if request:
-                    delay = self._backoff(deadline, delay, AUDIT_UNWRITTEN)
+            self._batch(
+                lambda r: self.client.batch_write_item(RequestItems=r),
+                request,
+                "UnprocessedItems",
+                deadline,
+                unreachable=AUDIT_UNWRITTEN,
+                busy=AUDIT_UNWRITTEN,
+            )
