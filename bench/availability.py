@@ -33,14 +33,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "functions"))
 
-from chalicelib.availability import (  # noqa: E402
-    Schedule,
-    check_slot,
-    first_free_slot,
-    free_slots,
-    occupied_units,
-    schedule_from_record,
-)
+from chalicelib.core.availability import check_slot, first_free_slot, free_slots, occupied_units  # noqa: E402
+from chalicelib.core.schedule import Schedule, schedule_from_record  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)  # a Monday morning in Monaco; the window covers the spring clock change
 Busy = list[tuple[datetime, datetime]]
@@ -174,8 +168,8 @@ def main() -> None:
 
     code = (
         "import time, sys; t = time.perf_counter(); sys.path.insert(0, 'functions'); "
-        "from chalicelib import availability as a; t1 = time.perf_counter(); "
-        "a.Schedule('Europe/Monaco', {}, ()); a._holiday_dates('MC', 2026); "
+        "from chalicelib.core import availability, schedule as s; t1 = time.perf_counter(); "
+        "s.Schedule('Europe/Monaco', {}, ()); s.holiday_dates('MC', 2026); "
         "print((t1 - t) * 1000, (time.perf_counter() - t1) * 1000)"
     )
     cold = [
@@ -189,7 +183,9 @@ def main() -> None:
         )
         for _ in range(3)
     ]
-    rows.append(("cold import of chalicelib.availability (zoneinfo)", f"{min(c[0] for c in cold):.0f} ms"))
+    rows.append(
+        ("cold import of chalicelib.core.availability and .schedule (zoneinfo)", f"{min(c[0] for c in cold):.0f} ms")
+    )
     rows.append(
         ("first schedule in a fresh process (imports the holidays package)", f"{min(c[1] for c in cold):.0f} ms")
     )

@@ -31,14 +31,13 @@ os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench
 
 import boto3  # noqa: E402
 
-from chalicelib.agenda import Agenda  # noqa: E402
-from chalicelib.auth import ROLE_PROFESSIONAL, Principal  # noqa: E402
-from chalicelib.bookings import Bookings  # noqa: E402
-from chalicelib.feed import Feeds  # noqa: E402
-from chalicelib.practice import Practice  # noqa: E402
-from chalicelib.profiles import profile_item  # noqa: E402
-from chalicelib.proschemas import AgendaQuery, PhoneBookingRequest, PreviewRequest  # noqa: E402
-from chalicelib.store import Store  # noqa: E402
+from chalicelib.backoffice.agenda import Agenda  # noqa: E402
+from chalicelib.backoffice.auth import ROLE_PROFESSIONAL, Principal  # noqa: E402
+from chalicelib.backoffice.feed import Feeds  # noqa: E402
+from chalicelib.backoffice.schemas import AgendaQuery, PhoneBookingRequest, PreviewRequest  # noqa: E402
+from chalicelib.backoffice.settings import Practice  # noqa: E402
+from chalicelib.core.profiles import profile_item  # noqa: E402
+from chalicelib.core.store import Store  # noqa: E402
 from local.portal import start_aws_endpoint  # noqa: E402
 from local.tables import create_table  # noqa: E402
 from tests.functions.factories import practitioner_record, working_day  # noqa: E402
@@ -104,8 +103,7 @@ def main() -> None:
         store.put_profile(PRO, profile_item(record))
         today = datetime.now(MONACO).date()
         clock = {"now": datetime.combine(today, datetime.min.time(), MONACO).astimezone(UTC)}
-        bookings = Bookings(store, None, site_url="https://sante.example.mc", clock=lambda: clock["now"])
-        agenda = Agenda(store, bookings, lambda: clock["now"])
+        agenda = Agenda(store, lambda: None, "https://sante.example.mc", lambda: clock["now"])
         practice = Practice(store, agenda, lambda: clock["now"])
         feeds = Feeds(store, "https://sante.example.mc", lambda: clock["now"])
         who = Principal("bench-sub", ROLE_PROFESSIONAL, frozenset({PRO}), PRO, "bench-jti", frozenset({PRO}))

@@ -258,9 +258,10 @@ def throughput(url: str, demo: Demo, seconds: float, clients: int, bookings: int
 def requests_per_operation(endpoint: str) -> list[tuple[str, str]]:
     """Count the store's DynamoDB requests for each operation, in-process against the same endpoint."""
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
-    from chalicelib.bookings import Bookings, Caller
-    from chalicelib.schemas import HoldRequest, MoveRequest, SlotsQuery
-    from chalicelib.store import Store, make_table
+    from chalicelib.booking.schemas import HoldRequest, SlotsQuery
+    from chalicelib.booking.service import Bookings, Caller
+    from chalicelib.core.schemas import MoveRequest
+    from chalicelib.core.store import Store, make_table
 
     class Keep:
         """Mailer stand-in that keeps the code (the count is of DynamoDB requests)."""
@@ -275,7 +276,8 @@ def requests_per_operation(endpoint: str) -> list[tuple[str, str]]:
             return lambda *args, **kwargs: True
 
     store = Store(make_table(TABLE))
-    bookings = Bookings(store, Keep(), site_url="http://127.0.0.1")  # type: ignore[arg-type]
+    keep = Keep()
+    bookings = Bookings(store, lambda: keep, site_url="http://127.0.0.1")  # type: ignore[arg-type,return-value]
     records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(PRACTITIONERS.glob("*.json"))]
     record = next(r for r in records if r["online_booking"] and r["booking_rules"]["buffer_minutes"] == 0)
     reason = next(v for v in record["visit_reasons"] if v["online"] and v["existing_patients"])

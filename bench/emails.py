@@ -27,7 +27,8 @@ os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench
 
 import boto3  # noqa: E402
 
-from chalicelib.notify import AppointmentNotice, Mailer  # noqa: E402
+from chalicelib.core.appointment import AppointmentNotice  # noqa: E402
+from chalicelib.core.notify import Mailer  # noqa: E402
 from local.outbox import Outbox, verify_sender  # noqa: E402
 from local.portal import start_aws_endpoint  # noqa: E402
 from local.tables import create_table  # noqa: E402

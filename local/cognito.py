@@ -2,7 +2,7 @@
 
 The pool is configured as the deployed one must be: TOTP multi-factor authentication required (software tokens
 only), no self sign-up, e-mail addresses as user names, a strong password policy, and one app client without a
-secret that allows the password flow and refresh. Grants are groups (see functions/chalicelib/auth.py and
+secret that allows the password flow and refresh. Grants are groups (see functions/chalicelib/backoffice/auth.py and
 docs/security.md): ``pro:<id>`` for the professional themself, ``for:<id>`` for accounts acting for them in
 everything, ``desk:<id>`` for a front desk that runs their agenda but not their settings or calendar feed.
 
@@ -32,7 +32,7 @@ FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 if str(FUNCTIONS_DIR) not in sys.path:  # group names come from the API's own module, as the workers import it
     sys.path.insert(0, str(FUNCTIONS_DIR))
 
-from chalicelib.auth import delegate_group, desk_group, is_loopback_url, professional_group  # noqa: E402
+from chalicelib.backoffice.auth import delegate_group, desk_group, is_loopback_url, professional_group  # noqa: E402
 
 POOL_NAME = "portal-back-office"
 CLIENT_NAME = "portal-back-office-web"
@@ -75,7 +75,7 @@ class BackOfficePool:
     jwks_url: str
 
     def environment(self) -> dict[str, str]:
-        """The settings the API reads (functions/chalicelib/config.py) to verify this pool's tokens."""
+        """The settings the API reads (functions/chalicelib/core/config.py) to verify this pool's tokens."""
         return {
             "USER_POOL_ID": self.user_pool_id,
             "USER_POOL_CLIENT_ID": self.client_id,

@@ -38,7 +38,7 @@ def configured_sender() -> str:
     """The address the API sends from (``MAIL_FROM``, read by the app's own settings)."""
     if str(FUNCTIONS_DIR) not in sys.path:
         sys.path.insert(0, str(FUNCTIONS_DIR))
-    from chalicelib.config import settings
+    from chalicelib.core.config import settings
 
     return settings.__wrapped__().mail_from  # uncached: the portal process must not freeze the app's settings
 

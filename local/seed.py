@@ -42,8 +42,8 @@ def seed_profiles(table: Any, folder: Path = PRACTITIONERS) -> int:
     functions = str(ROOT / "functions")
     if functions not in sys.path:
         sys.path.insert(0, functions)
-    from chalicelib.keys import profile_key
-    from chalicelib.profiles import profile_item
+    from chalicelib.core.keys import profile_key
+    from chalicelib.core.profiles import profile_item
 
     count = 0
     with table.batch_writer() as batch:

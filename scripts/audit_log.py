@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "functions"))
 
-from chalicelib import audit  # noqa: E402
-from chalicelib.store import Store, make_table  # noqa: E402
+from chalicelib.backoffice import audit  # noqa: E402
+from chalicelib.core.store import Store, make_table  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

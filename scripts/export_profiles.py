@@ -1,8 +1,8 @@
 """Carry the settings saved in the back-office into the directory's data files, all validated before any is written.
 
 The back-office edits three fields of the record a stored profile keeps (``PRO#<id>`` / ``PROFILE``, see
-functions/chalicelib/practice.py): the visit reasons, each site's weekly ``hours`` and the booking rules. This
-command reads the profiles of the data files' professionals (``BatchGetItem`` by id, never a scan), and for each
+functions/chalicelib/backoffice/settings.py): the visit reasons, each site's weekly ``hours`` and the booking rules.
+This command reads the profiles of the data files' professionals (``BatchGetItem`` by id, never a scan), and for each
 profile saved at least once in the back-office (``version`` 1 or more) puts those fields in the data file; names,
 sites, fees and everything else stay the file's. A profile never saved there holds the data file as it was loaded
 and is left out, so that it cannot undo a later change of the file. Only files whose fields differ are written, in
@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "functions"))
 
-from chalicelib.errors import Unavailable  # noqa: E402
-from chalicelib.store import Store, make_table  # noqa: E402
+from chalicelib.core.errors import Unavailable  # noqa: E402
+from chalicelib.core.store import Store, make_table  # noqa: E402
 from plugins.directory.model import DataError, DataFilesError, load_directory  # noqa: E402
 
 

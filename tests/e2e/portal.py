@@ -120,8 +120,8 @@ class Portal:
 
     def stored(self, appointment_id: str) -> dict[str, Any]:
         """The appointment item and its time units as stored."""
-        from chalicelib.keys import appointment_key, unit_key
-        from chalicelib.records import from_epoch
+        from chalicelib.core.keys import appointment_key, unit_key
+        from chalicelib.core.units import from_epoch
 
         table = self.table_resource()
         item: dict[str, Any] = table.get_item(Key=appointment_key(appointment_id))["Item"]
@@ -138,8 +138,8 @@ class Portal:
         own clock, and the portal's worker processes have no clock a test can move. So the test writes the expiry
         into the local table instead, one second in the past, on the appointment and its units.
         """
-        from chalicelib.keys import appointment_key, unit_key
-        from chalicelib.records import from_epoch
+        from chalicelib.core.keys import appointment_key, unit_key
+        from chalicelib.core.units import from_epoch
 
         table = self.table_resource()
         past = int(datetime.now(UTC).timestamp()) - 1

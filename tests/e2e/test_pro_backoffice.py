@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 
 from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
 from plugins.directory.model import load_directory
-from tests.functions.test_signin import totp
+from tests.functions.backoffice.test_signin import totp
 from tests.site.sitebuild import ROOT
 
 NEW_PASSWORD = "Agenda-Monaco-2027!"

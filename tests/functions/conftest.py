@@ -24,8 +24,8 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from chalicelib.profiles import profile_item
-from chalicelib.store import Store, make_table
+from chalicelib.core.profiles import profile_item
+from chalicelib.core.store import Store, make_table
 from tests.functions import contract
 from tests.functions.factories import practitioner_record
 
@@ -91,7 +91,7 @@ def clock() -> Clock:
 @pytest.fixture
 def ses() -> Iterator[Any]:
     """moto's SES in this process, with the API's sender verified (SES sends only from verified identities)."""
-    from chalicelib.config import settings
+    from chalicelib.core.config import settings
 
     with mock_aws():
         client = boto3.client("ses", region_name=REGION)
@@ -120,18 +120,24 @@ def seed(store: Store) -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture
 def app_module(table_name: str, ses: Any, clock: Clock) -> Iterator[Any]:
+    """The app over this test's table and SES, its services made on first use from a fresh reading of the
+    environment, on the tests' clock (the composition root, chalicelib/services.py)."""
     import app as module
 
-    from chalicelib.config import settings
+    from chalicelib import services
 
-    settings.cache_clear()
-    module._store = None
-    module._bookings = None
-    module.get_bookings().clock = clock
+    services.reset()
+    services.use(clock=clock)
     yield module
-    settings.cache_clear()
-    module._store = None
-    module._bookings = None
+    services.reset()
+
+
+@pytest.fixture
+def services(app_module: Any) -> Any:
+    """The composition root the app's routes use: ``services.get_store()``, ``services.use(limits=...)``."""
+    from chalicelib import services
+
+    return services
 
 
 @pytest.fixture
@@ -245,17 +251,17 @@ def pro_pool(aws_endpoint: str) -> ProPool:
 
 
 @pytest.fixture
-def pro_api(api: Api, pro_pool: ProPool, aws_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+def pro_api(
+    api: Api, pro_pool: ProPool, aws_endpoint: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Api]:
     """The API client, with the app set to verify the tokens of ``pro_pool`` and to sign in on the moto server."""
-    from chalicelib import auth, signin
-    from chalicelib.config import settings
+    from chalicelib import services
 
     monkeypatch.setenv("USER_POOL_ID", pro_pool.id)
     monkeypatch.setenv("USER_POOL_CLIENT_ID", pro_pool.client_id)
     monkeypatch.setenv("COGNITO_JWKS_URL", pro_pool.jwks_url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", aws_endpoint)
-    for cached in (settings, auth.verifier, signin.default_signin):
-        cached.cache_clear()
+    services.reset()  # the settings are read again, with the pool
+    services.use(clock=clock)
     yield api
-    for cached in (settings, auth.verifier, signin.default_signin):
-        cached.cache_clear()
+    services.reset()

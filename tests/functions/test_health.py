@@ -13,14 +13,12 @@ from chalice.test import Client
 def api(table_name: str) -> Iterator[Client]:
     import app as app_module
 
-    from chalicelib.config import settings
+    from chalicelib import services
 
-    settings.cache_clear()
-    app_module._store = None
+    services.reset()
     with Client(app_module.app) as client:
         yield client
-    settings.cache_clear()
-    app_module._store = None
+    services.reset()
 
 
 def test_health_reports_the_table_reachable(api: Client) -> None:
@@ -31,13 +29,10 @@ def test_health_reports_the_table_reachable(api: Client) -> None:
 
 
 def test_health_is_503_in_the_error_shape_when_the_table_is_missing(api: Client, monkeypatch: Any) -> None:
-    import app as app_module
-
-    from chalicelib.config import settings
+    from chalicelib import services
 
     monkeypatch.setenv("TABLE_NAME", "no-such-table")
-    settings.cache_clear()
-    app_module._store = None
+    services.reset()
     response = api.http.get("/health")
     assert response.status_code == 503
     assert response.json_body == {

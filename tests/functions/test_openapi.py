@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from chalice.test import Client
@@ -45,3 +47,21 @@ def test_the_one_error_shape_for_the_frameworks_own_errors(app_module: Any) -> N
         body = json.loads(response.body)
         assert set(body) == {"error"}
         assert set(body["error"]) == {"code", "message", "field"}
+
+
+SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "openapi.json"
+
+
+def test_the_served_document_is_the_snapshot_byte_for_byte(app_module: Any) -> None:
+    """The document is the API's promise to its clients: a change to it is deliberate, never a side effect of moving
+    code. After a deliberate change, write the new snapshot with ``PORTAL_UPDATE_SNAPSHOTS=1 .venv/bin/pytest
+    tests/functions/test_openapi.py`` and review its diff."""
+    with Client(app_module.app) as client:
+        served = client.http.get("/v1/openapi.json").body
+    pretty = json.dumps(json.loads(served), indent=1, ensure_ascii=False) + "\n"
+    if os.environ.get("PORTAL_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(pretty, encoding="utf-8")
+    saved = SNAPSHOT.read_text(encoding="utf-8")
+    assert pretty == saved, "the served OpenAPI document differs from tests/functions/snapshots/openapi.json"
+    # Key order included: the bytes on the wire are the snapshot's, compactly written as Chalice writes JSON.
+    assert served == json.dumps(json.loads(saved), separators=(",", ":")).encode()

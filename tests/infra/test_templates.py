@@ -196,7 +196,7 @@ def test_the_search_worker_has_a_behaviour_sending_the_files_headers_for_it(
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_the_api_receives_the_viewer_address_but_not_the_viewer_host(templates: dict[str, Any], stage: str) -> None:
-    # Per-address limits count CloudFront-Viewer-Address (functions/chalicelib/clientaddress.py). The managed
+    # Per-address limits count CloudFront-Viewer-Address (functions/chalicelib/core/clientaddress.py). The managed
     # AllViewerExceptHostHeader policy forwards it with CloudFront's other viewer headers, and every viewer header
     # but Host (API Gateway answers 403 to the portal's host); AllViewer and AllViewerAndCloudFrontHeaders-2022-06
     # forward Host, and a custom policy may not forward the Authorization header the API reads.
@@ -321,7 +321,7 @@ def test_waf_limits_the_sign_in_steps_tighter_than_the_api(templates: dict[str, 
         == {"Block": {"CustomResponse": {"ResponseCode": 429, "CustomResponseBodyKey": "TooManyRequests"}}}
     )
     # Every sign-in step of the published API is counted, however its path is spelt; nothing else is.
-    from chalicelib.proopenapi import paths
+    from chalicelib.backoffice.openapi import paths
 
     steps = [f"/api{path}" for path in paths() if path.startswith("/v1/pro/auth/")]
     assert len(steps) >= 5, steps
@@ -598,8 +598,9 @@ def metric_queries(alarm: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def store_operations() -> set[str]:
-    """The DynamoDB operations functions/chalicelib/store.py calls (the only module that calls DynamoDB)."""
-    source = (FUNCTIONS / "chalicelib" / "store.py").read_text(encoding="utf-8")
+    """The DynamoDB operations functions/chalicelib/core/store/ calls (the only code that calls DynamoDB)."""
+    store = FUNCTIONS / "chalicelib" / "core" / "store"
+    source = "\n".join(path.read_text(encoding="utf-8") for path in sorted(store.glob("*.py")))
     calls = re.findall(r"(?:_call|_conditional)\(\s*\"([a-z_]+)\"", source)
     calls += re.findall(r"\b(?:client|table)\.([a-z_]+)\(", source)
     return {"".join(word.capitalize() for word in call.split("_")) for call in calls}
@@ -685,7 +686,7 @@ def test_no_application_error_is_a_403() -> None:
     """CloudFront serves the site's 404 page for any 403 (see CustomErrorResponses): the API must never use 403."""
     import inspect
 
-    from chalicelib import errors
+    from chalicelib.core import errors
 
     statuses = {
         cls.__name__: cls.status

@@ -21,8 +21,9 @@ import pytest
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
-from chalicelib import auth, config, signin
-from chalicelib.errors import NotFound
+from chalicelib import services
+from chalicelib.backoffice import auth, signin
+from chalicelib.core.errors import NotFound
 from local.cognito import DEMO_ACCOUNTS, DEMO_PASSWORD, BackOfficePool, prepare_cognito
 
 
@@ -113,18 +114,18 @@ def test_demo_accounts_are_never_created_on_aws() -> None:
 def api_settings(pool: BackOfficePool, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name, value in pool.environment().items():
         monkeypatch.setenv(name, value)
-    config.settings.cache_clear()
-    auth.verifier.cache_clear()
+    services.reset()
     yield
     monkeypatch.undo()
-    config.settings.cache_clear()
-    auth.verifier.cache_clear()
+    services.reset()
 
 
 def test_demo_accounts_sign_in_and_the_api_accepts_their_tokens(cognito, pool, api_settings) -> None:
     sign_in = signin.SignIn(cognito, pool.client_id, totp_issuer="MonacoSanté")
     principals = {
-        account.email: auth.authenticate("Bearer " + first_sign_in(sign_in, account.email).access_token)
+        account.email: services.get_verifier().authenticate(
+            "Bearer " + first_sign_in(sign_in, account.email).access_token
+        )
         for account in DEMO_ACCOUNTS
     }
 

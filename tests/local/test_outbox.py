@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 
-from chalicelib.config import settings
-from chalicelib.notify import AppointmentNotice, Mailer
+from chalicelib.core.appointment import AppointmentNotice
+from chalicelib.core.config import settings
+from chalicelib.core.notify import Mailer
 from local.launch import start_portal
 from local.outbox import parse_raw
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import boto3
 
-from chalicelib.bookings import Bookings
-from chalicelib.schemas import SlotsQuery
-from chalicelib.store import Store, make_table
+from chalicelib.booking.schemas import SlotsQuery
+from chalicelib.booking.service import Bookings
+from chalicelib.core.store import Store, make_table
 from local.seed import PRACTITIONERS, seed_profiles
 
 
@@ -20,7 +20,7 @@ def test_every_data_file_becomes_a_profile_the_engine_can_book(table_name: str) 
     count = seed_profiles(table)
     files = sorted(PRACTITIONERS.glob("*.json"))
     assert count == len(files) > 0
-    bookings = Bookings(Store(make_table(table_name)), mailer=None, site_url="http://127.0.0.1")
+    bookings = Bookings(Store(make_table(table_name)), mailer=lambda: None, site_url="http://127.0.0.1")
     bookable = [json.loads(Path(f).read_text(encoding="utf-8")) for f in files]
     bookable = [r for r in bookable if r["online_booking"]]
     record = bookable[0]

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib.practice import apply, settings_of
-from chalicelib.profiles import Profile, profile_item
-from chalicelib.proschemas import PracticeSettings
-from chalicelib.store import Store, make_table
+from chalicelib.backoffice.schemas import PracticeSettings
+from chalicelib.backoffice.settings import apply, settings_of
+from chalicelib.core.profiles import Profile, profile_item
+from chalicelib.core.store import Store, make_table
 from plugins.directory.model import load_directory
 from scripts import export_profiles
 from scripts.export_profiles import file_text

@@ -5,7 +5,7 @@
 // the page whatever happens here (with JavaScript off or the API down, they are how to book).
 import { Api, Clock, SlotPicker, fillDetails, format, messages, newKey, show } from "./booking-core.js";
 
-const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+$/; // the API's own rule (functions/chalicelib/schemas.py)
+const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+$/; // the API's own rule (functions/chalicelib/core/schemas.py)
 const PHONE = /^\+?[0-9][0-9 .-]{5,20}$/;
 const NAME_MAX = 80;
 const FIELDS = ["given_name", "family_name", "email", "phone"];

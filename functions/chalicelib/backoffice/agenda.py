@@ -1,0 +1,357 @@
+"""The back-office's agenda: a professional's appointments by day or week, an appointment's patient details, and
+what the practice does to them (cancel, move, mark a no-show, take a booking by phone, block a time).
+
+Every method takes the signed-in :class:`~chalicelib.backoffice.auth.Principal` and checks its grant first; an
+appointment or agenda the account may not see is the same 404 as one that does not exist. Each answer that shows
+a patient's details is recorded in the audit log first (audit.py). Changes use the store's booking transactions,
+so the practice cannot double-book either; the patient is e-mailed after the change has committed. Nothing here
+logs a name, an e-mail address or a phone number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from ..core import ids, tokens
+from ..core.appointment import BLOCK, BLOCKED, CANCELLED, CONFIRMED, HELD, PHONE, Appointment, Patient, ProAppointment
+from ..core.availability import occupied_units
+from ..core.concurrency import StaleRead, Versioned
+from ..core.errors import InvalidInput, NotConfirmed, NotFound, NotStarted, TooLate, Unavailable
+from ..core.profiles import Profile, text_in
+from ..core.schedule import MAX_LOCKED_MINUTES, UNIT_SECONDS
+from . import audit
+from .schemas import (
+    AgendaQuery,
+    AgendaResponse,
+    BlockRequest,
+    MeResponse,
+    NoShowRequest,
+    PhoneBookingRequest,
+    PractitionerRef,
+    ReasonChoice,
+    SiteInfo,
+)
+
+if TYPE_CHECKING:
+    from ..core.appointment import AppointmentNotice
+    from ..core.notify import Mailer
+    from ..core.schemas import MoveRequest
+    from ..core.store import Store
+    from .auth import Principal
+
+logger = logging.getLogger(__name__)
+
+OPTIMISTIC_TRIES = 5
+NO_APPOINTMENT = "No such appointment."
+NO_PROFESSIONAL = "No such professional."
+TOO_BUSY = "Too many simultaneous changes; please try again."
+
+
+@dataclass
+class Agenda:
+    store: Store
+    mailer: Callable[[], Mailer | None]  # the patients' e-mails, asked for when one is due
+    site_url: str  # where the e-mails' manage links lead
+    clock: Callable[[], datetime]
+
+    # -- reads -------------------------------------------------------------------------------------------------
+
+    def me(self, principal: Principal, lang: str) -> MeResponse:
+        """The signed-in account's role and the agendas it may read, its own first."""
+        profiles = self.store.profiles(sorted(principal.practitioner_ids))
+        refs = []
+        for practitioner_id in sorted(profiles, key=lambda pid: (pid != principal.own_practitioner_id, pid)):
+            profile = Profile.from_item(profiles[practitioner_id])
+            site = (profile.record.get("sites") or [{}])[0]
+            refs.append(
+                PractitionerRef(
+                    id=practitioner_id,
+                    name=profile.display_name(lang),
+                    timezone=str(site.get("timezone") or "UTC"),
+                    allows=principal.allows(practitioner_id),  # type: ignore[arg-type]
+                )
+            )
+        return MeResponse(role=principal.role, own_practitioner=principal.own_practitioner_id, practitioners=refs)  # type: ignore[arg-type]
+
+    def practice(self, principal: Principal, practitioner_id: str) -> Profile:
+        """The professional's stored profile, once the account's grant for it is checked (404 otherwise)."""
+        principal.require_practitioner(practitioner_id, NO_PROFESSIONAL)
+        item = self.store.profile(practitioner_id)
+        if item is None:
+            raise NotFound(NO_PROFESSIONAL)
+        return Profile.from_item(item)
+
+    def days(self, principal: Principal, practitioner_id: str, query: AgendaQuery) -> AgendaResponse:
+        """The appointments and blocks starting on ``query.days`` local dates (one Query of GSI1)."""
+        profile = self.practice(principal, practitioner_id)
+        zone = home_zone(profile)
+        start = datetime.combine(query.from_, time(), zone)
+        end = datetime.combine(query.from_ + timedelta(days=query.days), time(), zone)
+        now = self.clock()
+        shown = [
+            appointment
+            for appointment in self.store.agenda(practitioner_id, start.astimezone(UTC), end.astimezone(UTC))
+            if _visible(appointment, int(now.timestamp()))
+        ]
+        named = [a.id for a in shown if a.status != HELD and a.patient]
+        audit.record(self.store, principal, practitioner_id, named, action="list", at=now)
+        return AgendaResponse.model_validate(
+            {
+                "practitioner": practitioner_id,
+                "timezone": zone.key,
+                "from": query.from_,
+                "days": query.days,
+                "appointments": [appointment.agenda_entry() for appointment in shown],
+                "sites": site_infos(profile),
+                "visit_reasons": _reasons(profile),
+            }
+        )
+
+    def load(self, principal: Principal, appointment_id: str) -> Appointment:
+        """The appointment if the account acts for its professional; otherwise the same 404 as an unknown id."""
+        found = self.store.appointment(appointment_id) if ids.is_appointment_id(appointment_id) else None
+        if found is None or found.status == HELD or not principal.acts_for(found.practitioner_id):
+            raise NotFound(NO_APPOINTMENT)
+        return found
+
+    def show(self, principal: Principal, appointment_id: str) -> ProAppointment:
+        """An appointment with its patient's details (recorded in the audit log first)."""
+        appointment = self.load(principal, appointment_id)
+        self._audit(principal, appointment, "read")
+        return appointment.practice_view()
+
+    # -- changes -----------------------------------------------------------------------------------------------
+
+    def cancel(self, principal: Principal, appointment_id: str) -> ProAppointment:
+        """Cancel a confirmed appointment (the patient is e-mailed) or release a block. Cancelling twice answers
+        the cancelled appointment again without a second e-mail."""
+        appointment = self.load(principal, appointment_id)
+        self._audit(principal, appointment, "cancel")
+        for _ in range(OPTIMISTIC_TRIES):
+            if appointment.status == CANCELLED:
+                return appointment.practice_view()
+            now_s = int(self.clock().timestamp())
+            if appointment.status == CONFIRMED and appointment.start_epoch <= now_s:
+                raise TooLate("This appointment has started or is over; mark it as missed instead.")
+            try:
+                self.store.cancel_by_practice(appointment, now_s)
+                break
+            except StaleRead:
+                appointment = self.load(principal, appointment_id)
+        else:
+            raise Unavailable(TOO_BUSY)
+        cancelled = dataclasses.replace(appointment, status=CANCELLED, cancelled_by="practitioner")
+        emailed = None
+        if appointment.status == CONFIRMED:
+            emailed = self._mail(
+                appointment,
+                lambda mailer, to: mailer.send_cancellation(to, self.notice(appointment), "practitioner"),
+            )
+        logger.info("back-office: appointment %s cancelled by the practice", appointment_id)
+        return cancelled.practice_view(emailed)
+
+    def move(self, principal: Principal, appointment_id: str, request: MoveRequest) -> ProAppointment:
+        """Move a confirmed appointment to any free time of the same length (the patient is e-mailed)."""
+        appointment = self.load(principal, appointment_id)
+        self._audit(principal, appointment, "move")
+        for _ in range(OPTIMISTIC_TRIES):
+            if appointment.status != CONFIRMED:
+                raise NotConfirmed("Only a confirmed appointment can be moved.")
+            now_s = int(self.clock().timestamp())
+            if appointment.start_epoch <= now_s:
+                raise TooLate("This appointment has started or is over.")
+            start = _future_start(request.start, now_s)
+            length = appointment.end_epoch - appointment.start_epoch
+            if start == appointment.start_epoch:
+                return appointment.practice_view()
+            profile = self.practice(principal, appointment.practitioner_id)
+            moved = dataclasses.replace(
+                appointment,
+                start_epoch=start,
+                end_epoch=start + length,
+                units=tuple(_units(start, start + length, profile)),
+            )
+            try:
+                self.store.move(appointment, moved, now_s)
+                break
+            except StaleRead:
+                appointment = self.load(principal, appointment_id)
+        else:
+            raise Unavailable(TOO_BUSY)
+        old = appointment
+        emailed = self._mail(old, lambda mailer, to: mailer.send_moved(to, self.notice(old), self.notice(moved)))
+        logger.info("back-office: appointment %s moved by the practice", appointment_id)
+        return moved.practice_view(emailed)
+
+    def no_show(self, principal: Principal, appointment_id: str, request: NoShowRequest) -> ProAppointment:
+        """Mark (or unmark) a confirmed appointment whose start has passed as missed."""
+        appointment = self.load(principal, appointment_id)
+        self._audit(principal, appointment, "no_show")
+        updated = self.store.set_no_show(appointment_id, request.no_show, int(self.clock().timestamp()))
+        if updated is None:
+            if appointment.status != CONFIRMED:
+                raise NotConfirmed("Only a confirmed appointment can be marked as missed.")
+            raise NotStarted("An appointment can be marked as missed once its time has come.")
+        return updated.practice_view()
+
+    def book(self, principal: Principal, practitioner_id: str, request: PhoneBookingRequest) -> ProAppointment:
+        """An appointment taken by the practice (by phone): any free time, any visit reason (also phone-only ones),
+        the same units and transaction as an online booking. With an e-mail, the patient gets the confirmation and
+        the manage link, and the appointment counts towards their cap (which the practice may exceed)."""
+        profile = self.practice(principal, practitioner_id)
+        _site(profile, request.site)
+        reason = profile.reason(request.reason)
+        if reason is None:
+            raise InvalidInput(f"Unknown visit reason {request.reason!r}.", field="reason")
+        now = self.clock()
+        now_s = int(now.timestamp())
+        start = _future_start(request.start, now_s)
+        end = start + int(reason["duration_minutes"]) * 60
+        patient = Patient(**request.patient.model_dump())
+        token = tokens.new_manage_token() if patient.email else None
+        appointment = Appointment.new(
+            id=tokens.new_appointment_id(),
+            profile=profile,
+            site_id=request.site,
+            start=start,
+            end=end,
+            units=_units(start, end, profile),
+            now=now_s,
+            status=CONFIRMED,
+            language=request.language,
+            reason_id=request.reason,
+            patient=patient,
+            source=PHONE,
+            confirmed_at=now_s,
+            token_hash=tokens.token_hash(token) if token else None,
+        )
+        for _ in range(OPTIMISTIC_TRIES):
+            counter = None
+            if patient.email:
+                read = self.store.patient_appointments(practitioner_id, patient.email)
+                counter = Versioned({k: v for k, v in read.entries.items() if v > now.timestamp()}, read.version)
+            try:
+                self.store.book_by_practice(appointment, counter, now_s)
+                break
+            except StaleRead:
+                continue
+        else:
+            raise Unavailable(TOO_BUSY)
+        self._audit(principal, appointment, "create")
+        emailed = self._mail(
+            appointment, lambda mailer, to: mailer.send_confirmation(to, self.notice(appointment, token))
+        )
+        logger.info("back-office: appointment %s taken by the practice", appointment.id)
+        return appointment.practice_view(emailed)
+
+    def block(self, principal: Principal, practitioner_id: str, request: BlockRequest) -> ProAppointment:
+        """Keep a time free of bookings (up to 8 hours; an absence covers longer). Refused if anything is booked
+        or held in it."""
+        profile = self.practice(principal, practitioner_id)
+        _site(profile, request.site)
+        now_s = int(self.clock().timestamp())
+        start = _future_start(request.start, now_s)
+        end = _on_unit(request.end, "end")
+        if end <= start:
+            raise InvalidInput("The end must be after the start.", field="end")
+        if end - start > MAX_LOCKED_MINUTES * 60:
+            raise InvalidInput("A blocked time is at most 8 hours; add an absence for longer.", field="end")
+        units = [int(u.timestamp()) for u in occupied_units(_utc(start), _utc(end))]
+        appointment = Appointment.new(
+            id=tokens.new_appointment_id(),
+            profile=profile,
+            site_id=request.site,
+            start=start,
+            end=end,
+            units=units,
+            now=now_s,
+            status=BLOCKED,
+            source=BLOCK,
+        )
+        self.store.book_by_practice(appointment, None, now_s)
+        logger.info("back-office: time blocked for %s (%s)", practitioner_id, appointment.id)
+        return appointment.practice_view()
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+
+    def notice(self, appointment: Appointment, token: str | None = None) -> AppointmentNotice:
+        return appointment.notice(self.site_url, token)
+
+    def _audit(self, principal: Principal, appointment: Appointment, action: audit.Action) -> None:
+        if appointment.patient:
+            audit.record(
+                self.store, principal, appointment.practitioner_id, [appointment.id], action=action, at=self.clock()
+            )
+
+    def _mail(self, appointment: Appointment, send: Callable[[Mailer, str], bool]) -> bool | None:
+        """Send a patient e-mail if the appointment has an address; whether it went out (None: no address)."""
+        mailer = self.mailer() if appointment.email else None
+        return None if mailer is None else send(mailer, appointment.email)
+
+
+def home_zone(profile: Profile) -> ZoneInfo:
+    """The zone of the professional's first site: the agenda's days are its local dates."""
+    sites = profile.record.get("sites") or [{}]
+    return ZoneInfo(str(sites[0].get("timezone") or "UTC"))
+
+
+def _visible(appointment: Appointment, now: int) -> bool:
+    """What the agenda lists: appointments (cancelled ones too), live holds, and blocks still in force."""
+    if appointment.status == HELD:
+        return int(appointment.hold_until or 0) > now
+    return not (appointment.status == CANCELLED and appointment.source == BLOCK)
+
+
+def _site(profile: Profile, site_id: str) -> None:
+    if profile.site(site_id) is None:
+        raise InvalidInput(f"Unknown practice site {site_id!r}.", field="site")
+
+
+def _on_unit(moment: datetime, field: str) -> int:
+    seconds = moment.timestamp()
+    if seconds % UNIT_SECONDS:
+        raise InvalidInput("Times fall on a 5-minute boundary.", field=field)
+    return int(seconds)
+
+
+def _future_start(moment: datetime, now: int) -> int:
+    start = _on_unit(moment, "start")
+    if start <= now:
+        raise InvalidInput("This time has passed.", field="start")
+    return start
+
+
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _units(start: int, end: int, profile: Profile) -> list[int]:
+    try:
+        return [int(u.timestamp()) for u in occupied_units(_utc(start), _utc(end), profile.buffer_minutes)]
+    except ValueError as err:  # longer than a transaction can lock
+        raise InvalidInput("This appointment is too long to be booked in one piece.", field="start") from err
+
+
+def site_infos(profile: Profile) -> list[SiteInfo]:
+    """The practice sites of a profile as the pages name them (the agenda's forms, the settings page)."""
+    return [
+        SiteInfo(id=str(s["id"]), name=str(s.get("name") or s.get("address") or s["id"]), timezone=str(s["timezone"]))
+        for s in profile.record.get("sites", [])
+    ]
+
+
+def _reasons(profile: Profile) -> list[ReasonChoice]:
+    return [
+        ReasonChoice(
+            id=str(reason["id"]),
+            label={lang: text_in(reason.get("label"), lang) or str(reason["id"]) for lang in ("fr", "en")},
+            duration_minutes=int(reason["duration_minutes"]),
+        )
+        for reason in profile.record.get("visit_reasons", [])
+    ]

@@ -1,0 +1,154 @@
+"""The booking routes' part of the OpenAPI document (chalicelib/openapi.py puts the parts together)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core import ids
+from ..core.appointment import AppointmentView, ConfirmResponse, HoldResponse
+from ..core.openapi import REF, UNAVAILABLE, Part, answers, json_content, path_parameter
+from ..core.schemas import EmptyRequest, MoveRequest
+from . import schemas
+
+ERRORS = {
+    400: "Malformed request (body not JSON, header missing); `field` names it.",
+    404: "Unknown id, no online booking, or a wrong or missing manage token (indistinguishable on purpose).",
+    409: "Conflict: the slot was just taken, the patient's cap is reached, the appointment is not in that state.",
+    410: "The hold expired before it was confirmed.",
+    422: "Invalid input; `field` names it (`patient.email`, `start`, `Idempotency-Key`).",
+    429: "Too many requests or code attempts from this e-mail or address.",
+    503: UNAVAILABLE,
+}
+SECURITY_SCHEMES = {
+    "manageToken": {"type": "http", "scheme": "bearer", "description": "The token from the confirmation."},
+}
+
+
+def _responses(ok: int, model: Any, errors: tuple[int, ...], description: str) -> dict[str, Any]:
+    return answers(ok, model, errors, description, ERRORS)
+
+
+def _confirm_responses() -> dict[str, Any]:
+    found = _responses(200, ConfirmResponse, (404, 409, 410, 422, 429), "Booked.")
+    found["422"]["description"] = (
+        "A malformed code (`invalid_input`), or a wrong one (`wrong_code`, whose body also carries `attempts_left`)."
+    )
+    return found
+
+
+def _query(model: Any) -> list[dict[str, Any]]:
+    """Query parameters from a query model's JSON Schema (one parameter per field)."""
+    schema = model.model_json_schema(by_alias=True, ref_template=REF)
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "description": prop.pop("description", ""),
+            "schema": prop,
+        }
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def _body(model: Any, required: bool = True) -> dict[str, Any]:
+    return {"required": required, **json_content(model)}
+
+
+def part() -> Part:
+    practitioner = path_parameter("practitioner_id", ids.PRACTITIONER_ID)
+    appointment = path_parameter("appointment_id", ids.APPOINTMENT_ID)
+    bearer: list[dict[str, list[str]]] = [{"manageToken": []}]
+    idempotency = {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": True,
+        "description": "A fresh random value per booking attempt, sent again unchanged when retrying it.",
+        "schema": {"type": "string", "pattern": ids.IDEMPOTENCY_KEY},
+    }
+    paths: dict[str, Any] = {
+        "/v1/practitioners/{practitioner_id}/slots": {
+            "get": {
+                "summary": "Free slots of one visit reason over 1 to 31 local dates.",
+                "parameters": [practitioner, *_query(schemas.SlotsQuery)],
+                "responses": _responses(200, schemas.SlotsResponse, (404, 422), "Free slots in time order."),
+            }
+        },
+        "/v1/next-available": {
+            "get": {
+                "summary": "The first free slot of up to 50 professionals; with hours=true, also their weekly "
+                "opening hours in force.",
+                "parameters": _query(schemas.NextAvailableQuery),
+                "responses": _responses(200, schemas.NextAvailableResponse, (422,), "One entry per id, in order."),
+            }
+        },
+        "/v1/appointments": {
+            "post": {
+                "summary": "Hold a slot for 10 minutes and e-mail a one-time code to confirm it.",
+                "parameters": [idempotency],
+                "requestBody": _body(schemas.HoldRequest),
+                "responses": _responses(
+                    201,
+                    HoldResponse,
+                    (400, 404, 409, 422, 429),
+                    "Held (or the same hold again for a repeated key).",
+                ),
+            }
+        },
+        "/v1/appointments/{appointment_id}/code": {
+            "post": {
+                "summary": "E-mail a new code for a live hold (the previous one stops working).",
+                "parameters": [appointment],
+                "requestBody": _body(EmptyRequest, required=False),
+                "responses": _responses(202, schemas.CodeSent, (404, 409, 410, 422, 429), "A new code is on its way."),
+            }
+        },
+        "/v1/appointments/{appointment_id}/confirm": {
+            "post": {
+                "summary": "Confirm a hold with its code; answers the manage token once.",
+                "parameters": [appointment],
+                "requestBody": _body(schemas.ConfirmRequest),
+                "responses": _confirm_responses(),
+            }
+        },
+        "/v1/appointments/{appointment_id}": {
+            "get": {
+                "summary": "Show an appointment to the holder of its manage token.",
+                "parameters": [appointment],
+                "security": bearer,
+                "responses": _responses(200, AppointmentView, (404,), "The appointment."),
+            }
+        },
+        "/v1/appointments/{appointment_id}/cancel": {
+            "post": {
+                "summary": "Cancel (repeating it answers the cancelled appointment again).",
+                "parameters": [appointment],
+                "security": bearer,
+                "requestBody": _body(EmptyRequest, required=False),
+                "responses": _responses(200, AppointmentView, (404, 409, 422), "Cancelled."),
+            }
+        },
+        "/v1/appointments/{appointment_id}/move": {
+            "post": {
+                "summary": "Move to another slot of the same reason and site, in one transaction.",
+                "parameters": [appointment],
+                "security": bearer,
+                "requestBody": _body(MoveRequest),
+                "responses": _responses(200, AppointmentView, (404, 409, 422), "Moved."),
+            }
+        },
+    }
+    return Part(
+        paths=paths,
+        requests=[schemas.HoldRequest, schemas.ConfirmRequest, MoveRequest, EmptyRequest],
+        responses=[
+            schemas.SlotsResponse,
+            schemas.NextAvailableResponse,
+            HoldResponse,
+            ConfirmResponse,
+            AppointmentView,
+            schemas.CodeSent,
+        ],
+        security_schemes=SECURITY_SCHEMES,
+    )

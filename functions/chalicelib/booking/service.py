@@ -1,0 +1,392 @@
+"""The booking rules: slots, holds, confirmation with a one-time code, and cancel or move with the manage token.
+
+Pure of AWS and web: a :class:`Bookings` is given the store (core/store), a way to the mailer (core/notify.py) and
+a clock.
+The store's transactions make double bookings impossible; this module decides what to write and what to answer.
+E-mails go out after the write has committed, and a failed e-mail never undoes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ..core import ids, tokens
+from ..core.appointment import (
+    CANCELLED,
+    CONFIRMED,
+    HELD,
+    Appointment,
+    AppointmentView,
+    ConfirmResponse,
+    HoldResponse,
+    Patient,
+)
+from ..core.availability import check_slot, first_free_slot, occupied_units
+from ..core.concurrency import IdempotentReplay, Replay, StaleRead, Versioned
+from ..core.errors import (
+    AlreadyConfirmed,
+    HoldExpired,
+    InvalidInput,
+    NotConfirmed,
+    NotFound,
+    TooLate,
+    TooManyAppointments,
+    TooManyAttempts,
+    TooManyHolds,
+    Unavailable,
+    WrongCode,
+)
+from ..core.keys import digest
+from ..core.profiles import Profile
+from ..core.ratelimit import Limits
+from ..core.schemas import SlotOut
+from ..core.units import busy_intervals
+from .schemas import HoldRequest, NextAvailableResponse, SlotsQuery, SlotsResponse
+
+if TYPE_CHECKING:
+    from ..core.notify import Mailer
+    from ..core.schemas import MoveRequest
+    from ..core.store import Store
+
+logger = logging.getLogger(__name__)
+
+HOLD_SECONDS = 600
+MAX_CODE_ATTEMPTS = 5
+MAX_CODE_SENDS = 3
+IDEMPOTENCY_SECONDS = 86400
+OPTIMISTIC_TRIES = 5
+FIRST_LOOK_DAYS = 7  # next-available reads a week of units first, the whole horizon only when the week is full
+NO_APPOINTMENT = "No such appointment."
+TOO_BUSY = "Too many simultaneous changes; please try again."
+TOO_MANY_WRONG_CODES = "Too many wrong codes for this hold; please choose a time again."
+STARTED = "This appointment has started or is over; call the practice."
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: the viewer's address (CloudFront-Viewer-Address, else identity.sourceIp; clientaddress.py)."""
+
+    address: str
+
+
+@dataclass
+class Bookings:
+    store: Store
+    mailer: Callable[[], Mailer | None]  # asked for when an e-mail is due (a request that sends none loads none)
+    site_url: str
+    limits: Limits = field(default_factory=Limits)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    # -- reads -----------------------------------------------------------------------------------------------------
+
+    def profile(self, practitioner_id: str) -> Profile:
+        """The bookable profile, or the same 404 for an unknown id and a professional without online booking."""
+        item = self.store.profile(practitioner_id) if ids.is_practitioner_id(practitioner_id) else None
+        if item is None or not item.get("online_booking"):
+            raise NotFound("No online booking for this professional.", field="practitioner")
+        return Profile.from_item(item)
+
+    def slots(self, practitioner_id: str, query: SlotsQuery) -> SlotsResponse:
+        """Free slots of one reason over a window of local dates: one profile read and one Query of units."""
+        profile = self.profile(practitioner_id)
+        sites = [_known_site(profile, query.site)] if query.site else profile.site_ids
+        now = self.clock()
+        first_day = query.from_ or now.astimezone(profile.schedule(sites[0]).zone).date()
+        window = profile.units_window(first_day, query.days)
+        busy = busy_intervals(self.store.units(practitioner_id, *window), int(now.timestamp()))
+        found = [
+            SlotOut(start=slot.start, end=slot.end, site=site)
+            for site, slot in profile.free_slots(query.reason, busy, first_day, query.days, now, query.patient, sites)
+        ]
+        return SlotsResponse.model_validate(
+            {
+                "practitioner": practitioner_id,
+                "reason": query.reason,
+                "from": first_day,
+                "days": query.days,
+                "slots": found,
+            }
+        )
+
+    def next_available(self, practitioner_ids: list[str], with_hours: bool = False) -> NextAvailableResponse:
+        """The first free slot of each professional (any online reason, any site): one BatchGetItem, then one
+        Query per professional over a week, and over the whole horizon only for those with no slot that week.
+        ``with_hours`` adds each bookable professional's weekly hours in force, from the same read."""
+        now = self.clock()
+        now_s = int(now.timestamp())
+        profiles = {
+            pid: Profile.from_item(item)
+            for pid, item in self.store.profiles(practitioner_ids).items()
+            if item.get("online_booking")
+        }
+        found: dict[str, SlotOut | None] = {}
+        pending = list(profiles)
+        for days in (FIRST_LOOK_DAYS, None):
+            if not pending:
+                break
+            windows = []
+            for pid in pending:
+                horizon = profiles[pid].record["booking_rules"]["horizon_days"] + 2
+                windows.append((pid, now - timedelta(days=1), now + timedelta(days=days or horizon)))
+            units = self.store.units_of_many(windows)
+            still = []
+            for (pid, _, end), unit_items in zip(windows, units, strict=True):
+                best = _first_slot(profiles[pid], busy_intervals(unit_items, now_s), now)
+                reach = best.end + timedelta(minutes=profiles[pid].buffer_minutes) if best else None
+                if days is not None and (best is None or reach is None or reach > end):
+                    still.append(pid)  # the week was full, or the slot's buffer reaches past what was read
+                else:
+                    found[pid] = best
+            pending = still
+        return NextAvailableResponse.model_validate(
+            {
+                "results": [
+                    {
+                        "practitioner": pid,
+                        "slot": found.get(pid),
+                        "hours": profiles[pid].weekly_hours if with_hours and pid in profiles else None,
+                    }
+                    for pid in practitioner_ids
+                ]
+            }
+        )
+
+    # -- hold ------------------------------------------------------------------------------------------------------
+
+    def hold(self, request: HoldRequest, idempotency_key: str, caller: Caller) -> tuple[HoldResponse, bool]:
+        """Hold a slot for HOLD_SECONDS and e-mail a one-time code. Returns the hold and whether it is a replay.
+
+        A repeated request with the same ``idempotency_key`` returns the appointment the first one created and
+        writes nothing; the same key with a different request is a 422.
+        """
+        fingerprint = digest(request.model_dump_json())
+        replay = self.store.idempotency(idempotency_key)
+        if replay is not None:
+            return self._replay(replay, fingerprint), True
+        profile = self.profile(request.practitioner)
+        schedule = profile.schedule(_known_site(profile, request.site))
+        now = self.clock()
+        now_s = int(now.timestamp())
+        slot = check_slot(schedule, request.reason, request.start, (), now, request.patient.kind)
+        email = request.patient.email
+        self.limits.code_per_address.check(self.store, caller.address, now_s)
+        self.limits.code_per_email.check(self.store, email.lower(), now_s)
+        if len(_future(self.store.patient_appointments(profile.id, email), now_s)) >= profile.max_future_per_patient:
+            raise TooManyAppointments(_cap_message(profile.max_future_per_patient), field="patient.email")
+        code = tokens.new_code()
+        appointment_id = tokens.new_appointment_id()
+        appointment = Appointment.new(
+            id=appointment_id,
+            profile=profile,
+            site_id=request.site,
+            start=int(slot.start.timestamp()),
+            end=int(slot.end.timestamp()),
+            units=[int(u.timestamp()) for u in occupied_units(slot.start, slot.end, profile.buffer_minutes)],
+            now=now_s,
+            status=HELD,
+            language=request.language,
+            reason_id=request.reason,
+            patient=Patient(**request.patient.model_dump()),
+            hold_until=now_s + HOLD_SECONDS,
+            code_hash=tokens.code_hash(appointment_id, code),
+            code_attempts=0,
+            codes_sent=1,
+            expires_at=now_s + HOLD_SECONDS + 86400,  # the table's TTL deletes a lapsed hold a day later
+        )
+        for _ in range(OPTIMISTIC_TRIES):
+            holds = self.store.email_holds(email)
+            live = {k: v for k, v in holds.entries.items() if v > now_s}
+            if len(live) >= self.limits.open_holds_per_email:
+                raise TooManyHolds(
+                    "This e-mail already has times on hold awaiting their code; confirm or let them lapse first.",
+                    field="patient.email",
+                )
+            try:
+                self.store.hold(
+                    appointment,
+                    (idempotency_key, fingerprint, now_s + IDEMPOTENCY_SECONDS),
+                    Versioned(live, holds.version),
+                    now_s,
+                )
+                break
+            except StaleRead:
+                continue
+            except IdempotentReplay as err:  # the same key raced us and won
+                return self._replay(err.replay, fingerprint), True
+        else:
+            raise Unavailable(TOO_BUSY)
+        if (mailer := self.mailer()) is not None:
+            mailer.send_code(email, code, appointment.notice(self.site_url))
+        return appointment.hold_view(), False
+
+    def _replay(self, replay: Replay, fingerprint: str) -> HoldResponse:
+        if replay.fingerprint != fingerprint:
+            raise InvalidInput(
+                "This Idempotency-Key was already used for a different request.", field="Idempotency-Key"
+            )
+        appointment = self.store.appointment(replay.appointment_id)
+        if appointment is None:
+            raise HoldExpired("The hold this request made has lapsed; please choose a time again.")
+        return appointment.hold_view()
+
+    def resend_code(self, appointment_id: str, caller: Caller) -> None:
+        """A new code for a live hold (at most MAX_CODE_SENDS in all); the previous code stops working."""
+        now_s = int(self.clock().timestamp())
+        self.limits.code_per_address.check(self.store, caller.address, now_s)
+        appointment = self.store.appointment(appointment_id) if ids.is_appointment_id(appointment_id) else None
+        if appointment is None:
+            raise NotFound(NO_APPOINTMENT)
+        self.limits.code_per_email.check(self.store, appointment.email.lower(), now_s)
+        code = tokens.new_code()
+        if not self.store.replace_code(appointment_id, tokens.code_hash(appointment_id, code), now_s, MAX_CODE_SENDS):
+            current = self.store.appointment(appointment_id) or appointment
+            _why_not_held(current, now_s)
+            raise TooManyAttempts("No more codes can be sent for this hold.", field=None)
+        if (mailer := self.mailer()) is not None:
+            mailer.send_code(appointment.email, code, appointment.notice(self.site_url))
+
+    # -- confirm ---------------------------------------------------------------------------------------------------
+
+    def confirm(self, appointment_id: str, code: str, caller: Caller) -> ConfirmResponse:
+        """Confirm a hold with its code: the appointment is booked and its manage token returned (and e-mailed)."""
+        now_s = int(self.clock().timestamp())
+        self.limits.attempt_per_address.check(self.store, caller.address, now_s)
+        if not ids.is_appointment_id(appointment_id):
+            raise NotFound(NO_APPOINTMENT)
+        appointment = self.store.spend_code_attempt(appointment_id, now_s, MAX_CODE_ATTEMPTS)
+        if appointment is None:
+            current = self.store.appointment(appointment_id)
+            if current is None:
+                raise NotFound(NO_APPOINTMENT)
+            _why_not_held(current, now_s)
+            raise TooManyAttempts(TOO_MANY_WRONG_CODES, field="code")
+        self.limits.attempt_per_email.check(self.store, appointment.email.lower(), now_s)
+        if not tokens.same_hash(appointment.code_hash, tokens.code_hash(appointment_id, code)):
+            left = MAX_CODE_ATTEMPTS - int(appointment.code_attempts or 0)
+            if left <= 0:
+                raise TooManyAttempts(TOO_MANY_WRONG_CODES, field="code")
+            raise WrongCode(left)
+        token = tokens.new_manage_token()
+        for _ in range(OPTIMISTIC_TRIES):
+            counter = self.store.patient_appointments(appointment.practitioner_id, appointment.email)
+            future = _future(counter, now_s)
+            if len(future) >= appointment.patient_cap:
+                raise TooManyAppointments(_cap_message(appointment.patient_cap), field="patient.email")
+            try:
+                self.store.confirm(appointment, tokens.token_hash(token), Versioned(future, counter.version), now_s)
+                break
+            except StaleRead:
+                continue
+        else:
+            raise Unavailable(TOO_BUSY)
+        confirmed = dataclasses.replace(appointment, status=CONFIRMED)
+        if (mailer := self.mailer()) is not None:
+            mailer.send_confirmation(confirmed.email, confirmed.notice(self.site_url, token))
+        return confirmed.confirmation(token)
+
+    # -- manage ----------------------------------------------------------------------------------------------------
+
+    def _authorised(self, appointment_id: str, token: str | None) -> Appointment:
+        """The appointment if ``token`` is its manage token; otherwise the same 404 as an unknown id."""
+        found = self.store.appointment(appointment_id) if token and ids.is_appointment_id(appointment_id) else None
+        if (
+            found is None
+            or found.status == HELD
+            or not tokens.same_hash(found.token_hash, tokens.token_hash(token or ""))
+        ):
+            raise NotFound(NO_APPOINTMENT)
+        return found
+
+    def show(self, appointment_id: str, token: str | None) -> AppointmentView:
+        return self._authorised(appointment_id, token).patient_view()
+
+    def cancel(self, appointment_id: str, token: str | None) -> AppointmentView:
+        """Cancel (idempotent: cancelling a cancelled appointment answers it again, without a second e-mail)."""
+        for _ in range(OPTIMISTIC_TRIES):
+            appointment = self._authorised(appointment_id, token)
+            if appointment.status == CANCELLED:
+                return appointment.patient_view()
+            now_s = int(self.clock().timestamp())
+            if appointment.start_epoch <= now_s:
+                raise TooLate(STARTED)
+            try:
+                self.store.cancel(appointment, now_s, by="patient")
+                break
+            except StaleRead:
+                continue
+        else:
+            raise Unavailable(TOO_BUSY)
+        cancelled = dataclasses.replace(appointment, status=CANCELLED)
+        if (mailer := self.mailer()) is not None:
+            mailer.send_cancellation(cancelled.email, cancelled.notice(self.site_url), "patient")
+        return cancelled.patient_view()
+
+    def move(self, appointment_id: str, token: str | None, request: MoveRequest) -> AppointmentView:
+        """Move to another slot of the same reason and site: the new units taken and the old ones released together."""
+        for _ in range(OPTIMISTIC_TRIES):
+            appointment = self._authorised(appointment_id, token)
+            now = self.clock()
+            now_s = int(now.timestamp())
+            if appointment.status != CONFIRMED:
+                raise NotConfirmed("A cancelled appointment cannot be moved; please book a new one.")
+            if appointment.start_epoch <= now_s:
+                raise TooLate(STARTED)
+            profile = self.profile(appointment.practitioner_id)
+            schedule = profile.schedule(appointment.site_id)
+            kind = appointment.patient.kind if appointment.patient else None
+            slot = check_slot(schedule, str(appointment.reason_id), request.start, (), now, kind)
+            start, end = int(slot.start.timestamp()), int(slot.end.timestamp())
+            if start == appointment.start_epoch:
+                return appointment.patient_view()
+            units = [int(u.timestamp()) for u in occupied_units(slot.start, slot.end, profile.buffer_minutes)]
+            moved = dataclasses.replace(appointment, start_epoch=start, end_epoch=end, units=tuple(units))
+            try:
+                self.store.move(appointment, moved, now_s)
+                break
+            except StaleRead:
+                continue
+        else:
+            raise Unavailable(TOO_BUSY)
+        if (mailer := self.mailer()) is not None:
+            old, new = appointment.notice(self.site_url, token), moved.notice(self.site_url, token)
+            mailer.send_moved(appointment.email, old, new)
+        return moved.patient_view()
+
+
+def _why_not_held(appointment: Appointment, now: int) -> None:
+    """Raise why a hold cannot take a code any more (returns if none of these applies)."""
+    if appointment.status == CONFIRMED:
+        raise AlreadyConfirmed("This appointment is already confirmed.")
+    if appointment.status != HELD:
+        raise NotConfirmed("This appointment is cancelled.")
+    if int(appointment.hold_until or 0) <= now:
+        raise HoldExpired("The hold has expired; please choose a time again.")
+
+
+def _known_site(profile: Profile, site_id: str | None) -> str:
+    if site_id not in profile.site_ids:
+        raise InvalidInput(f"Unknown practice site {site_id!r}.", field="site")
+    return str(site_id)
+
+
+def _future(counter: Versioned, now: int) -> dict[str, int]:
+    """The counter's appointments that have not ended yet (past ones stop counting against the cap)."""
+    return {k: v for k, v in counter.entries.items() if v > now}
+
+
+def _cap_message(cap: int) -> str:
+    return f"You already have {cap} upcoming appointment{'s' if cap > 1 else ''} with this professional."
+
+
+def _first_slot(profile: Profile, busy: list[tuple[datetime, datetime]], now: datetime) -> SlotOut | None:
+    best: SlotOut | None = None
+    for site in profile.site_ids:
+        slot = first_free_slot(profile.schedule(site), busy, now)
+        if slot is not None and (best is None or slot.start.timestamp() < best.start.timestamp()):
+            best = SlotOut(start=slot.start, end=slot.end, site=site)
+    return best

@@ -1,0 +1,36 @@
+"""What the store and the services exchange for optimistic writes and idempotent requests (no boto3 here).
+
+A service reads a versioned map (a patient's future appointments, an e-mail's holds), decides, and asks the store
+to write on condition that the version has not moved; when it has, the store raises :class:`StaleRead` and the
+service reads again and decides again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class StaleRead(Exception):
+    """An optimistic check (a ``version`` or ``revision`` read earlier) failed: read again and decide again."""
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """A map item read for an optimistic update: its entries and the version they were read at (0: no item)."""
+
+    entries: dict[str, int]
+    version: int
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The idempotency record a repeated request found: the appointment it created and the request's fingerprint."""
+
+    appointment_id: str
+    fingerprint: str
+
+
+class IdempotentReplay(Exception):
+    def __init__(self, replay: Replay) -> None:
+        super().__init__(replay.appointment_id)
+        self.replay = replay

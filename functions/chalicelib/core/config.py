@@ -1,0 +1,42 @@
+"""Settings, read from the environment in this one place (Chalice stages set them; see .chalice/config.json).
+
+The AWS endpoint is not a setting of ours: boto3 reads ``AWS_ENDPOINT_URL`` itself, so the local portal and the
+tests point the same code at the local endpoint and production leaves it unset.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    table_name: str
+    mail_from: str
+    site_url: str
+    # Back-office sign-in (Cognito). The JWKS URL is derived from the pool's issuer unless set (local endpoint only).
+    user_pool_id: str
+    user_pool_client_id: str
+    jwks_url: str
+    totp_issuer: str
+    # Multiplies the booking API's rate limits (core/ratelimit.py). 1 in every deployed stage; the booking
+    # benchmark raises it because all its requests come from one address.
+    rate_limit_factor: float = 1.0
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings(
+        stage=os.environ.get("PORTAL_STAGE", "dev"),
+        table_name=os.environ.get("TABLE_NAME", "portal-dev"),
+        mail_from=os.environ.get("MAIL_FROM", "rendez-vous@sante.example.mc"),
+        site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+        user_pool_id=os.environ.get("USER_POOL_ID", ""),
+        user_pool_client_id=os.environ.get("USER_POOL_CLIENT_ID", ""),
+        jwks_url=os.environ.get("COGNITO_JWKS_URL", ""),
+        totp_issuer=os.environ.get("TOTP_ISSUER", "MonacoSanté"),
+        rate_limit_factor=float(os.environ.get("RATE_LIMIT_FACTOR", "1")),
+    )

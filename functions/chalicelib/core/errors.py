@@ -1,0 +1,126 @@
+"""Domain errors. They carry an HTTP-meaningful status but import no web framework.
+
+The web edge (``web.py``) turns every one of them into the single JSON error body:
+``{"error": {"code": "...", "message": "...", "field": "..." | null}}``; an error class may add members of its own
+(``details()``), documented on the one schema of that body.
+"""
+
+from __future__ import annotations
+
+
+class PortalError(Exception):
+    """Base of every error a client may see. ``message`` is safe to show to a person."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def details(self) -> dict[str, int]:
+        """Members a client can act on without reading ``message``; none unless a subclass says otherwise."""
+        return {}
+
+    def body(self) -> dict[str, dict[str, str | int | None]]:
+        """The one JSON error body."""
+        return {"error": {"code": self.code, "message": self.message, "field": self.field, **self.details()}}
+
+
+class BadRequest(PortalError):
+    status = 400
+    code = "bad_request"
+
+
+class InvalidInput(PortalError):
+    status = 422
+    code = "invalid_input"
+
+
+class Unauthorized(PortalError):
+    status = 401
+    code = "unauthorized"
+
+
+class NotFound(PortalError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(PortalError):
+    status = 409
+    code = "conflict"
+
+
+class SlotTaken(Conflict):
+    code = "slot_taken"
+
+
+class Gone(PortalError):
+    status = 410
+    code = "gone"
+
+
+class TooManyRequests(PortalError):
+    status = 429
+    code = "too_many_requests"
+
+
+class Unavailable(PortalError):
+    status = 503
+    code = "unavailable"
+
+
+# -- what the booking rules and the back-office refuse, by name ---------------------------------------------------
+
+
+class AlreadyConfirmed(Conflict):
+    code = "already_confirmed"
+
+
+class NotConfirmed(Conflict):
+    code = "not_confirmed"
+
+
+class TooLate(Conflict):
+    code = "too_late"
+
+
+class TooManyAppointments(Conflict):
+    code = "too_many_appointments"
+
+
+class NotStarted(Conflict):
+    code = "not_started"
+
+
+class OrphanedAppointments(Conflict):
+    code = "orphaned_appointments"
+
+
+class HoldExpired(Gone):
+    code = "hold_expired"
+
+
+class WrongCode(InvalidInput):
+    """A wrong confirmation code; ``attempts_left`` (1 or more: at none the hold answers ``TooManyAttempts``) is in
+    the body, so a client says it in its own words instead of parsing ``message``."""
+
+    code = "wrong_code"
+
+    def __init__(self, attempts_left: int) -> None:
+        plural = "s" if attempts_left > 1 else ""
+        super().__init__(f"Wrong code; {attempts_left} attempt{plural} left.", field="code")
+        self.attempts_left = attempts_left
+
+    def details(self) -> dict[str, int]:
+        return {"attempts_left": self.attempts_left}
+
+
+class TooManyAttempts(TooManyRequests):
+    code = "too_many_attempts"
+
+
+class TooManyHolds(TooManyRequests):
+    code = "too_many_holds"

@@ -1,0 +1,249 @@
+"""E-mails to patients: the one-time code, the confirmation (with a calendar file), cancellations and moves.
+
+Messages are rendered from the templates in ``templates/email/`` (plain text and simple HTML, no images, no remote
+content, no tracking), one layout for every language, with the words of ``templates/email/<lang>.toml``, and sent
+with SES ``SendRawEmail``. A failed e-mail never raises: the booking it
+reports on is already stored, so the send returns False and logs what failed, never the address, name or code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, get_timezone_location
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .appointment import AppointmentNotice
+from .ics import make_ics
+
+logger = logging.getLogger(__name__)
+
+CODE_VALIDITY_MINUTES = 10
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "email"
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}  # each language also has its words in templates/email/<lang>.toml
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+# A calendar keeps the revision with the highest SEQUENCE; counting seconds from a fixed epoch makes each later
+# notice win without the store keeping a counter (and stays within a signed 32-bit integer until 2088).
+SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+# SES is called inside an API request (Lambda timeout 10 s, API Gateway 29 s): fail fast rather than hold it.
+# CRLF line ends and 7-bit transfer encodings (quoted-printable, base64): safe through every mail relay.
+MIME_POLICY = SMTP.clone(cte_type="7bit")
+SES_CONFIG = Config(connect_timeout=2, read_timeout=4, retries={"max_attempts": 2, "mode": "standard"})
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """An instant as a reader in the site's zone sees it, in the notice's language."""
+
+    date: str  # "lundi 12 janvier 2026"
+    time: str  # "09:00"
+    city: str  # "Monaco": the zone's exemplar city
+    offset: str  # "UTC+01:00" (winter) or "UTC+02:00" (summer)
+
+
+def local_time(moment: datetime, timezone: str, lang: str) -> LocalTime:
+    """``moment`` in ``timezone``, formatted for ``lang`` with Babel (names of days, months and the zone)."""
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    locale = LOCALES[lang]
+    offset = local.strftime("%z")
+    return LocalTime(
+        date=format_date(local, "full", locale=locale),
+        time=format_time(local, "HH:mm", locale=locale),
+        city=get_timezone_location(zone, locale=locale, return_city=True),
+        offset=f"UTC{offset[:3]}:{offset[3:]}",
+    )
+
+
+def make_ses_client() -> Any:
+    """An SES client with short timeouts, at the endpoint the environment names (AWS unless overridden)."""
+    import boto3
+
+    return boto3.client("ses", config=SES_CONFIG)
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@lru_cache(maxsize=len(LOCALES))
+def messages(lang: str) -> dict[str, Any]:
+    """The words of the e-mails in ``lang``, from ``templates/email/<lang>.toml``."""
+    with (TEMPLATES / f"{lang}.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The templates' ``t``: ``t("code.valid_for", minutes=10)`` is that message of the language, values filled in.
+
+    In the HTML part the values are escaped and ``**text**`` is bold; in the text part ``**`` is dropped. The
+    messages themselves are ours, like the templates, and go out as written.
+    """
+
+    messages: dict[str, Any]
+    html: bool
+
+    def __call__(self, key: str, **values: Any) -> str:
+        message: Any = self.messages
+        for name in key.split("."):
+            message = message[name]
+        if self.html:
+            markup = Markup(BOLD.sub(r"<strong>\1</strong>", message))  # noqa: S704 (our own words, not input)
+            return markup.format(**values)  # Markup.format escapes the values
+        return str(BOLD.sub(r"\1", message).format(**values))
+
+    def label(self, key: str) -> str:
+        """The message ``key`` as a label before its value: "Motif :" in French, "Reason:" in English."""
+        return self("label", label=self(key))
+
+
+def render(kind: str, lang: str, **context: Any) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of the ``kind`` e-mail in ``lang``."""
+    env = _templates()
+    text_context = {**context, "lang": lang, "t": Words(messages(lang), html=False)}
+    text_template = env.get_template(f"{kind}.txt")
+    subject = "".join(text_template.blocks["subject"](text_template.new_context(text_context))).strip()
+    text = text_template.render(text_context, subject=subject)
+    html_context = {**context, "lang": lang, "t": Words(messages(lang), html=True)}
+    html = env.get_template(f"{kind}.html").render(html_context, subject=subject)
+    return subject, text, html
+
+
+def revision(now: datetime | None = None) -> int:
+    """A calendar SEQUENCE that grows with time."""
+    return int(((now or datetime.now(UTC)) - SEQUENCE_EPOCH).total_seconds())
+
+
+class Mailer:
+    """Sends the patient e-mails through the SES client it is given, from ``sender`` (a verified identity)."""
+
+    def __init__(self, ses_client: Any, sender: str, *, portal_name: str | None = None) -> None:
+        self.ses = ses_client
+        self.sender = sender
+        self.portal_name = portal_name
+
+    def send_code(self, to: str, code: str, notice: AppointmentNotice) -> bool:
+        """The one-time code (6 digits, valid CODE_VALIDITY_MINUTES minutes) that confirms a held slot."""
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ValueError("a one-time code is 6 digits")
+        return self._deliver("code", to, notice, lambda: self._message(to, "code", notice, code=code))
+
+    def send_confirmation(self, to: str, notice: AppointmentNotice, *, sequence: int = 0) -> bool:
+        """The confirmation, with the appointment as a calendar file and the manage link."""
+
+        def build() -> EmailMessage:
+            message = self._message(to, "confirmation", notice)
+            return self._attach(message, notice, to, sequence, "REQUEST")
+
+        return self._deliver("confirmation", to, notice, build)
+
+    def send_cancellation(
+        self,
+        to: str,
+        notice: AppointmentNotice,
+        by: Literal["patient", "practitioner"],
+        *,
+        sequence: int | None = None,
+    ) -> bool:
+        """Tells the patient the appointment is cancelled (by them or by the practice); the calendar file removes it."""
+        if by not in ("patient", "practitioner"):
+            raise ValueError(f"unknown canceller {by!r}")
+
+        def build() -> EmailMessage:
+            message = self._message(to, "cancellation", notice, by=by)
+            return self._attach(message, notice, to, revision() if sequence is None else sequence, "CANCEL")
+
+        return self._deliver("cancellation", to, notice, build)
+
+    def send_moved(
+        self, to: str, old: AppointmentNotice, new: AppointmentNotice, *, sequence: int | None = None
+    ) -> bool:
+        """Tells the patient the appointment moved from ``old`` to ``new``; the calendar file updates the event."""
+        if old.appointment_id != new.appointment_id:
+            raise ValueError("a move keeps the appointment id")
+
+        def build() -> EmailMessage:
+            message = self._message(to, "moved", new, old=old, old_when=local_time(old.start, old.timezone, new.lang))
+            return self._attach(message, new, to, revision() if sequence is None else sequence, "REQUEST")
+
+        return self._deliver("moved", to, new, build)
+
+    def _message(self, to: str, kind: str, notice: AppointmentNotice, **context: Any) -> EmailMessage:
+        subject, text, html = render(
+            kind,
+            notice.lang,
+            n=notice,
+            when=local_time(notice.start, notice.timezone, notice.lang),
+            minutes=round((notice.end - notice.start).total_seconds() / 60),
+            code_minutes=CODE_VALIDITY_MINUTES,
+            portal_name=self.portal_name,
+            **context,
+        )
+        message = EmailMessage(policy=MIME_POLICY)
+        message["From"] = formataddr((self.portal_name, self.sender)) if self.portal_name else self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
+        message["Auto-Submitted"] = "auto-generated"
+        message["Content-Language"] = notice.lang
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        return message
+
+    def _attach(
+        self,
+        message: EmailMessage,
+        notice: AppointmentNotice,
+        to: str,
+        sequence: int,
+        method: Literal["REQUEST", "CANCEL"],
+    ) -> EmailMessage:
+        calendar = make_ics(notice, sequence, method, organizer=self.sender, attendee=to)
+        message.add_attachment(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            filename=messages(notice.lang)["calendar_file"],
+            params={"method": method, "charset": "utf-8"},
+        )
+        return message
+
+    def _deliver(self, kind: str, to: str, notice: AppointmentNotice, build: Callable[[], EmailMessage]) -> bool:
+        """Build and send; on any failure log the kind, the appointment id and the error class only."""
+        try:
+            message = build()
+            self.ses.send_raw_email(Source=self.sender, Destinations=[to], RawMessage={"Data": message.as_bytes()})
+        except ClientError as err:
+            reason = str(err.response.get("Error", {}).get("Code", "ClientError"))
+        except Exception as err:  # a failed e-mail must never undo the booking that is already stored
+            reason = type(err).__name__
+        else:
+            logger.info("e-mail sent: %s for appointment %s", kind, notice.appointment_id)
+            return True
+        logger.error("e-mail not sent: %s for appointment %s (%s)", kind, notice.appointment_id, reason)
+        return False

@@ -1,0 +1,116 @@
+"""What the schemas of every route set build on: strict request and reply bases, the field types (identifiers from
+ids.py), the request bodies more than one route set takes, and the one error body.
+
+Every request model forbids unknown fields; web.py turns a validation failure into one InvalidInput (422) naming
+the field with a dotted path (``patient.email``). Responses are built from the response models, so what the API
+answers is what the OpenAPI document says (``chalicelib/openapi.py`` publishes them).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic.json_schema import SkipJsonSchema
+
+from . import ids
+
+Id = Annotated[str, StringConstraints(pattern=ids.CODE)]
+PractitionerId = Annotated[str, StringConstraints(pattern=ids.PRACTITIONER_ID)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$"),
+]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 .-]{5,20}$")]
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
+
+
+def _iso_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("an ISO 8601 date-time text is expected, such as 2027-03-02T09:00:00+01:00")
+    return value
+
+
+def _instant_in_range(value: datetime) -> datetime:
+    if not EARLIEST <= value.date() < LATEST:
+        raise ValueError("the date is out of range")
+    return value
+
+
+def _day_in_range(value: date) -> date:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("the date is out of range")
+    return value
+
+
+# Instants arrive as ISO text with their offset, within a sane range (far years would overflow local-time arithmetic).
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_instant_in_range)]
+Day = Annotated[date, AfterValidator(_day_in_range)]
+Language = Literal["fr", "en"]
+PatientKind = Literal["new", "existing"]
+
+
+# Every model's validator and serializer are built when it is first used, not when its module is imported: a cold
+# start pays for the models of the route it answers, not for every model of the API (docs/performance.md).
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class Reply(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
+
+
+class EmptyRequest(Request):
+    """A body with nothing in it (``{}``) or no body at all."""
+
+
+class MoveRequest(Request):
+    start: Instant = Field(description="The new slot's start, ISO 8601 with its UTC offset.")
+
+
+class SlotOut(Reply):
+    start: datetime = Field(description="ISO 8601 in the site's local time, with its UTC offset.")
+    end: datetime
+    site: str
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    """An optional member that is absent, not null, when it does not apply: the schema shows no default."""
+    schema.pop("default", None)
+
+
+class ErrorDetail(Reply):
+    """`code` for programs, `message` for people, `field` the offending input (or null)."""
+
+    model_config = ConfigDict(extra="forbid")  # the published shape is closed: contract tests catch a stray member
+
+    code: str
+    message: str
+    field: str | None
+    attempts_left: Annotated[int, Field(ge=1)] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Only with `wrong_code`: the code attempts this hold has left (at none the answer is a 429 "
+        "`too_many_attempts`). Absent from every other error.",
+        json_schema_extra=_no_default,
+    )
+
+
+class ErrorResponse(Reply):
+    error: ErrorDetail
+
+
+class HealthResponse(Reply):
+    status: Literal["ok"]
+    table: Literal["reachable"]

@@ -1,0 +1,123 @@
+"""Writes of one item: profiles, rate-limit counters, a hold's code, a no-show, audit entries. Each conditional
+write answers its failed condition in its own terms (False, None, StaleRead) and never retries it."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .. import keys
+from ..appointment import CONFIRMED, HELD, Appointment
+from ..concurrency import StaleRead
+from .table import Table, plain
+
+AUDIT_UNWRITTEN = "The audit log cannot be written; nothing was shown."
+
+
+class Writes(Table):
+    # -- profiles ------------------------------------------------------------------------------------------------
+
+    def put_profile(self, practitioner_id: str, attributes: Mapping[str, Any]) -> None:
+        self._call("put_item", Item={**keys.profile_key(practitioner_id), **attributes})
+
+    def save_profile(self, practitioner_id: str, attributes: Mapping[str, Any], version: int) -> None:
+        """Replace the profile if it is still at ``version`` (it is then at ``version + 1``); StaleRead otherwise."""
+        operation = uuid.uuid4().hex
+        item = {**keys.profile_key(practitioner_id), **attributes, "version": version + 1, "last_operation": operation}
+        condition: dict[str, Any] = (
+            {"ConditionExpression": "version = :version", "ExpressionAttributeValues": {":version": version}}
+            if version
+            else {"ConditionExpression": "attribute_not_exists(version)"}
+        )
+        if self._conditional("put_item", Item=item, **condition) is None:
+            # The condition failed: either another change came first, or our own earlier attempt committed and
+            # its answer was lost (then the profile carries our operation).
+            if (self._get(keys.profile_key(practitioner_id)) or {}).get("last_operation") != operation:
+                raise StaleRead("the profile changed")
+
+    # -- rate limits ---------------------------------------------------------------------------------------------
+
+    def hit(self, scope: str, subject: str, window_start: int, window_seconds: int, limit: int) -> bool:
+        """Count one hit in a fixed window; False (and nothing counted) once ``limit`` hits are counted."""
+        answer = self._conditional(
+            "update_item",
+            Key=keys.rate_key(scope, subject, window_start),
+            UpdateExpression="ADD hits :one SET expires_at = :expires",
+            ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+            ExpressionAttributeValues={
+                ":one": 1,
+                ":limit": limit,
+                ":expires": window_start + window_seconds + 3600,
+            },
+        )
+        return answer is not None
+
+    # -- a hold's code, a no-show --------------------------------------------------------------------------------
+
+    def spend_code_attempt(self, appointment_id: str, now: int, max_attempts: int) -> Appointment | None:
+        """Use one code attempt of a live hold (atomically, before the code is compared); None if none is left."""
+        answer = self._conditional(
+            "update_item",
+            Key=keys.appointment_key(appointment_id),
+            UpdateExpression="SET code_attempts = code_attempts + :one",
+            ConditionExpression="#status = :held AND hold_until > :now AND code_attempts < :max",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":one": 1, ":held": HELD, ":now": now, ":max": max_attempts},
+            ReturnValues="ALL_NEW",
+        )
+        return None if answer is None else Appointment.from_item(plain(answer["Attributes"]))
+
+    def replace_code(self, appointment_id: str, code_hash: str, now: int, max_sends: int) -> bool:
+        """Store a new code for a live hold that has sent fewer than ``max_sends``; False when it may not."""
+        answer = self._conditional(
+            "update_item",
+            Key=keys.appointment_key(appointment_id),
+            UpdateExpression="SET code_hash = :hash, codes_sent = codes_sent + :one",
+            ConditionExpression="#status = :held AND hold_until > :now AND codes_sent < :max",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":hash": code_hash,
+                ":one": 1,
+                ":held": HELD,
+                ":now": now,
+                ":max": max_sends,
+            },
+        )
+        return answer is not None
+
+    def set_no_show(self, appointment_id: str, no_show: bool, now: int) -> Appointment | None:
+        """Mark (or unmark) a confirmed appointment whose start has passed as missed; None when it may not be."""
+        answer = self._conditional(
+            "update_item",
+            Key=keys.appointment_key(appointment_id),
+            UpdateExpression="SET no_show = :no_show, no_show_at = :now",
+            ConditionExpression="#status = :confirmed AND start_epoch <= :now",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":no_show": no_show, ":now": now, ":confirmed": CONFIRMED},
+            ReturnValues="ALL_NEW",
+        )
+        return None if answer is None else Appointment.from_item(plain(answer["Attributes"]))
+
+    # -- the audit log -------------------------------------------------------------------------------------------
+
+    def write_audit(self, entries: Sequence[Mapping[str, Any]]) -> None:
+        """Store audit entries (complete items): one PutItem, or BatchWriteItem by 25 with what is left unprocessed
+        retried. Raises Unavailable unless every entry is written, so that no read goes unrecorded."""
+        if len(entries) == 1:
+            self._call("put_item", Item=dict(entries[0]))
+            return
+        deadline = time.monotonic() + self.budget_seconds
+        for first in range(0, len(entries), 25):
+            request: dict[str, Any] = {
+                self.name: [{"PutRequest": {"Item": dict(e)}} for e in entries[first : first + 25]]
+            }
+            self._batch(
+                lambda r: self.client.batch_write_item(RequestItems=r),
+                request,
+                "UnprocessedItems",
+                deadline,
+                unreachable=AUDIT_UNWRITTEN,
+                busy=AUDIT_UNWRITTEN,
+            )

@@ -1,0 +1,195 @@
+"""The one composition root: every long-lived object of the API is made here, on first use, and only here.
+
+A Lambda environment imports the app once and then answers requests one at a time. The first request that needs
+the store makes it (its boto3 Table), the first that sends an e-mail makes the mailer, and so on; each is kept for
+the next requests, as the Chalice samples' ``get_app_db()`` does. Nothing is made at import, and each getter
+imports its module when first called, so a route pays only for what it uses (docs/performance.md). Settings are
+read from the environment once (core/config.py).
+
+Tests swap a part with :func:`use` (``use(clock=frozen, store=..., mailer=..., limits=...)``): every service made
+afterwards is made with it. :func:`reset` forgets every part, every service and the settings, so that the next
+request reads the environment again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from .core.config import settings
+
+if TYPE_CHECKING:
+    from .backoffice.agenda import Agenda
+    from .backoffice.auth import TokenVerifier
+    from .backoffice.feed import Feeds
+    from .backoffice.settings import Practice
+    from .backoffice.signin import SignIn
+    from .booking.service import Bookings
+    from .core.notify import Mailer
+    from .core.ratelimit import Limits
+    from .core.store import Store
+
+Clock = Callable[[], datetime]
+T = TypeVar("T")
+_UNSET: Any = object()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Parts:
+    """What the services are made of; a test's :func:`use` puts its own in place (``_UNSET``: the configured one)."""
+
+    clock: Clock = utc_now
+    store: Any = _UNSET
+    mailer: Any = _UNSET
+    limits: Any = _UNSET
+    made: dict[str, Any] = field(default_factory=dict)  # the services made so far, by getter
+
+
+_parts = _Parts()
+
+
+def use(*, clock: Clock | None = None, store: Any = _UNSET, mailer: Any = _UNSET, limits: Any = _UNSET) -> None:
+    """Make every service from now on with these parts (the clock, the store, the mailer or None for no e-mail,
+    the booking rate limits); services already made are made again on their next use."""
+    if clock is not None:
+        _parts.clock = clock
+    if store is not _UNSET:
+        _parts.store = store
+    if mailer is not _UNSET:
+        _parts.mailer = mailer
+    if limits is not _UNSET:
+        _parts.limits = limits
+    _parts.made.clear()
+
+
+def reset() -> None:
+    """Back to the configured parts: the settings are read again and every service is made again on its next use."""
+    global _parts
+    _parts = _Parts()
+    settings.cache_clear()
+
+
+def clock() -> datetime:
+    """Now, on the clock every service reads (a test's frozen one when it set one)."""
+    return _parts.clock()
+
+
+def _made(name: str, make: Callable[[], T]) -> T:
+    """The service ``name``, made by ``make`` on first use and kept."""
+    if name not in _parts.made:
+        _parts.made[name] = make()
+    return cast(T, _parts.made[name])
+
+
+# -- the core -------------------------------------------------------------------------------------------------------
+
+
+def get_store() -> Store:
+    """The Store over the configured table (its boto3 Table is made here)."""
+
+    def make() -> Store:
+        from .core.store import Store, make_table
+
+        return Store(make_table(settings().table_name))
+
+    return cast("Store", _parts.store) if _parts.store is not _UNSET else _made("store", make)
+
+
+def get_mailer() -> Mailer | None:
+    """The patients' mailer over SES (its client is made here, with short timeouts). The services ask for it when
+    an e-mail is due, so that a request that sends none loads no e-mail code."""
+
+    def make() -> Mailer:
+        from .core.notify import Mailer, make_ses_client
+
+        return Mailer(make_ses_client(), settings().mail_from)
+
+    return cast("Mailer | None", _parts.mailer) if _parts.mailer is not _UNSET else _made("mailer", make)
+
+
+def get_limits() -> Limits:
+    """The booking API's rate limits, scaled by ``RATE_LIMIT_FACTOR`` (1 in every deployed stage)."""
+    if _parts.limits is not _UNSET:
+        return cast("Limits", _parts.limits)
+    from .core.ratelimit import Limits
+
+    return Limits().scaled(settings().rate_limit_factor)
+
+
+# -- what patients call ---------------------------------------------------------------------------------------------
+
+
+def get_bookings() -> Bookings:
+    """The booking rules over the store, the mailer and the clock."""
+
+    def make() -> Bookings:
+        from .booking.service import Bookings
+
+        return Bookings(get_store(), get_mailer, site_url=settings().site_url, limits=get_limits(), clock=clock)
+
+    return _made("bookings", make)
+
+
+# -- what practices call --------------------------------------------------------------------------------------------
+
+
+def get_agenda() -> Agenda:
+    """The back-office's agenda: appointments, patient details (audited), what the practice does to them."""
+
+    def make() -> Agenda:
+        from .backoffice.agenda import Agenda
+
+        return Agenda(get_store(), get_mailer, settings().site_url, clock)
+
+    return _made("agenda", make)
+
+
+def get_practice() -> Practice:
+    """A professional's booking settings, their preview and what a change would orphan."""
+
+    def make() -> Practice:
+        from .backoffice.settings import Practice
+
+        return Practice(get_store(), get_agenda(), clock)
+
+    return _made("practice", make)
+
+
+def get_feeds() -> Feeds:
+    """The professionals' private calendar feeds."""
+
+    def make() -> Feeds:
+        from .backoffice.feed import Feeds
+
+        return Feeds(get_store(), settings().site_url, clock)
+
+    return _made("feeds", make)
+
+
+def get_verifier() -> TokenVerifier:
+    """The verifier of the configured user pool's access tokens; Unavailable (503) when it is not configured."""
+
+    def make() -> TokenVerifier:
+        from .backoffice.auth import configured_verifier
+
+        return configured_verifier(settings())
+
+    return _made("verifier", make)
+
+
+def get_signin() -> SignIn:
+    """The sign-in steps over the configured user pool (its Cognito client is made here); Unavailable (503) when it
+    is not configured."""
+
+    def make() -> SignIn:
+        from .backoffice.signin import configured_signin
+
+        return configured_signin(settings())
+
+    return _made("signin", make)

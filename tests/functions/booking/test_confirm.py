@@ -1,0 +1,197 @@
+"""Confirming a hold with its e-mailed code; the limits against hoarding, fake bookings and guessing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.core.ratelimit import Limit, Limits
+from tests.functions.conftest import Api, Clock, code_in, hold_body, local, patient, text_of
+
+Outbox = Callable[[], list[Any]]
+
+
+def hold(api: Api, hour: int, minute: int = 0, key: str = "confirm-key-1", **overrides: Any) -> Any:
+    answer = api.post(
+        "/v1/appointments", hold_body(local(2, hour, minute), **overrides), headers={"Idempotency-Key": key}
+    )
+    return answer
+
+
+def last_code(outbox: Outbox) -> str:
+    return code_in(outbox()[-1])
+
+
+def test_the_code_confirms_once_and_the_confirmation_mail_carries_the_manage_link(
+    api: Api, seed: Callable[..., Any], outbox: Outbox
+) -> None:
+    seed()
+    held = hold(api, 9)
+    code = last_code(outbox)
+    confirmed = api.post(f"/v1/appointments/{held.body['id']}/confirm", {"code": code})
+    assert confirmed.status == 200
+    assert confirmed.body["status"] == "confirmed"
+    text = text_of(outbox()[-1])
+    assert f"#id={held.body['id']}&token={confirmed.body['manage_token']}" in text
+    again = api.post(f"/v1/appointments/{held.body['id']}/confirm", {"code": code})
+    assert (again.status, again.body["error"]["code"]) == (409, "already_confirmed")
+
+
+def test_five_attempts_then_429_even_for_the_right_code(api: Api, seed: Callable[..., Any], outbox: Outbox) -> None:
+    seed()
+    held = hold(api, 9)
+    code = last_code(outbox)
+    wrong = "000000" if code != "000000" else "111111"
+    path = f"/v1/appointments/{held.body['id']}/confirm"
+    for left in (4, 3, 2, 1):
+        answer = api.post(path, {"code": wrong})
+        assert (answer.status, answer.body["error"]["code"], answer.body["error"]["field"]) == (
+            422,
+            "wrong_code",
+            "code",
+        )
+        assert answer.body["error"]["attempts_left"] == left  # for clients: no need to read the message
+        assert f"{left} attempt" in answer.body["error"]["message"]
+    for last in (wrong, code):
+        refused = api.post(path, {"code": last})
+        assert (refused.status, refused.body["error"]["code"]) == (429, "too_many_attempts")
+        assert set(refused.body["error"]) == {"code", "message", "field"}
+
+
+def test_only_a_wrong_code_carries_the_attempts_left(api: Api, seed: Callable[..., Any], outbox: Outbox) -> None:
+    seed()
+    held = hold(api, 9)
+    path = f"/v1/appointments/{held.body['id']}/confirm"
+    malformed = api.post(path, {"code": "12345"})
+    unknown = api.post("/v1/appointments/0123456789abcdef0123/confirm", {"code": "123456"})
+    taken = hold(api, 9, key="confirm-key-2", patient={"email": "other@example.org"})
+    for answer, status, code in (
+        (malformed, 422, "invalid_input"),
+        (unknown, 404, "not_found"),
+        (taken, 409, "slot_taken"),
+    ):
+        assert (answer.status, answer.body["error"]["code"]) == (status, code)
+        assert set(answer.body["error"]) == {"code", "message", "field"}
+    wrong = "000000" if last_code(outbox) != "000000" else "111111"
+    assert set(api.post(path, {"code": wrong}).body["error"]) == {"code", "message", "field", "attempts_left"}
+
+
+def test_malformed_codes_and_unknown_ids(api: Api, seed: Callable[..., Any]) -> None:
+    seed()
+    held = hold(api, 9)
+    bad = api.post(f"/v1/appointments/{held.body['id']}/confirm", {"code": "12345"})
+    assert (bad.status, bad.body["error"]["field"]) == (422, "code")
+    assert api.post("/v1/appointments/0123456789abcdef0123/confirm", {"code": "123456"}).status == 404
+    assert api.post("/v1/appointments/not-an-id/confirm", {"code": "123456"}).status == 404
+
+
+def test_an_expired_hold_is_410_and_its_slot_goes_to_someone_else(
+    api: Api, seed: Callable[..., Any], clock: Clock, outbox: Outbox
+) -> None:
+    seed()
+    first = hold(api, 9)
+    code = last_code(outbox)
+    clock.advance(minutes=11)
+    second = hold(api, 9, key="confirm-key-2", patient={"email": "other@example.org"})
+    assert second.status == 201, second.body
+    late = api.post(f"/v1/appointments/{first.body['id']}/confirm", {"code": code})
+    assert (late.status, late.body["error"]["code"]) == (410, "hold_expired")
+    ok = api.post(f"/v1/appointments/{second.body['id']}/confirm", {"code": last_code(outbox)})
+    assert ok.status == 200
+
+
+def test_a_new_code_replaces_the_old_one_three_times_at_most(
+    api: Api, seed: Callable[..., Any], outbox: Outbox
+) -> None:
+    seed()
+    held = hold(api, 9)
+    old = last_code(outbox)
+    path = f"/v1/appointments/{held.body['id']}"
+    assert api.post(path + "/code").status == 202
+    new = last_code(outbox)
+    assert api.post(path + "/code", {}).status == 202
+    assert api.post(path + "/code").status == 429  # three codes sent in all
+    newest = last_code(outbox)
+    for stale in {old, new} - {newest}:
+        assert api.post(path + "/confirm", {"code": stale}).status == 422
+    assert api.post(path + "/confirm", {"code": newest}).status == 200
+    assert api.post(path + "/code").status == 409  # confirmed: no more codes
+
+
+def test_one_email_holds_three_times_at_once(api: Api, seed: Callable[..., Any], outbox: Outbox) -> None:
+    seed()
+    ids = [hold(api, 9 + i, key=f"hoard-key-{i}").body["id"] for i in range(3)]
+    fourth = hold(api, 14, key="hoard-key-3")
+    assert (fourth.status, fourth.body["error"]["code"], fourth.body["error"]["field"]) == (
+        429,
+        "too_many_holds",
+        "patient.email",
+    )
+    codes = [code_in(m) for m in outbox()]
+    assert api.post(f"/v1/appointments/{ids[0]}/confirm", {"code": codes[0]}).status == 200
+    assert hold(api, 14, key="hoard-key-4").status == 201  # a confirmed hold no longer counts
+
+
+def test_the_cap_counts_confirmed_appointments_in_the_confirming_transaction(
+    api: Api, seed: Callable[..., Any], outbox: Outbox, clock: Clock
+) -> None:
+    seed(max_future_per_patient=1)
+    first, second = hold(api, 9, key="cap-key-1"), hold(api, 10, key="cap-key-2")
+    codes = [code_in(m) for m in outbox()]
+    assert api.post(f"/v1/appointments/{first.body['id']}/confirm", {"code": codes[0]}).status == 200
+    capped = api.post(f"/v1/appointments/{second.body['id']}/confirm", {"code": codes[1]})
+    assert (capped.status, capped.body["error"]["code"]) == (409, "too_many_appointments")
+    third = hold(api, 11, key="cap-key-3")
+    assert (third.status, third.body["error"]["code"]) == (409, "too_many_appointments")
+    # Once the appointment is over it no longer counts.
+    clock.advance(days=1, hours=3)
+    assert api.post("/v1/appointments", hold_body(local(3, 9)), headers={"Idempotency-Key": "cap-key-4"}).status == 201
+
+
+def test_code_requests_per_email_and_per_address_are_limited(
+    api: Api, seed: Callable[..., Any], services: Any, clock: Clock
+) -> None:
+    seed()
+    services.use(
+        limits=Limits(
+            code_per_email=Limit("code-email", 2, 3600, "patient.email"),
+            code_per_address=Limit("code-address", 4, 600),
+        )
+    )
+    assert hold(api, 9, key="limit-key-1").status == 201
+    assert hold(api, 10, key="limit-key-2").status == 201
+    per_email = hold(api, 11, key="limit-key-3")
+    assert (per_email.status, per_email.body["error"]["field"]) == (429, "patient.email")
+    assert hold(api, 11, key="limit-key-4", patient=patient(email="b@example.org")).status == 201
+    per_address = hold(api, 14, key="limit-key-5", patient=patient(email="c@example.org"))  # the address's 5th
+    assert (per_address.status, per_address.body["error"]["code"], per_address.body["error"]["field"]) == (
+        429,
+        "too_many_requests",
+        None,
+    )
+    clock.advance(minutes=10)  # the address's window has passed
+    assert hold(api, 14, key="limit-key-6", patient=patient(email="c@example.org")).status == 201
+
+
+def test_code_attempts_per_address_are_limited(api: Api, seed: Callable[..., Any], services: Any) -> None:
+    seed()
+    services.use(limits=Limits(attempt_per_address=Limit("attempt-address", 2, 600)))
+    held = hold(api, 9)
+    path = f"/v1/appointments/{held.body['id']}/confirm"
+    assert api.post(path, {"code": "000001"}).status == 422
+    assert api.post(path, {"code": "000002"}).status == 422
+    assert api.post(path, {"code": "000003"}).status == 429
+
+
+def test_a_failing_email_never_undoes_the_booking(
+    api: Api, seed: Callable[..., Any], ses: Any, outbox: Outbox, store: Any
+) -> None:
+    seed()
+    held = hold(api, 9)
+    code = last_code(outbox)
+    for identity in ses.list_identities()["Identities"]:
+        ses.delete_identity(Identity=identity)  # SES now refuses every message
+    confirmed = api.post(f"/v1/appointments/{held.body['id']}/confirm", {"code": code})
+    assert confirmed.status == 200
+    assert len(outbox()) == 1  # the confirmation was not sent ...
+    assert store.appointment(held.body["id"]).status == "confirmed"  # ... and the booking stands
