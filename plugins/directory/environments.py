@@ -14,8 +14,8 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from plugins.directory.i18n import Catalogs, language_environment, language_name, localized
-from plugins.directory.model import compact
 from plugins.directory.rebuild import fingerprint
+from plugins.directory.records import compact
 from plugins.directory.views import hours_by_day, route
 
 # The settings templates read, as globals of the same names.

@@ -5,6 +5,7 @@ It wires the plugin's modules; each does one thing:
 
 ==================  ===========================================================================================
 ``model``           load and validate the data files (every error at once)
+``records``         what they are loaded into: ``Practitioner``, ``Directory``
 ``views``           the indexes, routes and what each page shows (plain values)
 ``documents``       Pelican's articles and pages: checks and their pages
 ``pages``           every page of the site as a ``PageJob`` (path, template, values, fingerprint)
@@ -15,6 +16,8 @@ It wires the plugin's modules; each does one thing:
 ``opendata``        open-data/ (JSON and CSV)
 ``sitemap``         sitemap.xml and robots.txt
 ==================  ===========================================================================================
+
+The search index (``search_index``, with ``search_pages``) is a command of its own, run on the built site.
 
 ``generate_context`` loads and checks everything and stops the build with every error at once;
 ``generate_output`` writes.
@@ -37,7 +40,6 @@ from plugins.directory.environments import language_environments
 from plugins.directory.model import (
     DataError,
     DataFilesError,
-    Directory,
     cache_file,
     collection_paused,
     load_data_file,
@@ -55,6 +57,7 @@ from plugins.directory.rebuild import (
     site_fingerprint,
     write_manifest,
 )
+from plugins.directory.records import Directory
 from plugins.directory.sitemap import origin, sitemap_fingerprint, write_robots, write_sitemap
 from plugins.directory.views import Indexes
 from plugins.directory.workers import Background, in_processes, process_count

@@ -8,21 +8,67 @@ builds write the open data in a process of their own while the pages render (plu
 
 from __future__ import annotations
 
+import csv
+import io
 from array import array
+from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from plugins.directory.model import (
-    ESTABLISHMENT_COLUMNS,
-    PRACTITIONER_COLUMNS,
-    Directory,
-    compact,
-    csv_text,
-    establishment_row,
-)
 from plugins.directory.rebuild import previous_positions
+from plugins.directory.records import Directory, compact
 from plugins.directory.writer import Splice
+
+# The open data's CSV columns: one row per professional and practice site (scripts/import_csv.py reads them back).
+PRACTITIONER_COLUMNS = [
+    "id", "national_id", "civility", "given_name", "family_name", "profession", "specialties", "languages",
+    "phone", "email", "accepting_new_patients", "teleconsultation", "online_booking", "convention",
+    "consultation_eur", "payment_methods", "site_id", "site_name", "establishment", "department", "address",
+    "postal_code", "city", "place", "latitude", "longitude", "accessibility", "biography_fr", "biography_en",
+]  # fmt: skip
+ESTABLISHMENT_COLUMNS = [
+    "id", "name", "kind", "address", "postal_code", "city", "place", "latitude", "longitude", "phone", "email",
+    "website", "emergency", "accessibility", "departments",
+]  # fmt: skip
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def practitioner_rows(p: Mapping[str, Any]) -> list[list[Any]]:
+    """The CSV rows of one professional: one per site."""
+    rows = []
+    for site in p["sites"]:
+        row = {
+            **p,
+            "convention": p["fees"]["convention"],
+            "consultation_eur": p["fees"].get("consultation_eur"),
+            "site_id": site["id"],
+            "site_name": site.get("name"),
+            "biography_fr": p.get("biography", {}).get("fr"),
+            "biography_en": p.get("biography", {}).get("en"),
+            **{k: site.get(k) for k in ("establishment", "department", "address", "postal_code", "city")},
+            **{k: site.get(k) for k in ("place", "latitude", "longitude", "accessibility")},
+        }
+        rows.append([_cell(row.get(column)) for column in PRACTITIONER_COLUMNS])
+    return rows
+
+
+def establishment_row(e: Mapping[str, Any]) -> list[Any]:
+    row = {**e, "departments": [x["id"] for x in e.get("departments", [])]}
+    return [_cell(row.get(column)) for column in ESTABLISHMENT_COLUMNS]
+
+
+def csv_text(rows: Iterable[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def write_open_data(
@@ -67,7 +113,7 @@ def splice_practitioners(
 
     def add(i: int) -> None:
         p = d.practitioners[i]
-        text, rows = p.text.encode(), p.csv.encode()
+        text, rows = compact(p.data).encode(), csv_text(practitioner_rows(p.data)).encode()
         json_out.add(text)
         csv_out.add(rows)
         lengths[2 * i], lengths[2 * i + 1] = len(text), len(rows)

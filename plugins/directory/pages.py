@@ -16,7 +16,7 @@ from typing import Any
 from pelican.contents import Article, Page
 
 from plugins.directory.documents import article_list_jobs, document_jobs
-from plugins.directory.model import Directory, Practitioner
+from plugins.directory.records import Directory, Practitioner
 from plugins.directory.views import Indexes, chunks, page_values, practitioner_view, route
 from plugins.directory.writer import PageJob
 

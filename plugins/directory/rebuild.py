@@ -24,14 +24,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from plugins.directory.model import Directory
+from plugins.directory.records import Directory
 from plugins.directory.views import Indexes, build_indexes, route
 
 INDEXES_FORMAT = 2  # of the cache file of the indexes' positions
 MANIFEST_FORMAT = 2  # of the cache file that says what the last build into an output folder wrote
 PLUGIN = Path(__file__).resolve().parent
 # The plugin's modules that do not make pages: the search index is a command of its own, run on the built site.
-NOT_PAGE_CODE = frozenset({"search_index.py"})
+NOT_PAGE_CODE = frozenset({"search_index.py", "search_pages.py"})
 # The settings every directory page shows or depends on.
 SHARED_SETTINGS = (
     *("SITEURL", "SITENAME", "SITE_TAGLINE", "SITE_ORIGIN", "DEFAULT_LANG", "LANGUAGES", "TERRITORY_COUNTRY"),

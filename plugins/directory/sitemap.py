@@ -14,8 +14,8 @@ from xml.sax.saxutils import escape
 from pelican.contents import Article, Page
 
 from plugins.directory.documents import content_alternates
-from plugins.directory.model import Practitioner
 from plugins.directory.rebuild import fingerprint
+from plugins.directory.records import Practitioner
 from plugins.directory.views import route
 from plugins.directory.writer import PageJob
 
