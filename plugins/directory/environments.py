@@ -77,8 +77,11 @@ def language_environments(
 ) -> dict[str, Environment]:
     """One environment per language, overlaying ``base`` (Pelican's): translations inlined, helpers bound."""
     catalogs = Catalogs(Path(settings["THEME"]) / "translations", languages)
+    shortcuts = bool(settings.get("DIRECTORY_TEMPLATE_SHORTCUTS", True))
     envs = {
-        lang: language_environment(base, lang, catalogs, languages[0], language_globals(settings, languages, lang))
+        lang: language_environment(
+            base, lang, catalogs, languages[0], language_globals(settings, languages, lang), shortcuts=shortcuts
+        )
         for lang in languages
     }
     for lang, env in envs.items():
