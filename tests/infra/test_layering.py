@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tests.site.sitebuild import ROOT
+from infra.stages import ROOT
 
 
 def imported_modules(path: Path) -> set[str]:
