@@ -74,6 +74,9 @@ PLUGINS = ["plugins.directory"]
 DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json
 DIRECTORY_PAGE_SIZE = 100  # professionals per list page (specialty, profession, place)
 DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
+# Shortcuts in Jinja's runtime (plugins/directory/templating.py): the same pages, faster. They switch themselves
+# off on Jinja2 or MarkupSafe versions other than the pinned ones; False runs Jinja's own runtime anyway.
+DIRECTORY_TEMPLATE_SHORTCUTS = True
 
 # Development builds are incremental: unchanged directory pages are not rendered again and pages of removed files
 # are deleted (the plugin keeps a manifest in CACHE_PATH). publishconf.py builds from scratch.

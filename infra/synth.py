@@ -30,8 +30,8 @@ import yaml
 
 from infra.headers import HEADERS_FILE, path_headers, response_headers_policy, security_headers
 from infra.stages import CHALICE_CONFIG, FUNCTIONS, INFRA, ROOT, Stage, StageError, load_stage, stage_names
+from infra.table import TABLE_DEFINITION, table_definition
 from infra.transform import to_cloudformation
-from local.tables import TABLE_DEFINITION, table_definition
 
 TEMPLATES = INFRA / "templates"
 BUILD = INFRA / "build"

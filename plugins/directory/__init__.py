@@ -1,10 +1,14 @@
-"""The directory plugin: pages, open data and sitemap built from content/directory/ (see docs/data-files.md)."""
+"""The directory plugin: pages, open data and sitemap built from content/directory/ (see docs/data-files.md).
+
+The generator (``generator.py``) wires the plugin's modules; its docstring lists what each one does.
+"""
 
 from __future__ import annotations
 
 from pelican import signals
 
-from plugins.directory.generator import get_generators, install_filters
+from plugins.directory.environments import install_filters
+from plugins.directory.generator import get_generators
 
 
 def register() -> None:

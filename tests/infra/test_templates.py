@@ -12,7 +12,7 @@ import pytest
 from infra.headers import path_headers, security_headers
 from infra.stages import FUNCTIONS, load_stage, stage_names
 from infra.synth import requirements
-from local.tables import table_definition
+from infra.table import table_definition
 from tests.infra.conftest import of_type, parameter_default
 
 STAGES = stage_names()

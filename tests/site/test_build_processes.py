@@ -3,7 +3,6 @@ same time: the site must be the same, byte for byte, as one process alone makes 
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import shutil
@@ -12,7 +11,7 @@ import sys
 from pathlib import Path
 
 from plugins.directory.model import load_directory
-from tests.site.sitebuild import ROOT
+from tests.site.sitebuild import ROOT, differences
 
 
 def pelican(content: Path, output: Path, processes: int) -> None:
@@ -23,16 +22,6 @@ def pelican(content: Path, output: Path, processes: int) -> None:
         command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=environment, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def differences(left: Path, right: Path) -> list[str]:
-    comparison = filecmp.dircmp(left, right)
-    found = [f"{left}/{name}" for name in comparison.left_only + comparison.right_only + comparison.funny_files]
-    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
-    found += [f"{left}/{name}" for name in mismatch + errors]
-    for name in comparison.common_dirs:
-        found += differences(left / name, right / name)
-    return found
 
 
 def test_a_build_in_several_processes_is_the_build_of_one(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from plugins.directory.model import Directory, load_directory
+from plugins.directory.model import load_directory
+from plugins.directory.records import Directory
 from tests.site.conftest import Element, Page
 from tests.site.sitebuild import ROOT
 
