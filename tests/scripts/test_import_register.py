@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B.practitioner import Practitioner
 
 from plugins.directory.model import load_directory
 from scripts import import_register
@@ -163,3 +164,10 @@ def test_the_site_builds_from_the_imported_files(
     assert "10100000011" in page, "the register's number is shown, as the open data has it"
     listing = (output / "fr" / "places" / "cap-d-ail" / "index.html").read_text(encoding="utf-8")
     assert "rpps-10100000033" in listing
+    # the FHIR directory names the register: the RPPS number under its national system, valid R4
+    lines = (output / "fhir" / "Practitioner.ndjson").read_text(encoding="utf-8").splitlines()
+    practitioner = next(json.loads(line) for line in lines if '"rpps-10100000011"' in line)
+    Practitioner.model_validate(practitioner)
+    assert practitioner["identifier"] == [{"use": "official", "system": RPPS, "value": "10100000011"}]
+    roles = (output / "fhir" / "PractitionerRole.ndjson").read_text(encoding="utf-8")
+    assert '"id":"rpps-10100000011.c10100000012"' in roles

@@ -102,6 +102,7 @@ def test_a_rebuild_after_changes_is_the_full_build_of_the_changed_data(tmp_path:
     # 3. a rebuild with nothing changed renders nothing and leaves the site as it is
     pages = [untouched, site / "fr" / "index.html", site / "en" / "search" / "index.html", site / "sitemap.xml"]
     pages += [site / "en" / "professions" / "physician" / "index.html", site / "open-data" / "practitioners.json"]
+    pages += [site / "fhir" / name for name in ("Practitioner.ndjson", "Location.ndjson", "directory.json")]
     times = [page.stat().st_mtime_ns for page in pages]
     pelican(content, site, processes=2)
     assert differences(site, tmp_path / "fresh-2") == []
