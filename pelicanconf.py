@@ -69,6 +69,7 @@ PLUGINS = ["plugins.directory"]
 DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json
 DIRECTORY_PAGE_SIZE = 100  # professionals per list page (specialty, profession, place)
 DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
+FHIR_FILE_SIZE = 20_000  # professionals per file of the FHIR directory (/fhir/): more, and each type is split
 
 # Development builds are incremental: unchanged directory pages are not rendered again and pages of removed files
 # are deleted (the plugin keeps a manifest in CACHE_PATH). publishconf.py builds from scratch.

@@ -3,8 +3,10 @@
 A Pelican generator of its own (wired by register()), run after the directory's: it reads the records the directory
 generator loaded and validated (``context["directory"]``), as the open data does. A rebuild writes only the
 professionals whose data files changed: each file is spliced from the previous build's bytes (the open data's
-``Splice``), with this build's positions kept in a cache file beside the directory's. Anything every resource
-depends on (code lists, establishments, settings, this code) changing writes everything again.
+``Splice``), with this build's positions kept in a cache file beside the directory's. Large directories are
+split: each type in several files (``Practitioner.1.ndjson``...; a professional's file chosen by a digest of their
+id), so that a rebuild after an edit copies one file of each type, not 300 MB. Anything every resource depends on
+(code lists, establishments, settings, this code) changing writes everything again.
 """
 
 from __future__ import annotations
@@ -29,11 +31,33 @@ from plugins.directory.model import Directory, cache_file, collection_paused, co
 
 logger = logging.getLogger(__name__)
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 FOLDER = "fhir"
 MANIFEST = "directory.json"
 PER_PROFESSIONAL = ("Practitioner", "PractitionerRole", "HealthcareService", "Location")
 TYPES = ("Organization", "Location", "Practitioner", "PractitionerRole", "HealthcareService")
+FILE_SIZE = 20_000  # professionals per file, about (FHIR_FILE_SIZE): a rebuild copies one file of each type, not all
+
+
+def bucket_count(professionals: int, size: int = FILE_SIZE) -> int:
+    """Files per type: one up to ``size`` professionals, then a power of two (it changes rarely: every file is
+    written again when it does)."""
+    count = 1
+    while count * size < professionals:
+        count *= 2
+    return count
+
+
+def bucket(pid: str, count: int) -> int:
+    """The file a professional is in: by a digest of their id, so that adding or removing someone changes one
+    file, and the same in every build and process."""
+    return int.from_bytes(hashlib.blake2b(pid.encode(), digest_size=4).digest(), "big") % count
+
+
+def file_names(k: int, count: int) -> list[str]:
+    """The per-professional files of bucket ``k``: ``Practitioner.ndjson``, or ``Practitioner.3.ndjson`` when
+    there are several."""
+    return [f"{kind}.ndjson" if count == 1 else f"{kind}.{k + 1}.ndjson" for kind in PER_PROFESSIONAL]
 
 
 def ndjson(resources: list[dict[str, Any]]) -> bytes:
@@ -94,18 +118,35 @@ class FhirWriter:
         heads, counts = self.establishment_lines(folder)
         ids = [p.summary.id for p in self.d.practitioners]
         stamps = array("q", chain.from_iterable(self.d.practitioner_stamps))
-        state = self.splice(folder, heads, ids, stamps, previous)
-        sites = array("i")
-        sites.frombytes(state["sites"])
-        counts["Practitioner"] = len(ids)
-        for kind in PER_PROFESSIONAL[1:]:
-            counts[kind] += sum(sites)
-        self.write_manifest(folder, counts)
-        return state
+        count = bucket_count(len(ids), int(self.settings.get("FHIR_FILE_SIZE") or FILE_SIZE))
+        shared = self.shared()
+        usable = previous.get("shared") == shared and len(previous.get("buckets", [])) == count
+        members: list[list[int]] = [[] for _ in range(count)]
+        for i, pid in enumerate(ids):
+            members[bucket(pid, count)].append(i)
+        files: list[tuple[str, str, int]] = [("Organization", "Organization.ndjson", counts["Organization"])]
+        buckets = []
+        for k, positions in enumerate(members):
+            own = heads if k == 0 else dict.fromkeys(PER_PROFESSIONAL, b"")
+            local = array("q", chain.from_iterable(stamps[2 * i : 2 * i + 2] for i in positions))
+            old = previous["buckets"][k] if usable else {}
+            state = self.splice(
+                folder, file_names(k, count), heads=own, positions=positions, stamps=local, previous=old
+            )
+            buckets.append(state)
+            sites = array("i")
+            sites.frombytes(state["sites"])
+            extra = counts if k == 0 else dict.fromkeys(TYPES, 0)
+            for kind, name in zip(PER_PROFESSIONAL, file_names(k, count), strict=True):
+                files.append((kind, name, extra[kind] + (len(positions) if kind == "Practitioner" else sum(sites))))
+        for stale in {p.name for p in folder.glob("*.ndjson")} - {name for _, name, _ in files}:
+            (folder / stale).unlink()  # a file of the previous build's layout
+        self.write_manifest(folder, sorted(files, key=lambda f: TYPES.index(f[0])))
+        return {"format": STATE_FORMAT, "shared": shared, "buckets": buckets}
 
     def establishment_lines(self, folder: Path) -> tuple[dict[str, bytes], dict[str, int]]:
         """Organization.ndjson written whole (if changed); the establishments' Locations and HealthcareServices,
-        which head their files; the number of resources of each type so far."""
+        which head the first of their files; the number of resources of each type they make."""
         organizations, locations, services = [], [], []
         for e in self.d.establishments:
             orgs, location, service = self.publisher.establishment_resources(e)
@@ -113,7 +154,7 @@ class FhirWriter:
             locations.append(location)
             services.append(service)
         replace_if_changed(folder / "Organization.ndjson", ndjson(organizations))
-        heads = {kind: b"" for kind in PER_PROFESSIONAL}
+        heads = dict.fromkeys(PER_PROFESSIONAL, b"")
         heads["Location"], heads["HealthcareService"] = ndjson(locations), ndjson(services)
         counts = dict.fromkeys(TYPES, 0)
         counts |= {"Organization": len(organizations), "Location": len(locations), "HealthcareService": len(services)}
@@ -129,14 +170,21 @@ class FhirWriter:
         return [compact(practitioner).encode() + b"\n", role, service, location], len(sites)
 
     def splice(
-        self, folder: Path, heads: dict[str, bytes], ids: list[str], stamps: array[int], previous: dict[str, Any]
+        self,
+        folder: Path,
+        names: list[str],
+        *,
+        heads: dict[str, bytes],
+        positions: list[int],
+        stamps: array[int],
+        previous: dict[str, Any],
     ) -> dict[str, Any]:
-        """The per-professional files, written anew only where professionals changed (as the open data is)."""
-        paths = [folder / f"{kind}.ndjson" for kind in PER_PROFESSIONAL]
+        """One bucket's files (the professionals at ``positions``, whose files' ``stamps`` these are), written anew
+        only where professionals changed, as the open data is; not touched at all when none did."""
+        paths = [folder / name for name in names]
+        ids = [self.d.practitioners[i].summary.id for i in positions]
         sizes = [p.stat().st_size if p.exists() else -1 for p in paths]
-        shared = self.shared()
-        usable = previous.get("shared") == shared and previous.get("sizes") == sizes
-        old_ids: list[str] = previous.get("ids", []) if usable else []
+        old_ids: list[str] = previous.get("ids", []) if previous.get("sizes") == sizes else []
         old_stamps, old_lengths, old_sites = array("q"), array("q"), array("i")
         if old_ids:
             old_stamps.frombytes(previous["stamps"])
@@ -150,37 +198,36 @@ class FhirWriter:
         outs = [Splice(heads[kind], b"", b"") for kind in PER_PROFESSIONAL]
         lengths, sites = array("q", bytes(8 * width * len(ids))), array("i", bytes(4 * len(ids)))
         written = 0
-        positions = previous_positions(old_ids, old_stamps, ids, stamps)
-        for i, pid in enumerate(ids):
+        moved = previous_positions(old_ids, old_stamps, ids, stamps)
+        for j, pid in enumerate(ids):
             if pid in self.d.changed:  # read again in this build: written anew, whatever its stamp
-                positions[i] = -1
-        i = 0
-        while i < len(ids):
-            k = positions[i]
+                moved[j] = -1
+        j = 0
+        while j < len(ids):
+            k = moved[j]
             if k < 0:
-                blocks, sites[i] = self.lines(i)
+                blocks, sites[j] = self.lines(positions[j])
                 for n, block in enumerate(blocks):
                     outs[n].add(block)
-                    lengths[width * i + n] = len(block)
+                    lengths[width * j + n] = len(block)
                 written += 1
-                i += 1
+                j += 1
                 continue
             count = 1
-            while i + count < len(ids) and positions[i + count] == k + count:
+            while j + count < len(ids) and moved[j + count] == k + count:
                 count += 1
             for n in range(width):
                 outs[n].copy(starts[n][k], starts[n][k + count])
-            lengths[width * i : width * (i + count)] = old_lengths[width * k : width * (k + count)]
-            sites[i : i + count] = old_sites[k : k + count]
-            i += count
+            lengths[width * j : width * (j + count)] = old_lengths[width * k : width * (k + count)]
+            sites[j : j + count] = old_sites[k : k + count]
+            j += count
         new_heads = [len(heads[kind]) for kind in PER_PROFESSIONAL]
         if written or old_ids != ids or new_heads != old_heads or -1 in sizes:
             for out, path in zip(outs, paths, strict=True):
                 out.write(path)
-        logger.info("FHIR directory: %d professionals, %d written anew", len(ids), written)
+        if written:
+            logger.info("FHIR directory: %s: %d of %d professionals written anew", names[0], written, len(ids))
         return {
-            "format": STATE_FORMAT,
-            "shared": shared,
             "sizes": [p.stat().st_size for p in paths],
             "heads": new_heads,
             "ids": ids,
@@ -189,14 +236,14 @@ class FhirWriter:
             "sites": sites.tobytes(),
         }
 
-    def write_manifest(self, folder: Path, counts: dict[str, int]) -> None:
-        """fhir/directory.json, in the shape of a FHIR Bulk Data export's manifest."""
+    def write_manifest(self, folder: Path, files: list[tuple[str, str, int]]) -> None:
+        """fhir/directory.json, in the shape of a FHIR Bulk Data export's manifest: each file, its type and count."""
         base = f"{self.publisher.origin}/{FOLDER}"
         manifest = {
             "transactionTime": self.transaction_time(),
             "request": f"{base}/{MANIFEST}",
             "requiresAccessToken": False,
-            "output": [{"type": kind, "url": f"{base}/{kind}.ndjson", "count": counts[kind]} for kind in TYPES],
+            "output": [{"type": kind, "url": f"{base}/{name}", "count": count} for kind, name, count in files],
             "error": [],
         }
         replace_if_changed(folder / MANIFEST, (compact(manifest) + "\n").encode())

@@ -38,10 +38,13 @@ def model(kind: str) -> Any:
 
 @pytest.fixture(scope="module")
 def resources(site: Path) -> dict[str, list[dict[str, Any]]]:
-    return {
-        kind: [json.loads(line) for line in (site / "fhir" / f"{kind}.ndjson").read_text(encoding="utf-8").splitlines()]
-        for kind in TYPES
-    }
+    """Every resource of every file the manifest lists, by type."""
+    manifest = json.loads((site / "fhir" / "directory.json").read_text(encoding="utf-8"))
+    found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in TYPES}
+    for output in manifest["output"]:
+        path = site / "fhir" / output["url"].rsplit("/", 1)[1]
+        found[output["type"]] += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return found
 
 
 def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
