@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from plugins.directory.i18n import localized, person_name
@@ -53,13 +53,21 @@ class Publisher:
     origin: str  # e.g. https://sante.example.mc: the base of the pages' URLs and of the code systems
     lang: str
     country: str
+    concepts: dict[tuple[str, str], Resource] = field(default_factory=dict, compare=False, repr=False)
 
     def system(self, name: str) -> str:
         """The URI of one of the directory's code lists (taxonomy.json's codes), e.g. .../fhir/CodeSystem/profession."""
         return f"{self.origin}/fhir/CodeSystem/{name}"
 
     def concept(self, kind: str, record: Record) -> Resource:
-        """A profession or specialty: the directory's code, then the national codings taxonomy.json gives."""
+        """A profession or specialty: the directory's code, then the national codings taxonomy.json gives (made
+        once per code: the same object serves every professional)."""
+        made = self.concepts.get((kind, record["code"]))
+        if made is None:
+            made = self.concepts[(kind, record["code"])] = self.make_concept(kind, record)
+        return made
+
+    def make_concept(self, kind: str, record: Record) -> Resource:
         label = localized(record["label"], self.lang, self.lang)
         codings = [{"system": self.system(kind), "code": record["code"], "display": label}]
         firsts: dict[str, str] = {}  # the first code of each system (the others are for the register import)
