@@ -77,6 +77,7 @@ DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
 # Shortcuts in Jinja's runtime (plugins/directory/templating.py): the same pages, faster. They switch themselves
 # off on Jinja2 or MarkupSafe versions other than the pinned ones; False runs Jinja's own runtime anyway.
 DIRECTORY_TEMPLATE_SHORTCUTS = True
+FHIR_FILE_SIZE = 20_000  # professionals per file of the FHIR directory (/fhir/): more, and each type is split
 
 # Development builds are incremental: unchanged directory pages are not rendered again and pages of removed files
 # are deleted (the plugin keeps a manifest in CACHE_PATH). publishconf.py builds from scratch.

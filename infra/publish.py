@@ -23,7 +23,7 @@ SHORT = "public, max-age=300"
 # A content hash in the name: "app.3f2a9c1b.css", Pagefind's "en_3f1e2a9.pf_fragment". Pages and data files
 # (HTML, XML, JSON, CSV, text) keep their names from build to build and are never treated as hashed.
 HASHED_NAME = re.compile(r"[._-][0-9a-f]{7,}\.[A-Za-z0-9_]+$")
-NEVER_IMMUTABLE = {".html", ".xml", ".json", ".csv", ".txt", ".webmanifest"}
+NEVER_IMMUTABLE = {".html", ".xml", ".json", ".csv", ".txt", ".webmanifest", ".ndjson"}
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 EXTRA_TYPES = {
     ".js": "text/javascript",
@@ -32,6 +32,7 @@ EXTRA_TYPES = {
     ".ics": "text/calendar",
     ".webmanifest": "application/manifest+json",
     ".woff2": "font/woff2",
+    ".ndjson": "application/fhir+ndjson",  # the FHIR directory's files (FHIR Bulk Data's type)
 }
 
 

@@ -41,6 +41,7 @@ VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/wasm", ".wasm")
 mimetypes.add_type("text/calendar", ".ics")
+mimetypes.add_type("application/fhir+ndjson", ".ndjson")
 
 
 def headers_for(url_path: str) -> dict[str, str]:

@@ -130,3 +130,5 @@ def test_content_types() -> None:
     assert content_type("x/calendar.ics") == "text/calendar; charset=utf-8"
     assert content_type("pagefind/pagefind.js") == "text/javascript; charset=utf-8"
     assert content_type("images/photo.png") == "image/png"
+    assert content_type("fhir/Practitioner.ndjson") == "application/fhir+ndjson"
+    assert cache_control("fhir/Practitioner.ndjson") == SHORT
