@@ -38,6 +38,8 @@ PAGES = {
 }
 PRESETS = {"mobile": {}, "desktop": {"preset": "desktop"}}  # Lighthouse's default is the phone
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+# 32 Lighthouse runs: about 5 minutes on an idle 2-core machine, much more under load
+pytestmark = pytest.mark.timeout(1800)
 
 
 def summary(folder: Path) -> list[dict[str, Any]]:
