@@ -34,6 +34,8 @@ PAGES = {
     "professional": ("/{lang}/professionals/pr-000001/", ".booking--live [data-first]:not([hidden])"),
     "search": ("/{lang}/search/?q=cardio", "[data-search-results] .first-available:not(:empty)"),
     "list": ("/{lang}/specialties/general-practice/", ".card .first-available:not(:empty)"),
+    # opened without the e-mail's link: the page says how to open it
+    "manage": ("/{lang}/appointment/", '[data-view="missing"]:not([hidden])'),
 }
 
 
