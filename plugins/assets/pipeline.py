@@ -3,9 +3,10 @@ at the hashed names of the modules it imports, and every file named by a hash of
 (``js/booking.js`` -> ``theme/js/booking.1f2e3d4c5b.js``), so that it can be cached for a year: a change makes a new
 name, and the pages that use it link the new name.
 
-Module imports are rewritten rather than mapped with an import map: an import map is an inline script, which the
-Content-Security-Policy (``default-src 'self'``) forbids, and a module's hash must cover the names it imports, or
-a changed ``api-core.js`` would be fetched by pages under an old ``booking-core.js`` that still imports the old one.
+Module imports are rewritten rather than mapped with an import map: browsers take an import map only inline
+(``<script type="importmap">``, no ``src``), which the Content-Security-Policy (``default-src 'self'``) forbids
+without a hash or nonce for each page; and a module's hash must cover the names it imports, or a changed
+``api-core.js`` would be fetched by pages under an old ``booking-core.js`` that still imports the old one.
 """
 
 from __future__ import annotations
