@@ -1,9 +1,10 @@
 """The local portal: one origin on 127.0.0.1 serving the built site and, under /api/, the booking API.
 
 Production puts CloudFront in front of S3 (the site) and API Gateway (``/api/*``); here one process does both,
-with the same paths, the same security headers (infra/security_headers.json, including the headers of its own that
-one path gets, as CloudFront's cache behaviour for it sends them) and a local AWS endpoint. The API sees the
-client address API Gateway's emulation gives it (``identity.sourceIp``): no ``CloudFront-Viewer-Address`` here.
+with the same paths, the same caching and compression (local/static.py), the same security headers
+(infra/security_headers.json, including the headers of its own that one path gets, as CloudFront's cache behaviour
+for it sends them) and a local AWS endpoint. The API sees the client address API Gateway's emulation gives it
+(``identity.sourceIp``): no ``CloudFront-Viewer-Address`` here.
 
     python -m local.portal --site output --port 8000
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import mimetypes
 import multiprocessing
 import os
 import signal
@@ -22,13 +22,14 @@ from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from werkzeug.security import safe_join
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from infra.headers import path_headers, security_headers
 from local import apiworker
+from local.encoding import choose, compress
 from local.outbox import Outbox
+from local.static import SiteFiles
 
 ROOT = Path(__file__).resolve().parent.parent
 # Local HTTP only: HSTS would pin 127.0.0.1 to HTTPS in the browser.
@@ -38,10 +39,6 @@ SECURITY_HEADERS = {k: v for k, v in security_headers().items() if k != LOCAL_ON
 PATH_HEADERS = {url: {k: v for k, v in h.items() if k != LOCAL_ONLY_OMITS} for url, h in path_headers().items()}
 # Set by CloudFront alone in production (the viewer's ip:port); a local client must not choose its own address.
 VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
-mimetypes.add_type("text/javascript", ".js")
-mimetypes.add_type("application/wasm", ".wasm")
-mimetypes.add_type("text/calendar", ".ics")
-mimetypes.add_type("application/fhir+ndjson", ".ndjson")
 
 
 def headers_for(url_path: str) -> dict[str, str]:
@@ -84,6 +81,7 @@ class PortalApp:
 
     def __init__(self, site_dir: Path, pool: ProcessPoolExecutor, outbox: Outbox | None = None) -> None:
         self.site_dir = site_dir
+        self.files = SiteFiles(site_dir)
         self.pool = pool
         self.outbox = outbox  # the local-only e-mail outbox pages (local/outbox.py)
 
@@ -94,7 +92,7 @@ class PortalApp:
         elif self.outbox and (outbox_page := self.outbox.respond(request)) is not None:
             response = outbox_page
         else:
-            response = self.static(request)
+            response = self.files.respond(request)
         response.headers.update(headers_for(request.path))
         return response(environ, start_response)
 
@@ -105,38 +103,24 @@ class PortalApp:
         headers = {k: v for k, v in request.headers.items() if k.lower() != VIEWER_ADDRESS_HEADER.lower()}
         body = request.get_data() or None
         result = self.pool.submit(apiworker.handle, request.method, path, headers, body).result()
-        payload = result.get("body") or b""
-        if result.get("isBase64Encoded"):
-            payload = base64.b64decode(payload)
-        response = Response(payload, status=result["statusCode"])
+        body = result.get("body") or b""
+        payload = base64.b64decode(body) if result.get("isBase64Encoded") else body
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        # API Gateway answers application/json when the function sets no Content-Type (Chalice's default answers)
+        response = Response(payload, status=result["statusCode"], mimetype="application/json")
         for name, value in (result.get("headers") or {}).items():
             response.headers[name] = value
         for name, values in (result.get("multiValueHeaders") or {}).items():
             for value in values:
                 response.headers.add(name, value)
+        # CloudFront compresses the API's JSON answers too (Compress: true on /api/*)
+        coding = choose(request.headers.get("Accept-Encoding"), response.mimetype or "", len(payload))
+        if coding and "Content-Encoding" not in response.headers:
+            response.set_data(compress(payload, coding, dynamic=True))
+            response.headers["Content-Encoding"] = coding
+            response.vary.add("Accept-Encoding")
         return response
-
-    def static(self, request: Request) -> Response:
-        target = self.resolve(request.path)
-        status = 200
-        if target is None:
-            status = 404
-            target = self.resolve("/404.html")
-            if target is None:
-                return Response("Not found", status=404, mimetype="text/plain")
-        mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        response = Response(target.read_bytes(), status=status, mimetype=mimetype)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
-
-    def resolve(self, url_path: str) -> Path | None:
-        joined = safe_join(str(self.site_dir), url_path.lstrip("/"))
-        if joined is None:
-            return None
-        path = Path(joined)
-        if path.is_dir():
-            path = path / "index.html"
-        return path if path.is_file() else None
 
 
 class QuietHandler(WSGIRequestHandler):

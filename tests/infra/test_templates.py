@@ -733,3 +733,20 @@ def test_every_rate_rule_counts_a_path_however_it_is_spelt(templates: dict[str, 
             assert waf_matches(statement["ByteMatchStatement"], disguised), (rule["Name"], disguised)
             checked.append(rule["Name"])
     assert len(checked) >= 3, checked
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_theme_files_are_cached_a_year_at_the_edge(templates: dict[str, Any], stage: str) -> None:
+    """/theme/ holds only files named by their content hash (plugins/assets/): a year even without Cache-Control."""
+    template = portal(templates, stage)
+    config = distribution(template)
+    patterns = [b["PathPattern"] for b in config["CacheBehaviors"]]
+    (theme,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/theme/*"]
+    assert patterns.index("/theme/*") < patterns.index("/api/*")
+    assert theme["TargetOriginId"] == "site" and theme["Compress"] is True
+    assert theme["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert "FunctionAssociations" not in theme  # files, never folders: no index rewriting
+    policy = template["Resources"][theme["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    assert policy["DefaultTTL"] == policy["MaxTTL"] == 365 * 24 * 3600
+    key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert key["EnableAcceptEncodingBrotli"] and key["EnableAcceptEncodingGzip"]

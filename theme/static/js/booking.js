@@ -402,9 +402,13 @@ function start() {
     if (answer.error) {
       show(choice, false);
       show($("[data-unavailable]"), true);
+      section.classList.add("booking--unavailable");
       return;
     }
+    // The widget is drawn over the plain lists, in the same box, and shown in their place in one frame: nothing
+    // below moves. Once the patient starts choosing, the lists leave the box (a change the patient caused).
     section.classList.add("booking--live");
+    root.addEventListener("change", () => section.classList.add("booking--started"), { once: true });
     liveHours(answer.data.results[0]?.hours);
     const slot = answer.data.results[0]?.slot;
     const zone = sites.find((s) => s.id === slot?.site)?.timeZone || sites[0]?.timeZone || "UTC";
