@@ -151,6 +151,8 @@ class Words:
 def render(kind: str, lang: str, **context: Any) -> tuple[str, str, str]:
     """Subject, plain text and HTML of the ``kind`` e-mail in ``lang``."""
     env = _templates()
+    optional = {"brand": DEFAULT_BRAND, "tel": None, "cancel_url": None, "reminders_url": None, "book_again": None}
+    context = {**optional, "next_times": [], **context, "kind": kind}
     text_context = {**context, "lang": lang, "t": Words(messages(lang), html=False)}
     text_template = env.get_template(f"{kind}.txt")
     subject = "".join(text_template.blocks["subject"](text_template.new_context(text_context))).strip()
@@ -277,14 +279,8 @@ class Mailer:
 
     def _letter(self, to: str, kind: str, lang: str, **context: Any) -> EmailMessage:
         """One e-mail of ``kind`` in ``lang``: the brand, the words, both parts; links absent unless given."""
-        links = {"cancel_url": None, "reminders_url": None, "book_again": None, "next_times": []}
         subject, text, html = render(
-            kind,
-            lang,
-            kind=kind,
-            portal_name=self.portal_name,
-            brand=self.portal_name or DEFAULT_BRAND,
-            **{**links, **context},
+            kind, lang, portal_name=self.portal_name, brand=self.portal_name or DEFAULT_BRAND, **context
         )
         message = EmailMessage(policy=MIME_POLICY)
         message["From"] = formataddr((self.portal_name, self.sender)) if self.portal_name else self.sender

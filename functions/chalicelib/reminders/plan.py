@@ -63,6 +63,7 @@ def due_times(settings: ReminderSettings, start: datetime, timezone: str, now: d
     ``now``: (kind, due instant in UTC), in time order, none in the past nor after the start."""
     zone = ZoneInfo(timezone)
     local_start = start.astimezone(zone)
+    start = start.astimezone(UTC)  # elapsed time: Python subtracts aware times of one zone on the wall clock
     wanted: list[tuple[Kind, datetime]] = []
     if settings.day_before:
         wanted.append(("day_before", wall_time(local_start - timedelta(days=1), settings.day_before_time, zone)))

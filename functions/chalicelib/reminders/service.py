@@ -146,6 +146,7 @@ class Reminders:
         return PassReport(
             due=len(due),
             emails=sum(o in ("sent", "both") for o in outcomes),
+            texts=sum(o in ("text", "both") for o in outcomes),
             skipped=sum(o == "skipped" for o in outcomes),
             retried=sum(o == "retried" for o in outcomes),
         )
