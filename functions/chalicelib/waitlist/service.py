@@ -272,7 +272,6 @@ class Waitlist:
             reason_id=str(entry["reason"]),
             patient=Patient.from_item(entry["patient"]),
             hold_until=until,
-            code_hash=tokens.code_hash(offer_id, token),
             code_attempts=0,
             codes_sent=0,
             expires_at=until + 86400,
@@ -290,7 +289,7 @@ class Waitlist:
             holds = self.store.email_holds(email)
             live = Versioned({k: v for k, v in holds.entries.items() if v > now_s}, holds.version)
             try:
-                if not self.store.offer(appointment, entry, live, lapse, now_s):
+                if not self.store.offer(appointment, entry, live, lapse, now_s, tokens.code_hash(offer_id, token)):
                     return False
                 break
             except StaleRead:
@@ -357,10 +356,12 @@ class Waitlist:
     # -- the patient's answer ----------------------------------------------------------------------------------
 
     def _offered(self, offer_id: str, token: str | None) -> Appointment:
-        found = self.store.appointment(offer_id) if token and ids.is_appointment_id(offer_id) else None
-        if found is None or not tokens.same_hash(found.code_hash, tokens.code_hash(offer_id, token or "")):
+        item = (
+            self.store.get_item(keys.appointment_key(offer_id)) if token and ids.is_appointment_id(offer_id) else None
+        )
+        if item is None or not tokens.same_hash(item.get("offer_hash"), tokens.code_hash(offer_id, token or "")):
             raise NotFound(NO_OFFER)
-        return found
+        return Appointment.from_item(item)
 
     def show(self, offer_id: str, token: str | None) -> OfferView:
         offer = self._offered(offer_id, token)

@@ -167,6 +167,7 @@ class Notices(Table):
         holds: Versioned,
         lapse: Mapping[str, Any],
         now: int,
+        offer_hash: str,
     ) -> bool:
         """Hold a freed time for one waiting patient: the held appointment and its units, the entry from waiting
         to offered, the e-mail's one open offer (none may be open), its holds, and the offer's lapse item, or
@@ -174,7 +175,9 @@ class Notices(Table):
         StaleRead when the e-mail's holds changed."""
         hold_until = int(appointment.hold_until or 0)
         transaction = Transaction()
-        transaction.add(Part.APPOINTMENT, _new(appointment))
+        held = _new(appointment)
+        held["Put"]["Item"]["offer_hash"] = offer_hash  # what the offer's link opens, kept once it is accepted
+        transaction.add(Part.APPOINTMENT, held)
         transaction.add(
             Part.WAIT_ENTRY,
             {
