@@ -289,7 +289,9 @@ class Waitlist:
             holds = self.store.email_holds(email)
             live = Versioned({k: v for k, v in holds.entries.items() if v > now_s}, holds.version)
             try:
-                if not self.store.offer(appointment, entry, live, lapse, now_s, tokens.code_hash(offer_id, token)):
+                if not self.store.offer(
+                    appointment, entry, live, lapse, now_s, offer_hash=tokens.code_hash(offer_id, token)
+                ):
                     return False
                 break
             except StaleRead:

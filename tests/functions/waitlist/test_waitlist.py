@@ -123,8 +123,9 @@ def test_declining_hands_the_time_on_at_once(api: Api, seed: Any, clock: Clock, 
 
 
 def test_times_already_free_when_joining_are_not_offered_but_new_ones_are(
-    api: Api, seed: Any, clock: Clock, outbox: Any, pro_api: Any, pro_pool: Any
+    pro_api: Api, seed: Any, outbox: Any, pro_pool: Any
 ) -> None:
+    api = pro_api
     one_slot_a_week(seed)
     join(api, outbox, "bruno@example.org", before="2027-03-10")  # Tuesday 2 and 9 are free: he saw them
     assert offers_to(outbox, "bruno@example.org") == []

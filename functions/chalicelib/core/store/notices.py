@@ -167,6 +167,7 @@ class Notices(Table):
         holds: Versioned,
         lapse: Mapping[str, Any],
         now: int,
+        *,
         offer_hash: str,
     ) -> bool:
         """Hold a freed time for one waiting patient: the held appointment and its units, the entry from waiting
