@@ -180,7 +180,7 @@ class Waitlist:
                     f"This e-mail is already on {MAX_ENTRIES} waiting lists; wait for one of them to end.",
                     field="patient.email",
                 )
-            kept = {k: item[k] for k in ("offer_until", "offer_id") if k in item}
+            kept: dict[str, Any] = {k: item[k] for k in ("offer_until", "offer_id") if k in item}
             cap = Versioned({**live, request_id: int(entry["expires_at"])}, int(item.get("version") or 0))
             try:
                 self.store.join_waitlist(key, entry, cap, email, kept)
