@@ -31,6 +31,9 @@ function start() {
   const remindersForm = $("[data-reminders-form]");
   const again = $("[data-again]");
 
+  // Another link opened in this tab (a new fragment, the same page): read it as a fresh visit.
+  window.addEventListener("hashchange", () => location.reload());
+
   // The language switcher keeps the fragment, so the other language's page opens the same appointment.
   for (const link of document.querySelectorAll(".site-header__languages a[hreflang]")) {
     if (location.hash) link.href = link.href.split("#")[0] + location.hash;
