@@ -12,6 +12,7 @@ practice allows them and the patient proved their mobile number with a texted co
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class PassReport:
     texts: int = 0
     skipped: int = 0
     retried: int = 0
+    left: int = 0  # not claimed before the pass's time ran out: the next pass sends them
 
 
 @dataclass
@@ -128,9 +130,12 @@ class Reminders:
 
     # -- the scheduled pass ---------------------------------------------------------------------------------------
 
-    def send_due(self, now: datetime | None = None) -> PassReport:
-        """Send every reminder due at ``now`` (the clock's time unless given) that no other pass has sent."""
+    def send_due(self, now: datetime | None = None, budget_seconds: float | None = None) -> PassReport:
+        """Send every reminder due at ``now`` (the clock's time unless given) that no other pass has sent. With
+        ``budget_seconds``, reminders not yet claimed when it runs out are left for the next pass (a Lambda's
+        timeout is not to be reached halfway through a send)."""
         now = now or self.clock()
+        deadline = time.monotonic() + budget_seconds if budget_seconds else None
         hour = now.replace(minute=0, second=0, microsecond=0)
         partitions = [
             p for back in range(LOOKBACK_HOURS, -1, -1) for p in keys.reminder_partitions(hour - timedelta(hours=back))
@@ -141,7 +146,9 @@ class Reminders:
         appointments = self.store.appointments(item["appointment_id"] for item in due)
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             outcomes = list(
-                pool.map(lambda item: self._send_one(item, appointments.get(item["appointment_id"]), now), due)
+                pool.map(
+                    lambda item: self._send_one(item, appointments.get(item["appointment_id"]), now, deadline), due
+                )
             )
         return PassReport(
             due=len(due),
@@ -149,9 +156,14 @@ class Reminders:
             texts=sum(o in ("text", "both") for o in outcomes),
             skipped=sum(o == "skipped" for o in outcomes),
             retried=sum(o == "retried" for o in outcomes),
+            left=sum(o == "left" for o in outcomes),
         )
 
-    def _send_one(self, item: dict[str, Any], appointment: Appointment | None, now: datetime) -> str:
+    def _send_one(
+        self, item: dict[str, Any], appointment: Appointment | None, now: datetime, deadline: float | None = None
+    ) -> str:
+        if deadline is not None and time.monotonic() > deadline:
+            return "left"
         live = (
             appointment is not None
             and appointment.status == CONFIRMED

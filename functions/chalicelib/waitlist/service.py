@@ -201,8 +201,12 @@ class Waitlist:
 
     # -- offers ------------------------------------------------------------------------------------------------
 
-    def offer_for(self, practitioner_id: str, now: datetime | None = None) -> int:
-        """Offer the times now free to the first patients waiting for them; how many offers were made."""
+    def offer_for(
+        self, practitioner_id: str, now: datetime | None = None, resting: frozenset[str] = frozenset()
+    ) -> int:
+        """Offer the times now free to the first patients waiting for them; how many offers were made. Entries in
+        ``resting`` (their offer has just lapsed or been declined) wait for the next pass: the time they let go
+        goes to the next patient, not back to them in another form."""
         now = now or self.clock()
         now_s = int(now.timestamp())
         entries = self.store.query_partition(keys.wait_partition(practitioner_id))
@@ -213,7 +217,7 @@ class Waitlist:
             if entries is not None:
                 self.store.delete_item(keys.waiting_practice_key(practitioner_id))
             return 0
-        waiting = [e for e in live if e.get("state") == "waiting"]
+        waiting = [e for e in live if e.get("state") == "waiting" and e["SK"] not in resting]
         if not waiting:
             return 0
         item = self.store.profile(practitioner_id)
@@ -335,25 +339,26 @@ class Waitlist:
         with patients waiting is offered what is free now."""
         now = now or self.clock()
         hour = now.replace(minute=0, second=0, microsecond=0)
-        lapsed = 0
+        resting: set[str] = set()
         for back in range(LOOKBACK_HOURS, -1, -1):
             partition = keys.lapse_partition(hour - timedelta(hours=back))
             for item in self.store.query_partition(partition, keys.due_bound(now)):
-                if self._lapse(item):
-                    lapsed += 1
+                if (entry := self._lapse(item)) is not None:
+                    resting.add(entry)
         practices = [str(i["practitioner_id"]) for i in self.store.query_partition(keys.WAITLIST)]
-        offered = sum(self.offer_for(pid, now) for pid in practices)
-        return SweepReport(lapsed=lapsed, offered=offered, practices=len(practices))
+        offered = sum(self.offer_for(pid, now, frozenset(resting)) for pid in practices)
+        return SweepReport(lapsed=len(resting), offered=offered, practices=len(practices))
 
-    def _lapse(self, item: dict[str, Any]) -> bool:
+    def _lapse(self, item: dict[str, Any]) -> str | None:
+        """An offer whose time is up goes back to its entry (the time it offered never again); the entry's key."""
         claimed = self.store.claim(item)
         if claimed is None:
-            return False
+            return None
         offer_id = str(claimed["appointment_id"])
         self.store.settle_entry(claimed["entry"], offer_id, "waiting", int(claimed["start_epoch"]))
         self.store.end_offer(str(claimed["email"]), offer_id)
         logger.info("waiting list: offer %s lapsed", offer_id)
-        return True
+        return str(claimed["entry"]["SK"])
 
     # -- the patient's answer ----------------------------------------------------------------------------------
 
@@ -425,7 +430,7 @@ class Waitlist:
                 self.store.release_hold(offer, now_s)
             self.store.settle_entry(lapse["entry"], offer_id, "waiting", offer.start_epoch)
             self.store.end_offer(offer.email, offer_id)
-            self.offer_for(offer.practitioner_id, now)
+            self.offer_for(offer.practitioner_id, now, frozenset({str(lapse["entry"]["SK"])}))
         return OfferDeclined(status="declined")
 
     # -- the practice ------------------------------------------------------------------------------------------
