@@ -84,6 +84,7 @@ def test_a_cancelled_time_goes_to_the_waiting_patient_who_accepts_it(
 
     # the freed time is held for Bruno alone: the widget does not offer it to anyone else
     assert booked["start"] not in portal.free_starts(p["id"], reason["id"], day)
+    page.goto("about:blank")  # Bruno opens the link from his mailbox: a fresh visit, not this page's fragment
     page.goto(portal.offer_link(bruno, "fr"))
     page.locator("[data-view=offer]").wait_for()
     assert "réservé jusqu'à" in page.locator("[data-offer-state]").inner_text()

@@ -1,4 +1,4 @@
-"""The Lambda's IAM policies grant exactly the DynamoDB, SES and SNS calls the code makes, on the stage's own resources."""
+"""The Lambda's IAM policies grant exactly the DynamoDB, SES and SNS calls the code makes, on the stage's resources."""
 
 from __future__ import annotations
 

@@ -130,7 +130,7 @@ def feed_pointer_key(practitioner_id: str) -> dict[str, str]:
     return {"PK": practitioner_pk(practitioner_id), "SK": FEED}
 
 
-# -- reminders (docs/data-model.md, patterns 26 to 29) ------------------------------------------------------------
+# -- reminders (docs/data-model.md, patterns 26 to 30) ------------------------------------------------------------
 
 REMINDERS = "REMINDERS"
 REMINDER_SETTINGS = "REMINDER_SETTINGS"
@@ -178,7 +178,7 @@ def phone_proof_key(email: str, phone: str) -> dict[str, str]:
     return {"PK": f"EMAIL#{email_hash(email)}", "SK": f"PHONE#{digest(phone)}"}
 
 
-# -- the waiting list (patterns 30 to 35) -------------------------------------------------------------------------
+# -- the waiting list (patterns 31 to 35) -------------------------------------------------------------------------
 
 WAITLIST = "WAITLIST"
 
