@@ -170,6 +170,7 @@ class Waitlist:
             "id": request_id,
             "state": "waiting",
             "joined_at": now_s,
+            "position": position,
             "expires_at": int(request["before_epoch"]) + 86400,
         }
         for _ in range(TRIES):
@@ -209,13 +210,13 @@ class Waitlist:
         goes to the next patient, not back to them in another form."""
         now = now or self.clock()
         now_s = int(now.timestamp())
+        read_at = int(self.clock().timestamp() * 1000)
         entries = self.store.query_partition(keys.wait_partition(practitioner_id))
         live = [
             e for e in entries if int(e.get("before_epoch", 0)) > now_s and e.get("state") in ("waiting", "offered")
         ]
-        if not live:
-            if entries is not None:
-                self.store.delete_item(keys.waiting_practice_key(practitioner_id))
+        if not live:  # nobody waits: the pass stops visiting, unless someone joined since the entries were read
+            self.store.delete_unless_updated(keys.waiting_practice_key(practitioner_id), read_at)
             return 0
         waiting = [e for e in live if e.get("state") == "waiting" and e["SK"] not in resting]
         if not waiting:

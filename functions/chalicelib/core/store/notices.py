@@ -83,8 +83,15 @@ class Notices(Table):
     def get_item(self, key: Mapping[str, str]) -> dict[str, Any] | None:
         return self._get(key)
 
-    def delete_item(self, key: Mapping[str, str]) -> None:
-        self._call("delete_item", Key={k: key[k] for k in KEYS})
+    def delete_unless_updated(self, key: Mapping[str, str], since: int) -> None:
+        """Delete an item not updated since ``since`` (its ``updated_at``): a write that came after the decision to
+        delete it keeps it."""
+        self._conditional(
+            "delete_item",
+            Key={k: key[k] for k in KEYS},
+            ConditionExpression="attribute_not_exists(updated_at) OR updated_at < :since",
+            ExpressionAttributeValues={":since": since},
+        )
 
     def appointments(self, appointment_ids: Iterable[str]) -> dict[str, Appointment]:
         """Appointments by id with one BatchGetItem per 100 (what a pass checks before it sends)."""
@@ -150,7 +157,8 @@ class Notices(Table):
         marker = {
             **keys.waiting_practice_key(practitioner_id),
             "practitioner_id": practitioner_id,
-            "expires_at": entry["expires_at"],
+            "updated_at": int(entry["position"]),  # the millisecond the entry joined
+            "expires_at": int(entry["joined_at"]) + 100 * 86400,  # past any entry's end (90 days ahead at most)
         }
         transaction.add(Part.WAIT_MARKER, {"Put": {"Item": marker}})
         cancelled = self._transact(transaction)
