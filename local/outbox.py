@@ -262,7 +262,8 @@ def outbox_page(messages: list[OutboxMessage]) -> str:
         items.append(
             f'<li><article aria-labelledby="m-{escape(m.id)}">'
             f'<h2 id="m-{escape(m.id)}">{escape(m.subject)}</h2>'
-            f'<p>{"Text" if m.channel == "sms" else "E-mail"} to <strong>{escape(m.to)}</strong> · sent <time datetime="{escape(m.sent_at)}">'
+            f"<p>{'Text' if m.channel == 'sms' else 'E-mail'} to "
+            f'<strong>{escape(m.to)}</strong> · sent <time datetime="{escape(m.sent_at)}">'
             f"{escape(m.sent_at)}</time>{raw}</p>{attachments}<pre>{escape(m.text)}</pre></article></li>"
         )
     listing = f"<ol reversed>{''.join(items)}</ol>" if items else "<p>Nothing has been sent yet.</p>"
