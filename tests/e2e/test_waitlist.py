@@ -86,12 +86,12 @@ def test_a_cancelled_time_goes_to_the_waiting_patient_who_accepts_it(
     assert booked["start"] not in portal.free_starts(p["id"], reason["id"], day)
     page.goto("about:blank")  # Bruno opens the link from his mailbox: a fresh visit, not this page's fragment
     page.goto(portal.offer_link(bruno, "fr"))
-    page.locator("[data-view=offer]").wait_for()
+    page.locator("[data-offer-box]").wait_for()
     assert "réservé jusqu'à" in page.locator("[data-offer-state]").inner_text()
     assert_accessible(page, "offer")
     shoot(page, "32-offer")
     page.get_by_role("button", name="Accepter ce créneau").click()
-    page.locator("[data-view=appointment]").wait_for()
+    page.locator("[data-state]").wait_for()  # the confirmed appointment replaces the offer
     assert page.locator("[data-state]").inner_text() == "Votre rendez-vous est confirmé."
     assert "token=" in page.evaluate("location.hash")  # the page now holds the manage link
     page.locator("[data-reminders]").wait_for()
@@ -118,13 +118,13 @@ def test_a_lapsed_offer_goes_to_the_next_patient(portal: Portal, browser_page: t
     report = portal.scheduled_pass(datetime.now(UTC) + timedelta(minutes=16))
     assert report["waitlist"]["lapsed"] >= 1 and report["waitlist"]["offered"] >= 1, report
     page.goto(portal.offer_link(chloe, "fr"))
-    page.locator("[data-view=offer]").wait_for()
+    page.locator("[data-offer-box]").wait_for()
     page.get_by_role("button", name="Accepter ce créneau").click()
-    page.locator("[data-view=appointment]").wait_for()
+    page.locator("[data-state]").wait_for()  # the confirmed appointment replaces the offer
     assert page.locator("[data-state]").inner_text() == "Votre rendez-vous est confirmé."
 
     page.goto(bruno_link)  # too late for Bruno, whatever his page still shows: accepting says so
-    page.locator("[data-view=offer]").wait_for()
+    page.locator("[data-offer-box]").wait_for()
     page.get_by_role("button", name="Accept this time").click()
     page.get_by_text("it has gone to the next patient").wait_for()
     assert page.locator("[data-offer-actions]").is_hidden()

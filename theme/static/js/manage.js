@@ -54,6 +54,9 @@ function start() {
 
   function render(appointment) {
     state.appointment = appointment;
+    show($("[data-offer-state]"), false);
+    show($("[data-offer-box]"), false);
+    show($("[data-state]"), true);
     fillDetails(views.appointment, appointment, clock(), msg);
     const live = appointment.status === "confirmed" && new Date(appointment.start) > new Date();
     show($("[data-actions]"), live);
@@ -315,17 +318,21 @@ function start() {
     }
     const held = answer.data.appointment;
     state.appointment = held;
-    fillDetails(views.offer, held, clock(), msg);
-    show(views.offer.querySelector("[data-ics]"), false); // not in a calendar until it is accepted
     if (held.status === "confirmed") {
       render(held);
       say(msg["m-offer-accepted"]);
       return;
     }
+    // the time held for this patient: its details, and the two answers instead of the appointment's actions
+    fillDetails(views.appointment, held, clock(), msg);
+    show(views.appointment.querySelector("[data-ics]"), false); // not in a calendar until it is accepted
+    for (const part of ["[data-state]", "[data-actions]", "[data-reminders]", "[data-again]"]) show($(part), false);
+    show($("[data-offer-state]"), true);
+    show($("[data-offer-box]"), true);
     const live = new Date(answer.data.held_until) > new Date();
     offerSay(live ? format(msg["m-offer-held"], { time: clock().time(answer.data.held_until) }) : msg["m-offer-gone"]);
     show($("[data-offer-actions]"), live);
-    view("offer");
+    view("appointment");
     $("[data-offer-state]").focus();
   }
 
