@@ -332,6 +332,7 @@ function start() {
     const live = new Date(answer.data.held_until) > new Date();
     offerSay(live ? format(msg["m-offer-held"], { time: clock().time(answer.data.held_until) }) : msg["m-offer-gone"]);
     show($("[data-offer-actions]"), live);
+    show($("[data-offer-note]"), live);
     view("appointment");
     $("[data-offer-state]").focus();
   }
@@ -344,6 +345,7 @@ function start() {
     state.busy = false;
     say("");
     show($("[data-offer-actions]"), false);
+    show($("[data-offer-note]"), false);
     if (answer.status === 200 && choice === "accept") {
       token = answer.data.manage_token;
       history.replaceState(null, "", `#id=${id}&token=${encodeURIComponent(token)}`);
