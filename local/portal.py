@@ -5,6 +5,8 @@ with the same paths, the same caching and compression (local/static.py), the sam
 (infra/security_headers.json, including the headers of its own that one path gets, as CloudFront's cache behaviour
 for it sends them) and a local AWS endpoint. The API sees the client address API Gateway's emulation gives it
 (``identity.sourceIp``): no ``CloudFront-Viewer-Address`` here.
+The scheduled pass (reminders, the waiting list) runs in a worker every five minutes, as EventBridge runs it on AWS;
+``POST /_local/scheduled-pass`` (optionally ``{"now": "<ISO 8601>"}``: a moved clock) runs it at once.
 
     python -m local.portal --site output --port 8000
 """
@@ -13,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -39,6 +43,8 @@ SECURITY_HEADERS = {k: v for k, v in security_headers().items() if k != LOCAL_ON
 PATH_HEADERS = {url: {k: v for k, v in h.items() if k != LOCAL_ONLY_OMITS} for url, h in path_headers().items()}
 # Set by CloudFront alone in production (the viewer's ip:port); a local client must not choose its own address.
 VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
+SCHEDULED_PASS = "/_local/scheduled-pass"  # noqa: S105 (a path, not a password)
+PASS_PERIOD_SECONDS = 300  # as app.py's @app.schedule(Rate(5, unit=Rate.MINUTES))
 
 
 def headers_for(url_path: str) -> dict[str, str]:
@@ -55,6 +61,7 @@ def local_aws_environment(endpoint_url: str, table_name: str) -> dict[str, str]:
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3"),
         "TABLE_NAME": table_name,
         "PORTAL_STAGE": "local",
+        "SMS_ENABLED": "true",  # texts go to the local endpoint's SNS, and the outbox lists them
     }
 
 
@@ -89,6 +96,8 @@ class PortalApp:
         request = Request(environ)
         if request.path == "/api" or request.path.startswith("/api/"):
             response = self.api(request)
+        elif request.path == SCHEDULED_PASS and self.pool is not None:
+            response = self.scheduled_pass(request)
         elif self.outbox and (outbox_page := self.outbox.respond(request)) is not None:
             response = outbox_page
         else:
@@ -122,6 +131,19 @@ class PortalApp:
             response.vary.add("Accept-Encoding")
         return response
 
+    def scheduled_pass(self, request: Request) -> Response:
+        """Run the scheduled pass now in a worker (POST; ``{"now": ISO 8601}`` moves its clock): its report."""
+        if request.method != "POST":
+            return Response("POST runs the scheduled pass.", status=405, headers={"Allow": "POST"})
+        try:
+            now = (json.loads(request.get_data() or b"{}") or {}).get("now")
+        except (ValueError, AttributeError):
+            return Response('The body is JSON: {"now": ISO 8601} or {}.', status=400)
+        report = self.pool.submit(apiworker.scheduled_pass, now).result()
+        response = Response(json.dumps(report), mimetype="application/json")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
 
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -139,6 +161,26 @@ def make_pool(environment: dict[str, str], workers: int) -> ProcessPoolExecutor:
     )
     wait([pool.submit(apiworker.warm) for _ in range(workers)])
     return pool
+
+
+def every_period(pool: ProcessPoolExecutor, period: float = PASS_PERIOD_SECONDS) -> threading.Thread:
+    """Run the scheduled pass in a worker every ``period`` seconds, as EventBridge does on AWS."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(period):
+            try:
+                report = pool.submit(apiworker.scheduled_pass, None).result()
+            except Exception as err:  # the pool is shutting down, or a pass failed: the next one tries again
+                print(f"[scheduled pass] failed: {type(err).__name__}", flush=True)
+                continue
+            done = report["reminders"]["emails"] + report["reminders"]["texts"] + report["waitlist"]["offered"]
+            if done or report["waitlist"]["lapsed"]:
+                print(f"[scheduled pass] {report}", flush=True)
+
+    thread = threading.Thread(target=loop, daemon=True, name="scheduled-pass")
+    thread.start()
+    return thread
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -174,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"E-mails sent by the API: printed here and at http://{args.host}:{server.server_port}{Outbox.path}/")
         print(f"Portal ready: http://{args.host}:{server.server_port}/  (Ctrl-C stops it)", flush=True)
         outbox.watch()
+        every_period(pool)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

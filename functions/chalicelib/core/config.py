@@ -25,6 +25,13 @@ class Settings:
     # Multiplies the booking API's rate limits (core/ratelimit.py). 1 in every deployed stage; the booking
     # benchmark raises it because all its requests come from one address.
     rate_limit_factor: float = 1.0
+    # What patients see in the From of every e-mail, beside the address (the operator's brand).
+    mail_from_name: str = "MonacoSanté"
+    # SMS (reminders, waiting-list offers): off unless the stage enables it; numbers without an international
+    # prefix are read in this territory's numbering plan (ISO 3166 code); the sender name shown where allowed.
+    sms_enabled: bool = False
+    phone_region: str = "MC"
+    sms_sender_id: str = "MonacoSante"
 
 
 @lru_cache(maxsize=1)
@@ -39,4 +46,8 @@ def settings() -> Settings:
         jwks_url=os.environ.get("COGNITO_JWKS_URL", ""),
         totp_issuer=os.environ.get("TOTP_ISSUER", "MonacoSanté"),
         rate_limit_factor=float(os.environ.get("RATE_LIMIT_FACTOR", "1")),
+        mail_from_name=os.environ.get("MAIL_FROM_NAME", "MonacoSanté"),
+        sms_enabled=os.environ.get("SMS_ENABLED", "").lower() in ("1", "true", "yes"),
+        phone_region=os.environ.get("PHONE_REGION", "MC"),
+        sms_sender_id=os.environ.get("SMS_SENDER_ID", "MonacoSante"),
     )
