@@ -1,4 +1,5 @@
-"""E-mails to patients: the one-time code, the confirmation (with a calendar file), cancellations and moves.
+"""E-mails to patients: the one-time codes (a hold's, and an e-mail proof's), the confirmation (with a calendar
+file), cancellations and moves.
 
 Messages are rendered from the templates in ``templates/email/`` (plain text and simple HTML, no images, no remote
 content, no tracking), one layout for every language, with the words of ``templates/email/<lang>.toml``, and sent
@@ -29,7 +30,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .appointment import AppointmentNotice
+from .emailaddress import for_sending
 from .ics import make_ics
+from .schemas import Language
 
 logger = logging.getLogger(__name__)
 
@@ -150,16 +153,31 @@ class Mailer:
         """The one-time code (6 digits, valid CODE_VALIDITY_MINUTES minutes) that confirms a held slot."""
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise ValueError("a one-time code is 6 digits")
-        return self._deliver("code", to, notice, lambda: self._message(to, "code", notice, code=code))
+        return self._deliver(
+            "code", to, f"appointment {notice.appointment_id}", lambda to: self._message(to, "code", notice, code=code)
+        )
+
+    def send_proof_code(self, to: str, code: str, lang: Language) -> bool:
+        """The one-time code that proves the patient reads this mailbox, before any time is held (no appointment)."""
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ValueError("a one-time code is 6 digits")
+
+        def build(to: str) -> EmailMessage:
+            subject, text, html = render(
+                "proof", lang, code=code, code_minutes=CODE_VALIDITY_MINUTES, portal_name=self.portal_name
+            )
+            return self._envelope(to, subject, text, html, lang)
+
+        return self._deliver("code", to, "an e-mail proof", build)
 
     def send_confirmation(self, to: str, notice: AppointmentNotice, *, sequence: int = 0) -> bool:
         """The confirmation, with the appointment as a calendar file and the manage link."""
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             message = self._message(to, "confirmation", notice)
             return self._attach(message, notice, to, sequence, "REQUEST")
 
-        return self._deliver("confirmation", to, notice, build)
+        return self._deliver("confirmation", to, f"appointment {notice.appointment_id}", build)
 
     def send_cancellation(
         self,
@@ -173,11 +191,11 @@ class Mailer:
         if by not in ("patient", "practitioner"):
             raise ValueError(f"unknown canceller {by!r}")
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             message = self._message(to, "cancellation", notice, by=by)
             return self._attach(message, notice, to, revision() if sequence is None else sequence, "CANCEL")
 
-        return self._deliver("cancellation", to, notice, build)
+        return self._deliver("cancellation", to, f"appointment {notice.appointment_id}", build)
 
     def send_moved(
         self, to: str, old: AppointmentNotice, new: AppointmentNotice, *, sequence: int | None = None
@@ -186,11 +204,11 @@ class Mailer:
         if old.appointment_id != new.appointment_id:
             raise ValueError("a move keeps the appointment id")
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             message = self._message(to, "moved", new, old=old, old_when=local_time(old.start, old.timezone, new.lang))
             return self._attach(message, new, to, revision() if sequence is None else sequence, "REQUEST")
 
-        return self._deliver("moved", to, new, build)
+        return self._deliver("moved", to, f"appointment {new.appointment_id}", build)
 
     def _message(self, to: str, kind: str, notice: AppointmentNotice, **context: Any) -> EmailMessage:
         subject, text, html = render(
@@ -203,6 +221,9 @@ class Mailer:
             portal_name=self.portal_name,
             **context,
         )
+        return self._envelope(to, subject, text, html, notice.lang)
+
+    def _envelope(self, to: str, subject: str, text: str, html: str, lang: str) -> EmailMessage:
         message = EmailMessage(policy=MIME_POLICY)
         message["From"] = formataddr((self.portal_name, self.sender)) if self.portal_name else self.sender
         message["To"] = to
@@ -210,7 +231,7 @@ class Mailer:
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
         message["Auto-Submitted"] = "auto-generated"
-        message["Content-Language"] = notice.lang
+        message["Content-Language"] = lang
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         return message
@@ -233,17 +254,19 @@ class Mailer:
         )
         return message
 
-    def _deliver(self, kind: str, to: str, notice: AppointmentNotice, build: Callable[[], EmailMessage]) -> bool:
-        """Build and send; on any failure log the kind, the appointment id and the error class only."""
+    def _deliver(self, kind: str, to: str, ref: str, build: Callable[[str], EmailMessage]) -> bool:
+        """Build for ``to`` as SES takes it (emailaddress.for_sending) and send; on any failure log the kind, what
+        it is about (``ref``: the appointment id) and the error class only."""
         try:
-            message = build()
-            self.ses.send_raw_email(Source=self.sender, Destinations=[to], RawMessage={"Data": message.as_bytes()})
+            address = for_sending(to)
+            message = build(address)
+            self.ses.send_raw_email(Source=self.sender, Destinations=[address], RawMessage={"Data": message.as_bytes()})
         except ClientError as err:
             reason = str(err.response.get("Error", {}).get("Code", "ClientError"))
         except Exception as err:  # a failed e-mail must never undo the booking that is already stored
             reason = type(err).__name__
         else:
-            logger.info("e-mail sent: %s for appointment %s", kind, notice.appointment_id)
+            logger.info("e-mail sent: %s for %s", kind, ref)
             return True
-        logger.error("e-mail not sent: %s for appointment %s (%s)", kind, notice.appointment_id, reason)
+        logger.error("e-mail not sent: %s for %s (%s)", kind, ref, reason)
         return False
