@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from .backoffice.feed import Feeds
     from .backoffice.settings import Practice
     from .backoffice.signin import SignIn
+    from .booking.proofs import EmailProofs
     from .booking.service import Bookings
     from .core.notify import Mailer
     from .core.ratelimit import Limits
+    from .core.retention import Retention
     from .core.store import Store
 
 Clock = Callable[[], datetime]
@@ -125,13 +127,39 @@ def get_limits() -> Limits:
 # -- what patients call ---------------------------------------------------------------------------------------------
 
 
+def get_retention() -> Retention:
+    """The retention policy of the stage's settings (``RETENTION_DAYS``, ``AUDIT_RETENTION_DAYS``)."""
+    from .core.retention import Retention
+
+    return Retention(settings().retention_days, settings().audit_retention_days)
+
+
+def get_proofs() -> EmailProofs:
+    """E-mail proofs: their codes, and what a request's ``Email-Proof`` token stands for."""
+
+    def make() -> EmailProofs:
+        from .booking.proofs import EmailProofs
+
+        return EmailProofs(get_store(), get_mailer, limits=get_limits(), clock=clock)
+
+    return _made("proofs", make)
+
+
 def get_bookings() -> Bookings:
-    """The booking rules over the store, the mailer and the clock."""
+    """The booking rules over the store, the mailer, the e-mail proofs, the limits, the retention and the clock."""
 
     def make() -> Bookings:
         from .booking.service import Bookings
 
-        return Bookings(get_store(), get_mailer, site_url=settings().site_url, limits=get_limits(), clock=clock)
+        return Bookings(
+            get_store(),
+            get_mailer,
+            site_url=settings().site_url,
+            proofs=get_proofs(),
+            limits=get_limits(),
+            retention=get_retention(),
+            clock=clock,
+        )
 
     return _made("bookings", make)
 
@@ -145,7 +173,7 @@ def get_agenda() -> Agenda:
     def make() -> Agenda:
         from .backoffice.agenda import Agenda
 
-        return Agenda(get_store(), get_mailer, settings().site_url, clock)
+        return Agenda(get_store(), get_mailer, settings().site_url, clock, get_retention())
 
     return _made("agenda", make)
 
