@@ -365,7 +365,14 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 for dep in establishment.get("departments", [])
             ]
 
-        names = ("SITEURL", "SITENAME", "SITE_TAGLINE", "ARTICLE_CATEGORIES", "TERRITORY_COUNTRY")
+        names = (
+            "SITEURL",
+            "SITENAME",
+            "SITE_TAGLINE",
+            "ARTICLE_CATEGORIES",
+            "TERRITORY_COUNTRY",
+            "BOOKING_RETENTION_DAYS",
+        )
         return {
             **{name: self.settings.get(name) for name in names},
             "DEFAULT_LANG": default,

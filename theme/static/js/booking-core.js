@@ -42,6 +42,33 @@ export class Api {
   }
 }
 
+// -- the e-mail proof -------------------------------------------------------------------------------------------
+
+// A proof that this browser read a code sent to the patient's address (docs/security.md, "Holds and proofs"): the
+// next booking with the same address needs no code. Kept in this tab only (sessionStorage: gone when the tab
+// closes, never sent to another site, never in a cookie), and forgotten once it lapses (30 minutes).
+const PROOF_KEY = "portal.email-proof";
+
+export function savedProof() {
+  try {
+    const proof = JSON.parse(sessionStorage.getItem(PROOF_KEY) || "null");
+    if (proof?.token && Date.parse(proof.expires_at) > Date.now() + 10_000) return proof.token;
+    sessionStorage.removeItem(PROOF_KEY);
+  } catch {
+    // storage refused (private mode, quota): the patient confirms with a code, as without a proof
+  }
+  return null;
+}
+
+export function keepProof(proof) {
+  if (!proof?.token) return;
+  try {
+    sessionStorage.setItem(PROOF_KEY, JSON.stringify({ token: proof.token, expires_at: proof.expires_at }));
+  } catch {
+    // as above: without storage, every booking confirms with its code
+  }
+}
+
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
   return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");

@@ -51,6 +51,9 @@ function start() {
     $("[data-state]").textContent =
       appointment.status === "cancelled" ? msg["m-cancelled"] : live ? msg["m-confirmed"] : msg["m-past"];
     $("[data-state]").className = `appointment-state appointment-state--${appointment.status}`;
+    $("[data-kept]").textContent = appointment.kept_until
+      ? format(msg["kept-until"], { date: clock().date(appointment.kept_until) })
+      : "";
     view("appointment");
   }
 
