@@ -59,6 +59,9 @@ test: lint typecheck infra-check web-tools ## Every check and test (what CI runs
 test-fast: install ## Tests without the browser
 	$(VENV)/bin/pytest -m "not browser"
 
+public-holidays: install ## Work out the territory's public holidays again from the pinned holidays package (after upgrading it)
+	$(PY) scripts/public_holidays.py
+
 icons: install ## Render the raster icons again from theme/static/images/favicon.svg
 	$(PY) scripts/make_icons.py
 

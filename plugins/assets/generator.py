@@ -54,14 +54,17 @@ class Assets:
         """``asset("css/site.css")`` in a template: the file's URL under its hashed name."""
         return f"{self.siteurl}/{self.get(name).path}"
 
-    def module_script(self, name: str) -> Markup:
+    def module_script(self, *names: str) -> Markup:
         """``module_script("js/booking.js")``: the module's ``<script>``, after a ``modulepreload`` of every module
-        it imports, directly or not (the browser then fetches them at once instead of one level at a time)."""
-        self.get(name)
-        preloads = [
-            f'<link rel="modulepreload" href="{escape(self.url(m))}">' for m in module_closure(self.files, name)
-        ]
-        return Markup("\n  ".join([*preloads, f'<script type="module" src="{escape(self.url(name))}"></script>']))  # noqa: S704
+        it imports, directly or not (the browser then fetches them at once instead of one level at a time). Several
+        modules of one page go in one call, so that the modules they share are preloaded once."""
+        preloaded: list[str] = []
+        for name in names:
+            self.get(name)
+            preloaded += [m for m in module_closure(self.files, name) if m not in preloaded and m not in names]
+        preloads = [f'<link rel="modulepreload" href="{escape(self.url(m))}">' for m in preloaded]
+        scripts = [f'<script type="module" src="{escape(self.url(name))}"></script>' for name in names]
+        return Markup("\n  ".join([*preloads, *scripts]))  # noqa: S704
 
     @property
     def digest(self) -> str:

@@ -1,7 +1,8 @@
 """French typography in the built pages: a non-breaking space before ``:`` and a narrow one before ``;``, ``?``
 and ``!`` (the French national printing office's rules, which French readers expect; a plain space would let the
 sign start a line). The message catalogue and templates are written that way; articles and pages are Markdown
-written by health writers, so each French one gets the spacing as Pelican reads it (title, summary, text).
+written by health writers, so each French one gets the spacing as Pelican reads it (title, summary, text and an
+article's sources).
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def french_document(content: Any) -> None:
     if content.metadata.get("summary"):  # what Pelican's ``summary`` returns when the document gives one
         content.metadata["summary"] = content._summary = french_html(content.metadata["summary"])
     content._content = french_html(content._content or "")
+    sources = content.metadata.get("sources")  # an article's "Publisher — Title : subtitle (year) https://…"
+    if isinstance(sources, str):
+        content.metadata["sources"] = content.sources = french_text(sources)
+    elif isinstance(sources, list):
+        content.metadata["sources"] = content.sources = [french_text(str(source)) for source in sources]
 
 
 def plaintext(html: Any) -> str:

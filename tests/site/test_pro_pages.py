@@ -12,10 +12,10 @@ import pytest
 from tests.site.conftest import Page
 
 PRO_PAGES = {
-    "": "pro-signin.js",
-    "agenda/": "pro-agenda.js",
-    "appointment/": "pro-appointment.js",
-    "settings/": "pro-settings.js",
+    "": ("pro-signin.js",),
+    "agenda/": ("pro-agenda.js",),
+    "appointment/": ("pro-appointment.js",),
+    "settings/": ("pro-reminders.js", "pro-settings.js"),
 }
 
 
@@ -27,10 +27,11 @@ def test_each_page_in_each_language_with_its_script(pages: dict[str, Page], site
     assert page.one("meta", name="robots").attrs["content"] == "noindex, nofollow"
     assert page.one("meta", name="referrer").attrs["content"] == "no-referrer"
     scripts = [e.attrs for e in page.find("script") if e.attrs.get("type") != "application/ld+json"]
-    stem = PRO_PAGES[path].removesuffix(".js")
-    assert len(scripts) == 1 and scripts[0]["type"] == "module"
-    assert re.fullmatch(rf"/theme/js/{stem}\.[0-9a-f]{{10}}\.js", scripts[0]["src"])  # named by its content
-    assert (site / scripts[0]["src"].lstrip("/")).is_file()
+    stems = [name.removesuffix(".js") for name in PRO_PAGES[path]]
+    assert len(scripts) == len(stems) and all(script["type"] == "module" for script in scripts)
+    for stem, script in zip(stems, scripts, strict=True):
+        assert re.fullmatch(rf"/theme/js/{stem}\.[0-9a-f]{{10}}\.js", script["src"])  # named by its content
+        assert (site / script["src"].lstrip("/")).is_file()
     preloaded = [e.attrs["href"] for e in page.find("link", rel="modulepreload")]
     assert [href.split("/")[-1].split(".")[0] for href in preloaded] == ["api-core", "pro-core"]
     assert all((site / href.lstrip("/")).is_file() for href in preloaded)
