@@ -42,7 +42,7 @@ def seed_profiles(table: Any, folder: Path = PRACTITIONERS) -> int:
     functions = str(ROOT / "functions")
     if functions not in sys.path:
         sys.path.insert(0, functions)
-    from chalicelib.core.keys import profile_key
+    from chalicelib.core.keys import profile_keys
     from chalicelib.core.profiles import profile_item
 
     count = 0
@@ -50,6 +50,7 @@ def seed_profiles(table: Any, folder: Path = PRACTITIONERS) -> int:
         for path in sorted(folder.glob("*.json")):
             record = json.loads(path.read_text(encoding="utf-8"))
             record.pop("$schema", None)
-            batch.put_item(Item={**profile_key(record["id"]), **profile_item(record)})
+            keys = profile_keys(record["id"], bool(record.get("online_booking")))
+            batch.put_item(Item={**keys, **profile_item(record)})
             count += 1
     return count
