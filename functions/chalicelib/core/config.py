@@ -25,6 +25,11 @@ class Settings:
     # Multiplies the booking API's rate limits (core/ratelimit.py). 1 in every deployed stage; the booking
     # benchmark raises it because all its requests come from one address.
     rate_limit_factor: float = 1.0
+    # The slot feed (chalicelib/slotfeed): the site's bucket it writes into (set by the stack for its function
+    # only), the language of its texts and links, and the territory's ISO 3166 code.
+    site_bucket: str = ""
+    site_language: str = "fr"
+    territory: str = "MC"
 
 
 @lru_cache(maxsize=1)
@@ -39,4 +44,7 @@ def settings() -> Settings:
         jwks_url=os.environ.get("COGNITO_JWKS_URL", ""),
         totp_issuer=os.environ.get("TOTP_ISSUER", "MonacoSanté"),
         rate_limit_factor=float(os.environ.get("RATE_LIMIT_FACTOR", "1")),
+        site_bucket=os.environ.get("SITE_BUCKET", ""),
+        site_language=os.environ.get("SITE_LANGUAGE", "fr"),
+        territory=os.environ.get("TERRITORY_COUNTRY", "MC"),
     )
