@@ -29,6 +29,7 @@ from werkzeug.wrappers import Request, Response
 from infra.headers import path_headers, security_headers
 from local import apiworker
 from local.outbox import Outbox
+from local.slotfeed import FeedFiles, FeedRunner, bucket_name, period_minutes
 
 ROOT = Path(__file__).resolve().parent.parent
 # Local HTTP only: HSTS would pin 127.0.0.1 to HTTPS in the browser.
@@ -57,6 +58,7 @@ def local_aws_environment(endpoint_url: str, table_name: str) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3"),
         "TABLE_NAME": table_name,
+        "SITE_BUCKET": bucket_name(table_name),  # the slot feed's files (local/slotfeed.py)
         "PORTAL_STAGE": "local",
     }
 
@@ -82,10 +84,13 @@ def start_aws_endpoint(port: int = 0) -> tuple[subprocess.Popen[str], str]:
 class PortalApp:
     """WSGI application: ``/api/...`` to the API workers, everything else from the built site."""
 
-    def __init__(self, site_dir: Path, pool: ProcessPoolExecutor, outbox: Outbox | None = None) -> None:
+    def __init__(
+        self, site_dir: Path, pool: ProcessPoolExecutor, outbox: Outbox | None = None, feed: FeedFiles | None = None
+    ) -> None:
         self.site_dir = site_dir
         self.pool = pool
         self.outbox = outbox  # the local-only e-mail outbox pages (local/outbox.py)
+        self.feed = feed  # the slot feed's files, from the local bucket (local/slotfeed.py)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -93,6 +98,8 @@ class PortalApp:
             response = self.api(request)
         elif self.outbox and (outbox_page := self.outbox.respond(request)) is not None:
             response = outbox_page
+        elif self.feed and (feed_file := self.feed.respond(request)) is not None:
+            response = feed_file
         else:
             response = self.static(request)
         response.headers.update(headers_for(request.path))
@@ -165,6 +172,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4, help="API worker processes")
     parser.add_argument("--table", default="portal-local")
     parser.add_argument("--no-seed", action="store_true", help="start with an empty table")
+    parser.add_argument(
+        "--slot-feed-minutes",
+        type=int,
+        default=period_minutes(),
+        help="publish the slot feed at start and then every so many minutes (0: only on POST /_local/slot-feed)",
+    )
     args = parser.parse_args(argv)
 
     from local.seed import prepare
@@ -179,8 +192,10 @@ def main(argv: list[str] | None = None) -> None:
         summary = prepare(args.table, seed=not args.no_seed)
         pool = make_pool(environment, args.workers)
         outbox = Outbox(endpoint)
+        runner = FeedRunner(args.slot_feed_minutes)
+        feed = FeedFiles(endpoint, environment["SITE_BUCKET"], runner)
         server = make_server(
-            args.host, args.port, PortalApp(args.site, pool, outbox), threaded=True, request_handler=QuietHandler
+            args.host, args.port, PortalApp(args.site, pool, outbox, feed), threaded=True, request_handler=QuietHandler
         )
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         # Ctrl-C stops the portal even when it was started from a shell that ignores SIGINT (a background job of a
@@ -188,14 +203,18 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         print(f"Local AWS endpoint: {endpoint} ({summary})", flush=True)
         print(f"E-mails sent by the API: printed here and at http://{args.host}:{server.server_port}{Outbox.path}/")
+        every = f"every {args.slot_feed_minutes} minutes" if args.slot_feed_minutes else "on POST /_local/slot-feed"
+        print(f"Slot feed: http://{args.host}:{server.server_port}/fhir/$bulk-publish (published {every})")
         print(f"Portal ready: http://{args.host}:{server.server_port}/  (Ctrl-C stops it)", flush=True)
         outbox.watch()
+        runner.start()
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             print("\nStopping the portal.", flush=True)
         finally:
             server.server_close()
+            runner.stop()
             pool.shutdown(cancel_futures=True)
     finally:
         aws.terminate()

@@ -12,6 +12,7 @@ import boto3
 
 from local.cognito import prepare_cognito
 from local.outbox import verify_sender
+from local.slotfeed import bucket_name, prepare_bucket
 from local.tables import create_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ def prepare(table_name: str, seed: bool = True) -> str:
     except client.exceptions.ResourceNotFoundException:
         create_table(client, table_name)
     verify_sender(boto3.client("ses"))  # local SES sends only from a verified identity, as Amazon SES does
+    prepare_bucket(boto3.client("s3"), bucket_name(table_name))  # where the slot feed is written
     # The back-office's user pool and demo accounts; the API workers read its settings from the environment.
     os.environ.update(prepare_cognito().environment())
     if not seed:
