@@ -409,10 +409,14 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
     functions = of_type(template, "AWS::Serverless::Function")
     assert "APIHandler" in functions
     config = load_stage(stage).chalice["stages"][stage]
+    assert set(functions) == {"APIHandler", "PublishSlotFeed"}
     for name, function in functions.items():
         props = function["Properties"]
-        assert props["Timeout"] < 29, name  # API Gateway gives up at 29 s
-        assert props["ReservedConcurrentExecutions"] == config["reserved_concurrency"], name
+        if name == "APIHandler":
+            assert props["Timeout"] < 29, name  # API Gateway gives up at 29 s
+            assert props["ReservedConcurrentExecutions"] == config["reserved_concurrency"], name
+        else:  # scheduled: one run at a time, over before the next is due (test_the_slot_feed_function_...)
+            assert props["ReservedConcurrentExecutions"] == 1 and props["Timeout"] < 300, name
         if requirements():
             assert {"Ref": "DependenciesLayer"} in props["Layers"], name
         variables = props["Environment"]["Variables"]
@@ -431,7 +435,55 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
             for a in of_type(template, "AWS::CloudWatch::Alarm").values()
             if a["Properties"].get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": name}}]
         }
-        assert alarms == {"Errors", "Throttles"}, name
+        assert alarms == ({"Errors", "Throttles"} | ({"Invocations"} if name != "APIHandler" else set())), name
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_slot_feed_function_runs_every_period_with_a_role_of_its_own(templates: dict[str, Any], stage: str) -> None:
+    """Query on the table alone, and S3 writes under the feed's two keys of the site's bucket: nothing else."""
+    from chalicelib.slotfeed import PERIOD_MINUTES
+    from chalicelib.slotfeed.files import MANIFEST, PREFIX
+
+    template = portal(templates, stage)
+    resources = template["Resources"]
+    props = resources["PublishSlotFeed"]["Properties"]
+    assert props["Handler"] == "app.publish_slot_feed"
+    [event] = props["Events"].values()
+    assert event == {"Type": "Schedule", "Properties": {"Schedule": f"rate({PERIOD_MINUTES} minutes)"}}
+    assert props["EventInvokeConfig"] == {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": PERIOD_MINUTES * 60}
+    assert props["Environment"]["Variables"]["SITE_BUCKET"] == {"Ref": "SiteBucket"}
+    assert "SITE_BUCKET" not in resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert props["Role"] == {"Fn::GetAtt": ["PublishSlotFeedRole", "Arn"]}
+    (policy,) = resources["PublishSlotFeedRole"]["Properties"]["Policies"]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    table = load_stage(stage).table_name
+    assert statements["Table"]["Action"] == ["dynamodb:Query"]
+    assert [r["Fn::Sub"].rsplit(":", 1)[1] for r in statements["Table"]["Resource"]] == [
+        f"table/{table}",
+        f"table/{table}/index/GSI1",
+    ]
+    bucket = "arn:${AWS::Partition}:s3:::${SiteBucket}"
+    assert statements["FeedFiles"]["Action"] == ["s3:PutObject", "s3:DeleteObject"]
+    assert statements["FeedFiles"]["Resource"] == {"Fn::Sub": f"{bucket}/{PREFIX}*"}
+    assert statements["FeedManifest"]["Action"] == ["s3:PutObject"]
+    assert statements["FeedManifest"]["Resource"] == {"Fn::Sub": f"{bucket}/{MANIFEST}"}
+    assert statements["FeedListing"]["Action"] == ["s3:ListBucket"]
+    assert statements["FeedListing"]["Condition"] == {"StringEquals": {"s3:prefix": PREFIX}}
+    assert set(statements) == {"Logs", "Table", "FeedFiles", "FeedManifest", "FeedListing"}
+    api = json.dumps(resources["ApiHandlerRole"]["Properties"]["Policies"])
+    assert '"s3:' not in api  # the booking API never writes the site
+    alarms = {name: a["Properties"] for name, a in of_type(template, "AWS::CloudWatch::Alarm").items()}
+    errors, missed = alarms["PublishSlotFeedErrorsAlarm"], alarms["PublishSlotFeedMissedRunsAlarm"]
+    assert (errors["Threshold"], errors["EvaluationPeriods"], errors["Period"]) == (1, 2, PERIOD_MINUTES * 60)
+    assert (missed["MetricName"], missed["ComparisonOperator"], missed["TreatMissingData"]) == (
+        "Invocations",
+        "LessThanThreshold",
+        "breaching",
+    )
+    rules = {r["Id"]: r for r in resources["SiteBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    assert rules["slot-feed-old-versions"]["Prefix"] == PREFIX
+    assert rules["slot-feed-manifest-old-versions"]["Prefix"] == MANIFEST
+    assert all(r["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1} for r in rules.values() if "slot" in r["Id"])
 
 
 def allow_statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -711,10 +763,14 @@ def test_what_cloudformation_creates_for_the_api(templates: dict[str, Any], stag
     (rest_api,) = of_type(expanded, "AWS::ApiGateway::RestApi").values()
     assert rest_api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
     assert "MISSING_AUTHENTICATION_TOKEN" in rest_api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
-    for function in of_type(expanded, "AWS::Lambda::Function").values():
-        props = function["Properties"]
-        assert props["Timeout"] < 29
-        assert len(props.get("Layers", [])) == (1 if requirements() else 0)
+    functions = of_type(expanded, "AWS::Lambda::Function")
+    assert functions["APIHandler"]["Properties"]["Timeout"] < 29  # API Gateway gives up at 29 s
+    for function in functions.values():
+        assert len(function["Properties"].get("Layers", [])) == (1 if requirements() else 0)
+    (rule,) = of_type(expanded, "AWS::Events::Rule").values()  # the slot feed's schedule, and the target it runs
+    assert rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": ["PublishSlotFeed", "Arn"]}
+    (invoke,) = of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
+    assert invoke["Properties"]["MaximumRetryAttempts"] == 0
 
 
 @pytest.mark.parametrize("stage", STAGES)
