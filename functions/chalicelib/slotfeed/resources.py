@@ -81,7 +81,11 @@ class FeedSchedule:
 def feed_reason(profile: Profile, site_id: str) -> str | None:
     """The visit reason a site's slots are published for: the first of the data file's reasons that is booked
     online, open to new patients (a patient arriving from another app is usually one) and taken at that site;
-    failing that, the first booked online there; None when the site takes none online."""
+    failing that, the first booked online there. None when the site takes none online, or when the professional
+    takes no new patients: a slot finder would send them patients they turn away (their own patients book on
+    their page)."""
+    if profile.record.get("accepting_new_patients") is False:
+        return None
     taken = {reason for period in (profile.site(site_id) or {}).get("hours") or [] for reason in period["reasons"]}
     taken |= {reason for site, extra in profile.extra_openings if site == site_id for reason in extra.reasons}
     online = [r for r in profile.record.get("visit_reasons", []) if r.get("online") and r.get("id") in taken]

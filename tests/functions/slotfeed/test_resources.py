@@ -46,6 +46,7 @@ def test_a_site_publishes_the_first_online_reason_new_patients_book_there() -> N
     for period in record["sites"][0]["hours"]:
         period["reasons"] = ["by-phone"]
     assert feed_reason(Profile.from_item(profile_item(record)), "main") is None  # nothing online: no schedule
+    assert feed_reason(profile(accepting_new_patients=False), "main") is None  # slot finders' patients are new
 
 
 def test_times_carry_the_site_s_offset_either_side_of_summer_time() -> None:

@@ -3,6 +3,8 @@
 // calendar file and the manage link. The markup (and every text) is the booking-widget component's <template>;
 // the static lists of reasons and places in the section are its data. The phone number and opening hours stay on
 // the page whatever happens here (with JavaScript off or the API down, they are how to book).
+// A link to a chosen time (?reason=...&site=...&start=..., the slot feed's booking links: docs/open-data.md) opens
+// the widget on that time; the API checks it again when it is held, like any other.
 import { Api, Clock, SlotPicker, fillDetails, format, messages, newKey, show } from "./booking-core.js";
 
 const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+$/; // the API's own rule (functions/chalicelib/core/schemas.py)
@@ -43,6 +45,7 @@ function start() {
   const details = $("form[data-details]");
   const codeForm = $("form[data-code]");
   const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false };
+  state.linked = linkedTime(reasons, sites);
 
   const picker = new SlotPicker($("[data-slot-picker]"), {
     api,
@@ -116,14 +119,23 @@ function start() {
     $("[data-slot-alert]").textContent = alert;
     show($("[data-slot-alert]"), Boolean(alert));
     step("slots", false);
-    const found = await picker.select({
-      reason: state.reason,
-      site: state.site,
-      patient: state.kind,
-      timeZone: site().timeZone,
-    });
+    // The linked time, once, if the patient kept its reason and place: its week, then the details at once.
+    const linked = state.linked?.reason === state.reason && state.linked?.site === state.site ? state.linked : null;
+    state.linked = null;
+    show($("[data-linked]"), false);
+    const selection = { reason: state.reason, site: state.site, patient: state.kind, timeZone: site().timeZone };
+    const found = await picker.select(selection, linked ? clock().dateKey(linked.start) : null);
     if (found !== undefined) {
       setFirst(found ? format(msg["first-reason"], { when: clock().when(found.start) }) : msg["first-none"]);
+    }
+    if (!linked || found === undefined) return;
+    const slot = picker.slots.find((s) => Date.parse(s.start) === linked.start);
+    if (slot) {
+      chooseSlot(slot);
+    } else {
+      $("[data-slot-alert]").textContent = msg["linked-gone"];
+      show($("[data-slot-alert]"), true);
+      steps.slots.querySelector("h3").focus();
     }
   }
 
@@ -145,6 +157,29 @@ function start() {
       loadSlots();
     }
   });
+
+  // -- a link to a chosen time -------------------------------------------------------------------------------------
+
+  // The question the reason leaves open is asked first (a reason for new patients only answers it); then the week
+  // of the time opens, and the details at once if the time is still free.
+  if (state.linked) {
+    const reason = reasons.find((r) => r.id === state.linked.reason);
+    state.reason = reason.id;
+    state.site = state.linked.site;
+    const kind = reason.new && reason.existing ? null : reason.new ? "new" : "existing";
+    const place = sites.find((s) => s.id === state.site);
+    const when = new Clock(lang, place.timeZone, msg).when(state.linked.start);
+    $("[data-linked]").textContent = format(msg.linked, { when, reason: reason.label });
+    section.scrollIntoView();
+    if (kind) {
+      state.kind = kind;
+      choice.querySelector(`input[name="bw-kind"][value="${kind}"]`).checked = true;
+      renderReasons();
+    } else {
+      show($("[data-linked]"), true);
+      $("[data-linked]").focus();
+    }
+  }
 
   // -- the patient's details -------------------------------------------------------------------------------------
 
@@ -411,6 +446,18 @@ function start() {
     if (!first.textContent) {
       first.textContent = slot ? format(msg.first, { when: new Clock(lang, zone, msg).when(slot.start) }) : msg["first-none"];
     }
-    show(first, steps.details.hidden && steps.code.hidden && steps.done.hidden);
+    show(first, steps.details.hidden && steps.code.hidden && steps.done.hidden && $("[data-linked]").hidden);
   })();
+}
+
+// The time a link chose, if its reason and place are this page's and its start is an instant with its offset:
+// {reason, site, start (epoch milliseconds)}; null otherwise (the widget then starts as usual).
+function linkedTime(reasons, sites) {
+  const params = new URLSearchParams(window.location.search);
+  const start = params.get("start") || "";
+  const reason = reasons.find((r) => r.id === params.get("reason"));
+  const place = sites.find((s) => s.id === params.get("site"));
+  const instant = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(start) ? Date.parse(start) : NaN;
+  if (!reason || !place || !place.reasons.includes(reason.id) || Number.isNaN(instant)) return null;
+  return { reason: reason.id, site: place.id, start: instant };
 }
