@@ -11,7 +11,7 @@ import pytest
 
 from infra.headers import path_headers, security_headers
 from infra.stages import FUNCTIONS, load_stage, stage_names
-from infra.synth import requirements
+from infra.synth import requirements, schedule_period
 from infra.table import table_definition
 from tests.infra.conftest import of_type, parameter_default
 
@@ -409,14 +409,17 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
     functions = of_type(template, "AWS::Serverless::Function")
     assert "APIHandler" in functions
     config = load_stage(stage).chalice["stages"][stage]
-    assert set(functions) == {"APIHandler", "PublishSlotFeed"}
+    assert {"APIHandler", "PublishSlotFeed"} <= set(functions)
+    own = config.get("lambda_functions", {})
     for name, function in functions.items():
         props = function["Properties"]
-        if name == "APIHandler":
+        period = schedule_period(props)
+        if period is None:
             assert props["Timeout"] < 29, name  # API Gateway gives up at 29 s
-            assert props["ReservedConcurrentExecutions"] == config["reserved_concurrency"], name
-        else:  # scheduled: one run at a time, over before the next is due (test_the_slot_feed_function_...)
-            assert props["ReservedConcurrentExecutions"] == 1 and props["Timeout"] < 300, name
+        else:  # a scheduled function's run is over before the next is due, and a failed run is not retried
+            assert props["Timeout"] < period and props["EventInvokeConfig"]["MaximumRetryAttempts"] == 0, name
+        settings = next((v for k, v in own.items() if k.replace("_", "") == name.lower()), config)
+        assert props["ReservedConcurrentExecutions"] == settings["reserved_concurrency"], name
         if requirements():
             assert {"Ref": "DependenciesLayer"} in props["Layers"], name
         variables = props["Environment"]["Variables"]
@@ -435,7 +438,7 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
             for a in of_type(template, "AWS::CloudWatch::Alarm").values()
             if a["Properties"].get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": name}}]
         }
-        assert alarms == ({"Errors", "Throttles"} | ({"Invocations"} if name != "APIHandler" else set())), name
+        assert alarms == ({"Errors", "Throttles"} | ({"Invocations"} if schedule_period(props) else set())), name
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -767,10 +770,14 @@ def test_what_cloudformation_creates_for_the_api(templates: dict[str, Any], stag
     assert functions["APIHandler"]["Properties"]["Timeout"] < 29  # API Gateway gives up at 29 s
     for function in functions.values():
         assert len(function["Properties"].get("Layers", [])) == (1 if requirements() else 0)
-    (rule,) = of_type(expanded, "AWS::Events::Rule").values()  # the slot feed's schedule, and the target it runs
-    assert rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": ["PublishSlotFeed", "Arn"]}
-    (invoke,) = of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
-    assert invoke["Properties"]["MaximumRetryAttempts"] == 0
+    targets = [r["Properties"]["Targets"][0]["Arn"] for r in of_type(expanded, "AWS::Events::Rule").values()]
+    assert {"Fn::GetAtt": ["PublishSlotFeed", "Arn"]} in targets  # the slot feed's schedule runs its function
+    invokes = of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
+    assert [
+        i["Properties"]["MaximumRetryAttempts"]
+        for i in invokes
+        if i["Properties"]["FunctionName"] == {"Ref": "PublishSlotFeed"}
+    ] == [0]
 
 
 @pytest.mark.parametrize("stage", STAGES)
