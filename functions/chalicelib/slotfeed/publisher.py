@@ -117,7 +117,7 @@ class SlotFeed:
                     for site in profile.site_ids
                     if (reason := feed_reason(profile, site)) is not None and profile.schedule(site)
                 ]
-                profile.units_window(datetime.now(UTC).date(), 1)  # reads the booking rules the Query needs
+                _ = profile.buffer_minutes  # read now: a profile without booking rules is named, not met later
             except (ScheduleError, KeyError, TypeError, ValueError) as err:
                 logger.warning("slot feed: profile %s skipped: %s", item.get("practitioner_id"), err)
                 report.skipped.append(str(item.get("practitioner_id")))
