@@ -26,7 +26,7 @@ from ..core.schedule import ScheduleError
 from ..core.units import busy_intervals
 from . import files
 from .bucket import Bucket
-from .resources import FREE, FeedSchedule, Publication, feed_reason, location, schedule_resource, slot_resource
+from .resources import FREE, FeedSchedule, Publication, feed_reason, location, schedule_resource, slot_resources
 from .times import feed_times
 
 if TYPE_CHECKING:
@@ -145,10 +145,11 @@ class SlotFeed:
             for schedule in feed_schedules:
                 times = feed_times(schedule, busy, now, self.days)
                 schedules[schedule.id] = schedule_resource(schedule, self.publication, times.first, times.last)
-                for status, slot in times.slots:
-                    days[slot.start.date()].append(slot_resource(schedule, self.publication, status, slot))
-                    report.free += status == FREE
-                    report.busy += status != FREE
+                for slot, resource in slot_resources(schedule, self.publication, times.slots):
+                    days[slot.start.date()].append(resource)
+                free = sum(status == FREE for status, _ in times.slots)
+                report.free += free
+                report.busy += len(times.slots) - free
         return days, schedules
 
 

@@ -10,9 +10,10 @@ Nothing about patients is published: a busy slot is a time, never who took it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -65,7 +66,7 @@ class FeedSchedule:
     site_id: str
     reason_id: str
 
-    @property
+    @cached_property
     def id(self) -> str:
         return fhir_id(self.profile.id, self.site_id)
 
@@ -73,7 +74,7 @@ class FeedSchedule:
     def site(self) -> Mapping[str, Any]:
         return self.profile.site(self.site_id) or {}
 
-    @property
+    @cached_property
     def phone(self) -> str:
         return str(self.site.get("phone") or self.profile.record.get("phone") or "")
 
@@ -143,24 +144,32 @@ def schedule_resource(schedule: FeedSchedule, publication: Publication, first: d
     return resource
 
 
+def slot_resources(
+    schedule: FeedSchedule, publication: Publication, slots: Iterable[tuple[str, Slot]]
+) -> Iterator[tuple[Slot, Resource]]:
+    """Each Slot on the site's clock (its offset written). A free one links to the professional's page with the
+    reason, site and time chosen (the booking widget opens on it, and the API checks it again when it is held) and
+    gives the phone number; a busy one says only that the time is taken. What every slot of the schedule shares is
+    made once: a pass makes hundreds of thousands of them."""
+    reference = {"reference": f"Schedule/{schedule.id}"}
+    fixed = urlencode({"reason": schedule.reason_id, "site": schedule.site_id})
+    link = f"{publication.page(schedule.profile.id)}?{fixed}&start="
+    phone = [{"url": BOOKING_PHONE, "valueString": schedule.phone}] if schedule.phone else []
+    for status, slot in slots:
+        utc = slot.start.astimezone(UTC)
+        resource: Resource = {
+            "resourceType": "Slot",
+            "id": fhir_id(schedule.id, utc.strftime("%Y%m%dT%H%MZ")),
+            "schedule": reference,
+            "status": status,
+            "start": slot.start.isoformat(),
+            "end": slot.end.isoformat(),
+        }
+        if status == FREE:
+            resource["extension"] = [{"url": DEEP_LINK, "valueUrl": link + utc_stamp(utc)}, *phone]
+        yield slot, resource
+
+
 def slot_resource(schedule: FeedSchedule, publication: Publication, status: str, slot: Slot) -> Resource:
-    """A Slot on the site's clock (its offset written). A free one links to the professional's page with the
-    reason, site and time chosen (the booking widget opens on it, and the API checks it again when it is held)
-    and gives the phone number; a busy one says only that the time is taken."""
-    resource: Resource = {
-        "resourceType": "Slot",
-        "id": fhir_id(schedule.id, slot.start.astimezone(UTC).strftime("%Y%m%dT%H%MZ")),
-        "schedule": {"reference": f"Schedule/{schedule.id}"},
-        "status": status,
-        "start": slot.start.isoformat(),
-        "end": slot.end.isoformat(),
-    }
-    if status == FREE:
-        query = urlencode(
-            {"reason": schedule.reason_id, "site": schedule.site_id, "start": utc_stamp(slot.start)}, safe=":"
-        )
-        extensions = [{"url": DEEP_LINK, "valueUrl": f"{publication.page(schedule.profile.id)}?{query}"}]
-        if schedule.phone:
-            extensions.append({"url": BOOKING_PHONE, "valueString": schedule.phone})
-        resource["extension"] = extensions
-    return resource
+    """One Slot (:func:`slot_resources` for a single time)."""
+    return next(slot_resources(schedule, publication, [(status, slot)]))[1]
