@@ -83,11 +83,11 @@ def test_the_manifest_and_its_files_come_from_the_bucket_with_their_headers(
     assert published["headers"]["Cache-Control"] == "public, max-age=300, s-maxage=60"
     assert published["headers"]["Content-Security-Policy"].startswith("default-src 'self'")  # the site's headers
     outputs = published["manifest"]["output"]
-    assert [o["type"] for o in outputs] == ["Location", "Schedule"] + ["Slot"] * (len(outputs) - 2)
-    assert len(outputs) > 2 + 10  # a file per day with slots (the real date: a holiday has none)
-    status, headers, body = fetch(local_url(portal, outputs[2]["url"]))
+    assert [o["type"] for o in outputs] == ["Location", "PractitionerRole", "Schedule"] + ["Slot"] * (len(outputs) - 3)
+    assert len(outputs) > 3 + 10  # a file per day with slots (the real date: a holiday has none)
+    status, headers, body = fetch(local_url(portal, outputs[3]["url"]))
     assert status == 200 and headers["Content-Type"] == "application/fhir+ndjson"
-    assert len(body.splitlines()) == outputs[2]["count"]
+    assert len(body.splitlines()) == outputs[3]["count"]
     s3 = boto3.client("s3", endpoint_url=portal.endpoint)
     stored = s3.head_object(Bucket=bucket_name(TABLE), Key="fhir/$bulk-publish")
     assert headers["ETag"] != stored["ETag"] and published["headers"]["ETag"] == stored["ETag"]
@@ -105,6 +105,20 @@ def test_an_unchanged_file_is_answered_304_and_a_query_string_is_ignored(
     assert status == 200 and body == published["answer"]  # a full manifest: servers may ignore _since
     status, headers, body = fetch(url, method="HEAD")
     assert status == 200 and body == b"" and headers["Content-Type"] == "application/fhir+ndjson"
+
+
+def test_the_same_answer_whatever_the_accept_header_the_specification_names(
+    portal: RunningPortal, published: dict[str, Any]
+) -> None:
+    for accept in ("application/json", "application/fhir+json", "*/*"):
+        status, headers, body = fetch(portal.url + "/fhir/$bulk-publish", headers={"Accept": accept})
+        assert status == 200 and body == published["answer"] and headers["Content-Type"].startswith("application/json")
+    url = local_url(portal, published["manifest"]["output"][-1]["url"])
+    plain = fetch(url)
+    assert plain[0] == 200
+    for accept in ("application/fhir+ndjson", "application/ndjson"):
+        status, headers, body = fetch(url, headers={"Accept": accept})
+        assert (status, headers["Content-Type"], body) == (200, "application/fhir+ndjson", plain[2])
 
 
 def test_only_reads_and_the_trigger_are_answered(portal: RunningPortal, published: dict[str, Any]) -> None:

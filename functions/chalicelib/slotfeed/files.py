@@ -1,8 +1,9 @@
 """How the feed is laid out in files, and its manifest. Pure: names, groups and bytes.
 
-``fhir/$bulk-publish`` is the manifest. Under ``fhir/scheduling/``: ``Location.ndjson`` and ``Schedule.ndjson``
-(every bookable site), and the slots split by local date, ``Slot.2027-03-02.ndjson``, so that a client wanting the
-next days fetches those days only, and a booking rewrites the file of its day alone. Past
+``fhir/$bulk-publish`` is the manifest. Under ``fhir/scheduling/``: ``Location.ndjson``,
+``PractitionerRole.ndjson`` and ``Schedule.ndjson`` (every bookable site), and the slots split by local date,
+``Slot.2027-03-02.ndjson``, so that a client wanting the next days fetches those days only, and a booking rewrites
+the file of its day alone. Past
 ``PROFESSIONALS_PER_FILE`` professionals each day is split again into a power of two of groups, a professional's
 group chosen by a digest of their id (``Slot.2027-03-02.3-of-8.ndjson``): a file stays small whatever the territory.
 """
@@ -22,6 +23,7 @@ from . import PERIOD_MINUTES
 MANIFEST = "fhir/$bulk-publish"
 PREFIX = "fhir/scheduling/"
 LOCATIONS = PREFIX + "Location.ndjson"
+ROLES = PREFIX + "PractitionerRole.ndjson"
 SCHEDULES = PREFIX + "Schedule.ndjson"
 PROFESSIONALS_PER_FILE = 256
 NDJSON = "application/fhir+ndjson"

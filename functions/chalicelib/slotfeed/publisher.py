@@ -26,7 +26,16 @@ from ..core.schedule import ScheduleError
 from ..core.units import busy_intervals
 from . import files
 from .bucket import Bucket
-from .resources import FREE, FeedSchedule, Publication, feed_reason, location, schedule_resource, slot_resources
+from .resources import (
+    FREE,
+    FeedSchedule,
+    Publication,
+    feed_reason,
+    location,
+    practitioner_role,
+    schedule_resource,
+    slot_resources,
+)
 from .times import feed_times
 
 if TYPE_CHECKING:
@@ -71,16 +80,21 @@ class SlotFeed:
         bookable = self._bookable(report)
         count = files.group_count(len(bookable), self.per_file)
         out = _Files(self.bucket, self.bucket.etags(files.PREFIX), report)
-        locations, schedules, slot_files = [], [], []
+        locations, roles, schedules, slot_files = [], [], [], []
         for group in range(count):
             members = [(p, s) for p, s in bookable if files.group_of(p.id, count) == group]
             days, found = self._group(members, now, report)
             feed_schedules = [schedule for _, of_one in members for schedule in of_one]
             locations += [location(schedule, self.publication) for schedule in feed_schedules]
+            roles += [practitioner_role(schedule, self.publication) for schedule in feed_schedules]
             schedules += [found[schedule.id] for schedule in feed_schedules]
             for day in sorted(days):
                 slot_files.append(out.write("Slot", files.slot_key(day, group, count), days[day]))
-        outputs = [out.write("Location", files.LOCATIONS, locations), out.write("Schedule", files.SCHEDULES, schedules)]
+        outputs = [
+            out.write("Location", files.LOCATIONS, locations),
+            out.write("PractitionerRole", files.ROLES, roles),
+            out.write("Schedule", files.SCHEDULES, schedules),
+        ]
         outputs += sorted(slot_files, key=lambda o: o.key)
         body = files.manifest(now, self.publication.origin, outputs, self.publication.territory)
         self.bucket.put(files.MANIFEST, body, files.JSON, files.CACHE_CONTROL)

@@ -1,9 +1,10 @@
-"""The feed's FHIR resources as plain dicts (SMART Scheduling Links, specification.md): one Location and one
-Schedule per professional and practice site, and the Slots of that schedule. Pure: no I/O.
+"""The feed's FHIR resources as plain dicts (SMART Scheduling Links, specification.md): one Location, one
+PractitionerRole and one Schedule per professional and practice site, and the Slots of that schedule. Pure: no I/O.
 
-Ids are the FHIR directory's (plugins/directory/fhir.py): a site's Location is ``<professional>.<site>``, so a
-client that reads both finds the same place, and the directory's PractitionerRole of the same id names the
-professional. The Schedule takes the same id; a Slot adds its UTC start (``<professional>.<site>.20270302T0800Z``).
+Ids are the FHIR directory's (plugins/directory/fhir.py): a site's Location and the professional's role there are
+``<professional>.<site>`` in both, so a client that reads both finds the same place and the same person, and the
+role's Practitioner is the directory's. The Schedule takes the same id; a Slot adds its UTC start
+(``<professional>.<site>.20270302T0800Z``).
 Nothing about patients is published: a busy slot is a time, never who took it.
 """
 
@@ -94,10 +95,16 @@ def feed_reason(profile: Profile, site_id: str) -> str | None:
     return str(first["id"]) if first else None
 
 
+def location_name(schedule: FeedSchedule, publication: Publication) -> str:
+    """``Dr Bruno Fioilleau – Cabinet``: the professional, then the place (a client reading only Locations, as the
+    specification's first version had them, still shows whom the patient will see)."""
+    place = schedule.site.get("name") or schedule.site.get("address") or ""
+    return " – ".join(p for p in (schedule.profile.display_name(publication.lang), place) if p)
+
+
 def location(schedule: FeedSchedule, publication: Publication) -> Resource:
-    """The practice site, named for a person choosing where to book: the professional, then the place."""
+    """The practice site, named for a person choosing where to book."""
     profile, site = schedule.profile, schedule.site
-    place = site.get("name") or site.get("address") or ""
     telecom = [{"system": "phone", "value": schedule.phone, "use": "work"}] if schedule.phone else []
     address: Resource = {"use": "work", "type": "physical"}
     address |= {"line": [site["address"]]} if site.get("address") else {}
@@ -111,7 +118,7 @@ def location(schedule: FeedSchedule, publication: Publication) -> Resource:
         "identifier": [{"system": publication.origin.rstrip("/") + "/fhir/Location", "value": schedule.id}],
         "status": "active",
         "mode": "instance",
-        "name": " – ".join(p for p in (profile.display_name(publication.lang), place) if p),
+        "name": location_name(schedule, publication),
         "telecom": [*telecom, {"system": "url", "value": publication.page(profile.id)}],
         "address": address,
     }
@@ -120,23 +127,49 @@ def location(schedule: FeedSchedule, publication: Publication) -> Resource:
     return resource
 
 
+def coded(publication: Publication, kind: str, codes: Iterable[str]) -> list[Resource]:
+    """Codes of the FHIR directory's code systems (``profession``, ``specialty``), one concept each."""
+    return [{"coding": [{"system": publication.system(kind), "code": code}]} for code in codes]
+
+
+def practitioner_role(schedule: FeedSchedule, publication: Publication) -> Resource:
+    """The professional at the site (the directory's PractitionerRole of the same id, reduced to what a slot finder
+    shows): who, the profession and specialties, where, how to reach them. The Practitioner it names is the FHIR
+    directory's (``/fhir/Practitioner.ndjson``), with their national identifiers."""
+    profile, record = schedule.profile, schedule.profile.record
+    resource: Resource = {"resourceType": "PractitionerRole", "id": schedule.id, "active": True}
+    resource["practitioner"] = {
+        "reference": f"Practitioner/{profile.id}",
+        "display": profile.display_name(publication.lang),
+    }
+    if record.get("profession"):
+        resource["code"] = coded(publication, "profession", [record["profession"]])
+    if record.get("specialties"):
+        resource["specialty"] = coded(publication, "specialty", record["specialties"])
+    resource["location"] = [{"reference": f"Location/{schedule.id}", "display": location_name(schedule, publication)}]
+    phone = [{"system": "phone", "value": schedule.phone, "use": "work"}] if schedule.phone else []
+    resource["telecom"] = [*phone, {"system": "url", "value": publication.page(profile.id)}]
+    return resource
+
+
 def schedule_resource(schedule: FeedSchedule, publication: Publication, first: date, last: date) -> Resource:
     """The Schedule: the visit reason its slots are for (``serviceType``), the profession and specialties in the
-    FHIR directory's code systems, the site (``actor``), and the local dates its slots cover (``planningHorizon``)."""
+    FHIR directory's code systems, the site and the professional there (``actor``, each with the ``display`` the
+    specification suggests), and the local dates its slots cover (``planningHorizon``)."""
     record = schedule.profile.record
     reason = schedule.profile.reason(schedule.reason_id) or {}
     label = text_in(reason.get("label"), publication.lang) or schedule.reason_id
     resource: Resource = {"resourceType": "Schedule", "id": schedule.id, "active": True}
     if record.get("profession"):
-        coding = {"system": publication.system("profession"), "code": record["profession"]}
-        resource["serviceCategory"] = [{"coding": [coding]}]
+        resource["serviceCategory"] = coded(publication, "profession", [record["profession"]])
     resource["serviceType"] = [{"text": label}]
     if record.get("specialties"):
-        resource["specialty"] = [
-            {"coding": [{"system": publication.system("specialty"), "code": code}]} for code in record["specialties"]
-        ]
+        resource["specialty"] = coded(publication, "specialty", record["specialties"])
     zone = schedule.profile.schedule(schedule.site_id).zone
-    resource["actor"] = [{"reference": f"Location/{schedule.id}"}]
+    resource["actor"] = [
+        {"reference": f"Location/{schedule.id}", "display": location_name(schedule, publication)},
+        {"reference": f"PractitionerRole/{schedule.id}", "display": schedule.profile.display_name(publication.lang)},
+    ]
     resource["planningHorizon"] = {
         "start": datetime.combine(first, time(), zone).isoformat(),
         "end": datetime.combine(last + timedelta(days=1), time(), zone).isoformat(),

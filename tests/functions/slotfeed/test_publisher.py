@@ -26,6 +26,10 @@ DEEP_LINK = "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-
 BOOKING_PHONE = "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-phone"
 
 
+def slot_outputs(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    return [output for output in manifest["output"] if output["type"] == "Slot"]
+
+
 def key() -> dict[str, str]:
     return {"Idempotency-Key": uuid.uuid4().hex}
 
@@ -55,8 +59,8 @@ def test_the_manifest_lists_files_that_parse_and_validate_as_fhir(
     assert manifest["request"] == f"{ORIGIN}/fhir/$bulk-publish"
     assert manifest["error"] == []
     kinds = [o["type"] for o in manifest["output"]]
-    assert kinds[:2] == ["Location", "Schedule"] and set(kinds[2:]) == {"Slot"}
-    days = [o["url"].rsplit("/", 1)[1] for o in manifest["output"][2:]]
+    assert kinds[:3] == ["Location", "PractitionerRole", "Schedule"] and set(kinds[3:]) == {"Slot"}
+    days = [o["url"].rsplit("/", 1)[1] for o in slot_outputs(manifest)]
     assert days == [f"Slot.2027-03-{day:02d}.ndjson" for day in range(1, 15)]  # 14 local dates, today included
     stored = published.object(MANIFEST)
     assert stored["ContentType"] == "application/json; charset=utf-8"
@@ -79,10 +83,10 @@ def test_the_manifest_lists_files_that_parse_and_validate_as_fhir(
     assert not any("pr-phone" in ref for ref in known)  # only professionals who book online
 
 
-def test_a_site_is_its_fhir_directory_location_and_a_schedule_of_one_reason(
+def test_a_site_is_its_fhir_directory_location_and_role_and_a_schedule_of_one_reason(
     feed: SlotFeed, seed: Callable[..., Any], published: Published
 ) -> None:
-    seed()
+    seed(profession="physician", specialties=["general-practice"])
     feed.publish()
     [where] = published.resources("Location")
     assert where["id"] == "pr-test.main"  # the FHIR directory's id of the professional's site
@@ -101,8 +105,21 @@ def test_a_site_is_its_fhir_directory_location_and_a_schedule_of_one_reason(
         "country": "MC",
     }
     assert where["identifier"] == [{"system": f"{ORIGIN}/fhir/Location", "value": "pr-test.main"}]
+    [role] = published.resources("PractitionerRole")
+    assert role["id"] == "pr-test.main"  # the FHIR directory's role of the professional at that site
+    assert role["practitioner"] == {"reference": "Practitioner/pr-test", "display": "Dr Camille Testa"}
+    codes = f"{ORIGIN}/fhir/CodeSystem/"
+    assert role["code"] == [{"coding": [{"system": codes + "profession", "code": "physician"}]}]
+    assert role["specialty"] == [{"coding": [{"system": codes + "specialty", "code": "general-practice"}]}]
+    assert role["location"] == [{"reference": "Location/pr-test.main", "display": where["name"]}]
+    assert role["telecom"] == where["telecom"]
     [schedule] = published.resources("Schedule")
-    assert schedule["id"] == "pr-test.main" and schedule["actor"] == [{"reference": "Location/pr-test.main"}]
+    assert schedule["id"] == "pr-test.main"
+    assert schedule["actor"] == [
+        {"reference": "Location/pr-test.main", "display": "Dr Camille Testa – Cabinet du port"},
+        {"reference": "PractitionerRole/pr-test.main", "display": "Dr Camille Testa"},
+    ]
+    assert schedule["serviceCategory"] == role["code"] and schedule["specialty"] == role["specialty"]
     assert schedule["serviceType"] == [{"text": "Motif consultation"}]  # the first online reason new patients book
     assert schedule["planningHorizon"] == {"start": "2027-03-01T00:00:00+01:00", "end": "2027-03-15T00:00:00+01:00"}
 
@@ -150,10 +167,10 @@ def test_a_pass_rewrites_only_the_files_that_changed(
 ) -> None:
     seed()
     first = feed.publish()
-    assert len(first.written) == 2 + 14 + 1  # Location, Schedule, 14 days, the manifest
+    assert len(first.written) == 3 + 14 + 1  # Location, PractitionerRole, Schedule, 14 days, the manifest
     before = {key: published.object(key)["ETag"] for key in published.keys()}
     again = feed.publish()
-    assert again.written == [MANIFEST] and again.unchanged == 16
+    assert again.written == [MANIFEST] and again.unchanged == 17
     book(api, outbox, local(5, 15))
     third = feed.publish()
     assert third.written == ["fhir/scheduling/Slot.2027-03-05.ndjson", MANIFEST]
@@ -172,7 +189,7 @@ def test_past_days_are_removed_the_day_after_and_new_days_added(
     assert report.deleted == ["fhir/scheduling/Slot.2027-03-01.ndjson"]
     keys = published.keys()
     assert "fhir/scheduling/Slot.2027-03-02.ndjson" in keys  # yesterday's stays a day for older manifests
-    listed = [o["url"].rsplit("/", 1)[1] for o in published.manifest()["output"][2:]]
+    listed = [o["url"].rsplit("/", 1)[1] for o in slot_outputs(published.manifest())]
     assert listed == [f"Slot.2027-03-{day:02d}.ndjson" for day in range(3, 17)]
 
 
@@ -184,11 +201,11 @@ def test_many_professionals_split_each_day_by_group(
     feed.per_file = 2
     report = feed.publish()
     assert report.professionals == 5
-    names = [o["url"].rsplit("/", 1)[1] for o in published.manifest()["output"][2:]]
+    names = [o["url"].rsplit("/", 1)[1] for o in slot_outputs(published.manifest())]
     assert {re.sub(r"^Slot\.[0-9-]+\.", "", n) for n in names} <= {f"{g}-of-4.ndjson" for g in range(1, 5)}
     assert {n[5:15] for n in names} == {date(2027, 3, d).isoformat() for d in range(1, 15)}
     groups: dict[str, set[str]] = {}
-    for output in published.manifest()["output"][2:]:
+    for output in slot_outputs(published.manifest()):
         for slot in published.lines(output["url"]):
             groups.setdefault(slot["schedule"]["reference"], set()).add(output["url"].rsplit(".", 2)[1])
     assert len(groups) == 5 and all(len(g) == 1 for g in groups.values())  # one professional, one group
