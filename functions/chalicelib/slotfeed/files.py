@@ -83,11 +83,14 @@ def instant(moment: datetime) -> str:
 
 def manifest(transaction_time: datetime, origin: str, outputs: Sequence[Output], territory: str) -> bytes:
     """The Bulk Publication Manifest: the pass's time, its own URL, every file with the territory it covers (the
-    specification's ``extension.state``, which lets a client skip a publisher outside its region), no error."""
+    specification's ``extension.state``, which lets a client skip a publisher outside its region), no error.
+    ``requiresAccessToken`` is false: FHIR Bulk Data, whose manifest this is, requires the field, and the files are
+    open (as the FHIR directory's manifest says too)."""
     base = origin.rstrip("/")
     document = {
         "transactionTime": instant(transaction_time),
         "request": f"{base}/{MANIFEST}",
+        "requiresAccessToken": False,
         "output": [
             {"type": o.type, "url": f"{base}/{o.key}", "count": o.count, "extension": {"state": [territory]}}
             for o in outputs

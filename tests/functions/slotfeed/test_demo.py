@@ -49,6 +49,7 @@ def test_every_resource_of_the_demo_site_validates_and_meets_the_specification(
     report = feed.publish()
     assert report.skipped == []
     manifest = published.manifest()
+    assert set(manifest) == {"transactionTime", "request", "requiresAccessToken", "output", "error"}
     assert TIMESTAMP.match(manifest["transactionTime"]) and manifest["error"] == []
     model = models()
     resources: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}

@@ -57,6 +57,7 @@ def test_the_manifest_lists_files_that_parse_and_validate_as_fhir(
     manifest = published.manifest()
     assert manifest["transactionTime"] == "2027-03-01T06:00:00.000Z" and INSTANT.match(manifest["transactionTime"])
     assert manifest["request"] == f"{ORIGIN}/fhir/$bulk-publish"
+    assert manifest["requiresAccessToken"] is False  # open files, as the specification's access control asks
     assert manifest["error"] == []
     kinds = [o["type"] for o in manifest["output"]]
     assert kinds[:3] == ["Location", "PractitionerRole", "Schedule"] and set(kinds[3:]) == {"Slot"}
