@@ -24,13 +24,18 @@ if TYPE_CHECKING:
     from .backoffice.agenda import Agenda
     from .backoffice.auth import TokenVerifier
     from .backoffice.feed import Feeds
+    from .backoffice.insights import Insights
     from .backoffice.settings import Practice
     from .backoffice.signin import SignIn
     from .booking.service import Bookings
     from .core.notify import Mailer
     from .core.ratelimit import Limits
+    from .core.sms import Texter
     from .core.store import Store
+    from .followup import FollowUp
+    from .reminders.service import Reminders
     from .slotfeed.publisher import SlotFeed
+    from .waitlist.service import Waitlist
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -49,15 +54,24 @@ class _Parts:
     store: Any = _UNSET
     mailer: Any = _UNSET
     limits: Any = _UNSET
+    texter: Any = _UNSET
     made: dict[str, Any] = field(default_factory=dict)  # the services made so far, by getter
 
 
 _parts = _Parts()
 
 
-def use(*, clock: Clock | None = None, store: Any = _UNSET, mailer: Any = _UNSET, limits: Any = _UNSET) -> None:
+def use(
+    *,
+    clock: Clock | None = None,
+    store: Any = _UNSET,
+    mailer: Any = _UNSET,
+    limits: Any = _UNSET,
+    texter: Any = _UNSET,
+) -> None:
     """Make every service from now on with these parts (the clock, the store, the mailer or None for no e-mail,
-    the booking rate limits); services already made are made again on their next use."""
+    the booking rate limits, the texter or None for no SMS); services already made are made again on their next
+    use."""
     if clock is not None:
         _parts.clock = clock
     if store is not _UNSET:
@@ -66,6 +80,8 @@ def use(*, clock: Clock | None = None, store: Any = _UNSET, mailer: Any = _UNSET
         _parts.mailer = mailer
     if limits is not _UNSET:
         _parts.limits = limits
+    if texter is not _UNSET:
+        _parts.texter = texter
     _parts.made.clear()
 
 
@@ -109,9 +125,24 @@ def get_mailer() -> Mailer | None:
     def make() -> Mailer:
         from .core.notify import Mailer, make_ses_client
 
-        return Mailer(make_ses_client(), settings().mail_from)
+        config = settings()
+        return Mailer(
+            make_ses_client(), config.mail_from, portal_name=config.mail_from_name, phone_region=config.phone_region
+        )
 
     return cast("Mailer | None", _parts.mailer) if _parts.mailer is not _UNSET else _made("mailer", make)
+
+
+def get_texter() -> Texter | None:
+    """The SMS sender over SNS (its client is made here), or None when the stage sends no texts (``SMS_ENABLED``)."""
+
+    def make() -> Texter | None:
+        from .core.sms import Texter, make_sns_client
+
+        config = settings()
+        return Texter(make_sns_client(), config.sms_sender_id) if config.sms_enabled else None
+
+    return cast("Texter | None", _parts.texter) if _parts.texter is not _UNSET else _made("texter", make)
 
 
 def get_limits() -> Limits:
@@ -132,9 +163,69 @@ def get_bookings() -> Bookings:
     def make() -> Bookings:
         from .booking.service import Bookings
 
-        return Bookings(get_store(), get_mailer, site_url=settings().site_url, limits=get_limits(), clock=clock)
+        return Bookings(
+            get_store(),
+            get_mailer,
+            site_url=settings().site_url,
+            limits=get_limits(),
+            clock=clock,
+            followup=get_followup,
+        )
 
     return _made("bookings", make)
+
+
+# -- what follows a booking: reminders, the waiting list ------------------------------------------------------------
+
+
+def get_reminders() -> Reminders:
+    """Appointment reminders: planned after each change, sent by the scheduled pass (passes.py)."""
+
+    def make() -> Reminders:
+        from .reminders.service import Reminders
+
+        config = settings()
+        return Reminders(
+            get_store(), get_mailer, get_texter, config.site_url, config.phone_region, config.mail_from_name, clock
+        )
+
+    return _made("reminders", make)
+
+
+def get_waitlist() -> Waitlist:
+    """The waiting list. Its proof of the patient's address is the e-mailed code (waitlist/proof.py): the one line
+    to change for another proof of the address."""
+
+    def make() -> Waitlist:
+        from .waitlist.proof import EmailedCode
+        from .waitlist.service import Waitlist
+
+        config = settings()
+        return Waitlist(
+            get_store(),
+            get_mailer,
+            get_texter,
+            EmailedCode(get_mailer),
+            config.site_url,
+            config.phone_region,
+            config.mail_from_name,
+            limits=get_limits(),
+            clock=clock,
+            followup=get_followup,
+        )
+
+    return _made("waitlist", make)
+
+
+def get_followup() -> FollowUp:
+    """What follows each change of an appointment (reminders, the waiting list, booking again)."""
+
+    def make() -> FollowUp:
+        from .followup import FollowUp
+
+        return FollowUp(get_store(), get_reminders, get_waitlist, settings().site_url, clock)
+
+    return _made("followup", make)
 
 
 # -- what practices call --------------------------------------------------------------------------------------------
@@ -146,7 +237,7 @@ def get_agenda() -> Agenda:
     def make() -> Agenda:
         from .backoffice.agenda import Agenda
 
-        return Agenda(get_store(), get_mailer, settings().site_url, clock)
+        return Agenda(get_store(), get_mailer, settings().site_url, clock, followup=get_followup)
 
     return _made("agenda", make)
 
@@ -157,9 +248,20 @@ def get_practice() -> Practice:
     def make() -> Practice:
         from .backoffice.settings import Practice
 
-        return Practice(get_store(), get_agenda(), clock)
+        return Practice(get_store(), get_agenda(), clock, followup=get_followup)
 
     return _made("practice", make)
+
+
+def get_insights() -> Insights:
+    """A practice's reminder settings, its waiting list per reason and its no-show rate."""
+
+    def make() -> Insights:
+        from .backoffice.insights import Insights
+
+        return Insights(get_store(), get_agenda(), get_reminders, get_waitlist, settings().sms_enabled, clock)
+
+    return _made("insights", make)
 
 
 def get_feeds() -> Feeds:

@@ -77,7 +77,13 @@ NESTED = {
     "arrays": b"[" * 100_000 + b"]" * 100_000,
     "objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
 }
-EXAMPLES = {"practitioner_id": "pr-test", "appointment_id": "0123456789abcdef0123", "name": "k" * 43 + ".ics"}
+EXAMPLES = {
+    "practitioner_id": "pr-test",
+    "appointment_id": "0123456789abcdef0123",
+    "request_id": "0123456789abcdef0123",
+    "offer_id": "0123456789abcdef0123",
+    "name": "k" * 43 + ".ics",
+}
 
 
 def test_a_deeply_nested_body_is_a_400_on_every_route_that_takes_a_body(pro_api: Api, pro_pool: ProPool) -> None:

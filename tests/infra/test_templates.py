@@ -409,17 +409,18 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
     functions = of_type(template, "AWS::Serverless::Function")
     assert "APIHandler" in functions
     config = load_stage(stage).chalice["stages"][stage]
-    assert {"APIHandler", "PublishSlotFeed"} <= set(functions)
+    assert set(functions) == {"APIHandler", "ScheduledPass", "PublishSlotFeed"}
     own = config.get("lambda_functions", {})
     for name, function in functions.items():
         props = function["Properties"]
+        settings = next((v for k, v in own.items() if k.replace("_", "") == name.lower()), config)
+        assert props["ReservedConcurrentExecutions"] == settings["reserved_concurrency"], name
         period = schedule_period(props)
         if period is None:
             assert props["Timeout"] < 29, name  # API Gateway gives up at 29 s
-        else:  # a scheduled function's run is over before the next is due, and a failed run is not retried
-            assert props["Timeout"] < period and props["EventInvokeConfig"]["MaximumRetryAttempts"] == 0, name
-        settings = next((v for k, v in own.items() if k.replace("_", "") == name.lower()), config)
-        assert props["ReservedConcurrentExecutions"] == settings["reserved_concurrency"], name
+        else:  # the runs under way at once fit in its reserved concurrency, and a failed run is not retried
+            assert props["Timeout"] < period * props["ReservedConcurrentExecutions"], name
+            assert props["EventInvokeConfig"]["MaximumRetryAttempts"] == 0, name
         if requirements():
             assert {"Ref": "DependenciesLayer"} in props["Layers"], name
         variables = props["Environment"]["Variables"]
@@ -439,6 +440,10 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
             if a["Properties"].get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": name}}]
         }
         assert alarms == ({"Errors", "Throttles"} | ({"Invocations"} if schedule_period(props) else set())), name
+    # the scheduled pass: time for a pass over thousands of reminders, two at most at once
+    reminder_pass = functions["ScheduledPass"]["Properties"]
+    assert reminder_pass["Timeout"] == own["scheduled_pass"]["lambda_timeout"] == 300
+    assert reminder_pass["ReservedConcurrentExecutions"] == own["scheduled_pass"]["reserved_concurrency"] == 2
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -510,6 +515,14 @@ def test_no_iam_wildcard_action_or_unscoped_resource(templates: dict[str, Any], 
     for role, statement in allow_statements(template):
         for action in as_list(statement["Action"]):
             assert "*" not in action, (role, action)
+        if as_list(statement["Action"]) == ["sns:Publish"]:  # texts to phone numbers: no resource to name
+            assert statement["Resource"] == "*"
+            denied = template["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            assert any(  # ...and every topic denied, so that the grant sends texts and nothing else
+                s.get("Effect") == "Deny" and as_list(s["Action"]) == ["sns:Publish"] and ":sns:" in json.dumps(s)
+                for s in denied
+            ), role
+            continue
         for resource in as_list(statement["Resource"]):
             text = json.dumps(resource)
             assert text != '"*"', (role, statement)
@@ -767,17 +780,19 @@ def test_what_cloudformation_creates_for_the_api(templates: dict[str, Any], stag
     assert rest_api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
     assert "MISSING_AUTHENTICATION_TOKEN" in rest_api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
     functions = of_type(expanded, "AWS::Lambda::Function")
-    assert functions["APIHandler"]["Properties"]["Timeout"] < 29  # API Gateway gives up at 29 s
-    for function in functions.values():
-        assert len(function["Properties"].get("Layers", [])) == (1 if requirements() else 0)
+    for name, function in functions.items():
+        props = function["Properties"]
+        assert props["Timeout"] < 29 or name in ("ScheduledPass", "PublishSlotFeed"), name  # only the API answers
+        assert len(props.get("Layers", [])) == (1 if requirements() else 0)
     targets = [r["Properties"]["Targets"][0]["Arn"] for r in of_type(expanded, "AWS::Events::Rule").values()]
-    assert {"Fn::GetAtt": ["PublishSlotFeed", "Arn"]} in targets  # the slot feed's schedule runs its function
-    invokes = of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
-    assert [
-        i["Properties"]["MaximumRetryAttempts"]
-        for i in invokes
-        if i["Properties"]["FunctionName"] == {"Ref": "PublishSlotFeed"}
-    ] == [0]
+    for scheduled in ("ScheduledPass", "PublishSlotFeed"):  # each schedule runs its function, never retried
+        assert {"Fn::GetAtt": [scheduled, "Arn"]} in targets
+        invokes = of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
+        assert [
+            i["Properties"]["MaximumRetryAttempts"]
+            for i in invokes
+            if i["Properties"]["FunctionName"] == {"Ref": scheduled}
+        ] == [0]
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -796,3 +811,20 @@ def test_every_rate_rule_counts_a_path_however_it_is_spelt(templates: dict[str, 
             assert waf_matches(statement["ByteMatchStatement"], disguised), (rule["Name"], disguised)
             checked.append(rule["Name"])
     assert len(checked) >= 3, checked
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_theme_files_are_cached_a_year_at_the_edge(templates: dict[str, Any], stage: str) -> None:
+    """/theme/ holds only files named by their content hash (plugins/assets/): a year even without Cache-Control."""
+    template = portal(templates, stage)
+    config = distribution(template)
+    patterns = [b["PathPattern"] for b in config["CacheBehaviors"]]
+    (theme,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/theme/*"]
+    assert patterns.index("/theme/*") < patterns.index("/api/*")
+    assert theme["TargetOriginId"] == "site" and theme["Compress"] is True
+    assert theme["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert "FunctionAssociations" not in theme  # files, never folders: no index rewriting
+    policy = template["Resources"][theme["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    assert policy["DefaultTTL"] == policy["MaxTTL"] == 365 * 24 * 3600
+    key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert key["EnableAcceptEncodingBrotli"] and key["EnableAcceptEncodingGzip"]

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ..core.notify import Mailer
     from ..core.schemas import MoveRequest
     from ..core.store import Store
+    from ..followup import FollowUp
     from .auth import Principal
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class Agenda:
     mailer: Callable[[], Mailer | None]  # the patients' e-mails, asked for when one is due
     site_url: str  # where the e-mails' manage links lead
     clock: Callable[[], datetime]
+    followup: Callable[[], FollowUp | None] = lambda: None  # reminders, waiting list (followup.py)
 
     # -- reads -------------------------------------------------------------------------------------------------
 
@@ -147,11 +149,14 @@ class Agenda:
         else:
             raise Unavailable(TOO_BUSY)
         cancelled = dataclasses.replace(appointment, status=CANCELLED, cancelled_by="practitioner")
+        again = after.cancelled(cancelled) if (after := self.followup()) is not None else None
         emailed = None
         if appointment.status == CONFIRMED:
             emailed = self._mail(
                 appointment,
-                lambda mailer, to: mailer.send_cancellation(to, self.notice(appointment), "practitioner"),
+                lambda mailer, to: mailer.send_cancellation(
+                    to, self.notice(appointment), "practitioner", book_again=again
+                ),
             )
         logger.info("back-office: appointment %s cancelled by the practice", appointment_id)
         return cancelled.practice_view(emailed)
@@ -185,6 +190,8 @@ class Agenda:
         else:
             raise Unavailable(TOO_BUSY)
         old = appointment
+        if (after := self.followup()) is not None:
+            after.moved(moved)
         emailed = self._mail(old, lambda mailer, to: mailer.send_moved(to, self.notice(old), self.notice(moved)))
         logger.info("back-office: appointment %s moved by the practice", appointment_id)
         return moved.practice_view(emailed)
@@ -244,6 +251,8 @@ class Agenda:
         else:
             raise Unavailable(TOO_BUSY)
         self._audit(principal, appointment, "create")
+        if (after := self.followup()) is not None:
+            after.confirmed(appointment, token)
         emailed = self._mail(
             appointment, lambda mailer, to: mailer.send_confirmation(to, self.notice(appointment, token))
         )

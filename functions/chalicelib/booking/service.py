@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ..core.notify import Mailer
     from ..core.schemas import MoveRequest
     from ..core.store import Store
+    from ..followup import FollowUp
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class Bookings:
     site_url: str
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    followup: Callable[[], FollowUp | None] = field(default=lambda: None)  # reminders, waiting list (followup.py)
 
     # -- reads -----------------------------------------------------------------------------------------------------
 
@@ -285,6 +287,8 @@ class Bookings:
         else:
             raise Unavailable(TOO_BUSY)
         confirmed = dataclasses.replace(appointment, status=CONFIRMED)
+        if (after := self.followup()) is not None:
+            after.confirmed(confirmed, token)
         if (mailer := self.mailer()) is not None:
             mailer.send_confirmation(confirmed.email, confirmed.notice(self.site_url, token))
         return confirmed.confirmation(token)
@@ -322,8 +326,9 @@ class Bookings:
         else:
             raise Unavailable(TOO_BUSY)
         cancelled = dataclasses.replace(appointment, status=CANCELLED)
+        again = after.cancelled(cancelled) if (after := self.followup()) is not None else None
         if (mailer := self.mailer()) is not None:
-            mailer.send_cancellation(cancelled.email, cancelled.notice(self.site_url), "patient")
+            mailer.send_cancellation(cancelled.email, cancelled.notice(self.site_url), "patient", book_again=again)
         return cancelled.patient_view()
 
     def move(self, appointment_id: str, token: str | None, request: MoveRequest) -> AppointmentView:
@@ -352,6 +357,8 @@ class Bookings:
                 continue
         else:
             raise Unavailable(TOO_BUSY)
+        if (after := self.followup()) is not None:
+            after.moved(moved)
         if (mailer := self.mailer()) is not None:
             old, new = appointment.notice(self.site_url, token), moved.notice(self.site_url, token)
             mailer.send_moved(appointment.email, old, new)

@@ -30,6 +30,13 @@ class Settings:
     site_bucket: str = ""
     site_language: str = "fr"
     territory: str = "MC"
+    # What patients see in the From of every e-mail, beside the address (the operator's brand).
+    mail_from_name: str = "MonacoSanté"
+    # SMS (reminders, waiting-list offers): off unless the stage enables it; numbers without an international
+    # prefix are read in this territory's numbering plan (ISO 3166 code); the sender name shown where allowed.
+    sms_enabled: bool = False
+    phone_region: str = "MC"
+    sms_sender_id: str = "MonacoSante"
 
 
 @lru_cache(maxsize=1)
@@ -47,4 +54,8 @@ def settings() -> Settings:
         site_bucket=os.environ.get("SITE_BUCKET", ""),
         site_language=os.environ.get("SITE_LANGUAGE", "fr"),
         territory=os.environ.get("TERRITORY_COUNTRY", "MC"),
+        mail_from_name=os.environ.get("MAIL_FROM_NAME", "MonacoSanté"),
+        sms_enabled=os.environ.get("SMS_ENABLED", "").lower() in ("1", "true", "yes"),
+        phone_region=os.environ.get("PHONE_REGION", "MC"),
+        sms_sender_id=os.environ.get("SMS_SENDER_ID", "MonacoSante"),
     )

@@ -80,6 +80,13 @@ class Part(StrEnum):
     FEED = "feed"
     FEED_POINTER = "feed pointer"
     OLD_FEED = "old feed"
+    REMINDER = "reminder"
+    REMINDER_PLAN = "reminder plan"
+    WAIT_ENTRY = "waiting-list entry"
+    WAIT_REQUEST = "waiting-list request"
+    WAIT_EMAIL = "the e-mail's waiting-list entries"
+    WAIT_MARKER = "professional with patients waiting"
+    LAPSE = "offer's lapse"
 
 
 @dataclass
