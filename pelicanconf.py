@@ -28,6 +28,10 @@ PATH = "content"
 STATIC_PATHS: list[str] = []
 THEME = str(ROOT / "theme")
 TIMEZONE = "Europe/Monaco"
+# How many days after an appointment the booking service deletes it with the patient's details: what the booking
+# widget says. It must be the API's RETENTION_DAYS (functions/.chalice/config.json), which the privacy notice
+# states too; tests/site/test_retention_words.py checks all three.
+BOOKING_RETENTION_DAYS = 90
 
 # Languages: the first is the default (/ leads to it). A new language needs its code here and a message catalog
 # in theme/translations/<code>/LC_MESSAGES/messages.po; data texts fall back to the default language.

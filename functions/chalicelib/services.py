@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from .backoffice.insights import Insights
     from .backoffice.settings import Practice
     from .backoffice.signin import SignIn
+    from .booking.proofs import EmailProofs
     from .booking.service import Bookings
     from .core.notify import Mailer
     from .core.ratelimit import Limits
+    from .core.retention import Retention
     from .core.sms import Texter
     from .core.store import Store
     from .followup import FollowUp
@@ -157,8 +159,26 @@ def get_limits() -> Limits:
 # -- what patients call ---------------------------------------------------------------------------------------------
 
 
+def get_retention() -> Retention:
+    """The retention policy of the stage's settings (``RETENTION_DAYS``, ``AUDIT_RETENTION_DAYS``)."""
+    from .core.retention import Retention
+
+    return Retention(settings().retention_days, settings().audit_retention_days)
+
+
+def get_proofs() -> EmailProofs:
+    """E-mail proofs: their codes, and what a request's ``Email-Proof`` token stands for."""
+
+    def make() -> EmailProofs:
+        from .booking.proofs import EmailProofs
+
+        return EmailProofs(get_store(), get_mailer, limits=get_limits(), clock=clock)
+
+    return _made("proofs", make)
+
+
 def get_bookings() -> Bookings:
-    """The booking rules over the store, the mailer and the clock."""
+    """The booking rules over the store, the mailer, the e-mail proofs, the limits, the retention and the clock."""
 
     def make() -> Bookings:
         from .booking.service import Bookings
@@ -167,7 +187,9 @@ def get_bookings() -> Bookings:
             get_store(),
             get_mailer,
             site_url=settings().site_url,
+            proofs=get_proofs(),
             limits=get_limits(),
+            retention=get_retention(),
             clock=clock,
             followup=get_followup,
         )
@@ -186,18 +208,25 @@ def get_reminders() -> Reminders:
 
         config = settings()
         return Reminders(
-            get_store(), get_mailer, get_texter, config.site_url, config.phone_region, config.mail_from_name, clock
+            get_store(),
+            get_mailer,
+            get_texter,
+            config.site_url,
+            config.phone_region,
+            config.mail_from_name,
+            clock,
+            retention=get_retention(),
         )
 
     return _made("reminders", make)
 
 
 def get_waitlist() -> Waitlist:
-    """The waiting list. Its proof of the patient's address is the e-mailed code (waitlist/proof.py): the one line
-    to change for another proof of the address."""
+    """The waiting list. Its proof of the patient's address is the booking's (waitlist/proof.py): the request's
+    e-mail proof, else the e-mailed code, which earns one; the one line to change for another proof."""
 
     def make() -> Waitlist:
-        from .waitlist.proof import EmailedCode
+        from .waitlist.proof import ProofOrCode
         from .waitlist.service import Waitlist
 
         config = settings()
@@ -205,11 +234,12 @@ def get_waitlist() -> Waitlist:
             get_store(),
             get_mailer,
             get_texter,
-            EmailedCode(get_mailer),
+            ProofOrCode(get_mailer, get_proofs),
             config.site_url,
             config.phone_region,
             config.mail_from_name,
             limits=get_limits(),
+            retention=get_retention(),
             clock=clock,
             followup=get_followup,
         )
@@ -237,7 +267,7 @@ def get_agenda() -> Agenda:
     def make() -> Agenda:
         from .backoffice.agenda import Agenda
 
-        return Agenda(get_store(), get_mailer, settings().site_url, clock, followup=get_followup)
+        return Agenda(get_store(), get_mailer, settings().site_url, clock, get_retention(), followup=get_followup)
 
     return _made("agenda", make)
 

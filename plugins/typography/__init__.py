@@ -19,7 +19,7 @@ SPACES = " \u00a0\u202f"
 # "09:00", "https://", "?q=" and "a;b" are left alone
 SIGN = re.compile(r"([^\s:;?!])[ \u00a0\u202f]?([:;?!])(?=[\s\"»)\]]|$)")
 LEADING_SIGN = re.compile(r"^[ \u00a0\u202f]*([:;?!])(?=[\s\"»)\]]|$)")
-GUILLEMETS = re.compile(r"(«)[ \u00a0]?|[ \u00a0]?»")
+GUILLEMETS = re.compile(r"(«)[ \u00a0\u202f]*|[ \u00a0\u202f]*»")  # any spacing there becomes one (idempotent)
 TAG = re.compile(r"(<[^>]*>)")
 ASCII_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 VERBATIM = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}

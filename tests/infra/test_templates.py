@@ -579,6 +579,33 @@ def test_table_is_the_one_definition_with_pitr_protection_and_customer_key(
 
 
 @pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_sets_its_retention_policy_and_the_table_expires_items(
+    templates: dict[str, Any], stage: str
+) -> None:
+    """The functions delete patients' data by the table's TTL attribute, on the periods of the stage's settings;
+    backups then keep a deleted item at most as long as they are kept (docs/security.md, "Retention")."""
+    settings = load_stage(stage)
+    assert settings.retention_days == 90 and settings.audit_retention_days == 365
+    assert settings.audit_retention_days >= settings.retention_days  # who saw an appointment outlives it
+    ttl = portal(templates, stage)["Resources"]["Table"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expires_at", "Enabled": True}
+    assert int(settings.params["backup_retention_days"]) <= 35
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_waf_logs_never_keep_a_credential(templates: dict[str, Any], stage: str) -> None:
+    """Blocked requests are logged; their tokens, cookies and e-mail proofs are not."""
+    configs = [
+        *of_type(templates[stage]["edge"], "AWS::WAFv2::LoggingConfiguration").values(),
+        *of_type(portal(templates, stage), "AWS::WAFv2::LoggingConfiguration").values(),
+    ]
+    assert len(configs) == 2
+    for config in configs:
+        redacted = {field["SingleHeader"]["Name"] for field in config["Properties"]["RedactedFields"]}
+        assert {"authorization", "cookie", "email-proof"} <= redacted
+
+
+@pytest.mark.parametrize("stage", STAGES)
 def test_aws_backup_copies_the_table_into_an_encrypted_vault(templates: dict[str, Any], stage: str) -> None:
     template = portal(templates, stage)
     (selection,) = of_type(template, "AWS::Backup::BackupSelection").values()

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .retention import DEFAULT_APPOINTMENT_DAYS, DEFAULT_AUDIT_DAYS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -37,6 +39,10 @@ class Settings:
     sms_enabled: bool = False
     phone_region: str = "MC"
     sms_sender_id: str = "MonacoSante"
+    # The retention policy (core/retention.py): days an appointment is kept after its end, and an audit entry after
+    # it was written. Every stage sets both in .chalice/config.json; the privacy notice says the same.
+    retention_days: int = DEFAULT_APPOINTMENT_DAYS
+    audit_retention_days: int = DEFAULT_AUDIT_DAYS
 
 
 @lru_cache(maxsize=1)
@@ -58,4 +64,15 @@ def settings() -> Settings:
         sms_enabled=os.environ.get("SMS_ENABLED", "").lower() in ("1", "true", "yes"),
         phone_region=os.environ.get("PHONE_REGION", "MC"),
         sms_sender_id=os.environ.get("SMS_SENDER_ID", "MonacoSante"),
+        retention_days=_days("RETENTION_DAYS", DEFAULT_APPOINTMENT_DAYS),
+        audit_retention_days=_days("AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_DAYS),
     )
+
+
+def _days(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number of days, not {value!r}")
+    return int(value)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+from .emailaddress import canonical
+
 PROFILE = "PROFILE"
 APPOINTMENT = "APPOINTMENT"
 HOLDS = "HOLDS"
 IDEMPOTENCY = "IDEMPOTENCY"
+PROOF = "PROOF"
+PROOF_CODE = "PROOFCODE"
 UNIT_PREFIX = "UNIT#"
 
 
@@ -18,8 +22,9 @@ def digest(value: str) -> str:
 
 
 def email_hash(email: str) -> str:
-    """The e-mail address as it appears in keys: hashed after trimming and lower-casing."""
-    return digest(email.strip().lower())
+    """The e-mail address as it appears in keys and limits: its canonical mailbox (emailaddress.canonical), hashed,
+    so that ``Louise+1@example.org`` and ``louise@example.org`` share one cap and one budget."""
+    return digest(canonical(email))
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -84,7 +89,28 @@ def agenda_range(start: datetime, end: datetime) -> tuple[str, str]:
 
 
 def holds_key(email: str) -> dict[str, str]:
+    """The holds of one mailbox awaiting confirmation (its canonical form)."""
     return {"PK": f"EMAIL#{email_hash(email)}", "SK": HOLDS}
+
+
+def network_hash(network: str) -> str:
+    """A client's network (clientaddress.network) as it appears in keys and on a hold: never the address itself."""
+    return digest(network)
+
+
+def network_holds_key(network_hash: str) -> dict[str, str]:
+    """The holds made from one network (an IPv4 address or an IPv6 /64) awaiting confirmation."""
+    return {"PK": f"NETWORK#{network_hash}", "SK": HOLDS}
+
+
+def proof_key(token_hash: str) -> dict[str, str]:
+    """An e-mail proof, found by the SHA-256 of its token (the token is never stored)."""
+    return {"PK": f"PROOF#{token_hash}", "SK": PROOF}
+
+
+def proof_code_key(challenge_id: str) -> dict[str, str]:
+    """The code sent to prove an e-mail address before holding a time (POST /v1/email-proofs)."""
+    return {"PK": f"PROOFCODE#{challenge_id}", "SK": PROOF_CODE}
 
 
 def idempotency_key(key: str) -> dict[str, str]:

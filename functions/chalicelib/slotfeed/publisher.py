@@ -1,7 +1,7 @@
 """One pass of the slot feed: read the bookable professionals and their occupied times, write the files that
 changed, then the manifest, then remove what no manifest lists any more.
 
-Reads (docs/data-model.md, patterns 37 and 38): one Query of GSI1's ``BOOKABLE`` partition for every bookable
+Reads (docs/data-model.md, patterns 40 and 41): one Query of GSI1's ``BOOKABLE`` partition for every bookable
 profile, then one Query of units per professional over the feed's days, which serves all their sites (a
 professional is never in two places at once, so the units are theirs, not a site's). Never a Scan.
 

@@ -1,4 +1,4 @@
-"""The professionals who book online, listed by a sparse index of their profiles (docs/data-model.md, pattern 37):
+"""The professionals who book online, listed by a sparse index of their profiles (docs/data-model.md, pattern 40):
 a profile is in it exactly while its online booking is on, whichever way it was written."""
 
 from __future__ import annotations

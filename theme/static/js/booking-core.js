@@ -1,6 +1,7 @@
 // What the booking widget (booking.js) and the manage page (manage.js) share: times on the practice's clock, the
-// week of free times (SlotPicker) and the calendar file. The page's messages and the booking API are
-// patient-core.js's (the lists load only that), re-exported here so that the two scripts import from one place.
+// week of free times (SlotPicker), the calendar file and the e-mail proof this tab keeps. The page's messages and
+// the booking API are patient-core.js's (the lists load only that), re-exported here so that the two scripts import
+// from one place.
 // Plain JavaScript, no dependency: the Content-Security-Policy is `default-src 'self'`, and every text a person
 // reads comes from the templates (translated with the site).
 
@@ -10,6 +11,33 @@ import { Api, LOCALES, messages, wallTime } from "./patient-core.js";
 export { Api, format, messages, show, wallTime };
 
 const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1); // as the e-mails' calendar files: a later file wins
+
+// -- the e-mail proof -------------------------------------------------------------------------------------------
+
+// A proof that this browser read a code sent to the patient's address (docs/security.md, "Holds and proofs"): the
+// next booking with the same address needs no code. Kept in this tab only (sessionStorage: gone when the tab
+// closes, never sent to another site, never in a cookie), and forgotten once it lapses (30 minutes).
+const PROOF_KEY = "portal.email-proof";
+
+export function savedProof() {
+  try {
+    const proof = JSON.parse(sessionStorage.getItem(PROOF_KEY) || "null");
+    if (proof?.token && Date.parse(proof.expires_at) > Date.now() + 10_000) return proof.token;
+    sessionStorage.removeItem(PROOF_KEY);
+  } catch {
+    // storage refused (private mode, quota): the patient confirms with a code, as without a proof
+  }
+  return null;
+}
+
+export function keepProof(proof) {
+  if (!proof?.token) return;
+  try {
+    sessionStorage.setItem(PROOF_KEY, JSON.stringify({ token: proof.token, expires_at: proof.expires_at }));
+  } catch {
+    // as above: without storage, every booking confirms with its code
+  }
+}
 
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
