@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .core.store import Store
     from .followup import FollowUp
     from .reminders.service import Reminders
+    from .slotfeed.publisher import SlotFeed
     from .waitlist.service import Waitlist
 
 Clock = Callable[[], datetime]
@@ -325,3 +326,21 @@ def get_signin() -> SignIn:
         return configured_signin(settings())
 
     return _made("signin", make)
+
+
+# -- what the site publishes ----------------------------------------------------------------------------------------
+
+
+def get_slot_feed() -> SlotFeed:
+    """The SMART Scheduling Links publisher over the store and the site's bucket (its S3 client is made here)."""
+
+    def make() -> SlotFeed:
+        from .slotfeed.bucket import Bucket, make_s3_client
+        from .slotfeed.publisher import SlotFeed
+        from .slotfeed.resources import Publication
+
+        s = settings()
+        publication = Publication(origin=s.site_url, lang=s.site_language, territory=s.territory)
+        return SlotFeed(get_store(), Bucket(make_s3_client(), s.site_bucket), publication, clock)
+
+    return _made("slot_feed", make)

@@ -40,6 +40,18 @@ def profile_key(practitioner_id: str) -> dict[str, str]:
     return {"PK": practitioner_pk(practitioner_id), "SK": PROFILE}
 
 
+BOOKABLE = "BOOKABLE"
+
+
+def profile_keys(practitioner_id: str, online_booking: bool) -> dict[str, str]:
+    """A profile's keys as written: its own, and for a professional who books online the GSI1 attributes that list
+    them with every other bookable one (a sparse index: a profile without online booking is not in it)."""
+    keys = profile_key(practitioner_id)
+    if online_booking:
+        keys |= {"GSI1PK": BOOKABLE, "GSI1SK": practitioner_pk(practitioner_id)}
+    return keys
+
+
 def unit_sk(unit_start: datetime) -> str:
     return UNIT_PREFIX + utc_stamp(unit_start)
 

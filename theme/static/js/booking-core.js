@@ -184,6 +184,7 @@ export class SlotPicker {
     if (!answer) return undefined;
     const first = answer.slots[0] || null;
     const weekStart = first && !from ? this.clock.dateKey(first.start) : start;
+    this.slots = answer.slots;
     this.render(weekStart, answer.slots);
     return first;
   }

@@ -4,8 +4,9 @@
 // confirms the e-mail address first (a code, no time held), and books with that proof; a proof this tab earned
 // earlier (a code typed for a previous booking, or to join a waiting list) books with no code at all. The waiting
 // list when no time suits: its own e-mailed code, or none with the proof this tab keeps (and its code earns one).
-// A link with ?reason=...&site=... (the "book again" links) opens with that reason and place chosen. The markup
-// (and every text) is the booking-widget component's <template>;
+// A link with ?reason=...&site=... (the "book again" links) opens with that reason and place chosen; one with
+// &start=... too (the slot feed's booking links: docs/open-data.md) opens on that time, which the API checks again
+// when it is held, like any other. The markup (and every text) is the booking-widget component's <template>;
 // the static lists of reasons and places in the section are its data. The phone number and opening hours stay on
 // the page whatever happens here (with JavaScript off or the API down, they are how to book).
 import {
@@ -63,6 +64,7 @@ function start() {
   const proveSend = $("form[data-prove-send]");
   const proveCode = $("form[data-prove-code]");
   const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false, prove: null };
+  state.linked = linkedTime(reasons, sites);
 
   const picker = new SlotPicker($("[data-slot-picker]"), {
     api,
@@ -136,14 +138,23 @@ function start() {
     $("[data-slot-alert]").textContent = alert;
     show($("[data-slot-alert]"), Boolean(alert));
     step("slots", false);
-    const found = await picker.select({
-      reason: state.reason,
-      site: state.site,
-      patient: state.kind,
-      timeZone: site().timeZone,
-    });
+    // The linked time, once, if the patient kept its reason and place: its week, then the details at once.
+    const linked = state.linked?.reason === state.reason && state.linked?.site === state.site ? state.linked : null;
+    state.linked = null;
+    show($("[data-linked]"), false);
+    const selection = { reason: state.reason, site: state.site, patient: state.kind, timeZone: site().timeZone };
+    const found = await picker.select(selection, linked ? clock().dateKey(linked.start) : null);
     if (found !== undefined) {
       setFirst(found ? format(msg["first-reason"], { when: clock().when(found.start) }) : msg["first-none"]);
+    }
+    if (!linked || found === undefined) return;
+    const slot = picker.slots.find((s) => Date.parse(s.start) === linked.start);
+    if (slot) {
+      chooseSlot(slot);
+    } else {
+      $("[data-slot-alert]").textContent = msg["linked-gone"];
+      show($("[data-slot-alert]"), true);
+      steps.slots.querySelector("h3").focus();
     }
   }
 
@@ -609,7 +620,35 @@ function start() {
     waitCode.elements.code.focus();
   });
 
-  // -- a link that chose the reason and place (book again) ---------------------------------------------------------
+  // -- a link that chose the reason and place (book again), or a time too (the slot feed) --------------------------
+
+  // Once the API has answered (the widget is then live and can take the focus): a chosen time first, else the
+  // reason and place alone.
+  function fromLink() {
+    if (state.linked) openLinkedTime();
+    else preselect();
+  }
+
+  // The question the reason leaves open is asked first (a reason for new patients only answers it); then the week
+  // of the time opens, and the details at once if the time is still free.
+  function openLinkedTime() {
+    const reason = reasons.find((r) => r.id === state.linked.reason);
+    state.reason = reason.id;
+    state.site = state.linked.site;
+    const kind = reason.new && reason.existing ? null : reason.new ? "new" : "existing";
+    const place = sites.find((s) => s.id === state.site);
+    const when = new Clock(lang, place.timeZone, msg).when(state.linked.start);
+    $("[data-linked]").textContent = format(msg.linked, { when, reason: reason.label });
+    section.scrollIntoView();
+    if (kind) {
+      state.kind = kind;
+      choice.querySelector(`input[name="bw-kind"][value="${kind}"]`).checked = true;
+      renderReasons();
+    } else {
+      show($("[data-linked]"), true);
+      $("[data-linked]").focus();
+    }
+  }
 
   function preselect() {
     const asked = new URLSearchParams(location.search);
@@ -681,13 +720,26 @@ function start() {
     // below moves. Once the patient starts choosing, the lists leave the box (a change the patient caused).
     section.classList.add("booking--live");
     root.addEventListener("change", () => section.classList.add("booking--started"), { once: true });
-    preselect();
+    fromLink();
     liveHours(answer.data.results[0]?.hours);
     const slot = answer.data.results[0]?.slot;
     const zone = sites.find((s) => s.id === slot?.site)?.timeZone || sites[0]?.timeZone || "UTC";
     if (!first.textContent) {
       first.textContent = slot ? format(msg.first, { when: new Clock(lang, zone, msg).when(slot.start) }) : msg["first-none"];
     }
-    show(first, steps.details.hidden && steps.code.hidden && steps.prove.hidden && steps.done.hidden);
+    const opened = !steps.details.hidden || !steps.code.hidden || !steps.prove.hidden || !steps.done.hidden;
+    show(first, !opened && $("[data-linked]").hidden);
   })();
+}
+
+// The time a link chose, if its reason and place are this page's and its start is an instant with its offset:
+// {reason, site, start (epoch milliseconds)}; null otherwise (the widget then starts as usual).
+function linkedTime(reasons, sites) {
+  const params = new URLSearchParams(window.location.search);
+  const start = params.get("start") || "";
+  const reason = reasons.find((r) => r.id === params.get("reason"));
+  const place = sites.find((s) => s.id === params.get("site"));
+  const instant = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(start) ? Date.parse(start) : NaN;
+  if (!reason || !place || !place.reasons.includes(reason.id) || Number.isNaN(instant)) return null;
+  return { reason: reason.id, site: place.id, start: instant };
 }

@@ -41,6 +41,16 @@ class Reads(Table):
                     found[str(item["practitioner_id"])] = plain(item)
         return found
 
+    def bookable_profiles(self) -> list[dict[str, Any]]:
+        """Every profile of a professional who books online: one Query of GSI1's ``BOOKABLE`` partition (paged past
+        1 MB), in id order. Eventually consistent, as every read of an index is."""
+        items = self._query_all(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": keys.BOOKABLE},
+        )
+        return [item for item in items if item.get("online_booking")]
+
     # -- units ---------------------------------------------------------------------------------------------------
 
     def units(self, practitioner_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ time budget lasts; a failed condition is never retried.
 from __future__ import annotations
 
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -144,6 +145,7 @@ class Table:
         self.budget_seconds = budget_seconds
         self.sleep = sleep
         self.requests = 0  # DynamoDB requests made through this store (benchmarks read it)
+        self._counting = threading.Lock()  # units_of_many calls from several threads at once
 
     def ping(self) -> None:
         """One cheap read that proves the table answers; raises Unavailable otherwise."""
@@ -153,7 +155,8 @@ class Table:
             raise Unavailable(UNREACHABLE) from err
 
     def _call(self, operation: str, **params: Any) -> Any:
-        self.requests += 1
+        with self._counting:
+            self.requests += 1
         try:
             return getattr(self.client, operation)(TableName=self.name, **params)
         except ClientError as err:

@@ -21,12 +21,14 @@ class Writes(Table):
     # -- profiles ------------------------------------------------------------------------------------------------
 
     def put_profile(self, practitioner_id: str, attributes: Mapping[str, Any]) -> None:
-        self._call("put_item", Item={**keys.profile_key(practitioner_id), **attributes})
+        item_keys = keys.profile_keys(practitioner_id, bool(attributes.get("online_booking")))
+        self._call("put_item", Item={**item_keys, **attributes})
 
     def save_profile(self, practitioner_id: str, attributes: Mapping[str, Any], version: int) -> None:
         """Replace the profile if it is still at ``version`` (it is then at ``version + 1``); StaleRead otherwise."""
         operation = uuid.uuid4().hex
-        item = {**keys.profile_key(practitioner_id), **attributes, "version": version + 1, "last_operation": operation}
+        item_keys = keys.profile_keys(practitioner_id, bool(attributes.get("online_booking")))
+        item = {**item_keys, **attributes, "version": version + 1, "last_operation": operation}
         condition: dict[str, Any] = (
             {"ConditionExpression": "version = :version", "ExpressionAttributeValues": {":version": version}}
             if version
