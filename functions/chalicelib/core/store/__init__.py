@@ -8,6 +8,7 @@ where double bookings become impossible). A failed condition is turned into a do
 
 from __future__ import annotations
 
+from .accounts import Accounts
 from .reads import Reads
 from .table import Cancellation, Part, Transaction, make_table, plain
 from .transactions import Transactions
@@ -16,5 +17,5 @@ from .writes import Writes
 __all__ = ["Cancellation", "Part", "Store", "Transaction", "make_table", "plain"]
 
 
-class Store(Reads, Writes, Transactions):
+class Store(Reads, Writes, Transactions, Accounts):
     """Reads and writes of the portal's single table, made over a boto3 Table (``make_table``)."""

@@ -82,6 +82,9 @@ class Part(StrEnum):
     FEED = "feed"
     FEED_POINTER = "feed pointer"
     OLD_FEED = "old feed"
+    ACCOUNT = "patient account"
+    ACCOUNT_EMAIL = "the account's e-mail"
+    OLD_ACCOUNT_EMAIL = "the account's old e-mail"
 
 
 @dataclass
