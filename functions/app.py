@@ -14,12 +14,14 @@ from chalice import Chalice, Response
 from chalicelib import services, web
 from chalicelib.backoffice.routes import routes as backoffice
 from chalicelib.booking.routes import routes as booking
+from chalicelib.patients.routes import routes as patients
 
 app = Chalice(app_name="portal")
 app.log.setLevel(logging.INFO)
 app.register_middleware(web.one_error_shape, "http")
 app.register_blueprint(booking)  # what patients call: /v1/practitioners/..., /v1/next-available, /v1/appointments...
 app.register_blueprint(backoffice, url_prefix="/v1/pro")  # what practices call
+app.register_blueprint(patients, url_prefix="/v1/me")  # a signed-in patient's own space
 route = web.router(app)
 
 

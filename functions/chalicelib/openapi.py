@@ -17,11 +17,12 @@ from .backoffice import openapi as backoffice
 from .booking import openapi as booking
 from .core.openapi import REF, UNAVAILABLE, Part, answers
 from .core.schemas import ErrorResponse, HealthResponse
+from .patients import openapi as patients
 
 
 def parts() -> list[Part]:
     """Every route set's part, in the document's order (a new route set adds its own here)."""
-    return [booking.part(), backoffice.part()]
+    return [booking.part(), patients.part(), backoffice.part()]
 
 
 @cache

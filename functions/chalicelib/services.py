@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from .core.ratelimit import Limits
     from .core.retention import Retention
     from .core.store import Store
+    from .patients.passkeys import Passkeys
+    from .patients.sessions import Sessions
+    from .patients.signin import EmailSignIn
+    from .patients.space import Space
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -162,6 +166,53 @@ def get_bookings() -> Bookings:
         )
 
     return _made("bookings", make)
+
+
+# -- the patient space ---------------------------------------------------------------------------------------------
+
+
+def get_sessions() -> Sessions:
+    """Signed-in patients' sessions (cookie, CSRF token, timeouts)."""
+
+    def make() -> Sessions:
+        from .patients.sessions import Sessions
+
+        return Sessions(get_store(), clock)
+
+    return _made("sessions", make)
+
+
+def get_email_signin() -> EmailSignIn:
+    """Sign-in with an e-mailed code (the e-mail proofs' codes and limits)."""
+
+    def make() -> EmailSignIn:
+        from .patients.signin import EmailSignIn
+
+        return EmailSignIn(get_store(), get_proofs(), clock)
+
+    return _made("email_signin", make)
+
+
+def get_passkeys() -> Passkeys:
+    """Passkeys (WebAuthn) of the stage's relying party (its id: the site's domain)."""
+
+    def make() -> Passkeys:
+        from .patients.passkeys import Passkeys
+
+        return Passkeys(get_store(), settings().site_url, clock)
+
+    return _made("passkeys", make)
+
+
+def get_space() -> Space:
+    """A signed-in patient's appointments."""
+
+    def make() -> Space:
+        from .patients.space import Space
+
+        return Space(get_store(), clock)
+
+    return _made("space", make)
 
 
 # -- what practices call --------------------------------------------------------------------------------------------

@@ -314,7 +314,9 @@ class Bookings:
         token = tokens.new_manage_token()
         expires_at = self.retention.appointment(appointment.end_epoch)
         for _ in range(OPTIMISTIC_TRIES):
-            counter = self.store.patient_appointments(appointment.practitioner_id, appointment.email)
+            counter = self.store.patient_appointments(
+                appointment.practitioner_id, appointment.email, appointment.relative_id
+            )
             future = _future(counter, now_s)
             if len(future) >= appointment.patient_cap:
                 raise TooManyAppointments(_cap_message(appointment.patient_cap), field="patient.email")
@@ -381,10 +383,28 @@ class Bookings:
     def show(self, appointment_id: str, token: str | None) -> AppointmentView:
         return self._authorised(appointment_id, token).patient_view()
 
+    def _owned(self, appointment_id: str, mailbox: str) -> Appointment:
+        """The appointment if it is listed in the patient space of ``mailbox`` (a signed-in patient's); otherwise the
+        same 404 as an unknown id: another patient's appointment does not exist for this one."""
+        found = self.store.appointment(appointment_id) if ids.is_appointment_id(appointment_id) else None
+        if found is None or found.mailbox != mailbox or found.status == HELD:
+            raise NotFound(NO_APPOINTMENT)
+        return found
+
+    def show_mine(self, appointment_id: str, mailbox: str) -> AppointmentView:
+        return self._owned(appointment_id, mailbox).patient_view()
+
     def cancel(self, appointment_id: str, token: str | None) -> AppointmentView:
         """Cancel (idempotent: cancelling a cancelled appointment answers it again, without a second e-mail)."""
+        return self._cancel(lambda: self._authorised(appointment_id, token))
+
+    def cancel_mine(self, appointment_id: str, mailbox: str) -> AppointmentView:
+        """Cancel from the patient space of ``mailbox``."""
+        return self._cancel(lambda: self._owned(appointment_id, mailbox))
+
+    def _cancel(self, find: Callable[[], Appointment]) -> AppointmentView:
         for _ in range(OPTIMISTIC_TRIES):
-            appointment = self._authorised(appointment_id, token)
+            appointment = find()
             if appointment.status == CANCELLED:
                 return appointment.patient_view()
             now_s = int(self.clock().timestamp())
@@ -405,8 +425,15 @@ class Bookings:
 
     def move(self, appointment_id: str, token: str | None, request: MoveRequest) -> AppointmentView:
         """Move to another slot of the same reason and site: the new units taken and the old ones released together."""
+        return self._move(lambda: self._authorised(appointment_id, token), token, request)
+
+    def move_mine(self, appointment_id: str, mailbox: str, request: MoveRequest) -> AppointmentView:
+        """Move from the patient space of ``mailbox`` (the e-mail then carries no manage link)."""
+        return self._move(lambda: self._owned(appointment_id, mailbox), None, request)
+
+    def _move(self, find: Callable[[], Appointment], token: str | None, request: MoveRequest) -> AppointmentView:
         for _ in range(OPTIMISTIC_TRIES):
-            appointment = self._authorised(appointment_id, token)
+            appointment = find()
             now = self.clock()
             now_s = int(now.timestamp())
             if appointment.status != CONFIRMED:
@@ -428,7 +455,9 @@ class Bookings:
                 units=tuple(units),
                 expires_at=self.retention.appointment(end),
             )
-            counter = self.store.patient_appointments(appointment.practitioner_id, appointment.email)
+            counter = self.store.patient_appointments(
+                appointment.practitioner_id, appointment.email, appointment.relative_id
+            )
             try:
                 self.store.move(appointment, moved, Versioned(_future(counter, now_s), counter.version), now_s)
                 break
