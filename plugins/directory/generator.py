@@ -695,6 +695,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             )
             # the patient's "manage my appointment" page: the page reads the appointment from the link's fragment
             yield PageJob(f"{lang}/appointment/index.html", "appointment", self.page_values(lang, "appointment"))
+            yield PageJob(route("me", lang) + "index.html", "me", self.page_values(lang, "me"))
             # the professionals' area: static pages that the back-office API fills in once signed in
             for kind, template in PRO_PAGES.items():
                 yield PageJob(route(kind, lang) + "index.html", template, self.page_values(lang, kind))
@@ -911,7 +912,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         entries = [
             (job.context()["page_path"], job.context()["alternates"])
             for job in jobs
-            if job.template not in ("root", "404", "appointment")  # nothing to index on the manage page
+            if job.template not in ("root", "404", "appointment", "me")  # nothing to index on the patients' own pages
             and not job.template.startswith("pro/")  # nor in the professionals' area
         ]
         for doc in [*self.articles, *self.pages]:
