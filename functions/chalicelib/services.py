@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from .core.ratelimit import Limits
     from .core.retention import Retention
     from .core.store import Store
+    from .patients.mydata import MyDataService
     from .patients.passkeys import Passkeys
+    from .patients.relatives import Relatives
     from .patients.sessions import Sessions
     from .patients.signin import EmailSignIn
     from .patients.space import Space
@@ -202,6 +204,28 @@ def get_passkeys() -> Passkeys:
         return Passkeys(get_store(), settings().site_url, clock)
 
     return _made("passkeys", make)
+
+
+def get_relatives() -> Relatives:
+    """The people signed-in patients book for."""
+
+    def make() -> Relatives:
+        from .patients.relatives import Relatives
+
+        return Relatives(get_store(), clock)
+
+    return _made("relatives", make)
+
+
+def get_mydata() -> MyDataService:
+    """My data: the export, who looked at my appointments, deleting my account."""
+
+    def make() -> MyDataService:
+        from .patients.mydata import MyDataService
+
+        return MyDataService(get_store(), get_bookings, clock)
+
+    return _made("mydata", make)
 
 
 def get_space() -> Space:

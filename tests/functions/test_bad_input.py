@@ -83,6 +83,7 @@ EXAMPLES = {
     "proof_id": "0123456789abcdef0123",
     "name": "k" * 43 + ".ics",
     "credential_id": "AAAAAAAAAAAAAAAAAAAAAA",
+    "relative_id": "0123456789abcdef0123",
 }
 
 

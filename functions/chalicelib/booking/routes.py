@@ -31,14 +31,15 @@ def caller() -> Caller:
 
     token = web.header(PROOF_HEADER).strip()
     proof = services.get_proofs().verify(token) if token else None
-    if proof is None and "portal_session=" in web.header("cookie"):
+    if "portal_session=" in web.header("cookie"):
         from ..core.errors import PortalError
         from ..patients.routes import signed_in
 
         try:
-            proof = signed_in().proof
+            signed = signed_in()
         except PortalError:
-            proof = None
+            return Caller(network=web.network(), proof=proof)
+        return Caller(network=web.network(), proof=proof or signed.proof, account_id=signed.account.id)
     return Caller(network=web.network(), proof=proof)
 
 

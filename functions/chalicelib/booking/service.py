@@ -22,6 +22,7 @@ from ..core.appointment import (
     HELD,
     Appointment,
     AppointmentView,
+    Booker,
     ConfirmResponse,
     HoldResponse,
     Patient,
@@ -40,6 +41,7 @@ from ..core.errors import (
     TooManyAppointments,
     TooManyAttempts,
     TooManyHolds,
+    Unauthorized,
     Unavailable,
     WrongCode,
 )
@@ -90,6 +92,7 @@ class Caller:
 
     network: str
     proof: Proof | None = None
+    account_id: str | None = None  # a signed-in patient's account (a booking for one of its relatives)
 
 
 @dataclass
@@ -204,7 +207,10 @@ class Bookings:
         slot = check_slot(schedule, request.reason, request.start, (), now, request.patient.kind)
         email = request.patient.email
         proven = caller.proof is not None and caller.proof.covers(email, now_s)
-        if len(_future(self.store.patient_appointments(profile.id, email), now_s)) >= profile.max_future_per_patient:
+        patient, booker = self._who(request, caller, proven)
+        relative_id = request.relative if booker else None
+        counter = self.store.patient_appointments(profile.id, email, relative_id)
+        if len(_future(counter, now_s)) >= profile.max_future_per_patient:
             raise TooManyAppointments(_cap_message(profile.max_future_per_patient), field="patient.email")
         appointment_id = tokens.new_appointment_id()
         code = None if proven else tokens.new_code()
@@ -220,7 +226,9 @@ class Bookings:
             status=HELD,
             language=request.language,
             reason_id=request.reason,
-            patient=Patient(**request.patient.model_dump()),
+            patient=patient,
+            booked_by=booker,
+            relative_id=relative_id,
             hold_until=hold_until,
             code_hash=tokens.code_hash(appointment_id, code) if code else None,
             code_attempts=0,
@@ -255,6 +263,27 @@ class Bookings:
         if code and (mailer := self.mailer()) is not None:
             mailer.send_code(email, code, appointment.notice(self.site_url))
         return appointment.hold_view(), False
+
+    def _who(self, request: HoldRequest, caller: Caller, proven: bool) -> tuple[Patient, Booker | None]:
+        """The patient, and who booked for them: for one of a signed-in patient's relatives, the relative is the
+        patient (with a date of birth) and the account holder the booker; otherwise the patient booked."""
+        if request.relative is None:
+            return Patient(**request.patient.model_dump()), None
+        if caller.account_id is None or not proven:
+            raise Unauthorized("Sign in to book for a relative.")
+        from ..patients.relatives import Relatives
+
+        relative = Relatives(self.store, self.clock).find(caller.account_id, request.relative)
+        me = request.patient
+        patient = Patient(
+            given_name=relative.given_name,
+            family_name=relative.family_name,
+            email=me.email,
+            phone=me.phone,
+            kind=me.kind,
+            birth_date=relative.birth_date.isoformat(),
+        )
+        return patient, Booker(me.given_name, me.family_name, relative.relation)
 
     def _room(self, holds: Holds, network: Holds, proven: bool) -> None:
         """Refuse a hold when its e-mail or its network already has its share of holds awaiting confirmation

@@ -110,6 +110,7 @@ class AppointmentNotice:
     manage_url: str | None = None
     lang: Literal["fr", "en"] = "fr"
     phone: str | None = None
+    patient_name: str | None = None  # named only when someone booked for the patient (a parent for a child)
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -343,6 +344,9 @@ class Appointment:
             manage_url=self.manage_url(site_url, token) if token else None,
             lang=self.language,
             phone=self.phone or None,
+            patient_name=f"{self.patient.given_name} {self.patient.family_name}"
+            if self.patient and self.booked_by
+            else None,
         )
 
     def agenda_entry(self) -> AgendaEntry:

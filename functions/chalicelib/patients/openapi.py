@@ -10,7 +10,10 @@ from ..core.appointment import AppointmentView
 from ..core.openapi import UNAVAILABLE, Part, answers, json_content, path_parameter
 from ..core.schemas import EmptyRequest, MoveRequest
 from . import schemas
+from .account import AccountOut
+from .mydata import Deleted, DeleteRequest, MyData, WhoLooked
 from .passkeys import PasskeyAnswer, PasskeyList, PasskeyOptions, PasskeyOut
+from .relatives import RelativeIn, RelativeList, RelativeOut
 from .sessions import SessionOut
 from .space import MyAppointments
 
@@ -57,6 +60,7 @@ def part() -> Part:
     appointment = path_parameter("appointment_id", ids.APPOINTMENT_ID)
     proof = path_parameter("proof_id", ids.PROOF_CODE_ID)
     credential = path_parameter("credential_id", ids.CREDENTIAL_ID)
+    relative = path_parameter("relative_id", ids.RELATIVE_ID)
     set_cookie = {"Set-Cookie": {"description": "The new session's cookie.", "schema": {"type": "string"}}}
     signed = _responses(200, SessionOut, (400, 401, 404, 410, 422, 429), "Signed in: a new session.")
     signed["200"]["headers"] = set_cookie
@@ -160,10 +164,84 @@ def part() -> Part:
                 "Remove a passkey; answers those left.", 200, PasskeyList, (404,), parameters=[credential]
             )
         },
+        "/v1/me/details": {
+            "put": _signed_in(
+                "Save the details that prefill the booking form (given name, family name, phone, language).",
+                200,
+                AccountOut,
+                (400, 422),
+                requestBody=_body(schemas.DetailsIn),
+            )
+        },
+        "/v1/me/data": {
+            "get": _signed_in(
+                "Everything the portal keeps about me, as a JSON file (Content-Disposition: attachment): account, "
+                "passkeys (public part), relatives, sessions, every appointment, who looked at them.",
+                200,
+                MyData,
+                (),
+            )
+        },
+        "/v1/me/looks": {
+            "get": _signed_in(
+                "Who in the practices looked at my appointments (the back-office's audit log), newest first.",
+                200,
+                WhoLooked,
+                (),
+            )
+        },
+        "/v1/me/delete": {
+            "post": _signed_in(
+                "Delete my account, after typing its e-mail address again: upcoming appointments cancelled (with "
+                "the usual e-mails), then the account, passkeys, relatives and sessions deleted.",
+                200,
+                Deleted,
+                (400, 422),
+                requestBody=_body(DeleteRequest),
+            )
+        },
+        "/v1/me/relatives": {
+            "get": _signed_in("The people I book for.", 200, RelativeList, ()),
+            "post": _signed_in(
+                "Add someone I book for (at most 20); POST /v1/appointments with `relative` books for them.",
+                201,
+                RelativeOut,
+                (400, 422),
+                requestBody=_body(RelativeIn),
+            ),
+        },
+        "/v1/me/relatives/{relative_id}": {
+            "delete": _signed_in(
+                "Forget a relative (their appointments stay booked); answers those left.",
+                200,
+                RelativeList,
+                (404,),
+                parameters=[relative],
+            )
+        },
     }
     return Part(
         paths=paths,
-        requests=[schemas.SignInCodeRequest, schemas.SignInConfirm, PasskeyAnswer],
-        responses=[SessionOut, schemas.SessionsEnded, MyAppointments, PasskeyOptions, PasskeyOut, PasskeyList],
+        requests=[
+            schemas.SignInCodeRequest,
+            schemas.SignInConfirm,
+            schemas.DetailsIn,
+            PasskeyAnswer,
+            RelativeIn,
+            DeleteRequest,
+        ],
+        responses=[
+            SessionOut,
+            schemas.SessionsEnded,
+            MyAppointments,
+            PasskeyOptions,
+            PasskeyOut,
+            PasskeyList,
+            RelativeOut,
+            RelativeList,
+            MyData,
+            WhoLooked,
+            Deleted,
+        ],
         security_schemes=SECURITY_SCHEMES,
     )

@@ -76,7 +76,7 @@ def relying_party(site_url: str, origin: str) -> tuple[str, str]:
     return host, f"{parts.scheme}://{parts.netloc}"
 
 
-def _view(item: Mapping[str, Any]) -> PasskeyOut:
+def passkey_view(item: Mapping[str, Any]) -> PasskeyOut:
     used = item.get("last_used_at")
     return PasskeyOut(
         id=str(item["SK"])[len(keys.PASSKEY_PREFIX) :],
@@ -177,11 +177,11 @@ class Passkeys:
         }
         if not self.store.put_new(keys.passkey_key(account.id, credential_id), item):
             raise InvalidInput("This passkey is already registered.", field="credential")
-        return _view({"SK": keys.PASSKEY_PREFIX + credential_id, **item})
+        return passkey_view({"SK": keys.PASSKEY_PREFIX + credential_id, **item})
 
     def list(self, account: Account) -> PasskeyList:
         items = self.store.account_items_of(account.id, keys.PASSKEY_PREFIX)
-        return PasskeyList(passkeys=[_view(item) for item in items])
+        return PasskeyList(passkeys=[passkey_view(item) for item in items])
 
     def remove(self, account: Account, credential_id: str) -> None:
         if not ids.is_credential_id(credential_id) or not self.store.delete_existing(

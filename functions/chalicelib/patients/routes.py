@@ -169,3 +169,55 @@ def sign_in_with_passkey() -> Response:
     account = services.get_passkeys().sign_in(web.body(PasskeyAnswer), origin())
     value, signed = services.get_sessions().open(account, "passkey", replacing=cookie())
     return opened(signed, value)
+
+
+@route("/relatives", methods=["GET"])
+def relatives() -> Response:
+    return web.reply(services.get_relatives().list(signed_in().account.id))
+
+
+@route("/relatives", methods=["POST"])
+def add_relative() -> Response:
+    from .relatives import RelativeIn
+
+    account_id = signed_in().account.id
+    return web.reply(services.get_relatives().add(account_id, web.body(RelativeIn)), status=201)
+
+
+@route("/relatives/{relative_id}", methods=["DELETE"])
+def remove_relative(relative_id: str) -> Response:
+    account_id = signed_in().account.id
+    services.get_relatives().remove(account_id, relative_id)
+    return web.reply(services.get_relatives().list(account_id))
+
+
+@route("/details", methods=["PUT"])
+def save_details() -> Response:
+    from .schemas import DetailsIn
+
+    account = signed_in().account
+    return web.reply(services.get_space().save_details(account, web.body(DetailsIn)))
+
+
+@route("/data", methods=["GET"])
+def my_data() -> Response:
+    """Everything stored about me, as a JSON file to download."""
+    exported = services.get_mydata().export(signed_in().account)
+    response = web.reply(exported)
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@route("/looks", methods=["GET"])
+def who_looked() -> Response:
+    return web.reply(services.get_mydata().who_looked(signed_in().account))
+
+
+@route("/delete", methods=["POST"])
+def delete_account() -> Response:
+    from .mydata import DeleteRequest
+    from .sessions import clear_cookie
+
+    account = signed_in().account
+    deleted = services.get_mydata().delete(account, web.body(DeleteRequest))
+    return web.reply(deleted, set_cookie=clear_cookie())

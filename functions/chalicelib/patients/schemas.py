@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from ..core.schemas import Email, Language, Reply, Request
+from ..core.schemas import Email, Language, Name, Phone, Reply, Request
 
 Code = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
@@ -23,6 +23,15 @@ class SignInConfirm(Request):
 
     email: Email
     code: Code = Field(description="The 6-digit code from the e-mail.")
+    language: Language = "fr"
+
+
+class DetailsIn(Request):
+    """Body of ``PUT /v1/me/details``: the details that prefill the booking form (null forgets one)."""
+
+    given_name: Name | None = None
+    family_name: Name | None = None
+    phone: Phone | None = None
     language: Language = "fr"
 
 

@@ -9,11 +9,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..core.appointment import CONFIRMED, HELD, AppointmentView
+from ..core.concurrency import StaleRead
+from ..core.errors import Unauthorized, Unavailable
 from ..core.schemas import Reply
+from .account import Account, AccountOut
 
 if TYPE_CHECKING:
     from ..core.store import Store
-    from .account import Account
+    from .schemas import DetailsIn
 
 
 class MyAppointments(Reply):
@@ -36,3 +39,19 @@ class Space:
             upcoming=[a.patient_view() for a in upcoming],
             past=[a.patient_view() for a in past],
         )
+
+    def save_details(self, account: Account, details: DetailsIn) -> AccountOut:
+        """Save the details that prefill the booking form (a change made meanwhile elsewhere is read again)."""
+        attributes = details.model_dump()
+        for _ in range(3):
+            try:
+                self.store.update_account(account.id, attributes, account.version)
+                break
+            except StaleRead:
+                item = self.store.account(account.id)
+                if item is None:
+                    raise Unauthorized("Your account no longer exists.") from None
+                account = Account.from_item(item)
+        else:
+            raise Unavailable("Too many simultaneous changes; please try again.")
+        return Account.from_item({**account.to_item(), **attributes, "version": account.version + 1}).view()

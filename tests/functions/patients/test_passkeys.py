@@ -115,9 +115,7 @@ def test_wrong_origin_forged_signature_and_registering_without_a_session(api: Ap
     assert (malformed.status, malformed.body["error"]["field"]) == (422, "credential")
 
 
-def test_a_deleted_accounts_passkey_and_session_sign_nobody_in(
-    api: Api, outbox: Outbox, services: Any
-) -> None:
+def test_a_deleted_accounts_passkey_and_session_sign_nobody_in(api: Api, outbox: Outbox, services: Any) -> None:
     me = sign_in(api, outbox)
     key = Authenticator()
     assert register(me, key).status == 201
