@@ -8,10 +8,22 @@ WebAuthn needs a domain for its relying party: the page is opened on ``localhost
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any
 
-from tests.e2e.journey import assert_accessible, email, practitioner, reason_of, settled, shoot, unexpected
+from tests.e2e.journey import (
+    assert_accessible,
+    choose_existing_patient,
+    email,
+    open_widget,
+    practitioner,
+    reason_of,
+    settled,
+    shoot,
+    unexpected,
+)
 from tests.e2e.portal import Portal
 
 
@@ -52,7 +64,7 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
     assert_accessible(page, "space: signed out")
     shoot(page, "40-space-sign-in")
 
-    page.get_by_label("Adresse e-mail").fill(address)
+    page.get_by_label("Adresse e-mail", exact=True).fill(address)
     page.get_by_role("button", name="Envoyez-moi un code").click()
     page.get_by_label("Code à 6 chiffres").wait_for()
     page.get_by_label("Code à 6 chiffres").fill(portal.code(address, "fr"))
@@ -86,6 +98,45 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
     used = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"][0]
     assert used["signCount"] > credential["signCount"]
 
+    # my details, and a child I book for
+    page.get_by_label("Prénom").first.fill("Louise")
+    page.get_by_label("Nom de famille").first.fill("Rossi")
+    page.get_by_role("button", name="Enregistrer mes coordonnées").click()
+    page.get_by_text("Vos coordonnées sont enregistrées.").wait_for()
+    relative = page.locator("[data-form=relative]")
+    relative.get_by_label("Prénom").fill("Léa")
+    relative.get_by_label("Nom de famille").fill("Rossi")
+    relative.get_by_label("Date de naissance").fill("2019-05-04")
+    relative.get_by_label("Lien").select_option("child")
+    relative.get_by_role("button", name="Ajouter").click()
+    page.locator("[data-list=relatives] li", has_text="Léa Rossi").wait_for()
+    assert "née le 4 mai 2019" in page.locator("[data-list=relatives]").inner_text().replace("(e)", "e")
+    assert_accessible(page, "space: relatives")
+    shoot(page, "43-space-relatives")
+
+    # book for the child: the widget knows who is signed in, fills in my details, asks for whom, needs no code
+    child_practitioner = practitioner(32)
+    open_widget(page, base, child_practitioner, "fr")
+    choose_existing_patient(page)
+    page.locator("[data-days] .slot").first.click()
+    details = page.locator("form[data-details]")
+    assert details.locator("#bw-email").input_value() == address
+    assert details.locator("#bw-given-name").input_value() == "Louise"
+    details.get_by_label("Léa Rossi").check()
+    assert_accessible(page, "widget: for whom")
+    shoot(page, "44-widget-for-whom")
+    codes = len([m for m in portal.outbox() if address in m["recipients"]])
+    details.get_by_role("button", name="Réserver cet horaire").click()
+    page.locator("[data-step=done] h3").wait_for()
+    assert page.locator("[data-step=code]").is_hidden()
+    confirmation = portal.mail(address, "Rendez-vous confirmé")
+    assert len([m for m in portal.outbox() if address in m["recipients"]]) == codes + 1  # no code e-mail
+    assert "Léa Rossi" in confirmation["text"]
+    page.goto(f"{base}/fr/me/")
+    child_item = page.locator("[data-list=upcoming] li", has_text="pour Léa Rossi")
+    child_item.wait_for()
+    assert page.locator("[data-list=upcoming] li").count() == 2
+
     # move from the list
     item.get_by_role("button", name="Déplacer").click()
     move = page.locator("[data-box=move]")
@@ -105,12 +156,29 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
     box = page.locator("[data-box=cancel]")
     box.get_by_role("button", name="Oui, l'annuler").click()
     page.locator(f"[data-list=past] [data-appointment='{booked['id']}']").wait_for()
-    assert page.locator("[data-empty=upcoming]").is_visible()
+    assert page.locator("[data-list=upcoming] li").count() == 1  # the child's is still to come
     portal.mail(address, "Rendez-vous annulé")
     shoot(page, "42-space-cancelled")
 
-    page.get_by_role("button", name="Se déconnecter sur tous les appareils").click()
-    page.get_by_text("Vous êtes déconnecté sur tous les appareils.").wait_for()
+    # my data, then deleting the account
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger mes données").click()
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert data["account"]["email"] == address
+    assert [r["given_name"] for r in data["relatives"]] == ["Léa"]
+    assert {a["id"] for a in data["appointments"]} >= {booked["id"]}
+    assert len(data["passkeys"]) == 1 and "public_key" not in json.dumps(data)
+    page.get_by_role("button", name="Supprimer mon compte").first.click()
+    confirm = page.locator("[data-box=delete]")
+    confirm.get_by_label("Pour confirmer, saisissez votre adresse e-mail").fill("someone@example.org")
+    confirm.get_by_role("button", name="Supprimer mon compte").click()
+    confirm.get_by_text("Ce n'est pas l'adresse e-mail de ce compte.").wait_for()
+    assert_accessible(page, "space: delete confirmation")
+    shoot(page, "45-space-delete")
+    confirm.get_by_label("Pour confirmer, saisissez votre adresse e-mail").fill(address)
+    confirm.get_by_role("button", name="Supprimer mon compte").click()
+    page.get_by_text("Votre compte est supprimé. Rendez-vous à venir annulés : 1.").wait_for()
+    portal.mail(address, "Rendez-vous annulé")  # the child's appointment, cancelled with the usual e-mail
     page.reload()
     page.locator("[data-view=signed-out]").wait_for()
     assert unexpected(console.errors) == []

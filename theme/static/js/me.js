@@ -2,7 +2,7 @@
 // book again), my passkeys, signing out. The session is an HttpOnly cookie the API sets on /api/ only: this script
 // never sees it. It keeps the session's CSRF token (from the sign-in's answer or GET /me) in memory and sends it
 // with every change. Passkeys use the browser's own WebAuthn API (no third-party script).
-import { Api, Clock, SlotPicker, format, messages, show } from "./booking-core.js";
+import { Api, Clock, SlotPicker, format, markSignedIn, messages, show } from "./booking-core.js";
 
 const root = document.querySelector("[data-me]");
 if (root) start();
@@ -59,6 +59,7 @@ function start() {
 
   function signedOut(text = "", isAlert = false) {
     state.csrf = "";
+    markSignedIn(false);
     view("signed-out");
     show($("[data-passkey-box]"), passkeys);
     show(emailForm, true);
@@ -68,11 +69,15 @@ function start() {
 
   async function signedIn(session) {
     state.csrf = session.csrf_token;
+    markSignedIn(true);
     $("[data-who]").textContent = format(msg["me-who"], { email: session.account.email });
     const clock = new Clock(lang, Intl.DateTimeFormat().resolvedOptions().timeZone, msg);
     $("[data-session-ends]").textContent = format(msg["me-session-ends"], { time: clock.when(session.ends_at) });
     view("signed-in");
-    await Promise.all([loadAppointments(), loadPasskeys()]);
+    for (const name of ["given_name", "family_name", "phone"]) {
+      detailsForm.elements[name].value = session.account[name] || "";
+    }
+    await Promise.all([loadAppointments(), loadRelatives(), loadPasskeys(), loadLooks()]);
   }
 
   emailForm.addEventListener("submit", async (event) => {
@@ -315,6 +320,89 @@ function start() {
     problem(answer);
   });
 
+  // -- my details ----------------------------------------------------------------------------------------------------
+
+  const detailsForm = $("[data-form=details]");
+
+  detailsForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (state.busy) return;
+    const body = { language: lang };
+    for (const name of ["given_name", "family_name", "phone"]) body[name] = detailsForm.elements[name].value.trim() || null;
+    state.busy = true;
+    const answer = await call("PUT", "/details", body);
+    state.busy = false;
+    const error = detailsForm.querySelector("[data-error=phone]");
+    error.textContent = answer.error?.field === "phone" ? msg["phone-invalid"] : "";
+    if (answer.error) return answer.error.field === "phone" ? detailsForm.elements.phone.focus() : problem(answer);
+    say(msg["me-details-saved"]);
+  });
+
+  // -- the people I book for ---------------------------------------------------------------------------------------
+
+  const relativeForm = $("[data-form=relative]");
+
+  async function loadRelatives() {
+    const answer = await call("GET", "/relatives");
+    if (answer.error) return problem(answer);
+    const list = $("[data-list=relatives]");
+    const dates = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" });
+    list.replaceChildren(
+      ...answer.data.relatives.map((relative) => {
+        const li = document.createElement("li");
+        li.className = "me__item";
+        const name = `${relative.given_name} ${relative.family_name}`;
+        const born = format(msg["me-born"], { date: dates.format(new Date(`${relative.birth_date}T12:00:00Z`)) });
+        const text = document.createElement("p");
+        text.textContent = `${name}, ${born}`;
+        const remove = button(msg["me-remove-relative"], name, () => removeRelative(relative.id, name));
+        li.append(text, remove);
+        return li;
+      }),
+    );
+    show($("[data-empty=relatives]"), answer.data.relatives.length === 0);
+  }
+
+  async function removeRelative(id, name) {
+    const answer = await call("DELETE", `/relatives/${encodeURIComponent(id)}`);
+    if (answer.error) return problem(answer);
+    await loadRelatives();
+    say(format(msg["me-relative-removed"], { name }));
+    $("#relatives-title").focus();
+  }
+
+  relativeForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {};
+    let wrong = null;
+    for (const name of ["given_name", "family_name", "birth_date"]) {
+      body[name] = relativeForm.elements[name].value.trim();
+      const error = relativeForm.querySelector(`[data-error=${name}]`);
+      error.textContent = body[name] ? "" : msg["me-required"];
+      relativeForm.elements[name].setAttribute("aria-invalid", String(!body[name]));
+      wrong ??= body[name] ? null : name;
+    }
+    body.relation = relativeForm.elements.relation.value;
+    if (wrong) return relativeForm.elements[wrong].focus();
+    if (state.busy) return;
+    state.busy = true;
+    const answer = await call("POST", "/relatives", body);
+    state.busy = false;
+    if (answer.error) {
+      const field = answer.error.field;
+      if (field && relativeForm.elements[field]) {
+        const text = field === "birth_date" ? msg["me-birth-invalid"] : answer.error.message;
+        relativeForm.querySelector(`[data-error=${field}]`).textContent = text;
+        return relativeForm.elements[field].focus();
+      }
+      return problem(answer);
+    }
+    relativeForm.reset();
+    await loadRelatives();
+    say(format(msg["me-relative-added"], { name: `${answer.data.given_name} ${answer.data.family_name}` }));
+    $("#relatives-title").focus();
+  });
+
   // -- my passkeys -------------------------------------------------------------------------------------------------
 
   async function loadPasskeys() {
@@ -374,6 +462,62 @@ function start() {
     if (answer.error) return problem(answer);
     await loadPasskeys();
     say(msg["me-passkey-added"]);
+  });
+
+  // -- who looked at my details, my data ----------------------------------------------------------------------------
+
+  async function loadLooks() {
+    const answer = await call("GET", "/looks");
+    if (answer.error) return problem(answer);
+    const table = $("[data-looks]");
+    const rows = answer.data.looks.map((look) => {
+      const row = document.createElement("tr");
+      const clock = new Clock(lang, Intl.DateTimeFormat().resolvedOptions().timeZone, msg);
+      for (const text of [
+        clock.when(look.at),
+        look.practice,
+        msg[`role-${look.role}`] || look.role,
+        msg[`look-${look.action}`] || look.action,
+      ]) {
+        row.insertCell().textContent = text;
+      }
+      return row;
+    });
+    table.tBodies[0].replaceChildren(...rows);
+    show(table, rows.length > 0);
+    show($("[data-empty=looks]"), rows.length === 0);
+  }
+
+  const deleteBox = $("[data-box=delete]");
+
+  $("[data-action=delete]").addEventListener("click", () => {
+    show(deleteBox, true);
+    deleteBox.querySelector("h3").focus();
+  });
+
+  deleteBox.querySelector("[data-no]").addEventListener("click", () => {
+    show(deleteBox, false);
+    $("#data-title").focus();
+  });
+
+  deleteBox.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (state.busy) return;
+    const error = deleteBox.querySelector("[data-error=delete]");
+    const email = deleteBox.elements.email.value.trim();
+    state.busy = true;
+    const answer = await call("POST", "/delete", { email });
+    state.busy = false;
+    if (answer.error?.field === "email") {
+      error.textContent = msg["me-delete-mismatch"];
+      return deleteBox.elements.email.focus();
+    }
+    if (answer.error) return problem(answer);
+    error.textContent = "";
+    deleteBox.reset();
+    show(deleteBox, false);
+    signedOut(format(msg["me-deleted"], { count: answer.data.cancelled.length }));
+    $("#sign-in-title").focus();
   });
 
   // -- signing out -------------------------------------------------------------------------------------------------
