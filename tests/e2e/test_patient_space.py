@@ -66,8 +66,8 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
 
     page.get_by_label("Adresse e-mail", exact=True).fill(address)
     page.get_by_role("button", name="Envoyez-moi un code").click()
-    page.get_by_label("Code à 6 chiffres").wait_for()
-    page.get_by_label("Code à 6 chiffres").fill(portal.code(address, "fr"))
+    page.locator("[data-form=code]").get_by_label("Code à 6 chiffres").wait_for()
+    page.locator("[data-form=code]").get_by_label("Code à 6 chiffres").fill(portal.code(address, "fr"))
     page.get_by_role("button", name="Se connecter", exact=True).click()
     page.locator("[data-view=signed-in]").wait_for()
     item = page.locator(f"[data-list=upcoming] [data-appointment='{booked['id']}']")
@@ -103,6 +103,15 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
     page.get_by_label("Nom de famille").first.fill("Rossi")
     page.get_by_role("button", name="Enregistrer mes coordonnées").click()
     page.get_by_text("Vos coordonnées sont enregistrées.").wait_for()
+    # a new address is proven first; then the account and its appointments follow it
+    new_address = email("space-new")
+    change = page.locator("[data-form=new-email]")
+    change.get_by_label("Nouvelle adresse e-mail").fill(new_address)
+    change.get_by_role("button", name="Changer mon adresse e-mail").click()
+    change.get_by_label("Code à 6 chiffres").fill(portal.code(new_address, "fr"))
+    change.get_by_role("button", name="Changer mon adresse e-mail").click()
+    page.get_by_text(f"Votre adresse e-mail est désormais {new_address}.").wait_for()
+    guest_address, address = address, new_address  # the guest booking's e-mails still go to its own address
     relative = page.locator("[data-form=relative]")
     relative.get_by_label("Prénom").fill("Léa")
     relative.get_by_label("Nom de famille").fill("Rossi")
@@ -149,7 +158,7 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
     page.get_by_text("Votre rendez-vous a été déplacé").wait_for()
     free = portal.free_starts(p["id"], reason["id"], booked["start"][:10], days=7)
     assert booked["start"] in free and new_start not in free
-    portal.mail(address, "Rendez-vous déplacé")
+    portal.mail(guest_address, "Rendez-vous déplacé")
 
     # cancel from the list
     item.get_by_role("button", name="Annuler").click()
@@ -157,7 +166,7 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
     box.get_by_role("button", name="Oui, l'annuler").click()
     page.locator(f"[data-list=past] [data-appointment='{booked['id']}']").wait_for()
     assert page.locator("[data-list=upcoming] li").count() == 1  # the child's is still to come
-    portal.mail(address, "Rendez-vous annulé")
+    portal.mail(guest_address, "Rendez-vous annulé")
     shoot(page, "42-space-cancelled")
 
     # my data, then deleting the account

@@ -24,7 +24,8 @@ ERRORS = {
     403: "A change without the session's X-CSRF-Token header, or a request a browser marks as cross-site.",
     404: "Unknown id, another patient's appointment, a spent or expired passkey challenge, or a spent code "
     "(indistinguishable on purpose).",
-    409: "The appointment is not in a state that allows it (cancelled, started), or the slot was just taken.",
+    409: "The appointment is not in a state that allows it (cancelled, started), the slot was just taken, or the new "
+    "address has an account of its own.",
     410: "The code expired (`code_expired`, after 10 minutes): ask for a new one.",
     422: "Invalid input; `field` names it. A wrong code is `wrong_code`, with `attempts_left`.",
     429: "Too many codes or attempts from this e-mail or network (the e-mail proofs' limits).",
@@ -200,6 +201,25 @@ def part() -> Part:
                 requestBody=_body(DeleteRequest),
             )
         },
+        "/v1/me/email": {
+            "post": _signed_in(
+                "Change my address, step 1: e-mail a code to the new address (nothing changes yet).",
+                202,
+                ProofCodeSent,
+                (400, 422, 429),
+                requestBody=_body(schemas.SignInCodeRequest),
+            )
+        },
+        "/v1/me/email/{proof_id}": {
+            "post": _signed_in(
+                "Change my address, step 2: the code e-mailed to the new address; my appointments follow it.",
+                200,
+                AccountOut,
+                (400, 404, 409, 410, 422, 429),
+                parameters=[proof],
+                requestBody=_body(schemas.EmailChangeConfirm),
+            )
+        },
         "/v1/me/relatives": {
             "get": _signed_in("The people I book for.", 200, RelativeList, ()),
             "post": _signed_in(
@@ -226,6 +246,7 @@ def part() -> Part:
             schemas.SignInCodeRequest,
             schemas.SignInConfirm,
             schemas.DetailsIn,
+            schemas.EmailChangeConfirm,
             PasskeyAnswer,
             RelativeIn,
             DeleteRequest,

@@ -221,3 +221,29 @@ def delete_account() -> Response:
     account = signed_in().account
     deleted = services.get_mydata().delete(account, web.body(DeleteRequest))
     return web.reply(deleted, set_cookie=clear_cookie())
+
+
+@route("/email", methods=["POST"])
+def new_email_code() -> Response:
+    """E-mail a code to the new address (the change waits for it)."""
+    from ..booking.schemas import ProofRequest
+    from ..core.errors import InvalidInput
+    from ..core.keys import email_hash
+    from .schemas import SignInCodeRequest
+
+    account = signed_in().account
+    asked = web.body(SignInCodeRequest)
+    if email_hash(asked.email) == account.mailbox:
+        raise InvalidInput("This is already the address of your account.", field="email")
+    sent = services.get_proofs().send_code(ProofRequest(email=asked.email, language=asked.language), web.network())
+    return web.reply(sent, status=202)
+
+
+@route("/email/{proof_id}", methods=["POST"])
+def change_email(proof_id: str) -> Response:
+    from .schemas import EmailChangeConfirm
+
+    account = signed_in().account
+    asked = web.body(EmailChangeConfirm)
+    changed = services.get_email_signin().change_email(account, proof_id, asked.code, asked.email, web.network())
+    return web.reply(changed.view())

@@ -35,5 +35,12 @@ class DetailsIn(Request):
     language: Language = "fr"
 
 
+class EmailChangeConfirm(Request):
+    """Body of ``POST /v1/me/email/{proof_id}``: the new address again and the code e-mailed to it."""
+
+    email: Email
+    code: Code = Field(description="The 6-digit code e-mailed to the new address.")
+
+
 class SessionsEnded(Reply):
     sessions_ended: int = Field(description="How many sessions ended (this browser's, or every one).")

@@ -5,12 +5,13 @@ with a passkey (patients/passkeys.py). A first sign-in with a code makes the acc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..core import tokens
-from ..core.errors import InvalidInput, Unavailable
+from ..core.concurrency import StaleRead
+from ..core.errors import Conflict, InvalidInput, Unavailable
 from ..core.keys import email_hash
 from ..core.schemas import Language
 from .account import Account
@@ -36,6 +37,28 @@ class EmailSignIn:
         if proof is None or proof.mailbox != email_hash(email):
             raise InvalidInput(NOT_THIS_ADDRESS, field="email")
         return self.find_or_make(email, language)
+
+    def change_email(self, account: Account, proof_id: str, code: str, email: str, network: str) -> Account:
+        """Move the account to a new address once the code e-mailed there is right: the account's e-mail pointer
+        and address in one transaction (409 if the address has an account of its own), then every appointment
+        listed under the old mailbox is listed under the new one. Appointments booked before keep the address
+        they were booked with for their e-mails (their cap counters are keyed by it)."""
+        earned = self.proofs.redeem(proof_id, code, network)
+        proof = self.proofs.verify(earned.token)
+        new_mailbox = email_hash(email)
+        if proof is None or proof.mailbox != new_mailbox:
+            raise InvalidInput(NOT_THIS_ADDRESS, field="email")
+        old_mailbox = account.mailbox
+        changed = {"email": email, "mailbox": new_mailbox}
+        try:
+            moved = self.store.change_account_email(account.id, old_mailbox, new_mailbox, changed, account.version)
+        except StaleRead:
+            raise Conflict("Your account changed meanwhile; please try again.") from None
+        if not moved:
+            raise Conflict("This address already has an account of its own.", field="email")
+        for appointment in self.store.appointments_of_mailbox(old_mailbox):
+            self.store.move_to_mailbox(appointment, new_mailbox)
+        return replace(account, email=email, version=account.version + 1)
 
     def find_or_make(self, email: str, language: Language) -> Account:
         mailbox = email_hash(email)

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from tests.functions.conftest import Api, ProPool, hold_body, local, text_of
+from tests.functions.conftest import Api, ProPool, code_in, hold_body, local, text_of
 from tests.functions.patients.session import Patient, sign_in
 
 Outbox = Callable[[], list[Any]]
@@ -127,3 +127,36 @@ def test_the_e_mails_of_a_booking_for_a_child_say_who_it_is_for(
     assert "\r\nPour : Léa Rossi\r\nMotif : " in text_of(confirmation)
     assert book_for(me, local(2, 10), None).status == 200
     assert "Pour" not in text_of(outbox()[-1]).split("Motif")[0]
+
+
+def test_changing_my_address_proves_the_new_one_first_and_my_appointments_follow(
+    api: Api, seed: Callable[..., Any], outbox: Outbox
+) -> None:
+    seed()
+    me = sign_in(api, outbox)
+    booked = book_for(me, local(2, 9), None).body["id"]
+    same = me.post("/v1/me/email", {"email": "Louise@example.org"})
+    assert (same.status, same.body["error"]["field"]) == (422, "email")
+    sent = me.post("/v1/me/email", {"email": "louise.rossi@example.net"})
+    assert sent.status == 202
+    message = outbox()[-1]
+    assert message["To"] == "louise.rossi@example.net"
+    assert me.get("/v1/me").body["account"]["email"] == "louise@example.org"  # nothing changed yet
+    path = f"/v1/me/email/{sent.body['id']}"
+    code = code_in(message)
+    wrong = me.post(path, {"email": "louise.rossi@example.net", "code": "000000" if code != "000000" else "111111"})
+    assert wrong.status == 422 and wrong.body["error"]["code"] == "wrong_code"
+    assert me.post(path, {"email": "louise.rossi@example.net", "code": code}, csrf=False).status == 403
+    changed = me.post(path, {"email": "louise.rossi@example.net", "code": code})
+    assert changed.status == 200, changed.body
+    assert changed.body["email"] == "louise.rossi@example.net"
+    assert [a["id"] for a in me.get("/v1/me/appointments").body["upcoming"]] == [booked]
+    # the old address no longer signs in to this account: a new, empty one
+    old = sign_in(api, outbox, "louise@example.org", network="198.51.100.60")
+    assert old.get("/v1/me/appointments").body["upcoming"] == []
+    # and an address with an account of its own cannot be taken
+    taken = me.post("/v1/me/email", {"email": "louise@example.org"})
+    conflict = me.post(
+        f"/v1/me/email/{taken.body['id']}", {"email": "louise@example.org", "code": code_in(outbox()[-1])}
+    )
+    assert (conflict.status, conflict.body["error"]["code"]) == (409, "conflict")

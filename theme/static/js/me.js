@@ -338,6 +338,41 @@ function start() {
     say(msg["me-details-saved"]);
   });
 
+  // A new address: a code to it first, then the change.
+  const emailChange = $("[data-form=new-email]");
+  emailChange.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (state.busy) return;
+    const email = emailChange.elements.email.value.trim();
+    const codeBox = emailChange.querySelector("[data-new-email-code]");
+    const emailError = emailChange.querySelector("[data-error=new-email]");
+    const codeError = emailChange.querySelector("[data-error=new-email-code]");
+    state.busy = true;
+    if (codeBox.hidden) {
+      const sent = await call("POST", "/email", { email, language: lang });
+      state.busy = false;
+      emailError.textContent = sent.error?.field === "email" ? sent.error.message : "";
+      if (sent.error) return sent.error.field === "email" ? emailChange.elements.email.focus() : problem(sent);
+      state.newEmail = { id: sent.data.id, email };
+      show(codeBox, true);
+      say(format(msg["me-code-sent"], { email }));
+      return emailChange.elements.code.focus();
+    }
+    const code = emailChange.elements.code.value.trim();
+    const answer = await call("POST", `/email/${state.newEmail.id}`, { email: state.newEmail.email, code });
+    state.busy = false;
+    if (answer.error?.code === "wrong_code") {
+      codeError.textContent = format(msg["wrong-code"], { left: answer.error.attempts_left });
+      return emailChange.elements.code.focus();
+    }
+    if (answer.error) return problem(answer);
+    codeError.textContent = "";
+    emailChange.reset();
+    show(codeBox, false);
+    $("[data-who]").textContent = format(msg["me-who"], { email: answer.data.email });
+    say(format(msg["me-email-changed"], { email: answer.data.email }));
+  });
+
   // -- the people I book for ---------------------------------------------------------------------------------------
 
   const relativeForm = $("[data-form=relative]");
