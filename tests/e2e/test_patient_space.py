@@ -13,15 +13,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.journey import (
     assert_accessible,
     choose_existing_patient,
     email,
+    focused,
     open_widget,
     practitioner,
     reason_of,
     settled,
     shoot,
+    tab_to,
     unexpected,
 )
 from tests.e2e.portal import Portal
@@ -202,3 +206,32 @@ def test_without_javascript_the_space_says_what_needs_it(portal: Portal, chromiu
         assert page.locator("[data-view=signed-out]").is_hidden()
     finally:
         context.close()
+
+
+def test_in_english_with_the_keyboard_alone(portal: Portal, browser_page: tuple[Any, Any]) -> None:
+    page, console = browser_page
+    address = email("keys")
+    page.goto(f"{portal.url}/en/me/")
+    page.locator("[data-view=signed-out]").wait_for()
+    tab_to(page, "#me-email")
+    page.keyboard.type(address)
+    page.keyboard.press("Enter")
+    page.locator("#me-code").wait_for()
+    assert focused(page, "#me-code")  # the focus goes to the code
+    page.keyboard.type(portal.code(address, "en"))
+    page.keyboard.press("Enter")
+    page.locator("[data-view=signed-in]").wait_for()
+    expect(page.locator("#upcoming-title")).to_be_focused()  # once the space has loaded
+    assert page.locator("[data-empty=upcoming]").inner_text() == "No upcoming appointment."
+    tab_to(page, "#rel-given")
+    page.keyboard.type("Léa")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Rossi")
+    page.keyboard.press("Enter")  # the date of birth is missing: said next to it, and the focus goes there
+    assert focused(page, "#rel-birth")
+    assert page.locator("#rel-birth-error").inner_text() == "This field is required."
+    assert_accessible(page, "space in English, a relative's error")
+    tab_to(page, "[data-action=sign-out]")
+    page.keyboard.press("Enter")
+    page.get_by_text("You are signed out.").wait_for()
+    assert unexpected(console.errors) == []
