@@ -37,6 +37,8 @@ BOOKING_RETENTION_DAYS = 90
 # in theme/translations/<code>/LC_MESSAGES/messages.po; data texts fall back to the default language.
 LANGUAGES = ["fr", "en"]
 DEFAULT_LANG = LANGUAGES[0]
+# Each language's locale in link previews (Open Graph's og:locale, language_TERRITORY).
+OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 # Articles and pages are read from their language's folder (articles/<code>/, pages/<code>/) for the site's
 # languages only: a translation can be written before its language is built (content/articles/it/ while LANGUAGES
@@ -74,10 +76,16 @@ SLUGIFY_SOURCE = "basename"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
 
 PLUGIN_PATHS: list[str] = []
-PLUGINS = ["plugins.directory"]
+PLUGINS = ["plugins.directory", "plugins.assets", "plugins.typography"]
+# The theme's files are minified and named by their content hash by plugins/assets/, not copied by Pelican.
+THEME_STATIC_PATHS: list[str] = []
 DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json
 DIRECTORY_PAGE_SIZE = 100  # professionals per list page (specialty, profession, place)
 DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
+# Shortcuts in Jinja's runtime (plugins/directory/templating.py): the same pages, faster. They switch themselves
+# off on Jinja2 or MarkupSafe versions other than the pinned ones; False runs Jinja's own runtime anyway.
+DIRECTORY_TEMPLATE_SHORTCUTS = True
+FHIR_FILE_SIZE = 20_000  # professionals per file of the FHIR directory (/fhir/): more, and each type is split
 
 # Development builds are incremental: unchanged directory pages are not rendered again and pages of removed files
 # are deleted (the plugin keeps a manifest in CACHE_PATH). publishconf.py builds from scratch.

@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import argparse
 import copy
-import difflib
 import json
-import shutil
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -36,27 +33,12 @@ sys.path.insert(0, str(ROOT / "functions"))
 
 from chalicelib.core.errors import Unavailable  # noqa: E402
 from chalicelib.core.store import Store, make_table  # noqa: E402
-from plugins.directory.model import DataError, DataFilesError, load_directory  # noqa: E402
+from plugins.directory.model import DataFilesError  # noqa: E402
+from scripts.data_files import diff, file_text, like, validate  # noqa: E402
 
 
 class UnknownPractitioner(Exception):
     pass
-
-
-def file_text(record: Mapping[str, Any]) -> str:
-    """A data file's text as every file of content/directory is written."""
-    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-
-
-def like(old: Any, new: Any) -> Any:
-    """``new``, with the keys of its objects in ``old``'s order where ``old`` has them (new keys last), so that a
-    written file changes only where the values do."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        keys = [k for k in old if k in new] + [k for k in new if k not in old]
-        return {k: like(old.get(k), new[k]) for k in keys}
-    if isinstance(old, list) and isinstance(new, list):
-        return [like(old[i] if i < len(old) else None, item) for i, item in enumerate(new)]
-    return new
 
 
 def carried(data: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,25 +79,6 @@ def changes(directory: Path, store: Store, only: list[str]) -> tuple[dict[Path, 
     return texts, notes
 
 
-def validate(directory: Path, texts: Mapping[Path, str]) -> list[DataError]:
-    """The build's loader on a copy of ``directory`` with ``texts`` written; errors name the real files."""
-    with tempfile.TemporaryDirectory() as temporary:
-        copy_dir = Path(temporary) / directory.name
-        shutil.copytree(directory, copy_dir)
-        for path, text in texts.items():
-            (copy_dir / path.relative_to(directory)).write_text(text, encoding="utf-8")
-        try:
-            load_directory(copy_dir, report_root=copy_dir)
-        except DataFilesError as err:
-            return [DataError(str(directory / e.file), e.line, e.field, e.message) for e in err.errors]
-    return []
-
-
-def diff(path: Path, text: str) -> str:
-    before = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, text.splitlines(keepends=True), str(path), f"{path} (back-office)"))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--table", required=True, help="the portal's DynamoDB table, e.g. portal-prod")
@@ -142,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for path, text in sorted(texts.items()):
         if args.dry_run:
-            print(diff(path, text), end="")
+            print(diff(path, text, "back-office"), end="")
         else:
             path.write_text(text, encoding="utf-8")
     verb = "would write" if args.dry_run else "wrote"

@@ -16,16 +16,16 @@ import copy
 import csv
 import json
 import re
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from plugins.directory.model import DataError, DataFilesError, load_directory  # noqa: E402
+from plugins.directory.model import DataError, DataFilesError  # noqa: E402
+from scripts.data_files import file_text  # noqa: E402
+from scripts.data_files import validate as check_files  # noqa: E402
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 TRUE, FALSE = {"yes", "true", "1", "oui", "y"}, {"no", "false", "0", "non", "n"}
@@ -186,35 +186,22 @@ def import_csv(csv_path: Path, directory: Path, dry_run: bool = False) -> list[s
         raise DataFilesError(errors)
     if not dry_run:
         for pid, record in records.items():
-            text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-            (directory / "practitioners" / f"{pid}.json").write_text(text, encoding="utf-8")
+            (directory / "practitioners" / f"{pid}.json").write_text(file_text(record), encoding="utf-8")
     return sorted(records)
 
 
 def validate(
     records: dict[str, dict[str, Any]], directory: Path, csv_name: str, lines: dict[str, list[int]]
 ) -> list[DataError]:
-    """The build's own checks, on the code lists, establishments and the imported records only."""
-    with tempfile.TemporaryDirectory() as temporary:
-        folder = Path(temporary) / "directory"
-        folder.mkdir()
-        for name in ("taxonomy.json", "places.json"):
-            shutil.copy(directory / name, folder / name)
-        for name in ("schema", "establishments"):
-            shutil.copytree(directory / name, folder / name)
-        (folder / "practitioners").mkdir()
-        for pid, record in records.items():
-            (folder / "practitioners" / f"{pid}.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
-        try:
-            load_directory(folder)
-        except DataFilesError as err:
-            out = []
-            for error in err.errors:
-                pid = Path(error.file).stem
-                line = lines.get(pid, [0])[0]
-                out.append(DataError(csv_name, line, field_column(error.field), f"{pid}: {error.message}"))
-            return out
-    return []
+    """The build's own checks on the imported records; each error names the CSV line of its professional."""
+    folder = directory / "practitioners"
+    texts = {folder / f"{pid}.json": file_text(record) for pid, record in records.items()}
+    out = []
+    for error in check_files(directory, texts):
+        pid = Path(error.file).stem
+        line = lines.get(pid, [0])[0]
+        out.append(DataError(csv_name, line, field_column(error.field), f"{pid}: {error.message}"))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .backoffice.agenda import Agenda
     from .backoffice.auth import TokenVerifier
     from .backoffice.feed import Feeds
+    from .backoffice.insights import Insights
     from .backoffice.settings import Practice
     from .backoffice.signin import SignIn
     from .booking.proofs import EmailProofs
@@ -31,13 +32,17 @@ if TYPE_CHECKING:
     from .core.notify import Mailer
     from .core.ratelimit import Limits
     from .core.retention import Retention
+    from .core.sms import Texter
     from .core.store import Store
+    from .followup import FollowUp
     from .patients.mydata import MyDataService
     from .patients.passkeys import Passkeys
     from .patients.relatives import Relatives
     from .patients.sessions import Sessions
     from .patients.signin import EmailSignIn
     from .patients.space import Space
+    from .reminders.service import Reminders
+    from .waitlist.service import Waitlist
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -56,15 +61,24 @@ class _Parts:
     store: Any = _UNSET
     mailer: Any = _UNSET
     limits: Any = _UNSET
+    texter: Any = _UNSET
     made: dict[str, Any] = field(default_factory=dict)  # the services made so far, by getter
 
 
 _parts = _Parts()
 
 
-def use(*, clock: Clock | None = None, store: Any = _UNSET, mailer: Any = _UNSET, limits: Any = _UNSET) -> None:
+def use(
+    *,
+    clock: Clock | None = None,
+    store: Any = _UNSET,
+    mailer: Any = _UNSET,
+    limits: Any = _UNSET,
+    texter: Any = _UNSET,
+) -> None:
     """Make every service from now on with these parts (the clock, the store, the mailer or None for no e-mail,
-    the booking rate limits); services already made are made again on their next use."""
+    the booking rate limits, the texter or None for no SMS); services already made are made again on their next
+    use."""
     if clock is not None:
         _parts.clock = clock
     if store is not _UNSET:
@@ -73,6 +87,8 @@ def use(*, clock: Clock | None = None, store: Any = _UNSET, mailer: Any = _UNSET
         _parts.mailer = mailer
     if limits is not _UNSET:
         _parts.limits = limits
+    if texter is not _UNSET:
+        _parts.texter = texter
     _parts.made.clear()
 
 
@@ -116,9 +132,24 @@ def get_mailer() -> Mailer | None:
     def make() -> Mailer:
         from .core.notify import Mailer, make_ses_client
 
-        return Mailer(make_ses_client(), settings().mail_from)
+        config = settings()
+        return Mailer(
+            make_ses_client(), config.mail_from, portal_name=config.mail_from_name, phone_region=config.phone_region
+        )
 
     return cast("Mailer | None", _parts.mailer) if _parts.mailer is not _UNSET else _made("mailer", make)
+
+
+def get_texter() -> Texter | None:
+    """The SMS sender over SNS (its client is made here), or None when the stage sends no texts (``SMS_ENABLED``)."""
+
+    def make() -> Texter | None:
+        from .core.sms import Texter, make_sns_client
+
+        config = settings()
+        return Texter(make_sns_client(), config.sms_sender_id) if config.sms_enabled else None
+
+    return cast("Texter | None", _parts.texter) if _parts.texter is not _UNSET else _made("texter", make)
 
 
 def get_limits() -> Limits:
@@ -165,9 +196,71 @@ def get_bookings() -> Bookings:
             limits=get_limits(),
             retention=get_retention(),
             clock=clock,
+            followup=get_followup,
         )
 
     return _made("bookings", make)
+
+
+# -- what follows a booking: reminders, the waiting list ------------------------------------------------------------
+
+
+def get_reminders() -> Reminders:
+    """Appointment reminders: planned after each change, sent by the scheduled pass (passes.py)."""
+
+    def make() -> Reminders:
+        from .reminders.service import Reminders
+
+        config = settings()
+        return Reminders(
+            get_store(),
+            get_mailer,
+            get_texter,
+            config.site_url,
+            config.phone_region,
+            config.mail_from_name,
+            clock,
+            retention=get_retention(),
+        )
+
+    return _made("reminders", make)
+
+
+def get_waitlist() -> Waitlist:
+    """The waiting list. Its proof of the patient's address is the booking's (waitlist/proof.py): the request's
+    e-mail proof, else the e-mailed code, which earns one; the one line to change for another proof."""
+
+    def make() -> Waitlist:
+        from .waitlist.proof import ProofOrCode
+        from .waitlist.service import Waitlist
+
+        config = settings()
+        return Waitlist(
+            get_store(),
+            get_mailer,
+            get_texter,
+            ProofOrCode(get_mailer, get_proofs),
+            config.site_url,
+            config.phone_region,
+            config.mail_from_name,
+            limits=get_limits(),
+            retention=get_retention(),
+            clock=clock,
+            followup=get_followup,
+        )
+
+    return _made("waitlist", make)
+
+
+def get_followup() -> FollowUp:
+    """What follows each change of an appointment (reminders, the waiting list, booking again)."""
+
+    def make() -> FollowUp:
+        from .followup import FollowUp
+
+        return FollowUp(get_store(), get_reminders, get_waitlist, settings().site_url, clock)
+
+    return _made("followup", make)
 
 
 # -- the patient space ---------------------------------------------------------------------------------------------
@@ -248,7 +341,7 @@ def get_agenda() -> Agenda:
     def make() -> Agenda:
         from .backoffice.agenda import Agenda
 
-        return Agenda(get_store(), get_mailer, settings().site_url, clock, get_retention())
+        return Agenda(get_store(), get_mailer, settings().site_url, clock, get_retention(), followup=get_followup)
 
     return _made("agenda", make)
 
@@ -259,9 +352,20 @@ def get_practice() -> Practice:
     def make() -> Practice:
         from .backoffice.settings import Practice
 
-        return Practice(get_store(), get_agenda(), clock)
+        return Practice(get_store(), get_agenda(), clock, followup=get_followup)
 
     return _made("practice", make)
+
+
+def get_insights() -> Insights:
+    """A practice's reminder settings, its waiting list per reason and its no-show rate."""
+
+    def make() -> Insights:
+        from .backoffice.insights import Insights
+
+        return Insights(get_store(), get_agenda(), get_reminders, get_waitlist, settings().sms_enabled, clock)
+
+    return _made("insights", make)
 
 
 def get_feeds() -> Feeds:

@@ -143,9 +143,16 @@ def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[s
 
 
 def language_environment(
-    base: Environment, lang: str, catalogs: Catalogs, default_lang: str, extra_globals: Mapping[str, Any]
+    base: Environment,
+    lang: str,
+    catalogs: Catalogs,
+    default_lang: str,
+    extra_globals: Mapping[str, Any],
+    *,
+    shortcuts: bool = True,
 ) -> Environment:
-    """An overlay of ``base`` for one language: translations inlined, helpers bound to ``lang``."""
+    """An overlay of ``base`` for one language: translations inlined, helpers bound to ``lang``; with
+    ``shortcuts``, those of plugins.directory.templating (when the installed Jinja2 allows them)."""
     inline = type(f"InlineTranslations_{lang}", (InlineTranslations,), {"messages": catalogs.messages.get(lang, {})})
     # auto_reload off: templates do not change during a build, and with it on every {% from ... import %} of every
     # page stat'ed the component's file again (five a page).
@@ -159,7 +166,4 @@ def language_environment(
         "LANGUAGE_NAMES": {code: endonym(code) for code in catalogs.languages},
     }
     env.filters = {**base.filters, "tr": helpers["tr"], "language_name": helpers["language_name"]}
-    # A template's globals as a plain dict rather than Jinja's ChainMap: every name a template resolves is
-    # looked up there, millions of times in a large build.
-    env.make_globals = lambda extra=None: {**env.globals, **(extra or {})}  # type: ignore[method-assign,misc]
-    return direct(env)
+    return direct(env) if shortcuts else env

@@ -7,29 +7,32 @@ file, the line and the field, and raised together as one ``DataFilesError``.
 Parsed, valid records are cached by file size and modification time, so that a rebuild after one file changes
 parses one file, not 100,000. The cache is a base file and a journal of the entries changed since the base was
 written: a rebuild after one change writes a few kilobytes, not the 100,000 entries again.
+
+What the loader makes (``Practitioner``, ``Directory``) is in plugins.directory.records. The loader, its cache
+and its checks across files stay one module (over 400 lines): each step reads the state the others leave (which
+files the cache let it skip, which records were read anew and so need their references checked, the texts kept
+for error lines), and split apart that state would have to be passed between modules at every step.
 """
 
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
-import io
 import json
 import marshal
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import jsonschema_rs
 import orjson
 
-Record = dict[str, Any]
+from plugins.directory.records import Directory, Practitioner, Record, Summary, parse_json
+
 PathPart = str | int
 
 CACHE_FORMAT = 7
@@ -104,163 +107,6 @@ def _child(text: str, pos: int, part: PathPart) -> int | None:
     return None
 
 
-class Summary(NamedTuple):
-    """What lists and indexes need of a professional, kept apart so that a rebuild need not parse every file."""
-
-    id: str
-    given_name: str
-    family_name: str
-    profession: str
-    specialties: tuple[str, ...]
-    places: tuple[str, ...]  # distinct, in the order of the sites
-    establishments: tuple[str, ...]
-    languages: tuple[str, ...]
-
-    @classmethod
-    def of(cls, record: Record) -> Summary:
-        sites = record["sites"]
-        return cls(
-            record["id"],
-            record["given_name"],
-            record["family_name"],
-            record["profession"],
-            tuple(record["specialties"]),
-            tuple(dict.fromkeys(site["place"] for site in sites)),
-            tuple(dict.fromkeys(site["establishment"] for site in sites if "establishment" in site)),
-            tuple(record["languages"]),
-        )
-
-
-class Practitioner(Mapping[str, Any]):
-    """A professional's record: its summary at once, the rest read from its data file on first use.
-
-    A rebuild after one file changed needs every summary (lists, indexes) but only the records of the pages it
-    renders again, so unchanged files are not read. ``text`` and ``csv`` are the record's open data.
-    """
-
-    __slots__ = ("_data", "path", "summary")
-
-    def __init__(self, summary: Summary, path: str, data: Record | None = None) -> None:
-        self.summary = summary
-        self.path = path
-        self._data = data
-
-    @property
-    def data(self) -> Record:
-        if self._data is None:
-            with open(self.path, "rb") as handle:
-                record = parse_json(handle.read())
-            record.pop("$schema", None)
-            self._data = record
-        return self._data
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.data)
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    @property
-    def text(self) -> str:
-        """The record as compact JSON, as in the open data."""
-        return compact(self.data)
-
-    @property
-    def csv(self) -> str:
-        """The record's rows of the open data CSV."""
-        return csv_text(practitioner_rows(self.data))
-
-    @classmethod
-    def of(cls, record: Record, path: str) -> Practitioner:
-        clean = {k: v for k, v in record.items() if k != "$schema"}
-        return cls(Summary.of(record), path, clean)
-
-
-def compact(value: Any) -> str:
-    """Compact JSON, UTF-8 characters as they are (orjson writes exactly what ``json.dumps(value,
-    ensure_ascii=False, separators=(",", ":"))`` writes, faster; the standard module takes integers beyond 64 bits)."""
-    try:
-        return orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-# The open data's CSV columns: one row per professional and practice site (scripts/import_csv.py reads them back).
-PRACTITIONER_COLUMNS = [
-    "id", "national_id", "civility", "given_name", "family_name", "profession", "specialties", "languages",
-    "phone", "email", "accepting_new_patients", "teleconsultation", "online_booking", "convention",
-    "consultation_eur", "payment_methods", "site_id", "site_name", "establishment", "department", "address",
-    "postal_code", "city", "place", "latitude", "longitude", "accessibility", "biography_fr", "biography_en",
-]  # fmt: skip
-ESTABLISHMENT_COLUMNS = [
-    "id", "name", "kind", "address", "postal_code", "city", "place", "latitude", "longitude", "phone", "email",
-    "website", "emergency", "accessibility", "departments",
-]  # fmt: skip
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "|".join(str(v) for v in value)
-    return "" if value is None else value
-
-
-def practitioner_rows(p: Mapping[str, Any]) -> list[list[Any]]:
-    """The CSV rows of one professional: one per site."""
-    rows = []
-    for site in p["sites"]:
-        row = {
-            **p,
-            "convention": p["fees"]["convention"],
-            "consultation_eur": p["fees"].get("consultation_eur"),
-            "site_id": site["id"],
-            "site_name": site.get("name"),
-            "biography_fr": p.get("biography", {}).get("fr"),
-            "biography_en": p.get("biography", {}).get("en"),
-            **{k: site.get(k) for k in ("establishment", "department", "address", "postal_code", "city")},
-            **{k: site.get(k) for k in ("place", "latitude", "longitude", "accessibility")},
-        }
-        rows.append([_cell(row.get(column)) for column in PRACTITIONER_COLUMNS])
-    return rows
-
-
-def establishment_row(e: Mapping[str, Any]) -> list[Any]:
-    row = {**e, "departments": [x["id"] for x in e.get("departments", [])]}
-    return [_cell(row.get(column)) for column in ESTABLISHMENT_COLUMNS]
-
-
-def csv_text(rows: Iterable[list[Any]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
-
-
-@dataclass
-class Directory:
-    """The whole directory: professionals, establishments and the code lists they refer to."""
-
-    practitioners: list[Practitioner]
-    establishments: list[Record]
-    professions: dict[str, Record]
-    specialties: dict[str, Record]
-    places: dict[str, Record]
-    sources: dict[str, str] = field(default_factory=dict)  # establishment id -> data file, for error messages
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # establishment id -> (mtime_ns, size)
-    changed: set[str] = field(default_factory=set)  # ids of the records read (not from the cache) in this load
-    # the professionals' stamps in the order of ``practitioners``; and a fingerprint of all their summaries, the
-    # same as long as no name, code or language of any professional changed and none was added or removed
-    practitioner_stamps: list[tuple[int, int]] = field(default_factory=list)
-    summaries: str = ""
-
-    @cached_property
-    def establishment_by_id(self) -> dict[str, Record]:
-        return {e["id"]: e for e in self.establishments}
-
-
 class Schemas:
     """The published JSON Schemas, compiled once."""
 
@@ -288,15 +134,6 @@ class Schemas:
                     yield [*path, name], "is not a field of this schema (check its spelling)"
             else:
                 yield path, error.message
-
-
-def parse_json(raw: bytes) -> Any:
-    """A JSON document's value: orjson (about three times faster than the standard module over 100,000 files),
-    the standard module where orjson refuses (integers beyond 64 bits) or to report a syntax error the usual way."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return json.loads(raw.decode("utf-8"))
 
 
 def read_json(path: Path | str, root: Path, errors: list[DataError]) -> tuple[bytes, Any] | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins.directory.model import Directory, Practitioner, Record
+from plugins.directory.records import Directory, Practitioner, Record
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -40,6 +41,24 @@ def route(kind: str, lang: str, key: str = "", number: int = 1) -> str:
     """The path of a page without the leading slash, e.g. ``fr/professionals/pr-000001/``."""
     path = f"{lang}/" + ROUTES[kind].format(key=key)
     return path + (f"{number}/" if number > 1 else "")
+
+
+def page_values(
+    languages: Sequence[str], lang: str, kind: str, key: str = "", number: int = 1, **values: Any
+) -> dict[str, Any]:
+    """What every page's template gets: its language, path, kind and key, page number, the same page in every
+    language (``alternates``), and ``values``."""
+    path = route(kind, lang, key, number)
+    alternates = [{"lang": other, "path": route(kind, other, key, number), "exists": True} for other in languages]
+    return {
+        "lang": lang,
+        "page_path": path,
+        "page_kind": kind,
+        "page_key": key,
+        "number": number,
+        "alternates": alternates,
+        **values,
+    }
 
 
 def sort_name(p: Practitioner) -> tuple[str, str, str]:

@@ -80,6 +80,8 @@ NESTED = {
 EXAMPLES = {
     "practitioner_id": "pr-test",
     "appointment_id": "0123456789abcdef0123",
+    "request_id": "0123456789abcdef0123",
+    "offer_id": "0123456789abcdef0123",
     "proof_id": "0123456789abcdef0123",
     "name": "k" * 43 + ".ics",
     "credential_id": "AAAAAAAAAAAAAAAAAAAAAA",

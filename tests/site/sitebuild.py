@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PELICAN = [sys.executable, "-m", "pelican"]
 
 
-def build(output: Path, content: Path | None = None, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run Pelican on ``content`` (default: the repository's demo content) into ``output``; never raises."""
+def build(
+    output: Path, content: Path | None = None, cache: Path | None = None, settings: Sequence[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    """Run Pelican on ``content`` (default: the repository's demo content) into ``output``, with ``settings``
+    overridden (``NAME=json value``); never raises."""
     cache = cache or output.with_name(output.name + "-cache")
     command = [
         *PELICAN,
@@ -25,6 +30,7 @@ def build(output: Path, content: Path | None = None, cache: Path | None = None) 
         "-q",
         "-e",
         f'CACHE_PATH="{cache}"',
+        *settings,
     ]
     environment = {**os.environ, "COLUMNS": "400"}  # Pelican's console wraps at the terminal's width
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False, env=environment)
@@ -50,3 +56,14 @@ def copy_content(target: Path) -> Path:
     """A writable copy of the demo content (to break or change files in)."""
     shutil.copytree(ROOT / "content", target)
     return target
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """The files of two built sites that are not the same, byte for byte, or are in one of them only."""
+    comparison = filecmp.dircmp(left, right)
+    found = [f"{left}/{name}" for name in comparison.left_only + comparison.right_only + comparison.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
+    found += [f"{left}/{name}" for name in mismatch + errors]
+    for name in comparison.common_dirs:
+        found += differences(left / name, right / name)
+    return found

@@ -149,7 +149,8 @@ def test_links_stay_in_the_readers_language_and_lead_to_a_page(
         for target in LINK.findall(path.read_text(encoding="utf-8")):
             rest = target.removeprefix(f"/{lang}/")
             if rest == target:
-                ok = target.startswith("/open-data/")  # the open data files, the same in every language
+                # the open data and the FHIR directory's files, the same in every language
+                ok = target.startswith(("/open-data/", "/fhir/"))
             elif match := re.fullmatch(r"articles/([^/]+)/", rest):
                 ok = match[1] in articles[lang]
             elif re.fullmatch(r"[^/]+/", rest) and f"/fr/{rest}" in pages and rest[:-1] in documents["fr"]:

@@ -3,7 +3,6 @@ same time: the site must be the same, byte for byte, as one process alone makes 
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import shutil
@@ -12,27 +11,18 @@ import sys
 from pathlib import Path
 
 from plugins.directory.model import load_directory
-from tests.site.sitebuild import ROOT
+from tests.site.sitebuild import ROOT, differences
 
 
 def pelican(content: Path, output: Path, processes: int) -> None:
     command = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output)]
     command += ["-q", "-e", f'CACHE_PATH="{output}-cache"', f"DIRECTORY_PROCESSES={processes}"]
+    command += ["FHIR_FILE_SIZE=300"]  # 1,000 professionals: the FHIR directory in four files of each type
     environment = {**os.environ, "COLUMNS": "400"}
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=environment, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def differences(left: Path, right: Path) -> list[str]:
-    comparison = filecmp.dircmp(left, right)
-    found = [f"{left}/{name}" for name in comparison.left_only + comparison.right_only + comparison.funny_files]
-    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
-    found += [f"{left}/{name}" for name in mismatch + errors]
-    for name in comparison.common_dirs:
-        found += differences(left / name, right / name)
-    return found
 
 
 def test_a_build_in_several_processes_is_the_build_of_one(tmp_path: Path) -> None:
@@ -77,6 +67,10 @@ def test_a_rebuild_after_changes_is_the_full_build_of_the_changed_data(tmp_path:
     untouched = site / "fr" / "professionals" / "pr-000500" / "index.html"
     written = untouched.stat().st_mtime_ns
 
+    practitioner_files = sorted((site / "fhir").glob("Practitioner.*.ndjson"))
+    assert len(practitioner_files) == 4
+    fhir_times = [path.stat().st_mtime_ns for path in practitioner_files]
+
     # 1. the same professionals: a phone number, and a new name that moves someone in every list
     phone = json.loads((folder / "pr-000010.json").read_text(encoding="utf-8"))["phone"]
     edit(folder / "pr-000010.json", phone=phone[:-1] + ("1" if phone[-1] != "1" else "2"))
@@ -86,6 +80,8 @@ def test_a_rebuild_after_changes_is_the_full_build_of_the_changed_data(tmp_path:
     assert differences(site, tmp_path / "fresh-1") == []
     assert untouched.stat().st_mtime_ns == written  # not rendered again
     assert "Aaberg" in (site / "en" / "professionals" / "pr-000020" / "index.html").read_text(encoding="utf-8")
+    rewritten = [p for p, t in zip(practitioner_files, fhir_times, strict=True) if p.stat().st_mtime_ns != t]
+    assert 1 <= len(rewritten) <= 2, "the FHIR files of the two edited professionals only"
 
     # 2. professionals added and removed
     record = json.loads((folder / "pr-000030.json").read_text(encoding="utf-8"))
@@ -102,6 +98,7 @@ def test_a_rebuild_after_changes_is_the_full_build_of_the_changed_data(tmp_path:
     # 3. a rebuild with nothing changed renders nothing and leaves the site as it is
     pages = [untouched, site / "fr" / "index.html", site / "en" / "search" / "index.html", site / "sitemap.xml"]
     pages += [site / "en" / "professions" / "physician" / "index.html", site / "open-data" / "practitioners.json"]
+    pages += sorted((site / "fhir").iterdir())
     times = [page.stat().st_mtime_ns for page in pages]
     pelican(content, site, processes=2)
     assert differences(site, tmp_path / "fresh-2") == []

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from plugins.directory import model
-from plugins.directory.model import DataFilesError, Directory, load_data_file, load_directory, locate
+from plugins.directory.model import DataFilesError, load_data_file, load_directory, locate
+from plugins.directory.records import Directory
 from tests.site.sitebuild import ROOT, build, copy_content
 
 DIRECTORY = ROOT / "content" / "directory"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from plugins.directory.model import PRACTITIONER_COLUMNS, DataFilesError, load_directory
+from plugins.directory.model import DataFilesError, load_directory
+from plugins.directory.opendata import PRACTITIONER_COLUMNS
 from scripts.import_csv import import_csv
 from tests.site.sitebuild import ROOT
 
@@ -63,7 +64,7 @@ def test_new_and_updated_professionals_are_written_and_valid(directory: Path, tm
 
 
 def test_the_open_data_csv_imports_back_unchanged(directory: Path, tmp_path: Path) -> None:
-    from plugins.directory.model import practitioner_rows
+    from plugins.directory.opendata import practitioner_rows
 
     source = load_directory(SOURCE)
     rows = [

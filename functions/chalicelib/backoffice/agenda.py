@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..core.notify import Mailer
     from ..core.schemas import MoveRequest
     from ..core.store import Store
+    from ..followup import FollowUp
     from .auth import Principal
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Agenda:
     site_url: str  # where the e-mails' manage links lead
     clock: Callable[[], datetime]
     retention: Retention = field(default_factory=Retention)  # when appointments and audit entries are deleted
+    followup: Callable[[], FollowUp | None] = lambda: None  # reminders, waiting list (followup.py)
 
     # -- reads -------------------------------------------------------------------------------------------------
 
@@ -150,11 +152,14 @@ class Agenda:
         else:
             raise Unavailable(TOO_BUSY)
         cancelled = dataclasses.replace(appointment, status=CANCELLED, cancelled_by="practitioner")
+        again = after.cancelled(cancelled) if (after := self.followup()) is not None else None
         emailed = None
         if appointment.status == CONFIRMED:
             emailed = self._mail(
                 appointment,
-                lambda mailer, to: mailer.send_cancellation(to, self.notice(appointment), "practitioner"),
+                lambda mailer, to: mailer.send_cancellation(
+                    to, self.notice(appointment), "practitioner", book_again=again
+                ),
             )
         logger.info("back-office: appointment %s cancelled by the practice", appointment_id)
         return cancelled.practice_view(emailed)
@@ -189,6 +194,8 @@ class Agenda:
         else:
             raise Unavailable(TOO_BUSY)
         old = appointment
+        if (after := self.followup()) is not None:
+            after.moved(moved)
         emailed = self._mail(old, lambda mailer, to: mailer.send_moved(to, self.notice(old), self.notice(moved)))
         logger.info("back-office: appointment %s moved by the practice", appointment_id)
         return moved.practice_view(emailed)
@@ -246,6 +253,8 @@ class Agenda:
         else:
             raise Unavailable(TOO_BUSY)
         self._audit(principal, appointment, "create")
+        if (after := self.followup()) is not None:
+            after.confirmed(appointment, token)
         emailed = self._mail(
             appointment, lambda mailer, to: mailer.send_confirmation(to, self.notice(appointment, token))
         )

@@ -272,3 +272,24 @@ class FeedStatus(Reply):
     active: bool
     created_at: datetime | None
     url: Annotated[str | None, Field(description="Given once, when the feed is made: only its hash is kept.")] = None
+
+
+# -- reminders --------------------------------------------------------------------------------------------------
+
+
+class ReminderSettingsIn(Request):
+    day_before: bool = Field(description="A reminder the day before the appointment, at `day_before_time`.")
+    day_before_time: ClockTime = Field(description="Local clock time HH:MM of the site (5-minute steps).")
+    hours_before: Annotated[
+        int | None, Field(ge=1, le=24, description="Another reminder so many hours before; null: none.")
+    ] = None
+    sms: bool = Field(description="Texts too, to patients who proved their mobile number.")
+
+
+class ReminderSettingsOut(Reply):
+    practitioner: str
+    day_before: bool
+    day_before_time: str
+    hours_before: int | None
+    sms: bool
+    texts_available: bool = Field(description="Whether the portal sends texts at all (a setting of the operator).")

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from ..core.proof import Proof
     from ..core.schemas import MoveRequest
     from ..core.store import Store
+    from ..followup import FollowUp
     from .proofs import EmailProofs
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class Bookings:
     limits: Limits = field(default_factory=Limits)
     retention: Retention = field(default_factory=Retention)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    followup: Callable[[], FollowUp | None] = field(default=lambda: None)  # reminders, waiting list (followup.py)
     proofs: EmailProofs = None  # type: ignore[assignment]  # made over the same parts unless given
 
     def __post_init__(self) -> None:
@@ -359,6 +361,8 @@ class Bookings:
             raise Unavailable(TOO_BUSY)
         confirmed = dataclasses.replace(appointment, status=CONFIRMED, expires_at=expires_at)
         earned = self.proofs.issue(appointment.email, now_s) if code is not None else None
+        if (after := self.followup()) is not None:
+            after.confirmed(confirmed, token)
         if (mailer := self.mailer()) is not None:
             mailer.send_confirmation(confirmed.email, confirmed.notice(self.site_url, token))
         return confirmed.confirmation(token, earned)
@@ -448,8 +452,9 @@ class Bookings:
         else:
             raise Unavailable(TOO_BUSY)
         cancelled = dataclasses.replace(appointment, status=CANCELLED)
+        again = after.cancelled(cancelled) if (after := self.followup()) is not None else None
         if (mailer := self.mailer()) is not None:
-            mailer.send_cancellation(cancelled.email, cancelled.notice(self.site_url), "patient")
+            mailer.send_cancellation(cancelled.email, cancelled.notice(self.site_url), "patient", book_again=again)
         return cancelled.patient_view()
 
     def move(self, appointment_id: str, token: str | None, request: MoveRequest) -> AppointmentView:
@@ -494,6 +499,8 @@ class Bookings:
                 continue
         else:
             raise Unavailable(TOO_BUSY)
+        if (after := self.followup()) is not None:
+            after.moved(moved)
         if (mailer := self.mailer()) is not None:
             old, new = appointment.notice(self.site_url, token), moved.notice(self.site_url, token)
             mailer.send_moved(appointment.email, old, new)

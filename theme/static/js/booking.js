@@ -2,13 +2,17 @@
 // time at once and the free times by week; the patient's details; the e-mailed code; the confirmation with a
 // calendar file and the manage link. When the network's share of holds awaiting a code is used up, the patient
 // confirms the e-mail address first (a code, no time held), and books with that proof; a proof this tab earned
-// earlier (a code typed for a previous booking) books with no code at all. The markup (and every text) is the booking-widget component's <template>;
+// earlier (a code typed for a previous booking, or to join a waiting list) books with no code at all. The waiting
+// list when no time suits: its own e-mailed code, or none with the proof this tab keeps (and its code earns one).
+// A link with ?reason=...&site=... (the "book again" links) opens with that reason and place chosen. The markup
+// (and every text) is the booking-widget component's <template>;
 // the static lists of reasons and places in the section are its data. The phone number and opening hours stay on
 // the page whatever happens here (with JavaScript off or the API down, they are how to book).
 import {
   Api,
   Clock,
   SlotPicker,
+  addDays,
   fillDetails,
   format,
   keepProof,
@@ -540,6 +544,131 @@ function start() {
     step("done");
   }
 
+  // -- the waiting list ------------------------------------------------------------------------------------------
+
+  const waitBox = $("[data-wait-box]");
+  const waitForm = $("form[data-wait-form]");
+  const waitCode = $("form[data-wait-code]");
+  const WAIT_FIELDS = ["before", "given_name", "family_name", "email", "phone"];
+  const waitState = { request: null, email: "", before: "" };
+
+  $("[data-wait-open]").addEventListener("click", (event) => {
+    const open = waitBox.hidden;
+    show(waitBox, open);
+    event.target.setAttribute("aria-expanded", String(open));
+    if (!open) return;
+    const today = clock().today();
+    waitForm.elements.before.min = today;
+    waitForm.elements.before.max = addDays(today, 90);
+    for (const name of ["given_name", "family_name", "email", "phone"]) {
+      if (!waitForm.elements[name].value) waitForm.elements[name].value = details.elements[name].value;
+    }
+    $("#bw-wait-title").focus();
+  });
+
+  function checkWait() {
+    const value = (name) => waitForm.elements[name].value.trim();
+    const { min, max } = waitForm.elements.before;
+    const problems = {
+      before: value("before") && value("before") >= min && value("before") <= max ? "" : msg["wait-before-invalid"],
+      given_name: value("given_name") ? "" : msg["given-name-missing"],
+      family_name: value("family_name") ? "" : msg["family-name-missing"],
+      email: !value("email") ? msg["email-missing"] : EMAIL.test(value("email")) ? "" : msg["email-invalid"],
+      phone: !value("phone") || PHONE.test(value("phone")) ? "" : msg["phone-invalid"],
+    };
+    for (const name of WAIT_FIELDS) fieldError(waitForm, name, problems[name]);
+    const wrong = WAIT_FIELDS.find((name) => problems[name]);
+    if (wrong) waitForm.elements[wrong].focus();
+    return !wrong;
+  }
+
+  waitForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (state.busy || !checkWait()) return;
+    const value = (name) => waitForm.elements[name].value.trim();
+    const person = { given_name: value("given_name"), family_name: value("family_name"), email: value("email") };
+    if (value("phone")) person.phone = value("phone");
+    const body = {
+      practitioner,
+      site: state.site,
+      reason: state.reason,
+      before: value("before"),
+      patient: { ...person, kind: state.kind || "existing" },
+      language: lang,
+    };
+    formError(waitForm, msg.sending);
+    state.busy = true;
+    const answer = await api.post("/waitlist", body, { proof: savedProof() });
+    state.busy = false;
+    formError(waitForm, "");
+    waitState.email = person.email;
+    waitState.before = body.before;
+    if (answer.status === 201) {
+      // this tab's e-mail proof covered the address: on the list at once, no code
+      show(waitForm, false);
+      waitDone();
+      return;
+    }
+    if (answer.status === 202) {
+      waitState.request = answer.data.id;
+      $("[data-wait-sent]").textContent = format(msg["wait-sent"], { email: person.email });
+      show(waitForm, false);
+      show(waitCode, true);
+      waitCode.elements.code.focus();
+      return;
+    }
+    const { code, field } = answer.error;
+    if (field === "before") fieldError(waitForm, "before", code === "conflict" ? msg["wait-many-free"] : msg["wait-before-invalid"]);
+    else if (field?.startsWith("patient.")) fieldError(waitForm, field.slice(8), msg[`${field.slice(8)}-invalid`] || answer.error.message);
+    else formError(waitForm, msg[code.replace(/_/g, "-")] || msg.unavailable);
+  });
+
+  function waitDone() {
+    const done = $("[data-wait-done]");
+    const date = clock().dayOf(waitState.before);
+    done.textContent = format(msg["wait-done"], { date, email: waitState.email });
+    show(done, true);
+    done.focus();
+  }
+
+  waitCode.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const code = waitCode.elements.code.value.replace(/\s/g, "");
+    if (!fieldError(waitCode, "code", /^\d{6}$/.test(code) ? "" : msg["code-invalid"])) {
+      waitCode.elements.code.focus();
+      return;
+    }
+    if (state.busy) return;
+    state.busy = true;
+    const answer = await api.post(`/waitlist/${waitState.request}/confirm`, { code });
+    state.busy = false;
+    if (answer.status === 201) {
+      keepProof(answer.data.email_proof); // the next booking or request from this tab needs no code
+      show(waitCode, false);
+      waitDone();
+      return;
+    }
+    const { code: problemCode, attempts_left: left } = answer.error;
+    if (problemCode === "wrong_code") fieldError(waitCode, "code", format(msg["wrong-code"], { left }));
+    else if (problemCode === "too_many_holds") formError(waitCode, msg["wait-too-many"]);
+    else formError(waitCode, msg[problemCode.replace(/_/g, "-")] || answer.error.message || msg.unavailable);
+    waitCode.elements.code.focus();
+  });
+
+  // -- a link that chose the reason and place (book again) ---------------------------------------------------------
+
+  function preselect() {
+    const asked = new URLSearchParams(location.search);
+    const reason = reasons.find((r) => r.id === asked.get("reason"));
+    if (!reason) return;
+    state.kind = reason.existing ? "existing" : "new";
+    state.reason = reason.id;
+    state.site = asked.get("site");
+    const kind = root.querySelector(`#bw-kind-${state.kind}`);
+    if (kind) kind.checked = true;
+    renderReasons();
+  }
+
   // -- the opening hours in force ----------------------------------------------------------------------------------
 
   // The page was built from the data file; the practice may have changed its hours in the back-office since. Each
@@ -593,9 +722,14 @@ function start() {
     if (answer.error) {
       show(choice, false);
       show($("[data-unavailable]"), true);
+      section.classList.add("booking--unavailable");
       return;
     }
+    // The widget is drawn over the plain lists, in the same box, and shown in their place in one frame: nothing
+    // below moves. Once the patient starts choosing, the lists leave the box (a change the patient caused).
     section.classList.add("booking--live");
+    root.addEventListener("change", () => section.classList.add("booking--started"), { once: true });
+    preselect();
     liveHours(answer.data.results[0]?.hours);
     const slot = answer.data.results[0]?.slot;
     const zone = sites.find((s) => s.id === slot?.site)?.timeZone || sites[0]?.timeZone || "UTC";

@@ -85,6 +85,13 @@ class Part(StrEnum):
     ACCOUNT = "patient account"
     ACCOUNT_EMAIL = "the account's e-mail"
     OLD_ACCOUNT_EMAIL = "the account's old e-mail"
+    REMINDER = "reminder"
+    REMINDER_PLAN = "reminder plan"
+    WAIT_ENTRY = "waiting-list entry"
+    WAIT_REQUEST = "waiting-list request"
+    WAIT_EMAIL = "the e-mail's waiting-list entries"
+    WAIT_MARKER = "professional with patients waiting"
+    LAPSE = "offer's lapse"
 
 
 @dataclass

@@ -128,7 +128,7 @@ class Transactions(Table):
                         "ExpressionAttributeNames": {"#state": "state"},
                         "ExpressionAttributeValues": {
                             ":booked": units.BOOKED,
-                            ":expires": end + 86400,
+                            ":expires": Retention.transient(end),
                             ":id": appointment_id,
                         },
                     }

@@ -1,0 +1,112 @@
+"""The health articles and the site's other Markdown pages (Pelican's ``Article`` and ``Page``: documents here).
+
+Pelican reads them; this module checks what an article needs, files it under its letter, links its translations,
+and lists the pages they make: one per document, the articles' index and one page per category, per language.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pelican.contents import Article, Page
+
+from plugins.directory.model import DataError
+from plugins.directory.views import route
+from plugins.directory.writer import PageJob
+
+ARTICLE_FIELDS = ("category", "summary", "reviewed", "reviewer", "sources")
+
+
+def read_documents(context: Mapping[str, Any]) -> tuple[list[Article], list[Page]]:
+    """The articles (by title) and pages (by source file) Pelican read, from its context."""
+    documents = [c for c in context.get("generated_content", {}).values() if isinstance(c, Article | Page)]
+    articles = sorted((c for c in documents if isinstance(c, Article)), key=lambda a: a.title.casefold())
+    pages = sorted((c for c in documents if not isinstance(c, Article)), key=lambda c: str(c.source_path))
+    return articles, pages
+
+
+def check_documents(
+    documents: Sequence[Article | Page], languages: Sequence[str], categories: Mapping[str, Any], root: Path
+) -> list[DataError]:
+    """Articles need a category, summary, last-reviewed date, reviewer and sources; every document a language.
+    Also sets what the templates read of an article: ``title_initial``, ``reviewed_date``, ``sources`` as a list."""
+    errors = []
+    for doc in documents:
+        rel = os.path.relpath(doc.source_path, root)
+        problems = []
+        if doc.lang not in languages:
+            problems.append(("lang", f"{doc.lang!r} is not one of the site languages {languages}"))
+        if isinstance(doc, Article):
+            meta = doc.metadata
+            doc.title_initial = initial(doc.title)
+            problems += [(name, "is required for a health article") for name in ARTICLE_FIELDS if name not in meta]
+            if "category" in meta and doc.category.slug not in categories:
+                problems.append(("category", f"unknown category {doc.category.name!r}: use one of {list(categories)}"))
+            if "reviewed" in meta:
+                try:
+                    doc.reviewed_date = date.fromisoformat(str(meta["reviewed"]))
+                except ValueError:
+                    problems.append(("reviewed", f"{meta['reviewed']!r} is not a date (YYYY-MM-DD)"))
+            if isinstance(meta.get("sources"), str):
+                doc.sources = [meta["sources"]]
+        errors += [DataError(rel, source_line(doc.source_path, name), name, msg) for name, msg in problems]
+    return errors
+
+
+def initial(title: str) -> str:
+    """The letter an article is filed under in the A–Z index: ``"Écran"`` -> ``"E"``."""
+    letter = unicodedata.normalize("NFKD", title.strip()[:1])[:1].upper()
+    return letter if letter.isalpha() else "#"
+
+
+def source_line(path: str, name: str) -> int:
+    """Line of the ``Name:`` metadata in a Markdown file (1 when it is absent)."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if re.match(rf"(?i){re.escape(name)}\s*:", line):
+                return number
+    return 1
+
+
+def content_alternates(content: Article | Page, languages: Sequence[str], fallback_kind: str) -> list[dict[str, Any]]:
+    """(lang, url) of an article or page in every language: its translation, else that language's index."""
+    by_lang = {content.lang: content.url}
+    by_lang.update({t.lang: t.url for t in content.translations})
+    return [
+        {"lang": lang, "path": by_lang.get(lang, route(fallback_kind, lang)), "exists": lang in by_lang}
+        for lang in languages
+    ]
+
+
+def document_jobs(documents: Sequence[Article | Page], languages: Sequence[str]) -> Iterator[PageJob]:
+    """One page per article or page, at its URL, in its own language."""
+    for doc in documents:
+        kind = "articles" if isinstance(doc, Article) else "page"
+        values = {
+            "lang": doc.lang,
+            "page_path": doc.url,
+            "page_kind": kind,
+            "alternates": content_alternates(doc, languages, "articles" if kind == "articles" else "home"),
+            "article" if kind == "articles" else "page": doc,
+        }
+        yield PageJob(doc.url + "index.html", "article" if kind == "articles" else "page", values)
+
+
+def article_list_jobs(
+    lang: str, articles: list[Article], categories: Mapping[str, Any], values: Callable[..., dict[str, Any]]
+) -> Iterator[PageJob]:
+    """The articles' index of one language (A–Z) and one page per category (``values``: a page's common values)."""
+    yield PageJob(f"{lang}/articles/index.html", "articles", values(lang, "articles", articles=articles))
+    for code in categories:
+        members = [a for a in articles if a.category.slug == code]
+        yield PageJob(
+            route("category", lang, code) + "index.html",
+            "category",
+            values(lang, "category", code, category=code, articles=members),
+        )

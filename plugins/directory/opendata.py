@@ -1,0 +1,147 @@
+"""The whole directory as open data, under ``open-data/``: JSON (the data files as they are) and CSV (one row per
+professional and site), for professionals and establishments.
+
+The professionals' files are spliced: a record unchanged since the last build is copied from the previous files
+by the kernel (``writer.Splice``), so a rebuild after one change reads and writes one record, not 212 MB. Large
+builds write the open data in a process of their own while the pages render (plugins.directory.workers).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from array import array
+from collections.abc import Iterable, Mapping
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from plugins.directory.rebuild import previous_positions
+from plugins.directory.records import Directory, compact
+from plugins.directory.writer import Splice
+
+# The open data's CSV columns: one row per professional and practice site (scripts/import_csv.py reads them back).
+PRACTITIONER_COLUMNS = [
+    "id", "national_id", "civility", "given_name", "family_name", "profession", "specialties", "languages",
+    "phone", "email", "accepting_new_patients", "teleconsultation", "online_booking", "convention",
+    "consultation_eur", "payment_methods", "site_id", "site_name", "establishment", "department", "address",
+    "postal_code", "city", "place", "latitude", "longitude", "accessibility", "biography_fr", "biography_en",
+]  # fmt: skip
+ESTABLISHMENT_COLUMNS = [
+    "id", "name", "kind", "address", "postal_code", "city", "place", "latitude", "longitude", "phone", "email",
+    "website", "emergency", "accessibility", "departments",
+]  # fmt: skip
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def practitioner_rows(p: Mapping[str, Any]) -> list[list[Any]]:
+    """The CSV rows of one professional: one per site."""
+    rows = []
+    for site in p["sites"]:
+        row = {
+            **p,
+            "convention": p["fees"]["convention"],
+            "consultation_eur": p["fees"].get("consultation_eur"),
+            "site_id": site["id"],
+            "site_name": site.get("name"),
+            "biography_fr": p.get("biography", {}).get("fr"),
+            "biography_en": p.get("biography", {}).get("en"),
+            **{k: site.get(k) for k in ("establishment", "department", "address", "postal_code", "city")},
+            **{k: site.get(k) for k in ("place", "latitude", "longitude", "accessibility")},
+        }
+        rows.append([_cell(row.get(column)) for column in PRACTITIONER_COLUMNS])
+    return rows
+
+
+def establishment_row(e: Mapping[str, Any]) -> list[Any]:
+    row = {**e, "departments": [x["id"] for x in e.get("departments", [])]}
+    return [_cell(row.get(column)) for column in ESTABLISHMENT_COLUMNS]
+
+
+def csv_text(rows: Iterable[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def write_open_data(
+    d: Directory, output: Path, ids: list[str], stamps: array[int], previous: dict[str, Any]
+) -> dict[str, Any]:
+    """The whole directory as open data: JSON (the data files as they are) and CSV (one row per site).
+
+    The professionals' part is spliced: an unchanged record's bytes are copied from the previous files
+    (``previous`` holds each record's stamp and lengths), so a rebuild reads only the files that changed.
+    Returns what the next build needs to do the same.
+    """
+    folder = output / "open-data"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = folder / "practitioners.json", folder / "practitioners.csv"
+    spliced = splice_practitioners(d, *files, ids=ids, stamps=stamps, previous=previous)
+    places = [{k: v for k, v in e.items() if k != "$schema"} for e in d.establishments]
+    (folder / "establishments.json").write_text(compact(places), encoding="utf-8")
+    rows = csv_text([ESTABLISHMENT_COLUMNS, *(establishment_row(e) for e in d.establishments)])
+    (folder / "establishments.csv").write_text(rows, encoding="utf-8")
+    return spliced
+
+
+def splice_practitioners(
+    d: Directory, json_file: Path, csv_file: Path, *, ids: list[str], stamps: array[int], previous: dict[str, Any]
+) -> dict[str, Any]:
+    """The professionals' open data files (``ids`` and their files' ``stamps`` in file order), written anew only
+    where records changed: each run of records unchanged and consecutive in the previous files is copied."""
+    json_out, csv_out = Splice(b"[", b",", b"]"), Splice(csv_text([PRACTITIONER_COLUMNS]).encode(), b"", b"")
+    old_sizes = [path.stat().st_size if path.exists() else -1 for path in (json_file, csv_file)]
+    old_ids: list[str] = previous.get("ids", []) if previous.get("sizes") == old_sizes else []
+    old_stamps, old_lengths = array("q"), array("q")  # per record: mtime and size; JSON and CSV lengths
+    if old_ids:
+        old_stamps.frombytes(previous["stamps"])
+        old_lengths.frombytes(previous["lengths"])
+    if not (len(old_stamps) == len(old_lengths) == 2 * len(old_ids)):
+        old_ids = []
+    # where each previous record starts in the previous files
+    json_at = list(accumulate((n + 1 for n in old_lengths[0::2]), initial=len(json_out.head)))
+    csv_at = list(accumulate(old_lengths[1::2], initial=len(csv_out.head)))
+    lengths = array("q", bytes(16 * len(ids)))
+    written: list[int] = []
+
+    def add(i: int) -> None:
+        p = d.practitioners[i]
+        text, rows = compact(p.data).encode(), csv_text(practitioner_rows(p.data)).encode()
+        json_out.add(text)
+        csv_out.add(rows)
+        lengths[2 * i], lengths[2 * i + 1] = len(text), len(rows)
+        written.append(i)
+
+    def copy(i: int, k: int, count: int) -> None:  # previous records k.. to new positions i..
+        json_out.copy(json_at[k], json_at[k + count] - 1)
+        csv_out.copy(csv_at[k], csv_at[k + count])
+        lengths[2 * i : 2 * (i + count)] = old_lengths[2 * k : 2 * (k + count)]
+
+    positions = previous_positions(old_ids, old_stamps, ids, stamps)
+    for i, pid in enumerate(ids):  # read again in this build: written anew, whatever its stamp
+        if pid in d.changed:
+            positions[i] = -1
+    i = 0
+    while i < len(ids):
+        k = positions[i]
+        if k < 0:
+            add(i)
+            i += 1
+            continue
+        count = 1
+        while i + count < len(ids) and positions[i + count] == k + count:
+            count += 1
+        copy(i, k, count)
+        i += count
+    if written or old_ids != ids or -1 in old_sizes:
+        json_out.write(json_file)
+        csv_out.write(csv_file)
+    sizes = [json_file.stat().st_size, csv_file.stat().st_size]
+    return {"sizes": sizes, "ids": ids, "stamps": stamps.tobytes(), "lengths": lengths.tobytes()}
