@@ -17,6 +17,7 @@ from chalicelib import services, slotfeed, web
 from chalicelib.backoffice.reminder_routes import routes as practice_reminders
 from chalicelib.backoffice.routes import routes as backoffice
 from chalicelib.booking.routes import routes as booking
+from chalicelib.patients.routes import routes as patients
 from chalicelib.reminders.routes import routes as reminders
 from chalicelib.waitlist.routes import routes as waitlist
 
@@ -27,6 +28,7 @@ app.register_blueprint(booking)  # what patients call: /v1/practitioners/..., /v
 app.register_blueprint(reminders)  # what patients call about their reminders: /v1/appointments/{id}/reminders...
 app.register_blueprint(waitlist)  # the waiting list and its offers: /v1/waitlist..., /v1/offers/...
 app.register_blueprint(backoffice, url_prefix="/v1/pro")  # what practices call
+app.register_blueprint(patients, url_prefix="/v1/me")  # a signed-in patient's own space
 app.register_blueprint(practice_reminders, url_prefix="/v1/pro")  # their reminder settings, waiting list, no-shows
 route = web.router(app)
 

@@ -35,6 +35,12 @@ if TYPE_CHECKING:
     from .core.sms import Texter
     from .core.store import Store
     from .followup import FollowUp
+    from .patients.mydata import MyDataService
+    from .patients.passkeys import Passkeys
+    from .patients.relatives import Relatives
+    from .patients.sessions import Sessions
+    from .patients.signin import EmailSignIn
+    from .patients.space import Space
     from .reminders.service import Reminders
     from .slotfeed.publisher import SlotFeed
     from .waitlist.service import Waitlist
@@ -256,6 +262,75 @@ def get_followup() -> FollowUp:
         return FollowUp(get_store(), get_reminders, get_waitlist, settings().site_url, clock)
 
     return _made("followup", make)
+
+
+# -- the patient space ---------------------------------------------------------------------------------------------
+
+
+def get_sessions() -> Sessions:
+    """Signed-in patients' sessions (cookie, CSRF token, timeouts)."""
+
+    def make() -> Sessions:
+        from .patients.sessions import Sessions
+
+        return Sessions(get_store(), clock)
+
+    return _made("sessions", make)
+
+
+def get_email_signin() -> EmailSignIn:
+    """Sign-in with an e-mailed code (the e-mail proofs' codes and limits)."""
+
+    def make() -> EmailSignIn:
+        from .patients.signin import EmailSignIn
+
+        return EmailSignIn(get_store(), get_proofs(), clock)
+
+    return _made("email_signin", make)
+
+
+def get_passkeys() -> Passkeys:
+    """Passkeys (WebAuthn) of the stage's relying party (its id: the site's domain)."""
+
+    def make() -> Passkeys:
+        from .patients.passkeys import Passkeys
+
+        return Passkeys(get_store(), settings().site_url, clock)
+
+    return _made("passkeys", make)
+
+
+def get_relatives() -> Relatives:
+    """The people signed-in patients book for."""
+
+    def make() -> Relatives:
+        from .patients.relatives import Relatives
+
+        return Relatives(get_store(), clock)
+
+    return _made("relatives", make)
+
+
+def get_mydata() -> MyDataService:
+    """My data: the export, who looked at my appointments, deleting my account."""
+
+    def make() -> MyDataService:
+        from .patients.mydata import MyDataService
+
+        return MyDataService(get_store(), get_bookings, clock)
+
+    return _made("mydata", make)
+
+
+def get_space() -> Space:
+    """A signed-in patient's appointments."""
+
+    def make() -> Space:
+        from .patients.space import Space
+
+        return Space(get_store(), clock)
+
+    return _made("space", make)
 
 
 # -- what practices call --------------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class SitePages:
             )
             # the patient's "manage my appointment" page: the page reads the appointment from the link's fragment
             yield PageJob(f"{lang}/appointment/index.html", "appointment", self.values(lang, "appointment"))
+            yield PageJob(route("me", lang) + "index.html", "me", self.values(lang, "me"))
             for kind, template in PRO_PAGES.items():
                 yield PageJob(route(kind, lang) + "index.html", template, self.values(lang, kind))
             yield PageJob(

@@ -21,8 +21,9 @@ from plugins.directory.writer import PageJob
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
 # Templates of pages that are not in the sitemap: the root (a redirect), the 404, the patient's "manage my
-# appointment" page (nothing to index there); nor is the professionals' area (templates under pro/).
-NOT_INDEXED = ("root", "404", "appointment")
+# appointment" page and the patient space (nothing to index there); nor is the professionals' area (templates
+# under pro/).
+NOT_INDEXED = ("root", "404", "appointment", "me")
 URLSET = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
     'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'

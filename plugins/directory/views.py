@@ -27,6 +27,7 @@ ROUTES = {
     "category": "articles/categories/{key}/",
     "search": "search/",
     "appointment": "appointment/",  # the patient's "manage my appointment" page (the e-mailed link)
+    "me": "me/",  # the patient space: sign-in, my appointments, my passkeys. Not indexed.
     # The professionals' area (back-office): sign-in, agenda, one appointment, settings. Not indexed.
     "pro": "pro/",
     "pro-agenda": "pro/agenda/",

@@ -162,6 +162,37 @@ class Portal:
         confirmed: dict[str, Any] = self.api("POST", f"/appointments/{held['id']}/confirm", {"code": code})
         return confirmed
 
+    def patient_session(self, email: str, lang: str = "fr") -> dict[str, str]:
+        """Sign in to the patient space through the API with the e-mailed code: the headers of that session (its
+        cookie and CSRF token), as the patient's browser sends them."""
+        sent = self.api("POST", "/me/sign-in/code", {"email": email, "language": lang})
+        body = json.dumps({"email": email, "code": self.code(email, lang)}).encode()
+        request = urllib.request.Request(f"{self.url}/api/v1/me/sign-in/code/{sent['id']}", data=body, method="POST")
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+            csrf = json.load(response)["csrf_token"]
+        return {"Cookie": cookie, "X-CSRF-Token": csrf}
+
+    def book_for_relative(self, practitioner: str, reason: str, email: str, relative: dict[str, str]) -> dict[str, Any]:
+        """Signed in as ``email``, add ``relative`` and book the first free time for them (no code: the session
+        proves the address): the confirm answer."""
+        session = self.patient_session(email)
+        added = self.api("POST", "/me/relatives", relative, session)
+        first = self.api("GET", f"/next-available?ids={practitioner}")["results"][0]["slot"]
+        starts = self.free_starts(practitioner, reason, first["start"][:10], days=7)
+        body = {
+            "practitioner": practitioner,
+            "site": first["site"],
+            "reason": reason,
+            "start": starts[0],
+            "patient": {"given_name": "Louise", "family_name": "Rossi", "email": email, "kind": "existing"},
+            "relative": added["id"],
+        }
+        held = self.api("POST", "/appointments", body, {**session, "Idempotency-Key": uuid.uuid4().hex})
+        confirmed: dict[str, Any] = self.api("POST", f"/appointments/{held['id']}/confirm", {}, session)
+        return confirmed
+
     # -- the local table ------------------------------------------------------------------------------------------
 
     def table_resource(self) -> Any:

@@ -61,6 +61,7 @@ def test_the_policy_grants_the_calls_the_code_makes_and_no_more(stage: str) -> N
     assert table["Resource"] == [
         f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}",
         f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}/index/GSI1",
+        f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}/index/GSI2",
     ]
     mail = statements["PatientMail"]
     assert mail["Action"] == ["ses:SendRawEmail"]  # notify.py sends raw MIME (the calendar attachment)

@@ -12,7 +12,9 @@ from . import schemas
 
 ERRORS = {
     400: "Malformed request (body not JSON, header missing); `field` names it.",
-    404: "Unknown id, no online booking, or a wrong or missing manage token (indistinguishable on purpose).",
+    401: "A booking for a relative (`relative`) without a signed-in session.",
+    404: "Unknown id, no online booking, a relative that is not one of mine, or a wrong or missing manage token "
+    "(indistinguishable on purpose).",
     409: "Conflict: the slot was just taken, the patient's cap is reached, the appointment is not in that state.",
     422: "Invalid input; `field` names it (`patient.email`, `email`, `start`, `code`, `Idempotency-Key`).",
     429: "Too many requests or code attempts from this e-mail or network (`too_many_requests`, `too_many_attempts`), "
@@ -118,12 +120,12 @@ def part() -> Part:
                 "proof for the patient's address: no code, confirm with the proof).",
                 "description": HOLD_RULES,
                 "parameters": [idempotency],
-                "security": proof_or_none,
+                "security": [*proof_or_none, {"patientSession": []}],
                 "requestBody": _body(schemas.HoldRequest),
                 "responses": _responses(
                     201,
                     HoldResponse,
-                    (400, 404, 409, 422, 429),
+                    (400, 401, 404, 409, 422, 429),
                     "Held (or the same hold again for a repeated key).",
                 ),
             }
@@ -141,7 +143,7 @@ def part() -> Part:
                 "summary": "Confirm a hold with its code, or with an e-mail proof for the patient's address; answers "
                 "the manage token once (and, after a code, an e-mail proof).",
                 "parameters": [appointment],
-                "security": proof_or_none,
+                "security": [*proof_or_none, {"patientSession": []}],
                 "requestBody": _body(schemas.ConfirmRequest),
                 "responses": _confirm_responses(),
             }

@@ -22,25 +22,25 @@ routes = Blueprint(__name__)
 route = web.router(routes)
 
 
-def network() -> str:
-    """What per-address limits count: the viewer's address as CloudFront saw it, an IPv6 one as its /64
-    (core/clientaddress.py)."""
-    from ..core.clientaddress import VIEWER_ADDRESS_HEADER, client_address
-    from ..core.clientaddress import network as network_of
-
-    source_ip = web.current().context.get("identity", {}).get("sourceIp")
-    return network_of(client_address(web.header(VIEWER_ADDRESS_HEADER), source_ip))
-
-
 def caller() -> Caller:
-    """Who is asking: their network, and the e-mail proof the request carries (``Email-Proof``; core/proof.py).
-    The patient space's session will give a signed-in patient's proof here too."""
+    """Who is asking: their network, and the e-mail proof the request carries (``Email-Proof``; core/proof.py), or
+    else a signed-in patient's session (its cookie and CSRF token: the account's proven e-mail). A session that does
+    not hold (ended, no CSRF token) is no proof: the request is a guest's, and the code is e-mailed."""
     from ..core.proof import PROOF_HEADER
     from .service import Caller
 
     token = web.header(PROOF_HEADER).strip()
     proof = services.get_proofs().verify(token) if token else None
-    return Caller(network=network(), proof=proof)
+    if "portal_session=" in web.header("cookie"):
+        from ..core.errors import PortalError
+        from ..patients.routes import signed_in
+
+        try:
+            signed = signed_in()
+        except PortalError:
+            return Caller(network=web.network(), proof=proof)
+        return Caller(network=web.network(), proof=proof or signed.proof, account_id=signed.account.id)
+    return Caller(network=web.network(), proof=proof)
 
 
 def idempotency_key() -> str:
@@ -104,7 +104,7 @@ def confirm(appointment_id: str) -> Response:
 def prove_email() -> Response:
     from .schemas import ProofRequest
 
-    sent = services.get_proofs().send_code(web.body(ProofRequest), network())
+    sent = services.get_proofs().send_code(web.body(ProofRequest), web.network())
     return web.reply(sent, status=202)
 
 
@@ -113,7 +113,7 @@ def confirm_email(proof_id: str) -> Response:
     from .schemas import ProofConfirmRequest
 
     code = web.body(ProofConfirmRequest).code
-    return web.reply(services.get_proofs().redeem(proof_id, code, network()))
+    return web.reply(services.get_proofs().redeem(proof_id, code, web.network()))
 
 
 @route("/v1/appointments/{appointment_id}", methods=["GET"])

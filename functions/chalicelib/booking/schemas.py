@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 
+from ..core import ids
 from ..core.schemas import (
     Day,
     Email,
@@ -73,6 +74,11 @@ class HoldRequest(Request):
     start: Instant = Field(description="A slot's start, ISO 8601 with its UTC offset.")
     patient: PatientIn
     language: Language = "fr"
+    relative: Annotated[str, StringConstraints(pattern=ids.RELATIVE_ID)] | None = Field(
+        None,
+        description="Signed in only: the id of one of my relatives (GET /v1/me/relatives) the appointment is for. "
+        "``patient`` is then the person who books; the relative is the patient the practice sees.",
+    )
 
 
 Code = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]

@@ -22,6 +22,7 @@ from ..core.appointment import (
     HELD,
     Appointment,
     AppointmentView,
+    Booker,
     ConfirmResponse,
     HoldResponse,
     Patient,
@@ -40,6 +41,7 @@ from ..core.errors import (
     TooManyAppointments,
     TooManyAttempts,
     TooManyHolds,
+    Unauthorized,
     Unavailable,
     WrongCode,
 )
@@ -91,6 +93,7 @@ class Caller:
 
     network: str
     proof: Proof | None = None
+    account_id: str | None = None  # a signed-in patient's account (a booking for one of its relatives)
 
 
 @dataclass
@@ -206,7 +209,10 @@ class Bookings:
         slot = check_slot(schedule, request.reason, request.start, (), now, request.patient.kind)
         email = request.patient.email
         proven = caller.proof is not None and caller.proof.covers(email, now_s)
-        if len(_future(self.store.patient_appointments(profile.id, email), now_s)) >= profile.max_future_per_patient:
+        patient, booker = self._who(request, caller, proven)
+        relative_id = request.relative if booker else None
+        counter = self.store.patient_appointments(profile.id, email, relative_id)
+        if len(_future(counter, now_s)) >= profile.max_future_per_patient:
             raise TooManyAppointments(_cap_message(profile.max_future_per_patient), field="patient.email")
         appointment_id = tokens.new_appointment_id()
         code = None if proven else tokens.new_code()
@@ -222,7 +228,9 @@ class Bookings:
             status=HELD,
             language=request.language,
             reason_id=request.reason,
-            patient=Patient(**request.patient.model_dump()),
+            patient=patient,
+            booked_by=booker,
+            relative_id=relative_id,
             hold_until=hold_until,
             code_hash=tokens.code_hash(appointment_id, code) if code else None,
             code_attempts=0,
@@ -257,6 +265,27 @@ class Bookings:
         if code and (mailer := self.mailer()) is not None:
             mailer.send_code(email, code, appointment.notice(self.site_url))
         return appointment.hold_view(), False
+
+    def _who(self, request: HoldRequest, caller: Caller, proven: bool) -> tuple[Patient, Booker | None]:
+        """The patient, and who booked for them: for one of a signed-in patient's relatives, the relative is the
+        patient (with a date of birth) and the account holder the booker; otherwise the patient booked."""
+        if request.relative is None:
+            return Patient(**request.patient.model_dump()), None
+        if caller.account_id is None or not proven:
+            raise Unauthorized("Sign in to book for a relative.")
+        from ..patients.relatives import Relatives
+
+        relative = Relatives(self.store, self.clock).find(caller.account_id, request.relative)
+        me = request.patient
+        patient = Patient(
+            given_name=relative.given_name,
+            family_name=relative.family_name,
+            email=me.email,
+            phone=me.phone,
+            kind=me.kind,
+            birth_date=relative.birth_date.isoformat(),
+        )
+        return patient, Booker(me.given_name, me.family_name, relative.relation)
 
     def _room(self, holds: Holds, network: Holds, proven: bool) -> None:
         """Refuse a hold when its e-mail or its network already has its share of holds awaiting confirmation
@@ -316,7 +345,9 @@ class Bookings:
         token = tokens.new_manage_token()
         expires_at = self.retention.appointment(appointment.end_epoch)
         for _ in range(OPTIMISTIC_TRIES):
-            counter = self.store.patient_appointments(appointment.practitioner_id, appointment.email)
+            counter = self.store.patient_appointments(
+                appointment.practitioner_id, appointment.email, appointment.relative_id
+            )
             future = _future(counter, now_s)
             if len(future) >= appointment.patient_cap:
                 raise TooManyAppointments(_cap_message(appointment.patient_cap), field="patient.email")
@@ -385,10 +416,28 @@ class Bookings:
     def show(self, appointment_id: str, token: str | None) -> AppointmentView:
         return self._authorised(appointment_id, token).patient_view()
 
+    def _owned(self, appointment_id: str, mailbox: str) -> Appointment:
+        """The appointment if it is listed in the patient space of ``mailbox`` (a signed-in patient's); otherwise the
+        same 404 as an unknown id: another patient's appointment does not exist for this one."""
+        found = self.store.appointment(appointment_id) if ids.is_appointment_id(appointment_id) else None
+        if found is None or found.mailbox != mailbox or found.status == HELD:
+            raise NotFound(NO_APPOINTMENT)
+        return found
+
+    def show_mine(self, appointment_id: str, mailbox: str) -> AppointmentView:
+        return self._owned(appointment_id, mailbox).patient_view()
+
     def cancel(self, appointment_id: str, token: str | None) -> AppointmentView:
         """Cancel (idempotent: cancelling a cancelled appointment answers it again, without a second e-mail)."""
+        return self._cancel(lambda: self._authorised(appointment_id, token))
+
+    def cancel_mine(self, appointment_id: str, mailbox: str) -> AppointmentView:
+        """Cancel from the patient space of ``mailbox``."""
+        return self._cancel(lambda: self._owned(appointment_id, mailbox))
+
+    def _cancel(self, find: Callable[[], Appointment]) -> AppointmentView:
         for _ in range(OPTIMISTIC_TRIES):
-            appointment = self._authorised(appointment_id, token)
+            appointment = find()
             if appointment.status == CANCELLED:
                 return appointment.patient_view()
             now_s = int(self.clock().timestamp())
@@ -410,8 +459,15 @@ class Bookings:
 
     def move(self, appointment_id: str, token: str | None, request: MoveRequest) -> AppointmentView:
         """Move to another slot of the same reason and site: the new units taken and the old ones released together."""
+        return self._move(lambda: self._authorised(appointment_id, token), token, request)
+
+    def move_mine(self, appointment_id: str, mailbox: str, request: MoveRequest) -> AppointmentView:
+        """Move from the patient space of ``mailbox`` (the e-mail then carries no manage link)."""
+        return self._move(lambda: self._owned(appointment_id, mailbox), None, request)
+
+    def _move(self, find: Callable[[], Appointment], token: str | None, request: MoveRequest) -> AppointmentView:
         for _ in range(OPTIMISTIC_TRIES):
-            appointment = self._authorised(appointment_id, token)
+            appointment = find()
             now = self.clock()
             now_s = int(now.timestamp())
             if appointment.status != CONFIRMED:
@@ -433,7 +489,9 @@ class Bookings:
                 units=tuple(units),
                 expires_at=self.retention.appointment(end),
             )
-            counter = self.store.patient_appointments(appointment.practitioner_id, appointment.email)
+            counter = self.store.patient_appointments(
+                appointment.practitioner_id, appointment.email, appointment.relative_id
+            )
             try:
                 self.store.move(appointment, moved, Versioned(_future(counter, now_s), counter.version), now_s)
                 break

@@ -43,6 +43,11 @@ class Unauthorized(PortalError):
     code = "unauthorized"
 
 
+class Forbidden(PortalError):
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(PortalError):
     status = 404
     code = "not_found"

@@ -70,8 +70,12 @@ def unit_start_of(sort_key: str) -> datetime:
     return datetime.strptime(sort_key[len(UNIT_PREFIX) :], "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
 
 
-def patient_key(practitioner_id: str, email: str) -> dict[str, str]:
-    return {"PK": practitioner_pk(practitioner_id), "SK": f"PATIENT#{email_hash(email)}"}
+def patient_key(practitioner_id: str, email: str, relative_id: str | None = None) -> dict[str, str]:
+    """The cap counter of one person with one professional: the mailbox's own (``PATIENT#<email hash>``), or, for a
+    relative booked from a patient space, that relative's (``PATIENT#<email hash>#<relative id>``): caps count per
+    person, not per mailbox."""
+    person = f"{email_hash(email)}#{relative_id}" if relative_id else email_hash(email)
+    return {"PK": practitioner_pk(practitioner_id), "SK": f"PATIENT#{person}"}
 
 
 def appointment_key(appointment_id: str) -> dict[str, str]:
@@ -253,3 +257,56 @@ def lapse_key(until: datetime, appointment_id: str) -> dict[str, str]:
 
 def lapse_partition(hour: datetime) -> str:
     return f"LAPSE#{hour_stamp(hour)}"
+
+
+# -- the patient space -------------------------------------------------------------------------------------------
+
+ACCOUNT = "ACCOUNT"
+CHALLENGE = "CHALLENGE"
+PASSKEY_PREFIX = "PASSKEY#"
+RELATIVE_PREFIX = "RELATIVE#"
+SESSION_PREFIX = "SESSION#"
+
+
+def account_partition(account_id: str) -> str:
+    """Everything of one patient account lives in this partition: the account, its passkeys, relatives and
+    sessions (one Query reads them all, for "my data" and for deleting the account)."""
+    return f"PATIENT#{account_id}"
+
+
+def account_key(account_id: str) -> dict[str, str]:
+    return {"PK": account_partition(account_id), "SK": ACCOUNT}
+
+
+def account_email_key(mailbox: str) -> dict[str, str]:
+    """Which account owns a mailbox (``mailbox``: an ``email_hash``): one account per canonical address."""
+    return {"PK": f"EMAIL#{mailbox}", "SK": ACCOUNT}
+
+
+def passkey_key(account_id: str, credential_id: str) -> dict[str, str]:
+    """A passkey of the account, by its WebAuthn credential id (base64url, as the browser gives it)."""
+    return {"PK": account_partition(account_id), "SK": PASSKEY_PREFIX + credential_id}
+
+
+def relative_key(account_id: str, relative_id: str) -> dict[str, str]:
+    return {"PK": account_partition(account_id), "SK": RELATIVE_PREFIX + relative_id}
+
+
+def session_key(account_id: str, secret_hash: str) -> dict[str, str]:
+    """A signed-in session, by the SHA-256 of its cookie's secret (the secret is never stored)."""
+    return {"PK": account_partition(account_id), "SK": SESSION_PREFIX + secret_hash}
+
+
+def challenge_key(challenge_id: str) -> dict[str, str]:
+    """A WebAuthn ceremony's challenge (registration or sign-in), spent by its answer."""
+    return {"PK": f"CHALLENGE#{challenge_id}", "SK": CHALLENGE}
+
+
+def mailbox_partition(mailbox: str) -> str:
+    return f"MAILBOX#{mailbox}"
+
+
+def mailbox_keys(mailbox: str, start: datetime, appointment_id: str) -> dict[str, str]:
+    """GSI2 attributes that list every appointment booked with one mailbox (``mailbox``: an ``email_hash``), by
+    start time, whatever the professional: the patient space's "my appointments", guest bookings included."""
+    return {"GSI2PK": mailbox_partition(mailbox), "GSI2SK": f"START#{utc_stamp(start)}#{appointment_id}"}

@@ -39,6 +39,27 @@ export function keepProof(proof) {
   }
 }
 
+// Whether this browser signed in to the patient space (me.js marks it; the session itself is an HttpOnly cookie
+// no script reads): the booking widget then asks the API who is signed in, and no other page ever does.
+const SIGNED_IN_KEY = "portal.signed-in";
+
+export function signedInHere() {
+  try {
+    return localStorage.getItem(SIGNED_IN_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+export function markSignedIn(signedIn) {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_KEY, "1");
+    else localStorage.removeItem(SIGNED_IN_KEY);
+  } catch {
+    // storage refused: the booking widget books as a guest, with a code
+  }
+}
+
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
   return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");

@@ -21,6 +21,7 @@ import {
   newKey,
   savedProof,
   show,
+  signedInHere,
 } from "./booking-core.js";
 
 // The API's published rule (EMAIL_PATTERN in functions/chalicelib/core/schemas.py); the API has the last word.
@@ -65,6 +66,8 @@ function start() {
   const proveCode = $("form[data-prove-code]");
   const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false, prove: null };
   state.linked = linkedTime(reasons, sites);
+
+  state.session = null; // a signed-in patient's session: {csrf, account}, and the people they book for
 
   const picker = new SlotPicker($("[data-slot-picker]"), {
     api,
@@ -234,6 +237,45 @@ function start() {
     });
   }
 
+  // -- a signed-in patient (the patient space) ------------------------------------------------------------------
+
+  // Only a browser that signed in to the patient space asks (me.js leaves a mark, never the session itself): the
+  // session cookie is HttpOnly and goes to the API only with this call and the booking's.
+  async function loadSession() {
+    if (!signedInHere()) return;
+    const me = await api.get("/me", { session: true });
+    if (me.status !== 200) return;
+    const relatives = await api.get("/me/relatives", { session: true });
+    state.session = { csrf: me.data.csrf_token, account: me.data.account };
+    const account = me.data.account;
+    for (const name of FIELDS) {
+      const value = name === "email" ? account.email : account[name];
+      if (value && !details.elements[name].value) details.elements[name].value = value;
+    }
+    details.querySelector("button[type=submit]").textContent = msg["book-signed-in"];
+    const note = $("[data-signed-in]");
+    note.textContent = format(msg["signed-in-as"], { email: account.email });
+    show(note, true);
+    const people = relatives.status === 200 ? relatives.data.relatives : [];
+    if (people.length) {
+      const box = $("[data-for-whom]");
+      box.querySelector("[data-options]").replaceChildren(
+        radio("bw-for", "me", msg["for-me"], true),
+        ...people.map((r) => radio("bw-for", r.id, `${r.given_name} ${r.family_name}`, false)),
+      );
+      show(box, true);
+    }
+  }
+
+  function forWhom() {
+    const chosen = details.querySelector("input[name=bw-for]:checked")?.value;
+    return chosen && chosen !== "me" ? chosen : null;
+  }
+
+  function sessionOptions() {
+    return state.session ? { session: true, csrf: state.session.csrf } : {};
+  }
+
   function patient() {
     const value = (name) => details.elements[name].value.trim();
     const data = { given_name: value("given_name"), family_name: value("family_name"), email: value("email") };
@@ -257,12 +299,14 @@ function start() {
       patient: patient(),
       language: lang,
     };
+    if (forWhom()) body.relative = forWhom();
     const text = JSON.stringify(body);
     // A retry of the same request (after a network failure) sends the same Idempotency-Key: never two holds.
     if (state.pending?.text !== text) state.pending = { text, key: newKey() };
     formError(form, msg.sending);
     state.busy = true;
-    const answer = await api.post("/appointments", body, { key: state.pending.key, proof: savedProof() });
+    const options = { key: state.pending.key, proof: savedProof(), ...sessionOptions() };
+    const answer = await api.post("/appointments", body, options);
     state.busy = false;
     formError(form, "");
     if (answer.status === 201) {
@@ -304,7 +348,10 @@ function start() {
   async function confirmWithProof(form) {
     formError(form, msg.booking);
     state.busy = true;
-    const answer = await api.post(`/appointments/${state.hold.id}/confirm`, {}, { proof: savedProof() });
+    const answer = await api.post(`/appointments/${state.hold.id}/confirm`, {}, {
+      proof: savedProof(),
+      ...sessionOptions(),
+    });
     state.busy = false;
     formError(form, "");
     if (answer.status === 200) {
@@ -705,6 +752,8 @@ function start() {
       table.setAttribute("aria-describedby", note.id);
     }
   }
+
+  loadSession();
 
   // -- at once: the first free time, whatever the reason (the API being up is what makes the widget live) --------
 

@@ -99,9 +99,10 @@ class Reads(Table):
         item = self._get(key) or {}
         return Versioned(dict(item.get(attribute) or {}), int(item.get("version", 0)))
 
-    def patient_appointments(self, practitioner_id: str, email: str) -> Versioned:
-        """The patient's future appointments with this professional, ``{id: end epoch}``, and their version."""
-        return self.versioned(keys.patient_key(practitioner_id, email), "appointments")
+    def patient_appointments(self, practitioner_id: str, email: str, relative_id: str | None = None) -> Versioned:
+        """The patient's future appointments with this professional, ``{id: end epoch}``, and their version: the
+        mailbox's own, or those of one of its patient space's relatives (``relative_id``)."""
+        return self.versioned(keys.patient_key(practitioner_id, email, relative_id), "appointments")
 
     def email_holds(self, email: str) -> Holds:
         """The mailbox's unconfirmed holds (its canonical form), ``{id: hold expiry epoch}``, and their version."""

@@ -109,7 +109,7 @@ class Transactions(Table):
             },
         )
         entries = {**patient.entries, appointment_id: end}
-        counter = keys.patient_key(appointment.practitioner_id, appointment.email)
+        counter = appointment.cap_counter_key
         transaction.add(Part.PATIENT, _counter_put(counter, entries, patient.version))
         # A hold made before holds were told apart by proof (no network named) has no entry among the unproven.
         tracked = bool(appointment.network_hash) or appointment.proven is not None
@@ -163,6 +163,10 @@ class Transactions(Table):
         old_units, new_units = set(appointment.units), set(moved.units)
         agenda = keys.agenda_keys(practitioner_id, from_epoch(moved.start_epoch), appointment_id)
         operation = uuid.uuid4().hex
+        # In the patient space's list (GSI2) too, when the appointment is in one: its start moves there as well.
+        start = from_epoch(moved.start_epoch)
+        listed = keys.mailbox_keys(moved.mailbox, start, appointment_id) if moved.mailbox else {}
+        mine = {":mine": listed["GSI2SK"]} if listed else {}
         transaction = Transaction()
         transaction.add(
             Part.APPOINTMENT,
@@ -171,7 +175,7 @@ class Transactions(Table):
                     "Key": keys.appointment_key(appointment_id),
                     "UpdateExpression": "SET start_epoch = :start_epoch, end_epoch = :end_epoch, #units = :units, "
                     "GSI1SK = :agenda, moved_at = :now, revision = revision + :one, last_operation = :operation, "
-                    "expires_at = :expires",
+                    "expires_at = :expires" + (", GSI2SK = :mine" if listed else ""),
                     "ConditionExpression": "#status = :confirmed AND revision = :revision",
                     "ExpressionAttributeNames": {"#status": "status", "#units": "units"},
                     "ExpressionAttributeValues": {
@@ -185,13 +189,14 @@ class Transactions(Table):
                         ":confirmed": CONFIRMED,
                         ":revision": appointment.revision,
                         ":expires": moved.expires_at,
+                        **mine,
                     },
                 }
             },
         )
         if appointment.email and counter is not None:  # taken by phone without an e-mail: no cap counter
             entries = {**counter.entries, appointment_id: moved.end_epoch}
-            key = keys.patient_key(practitioner_id, appointment.email)
+            key = appointment.cap_counter_key
             transaction.add(Part.PATIENT, _counter_put(key, entries, counter.version))
         booked = units.booked(appointment_id, moved.start_epoch, moved.end_epoch)
         for unit in sorted(new_units - old_units):
@@ -262,7 +267,7 @@ class Transactions(Table):
         transaction.add(Part.APPOINTMENT, _new(appointment))
         if counter is not None:
             entries = {**counter.entries, appointment_id: appointment.end_epoch}
-            key = keys.patient_key(practitioner_id, appointment.email)
+            key = appointment.cap_counter_key
             transaction.add(Part.PATIENT, _counter_put(key, entries, counter.version))
         booked = units.booked(appointment_id, appointment.start_epoch, appointment.end_epoch)
         for unit in appointment.units:
@@ -314,7 +319,7 @@ class Transactions(Table):
                 Part.PATIENT,
                 {
                     "Update": {
-                        "Key": keys.patient_key(appointment.practitioner_id, appointment.email),
+                        "Key": appointment.cap_counter_key,
                         "UpdateExpression": "REMOVE appointments.#id SET version = version + :one",
                         "ExpressionAttributeNames": {"#id": appointment_id},
                         "ExpressionAttributeValues": {":one": 1},
@@ -370,11 +375,14 @@ class Transactions(Table):
 
 
 def _new(appointment: Appointment) -> dict[str, Any]:
-    """Put a new appointment item, with its keys and its place in the professional's agenda (GSI1)."""
+    """Put a new appointment item, with its keys, its place in the professional's agenda (GSI1) and, when it has an
+    e-mail, in that mailbox's patient space (GSI2)."""
+    start = from_epoch(appointment.start_epoch)
     item = {
         **appointment.to_item(),
         **keys.appointment_key(appointment.id),
-        **keys.agenda_keys(appointment.practitioner_id, from_epoch(appointment.start_epoch), appointment.id),
+        **keys.agenda_keys(appointment.practitioner_id, start, appointment.id),
+        **(keys.mailbox_keys(appointment.mailbox, start, appointment.id) if appointment.mailbox else {}),
     }
     return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
 
