@@ -77,6 +77,7 @@ PLUGINS = ["plugins.directory", "plugins.assets", "plugins.typography"]
 THEME_STATIC_PATHS: list[str] = []
 DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json
 DIRECTORY_PAGE_SIZE = 100  # professionals per list page (specialty, profession, place)
+SEARCH_VOCABULARY_PATH = "search"  # under PATH: vocabulary.<lang>.json, the patients' words for search
 DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
 # Shortcuts in Jinja's runtime (plugins/directory/templating.py): the same pages, faster. They switch themselves
 # off on Jinja2 or MarkupSafe versions other than the pinned ones; False runs Jinja's own runtime anyway.

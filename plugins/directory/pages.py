@@ -9,15 +9,16 @@ route in ``views.ROUTES``, a template, and a ``PageJob`` here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
 from pelican.contents import Article, Page
 
 from plugins.directory.documents import article_list_jobs, document_jobs
-from plugins.directory.records import Directory, Practitioner
+from plugins.directory.records import Directory, Practitioner, Summary
 from plugins.directory.views import Indexes, chunks, page_values, practitioner_view, route
+from plugins.directory.vocabulary import Vocabulary
 from plugins.directory.writer import PageJob
 
 # The professionals' area: static pages that the back-office API fills in once signed in (route -> template).
@@ -46,6 +47,7 @@ class SitePages:
     articles: list[Article]
     pages: list[Page]
     shared: str
+    vocabularies: Mapping[str, Vocabulary] = field(default_factory=dict)
 
     def values(self, lang: str, kind: str, key: str = "", number: int = 1, **values: Any) -> dict[str, Any]:
         return page_values(self.languages, lang, kind, key, number, **values)
@@ -169,6 +171,11 @@ class SitePages:
             if ix.by_profession.get(code)
         ]
 
+    def keywords(self, lang: str, summary: Summary) -> str:
+        """The vocabulary's names of what a professional is, for their search index entry (practitioner.html)."""
+        vocabulary = self.vocabularies.get(lang)
+        return vocabulary.keywords(summary.profession, summary.specialties) if vocabulary else ""
+
     def practitioner_jobs(self, todo: Iterable[int], ids: Sequence[str]) -> list[PageJob]:
         """The pages of the professionals at positions ``todo``, every language of one side by side."""
         d = self.directory
@@ -181,8 +188,9 @@ class SitePages:
         jobs = []
         for i in sorted(todo):
             pid = ids[i]
+            summary = d.practitioners[i].summary
             for lang in self.languages:
-                values = self.values(lang, "practitioner", pid)
+                values = self.values(lang, "practitioner", pid, search_keywords=self.keywords(lang, summary))
                 jobs.append(
                     PageJob(
                         route("practitioner", lang, pid) + "index.html", "practitioner", values, "", partial(view, i)

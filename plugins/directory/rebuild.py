@@ -31,7 +31,7 @@ INDEXES_FORMAT = 2  # of the cache file of the indexes' positions
 MANIFEST_FORMAT = 2  # of the cache file that says what the last build into an output folder wrote
 PLUGIN = Path(__file__).resolve().parent
 # The plugin's modules that do not make pages: the search index is a command of its own, run on the built site.
-NOT_PAGE_CODE = frozenset({"search_index.py", "search_pages.py"})
+NOT_PAGE_CODE = frozenset({"search_index.py", "search_pages.py", "search_terms.py"})
 # The settings every directory page shows or depends on.
 SHARED_SETTINGS = (
     *("SITEURL", "SITENAME", "SITE_TAGLINE", "SITE_ORIGIN", "DEFAULT_LANG", "LANGUAGES", "TERRITORY_COUNTRY"),
@@ -50,7 +50,8 @@ def page_code() -> list[Path]:
 
 
 def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory) -> str:
-    """What every directory page depends on: templates, translations, code lists, establishments, settings."""
+    """What every directory page depends on: templates, translations, code lists, the search vocabulary,
+    establishments, settings."""
     theme = Path(settings["THEME"])
     files = [p for folder in (theme / "templates", theme / "translations") for p in folder.rglob("*")]
     stamps = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [*files, *page_code()] if p.is_file())
@@ -58,6 +59,10 @@ def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory)
     for name in ("taxonomy.json", "places.json"):
         stat = (folder / name).stat()
         stamps.append((name, stat.st_mtime_ns, stat.st_size))
+    # the search vocabulary: its terms are in the professionals' pages (their search keywords)
+    for path in sorted((content / settings.get("SEARCH_VOCABULARY_PATH", "search")).glob("vocabulary.*.json")):
+        stat = path.stat()
+        stamps.append((path.name, stat.st_mtime_ns, stat.st_size))
     stamps += [(e["id"], *d.stamps[e["id"]]) for e in d.establishments]
     return fingerprint(*stamps, *(repr(settings.get(k)) for k in SHARED_SETTINGS))
 
