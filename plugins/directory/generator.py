@@ -57,6 +57,7 @@ from plugins.directory.rebuild import (
     remove_practitioner_pages,
     shared_fingerprint,
     site_fingerprint,
+    suggestions_changed,
     write_manifest,
 )
 from plugins.directory.records import Directory
@@ -172,6 +173,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             changed = practitioners_to_render(
                 output, ids, stamps, old_practitioners, shared=shared, languages=languages
             )
+            nearest = site.nearest_stamps()
+            changed |= suggestions_changed(ids, nearest, previous.get("nearest", {}))
             todo += site.practitioner_jobs(changed, ids)
             urls = sitemap_fingerprint(site_origin, pages, ids)
             if previous.get("sitemap") != urls or not (output / "sitemap.xml").exists():
@@ -212,7 +215,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             "folders": practitioner_folders(output, languages),
         }
         write_manifest(
-            manifest_file, {"pages": pages, "practitioners": practitioners, "open_data": offsets, "sitemap": urls}
+            manifest_file,
+            {"pages": pages, "practitioners": practitioners, "open_data": offsets, "sitemap": urls, "nearest": nearest},
         )
 
     def render(self, jobs: list[PageJob]) -> None:

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from jinja2 import Environment
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -179,6 +180,13 @@ def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[s
             value = date_type.fromisoformat(value)
         return str(format_date(value, form, locale=lang))
 
+    def distance(metres: float) -> str:
+        """``"350 m"``, ``"1,2 km"`` (French) or ``"1.2 km"``: tens of metres below a kilometre, then tenths of a
+        kilometre; a no-break space before the unit."""
+        if metres < 995:
+            return f"{max(10, round(metres, -1)):.0f}\u00a0m"
+        return f"{format_decimal(round(metres / 1000, 1), locale=lang)}\u00a0km"
+
     return {
         "_": gettext,
         "ngettext": ngettext,
@@ -186,6 +194,7 @@ def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[s
         "language_name": lambda code: language_name(code, lang),
         "day_name": lambda day: day_name(day, lang),
         "format_date": date,
+        "distance": distance,
         "person_name": lambda record: person_name(record, lang, default_lang),
         "gettext_in": catalogs.gettext,
     }

@@ -16,6 +16,7 @@ from typing import Any
 from pelican.contents import Article, Page
 
 from plugins.directory.documents import article_list_jobs, document_jobs
+from plugins.directory.nearest import specialty_key
 from plugins.directory.records import Directory, Practitioner, Summary
 from plugins.directory.views import Indexes, chunks, page_values, practitioner_view, route
 from plugins.directory.vocabulary import Vocabulary
@@ -171,6 +172,40 @@ class SitePages:
             if ix.by_profession.get(code)
         ]
 
+    def nearest_view(self, i: int) -> list[dict[str, Any]]:
+        """Who nearby accepts new patients, for the professional at position ``i`` when they do not: what the
+        nearest-accepting component shows of each (empty for everyone else)."""
+        d = self.directory
+        found = []
+        for j, metres in self.indexes.nearest.get(i, ()):
+            other = d.practitioners[j].summary
+            kind, code = specialty_key(d.practitioners[i].summary)
+            found.append(
+                {
+                    "id": other.id,
+                    "civility": other.civility,
+                    "given_name": other.given_name,
+                    "family_name": other.family_name,
+                    "label": (d.specialties if kind == "specialty" else d.professions)[code]["label"],
+                    "place": d.places[other.places[0]]["name"],
+                    "metres": metres,
+                }
+            )
+        return found
+
+    def nearest_stamps(self) -> dict[str, tuple[Any, ...]]:
+        """What each professional's suggestions show, by id (those with suggestions only): a page is rendered again
+        when its own changes, though their data file did not (another professional moved or stopped accepting)."""
+        everyone = self.directory.practitioners
+        return {
+            everyone[i].summary.id: tuple(
+                (s.id, s.civility, s.given_name, s.family_name, s.places[0], metres)
+                for j, metres in suggestions
+                for s in (everyone[j].summary,)
+            )
+            for i, suggestions in self.indexes.nearest.items()
+        }
+
     def keywords(self, lang: str, summary: Summary) -> str:
         """The vocabulary's names of what a professional is, for their search index entry (practitioner.html)."""
         vocabulary = self.vocabularies.get(lang)
@@ -183,7 +218,7 @@ class SitePages:
 
         @lru_cache(maxsize=1)  # a professional's languages are rendered one after the other: one view for all
         def view(i: int) -> dict[str, Any]:
-            return practitioner_view(d.practitioners[i], d, country)
+            return {**practitioner_view(d.practitioners[i], d, country), "nearest": self.nearest_view(i)}
 
         jobs = []
         for i in sorted(todo):
