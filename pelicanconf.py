@@ -21,6 +21,9 @@ SITE_TAGLINE = {
 }
 TERRITORY_COUNTRY = "MC"  # ISO 3166 code, for addresses in schema.org data
 TERRITORY = {"fr": "Principauté de Monaco", "en": "Principality of Monaco"}
+# The specialties the home page offers first, one tap away (under the search box and first of the tiles), named as
+# patients name whom they look for; codes of taxonomy.json.
+HOME_SPECIALTIES = {"general-practice": {"fr": "Médecin généraliste", "en": "General practitioner (GP)"}}
 SITEURL = ""
 # Absolute origin for sitemap.xml and robots.txt while SITEURL is empty (development); publishconf sets SITEURL.
 SITE_ORIGIN = "http://127.0.0.1:8000"

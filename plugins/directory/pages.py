@@ -74,7 +74,13 @@ class SitePages:
             yield PageJob(
                 f"{lang}/index.html",
                 "home",
-                self.values(lang, "home", latest_articles=latest, professions=self.profession_counts()),
+                self.values(
+                    lang,
+                    "home",
+                    latest_articles=latest,
+                    professions=self.profession_counts(),
+                    featured=self.featured_specialties(),
+                ),
             )
             yield PageJob(
                 f"{lang}/search/index.html",
@@ -154,6 +160,16 @@ class SitePages:
                 stamp,
                 partial(member_records, members),
             )
+
+    def featured_specialties(self) -> list[dict[str, Any]]:
+        """The home page's first specialties (``HOME_SPECIALTIES``: code -> how patients name whom they look for),
+        those with professionals, with their count."""
+        featured: Mapping[str, Any] = self.settings.get("HOME_SPECIALTIES") or {}
+        return [
+            {"code": code, "label": label, "count": len(self.indexes.by_specialty[code])}
+            for code, label in featured.items()
+            if self.indexes.by_specialty.get(code)
+        ]
 
     def profession_counts(self) -> list[dict[str, Any]]:
         """Professions with their specialties and how many professionals each has."""

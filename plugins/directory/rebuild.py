@@ -36,7 +36,7 @@ NOT_PAGE_CODE = frozenset({"search_index.py", "search_pages.py", "search_terms.p
 # The settings every directory page shows or depends on.
 SHARED_SETTINGS = (
     *("SITEURL", "SITENAME", "SITE_TAGLINE", "SITE_ORIGIN", "DEFAULT_LANG", "LANGUAGES", "TERRITORY_COUNTRY"),
-    *("DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES"),
+    *("DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES", "HOME_SPECIALTIES"),
 )
 
 
