@@ -80,6 +80,9 @@ PLUGINS = ["plugins.directory", "plugins.assets", "plugins.typography"]
 THEME_STATIC_PATHS: list[str] = []
 DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json
 DIRECTORY_PAGE_SIZE = 100  # professionals per list page (specialty, profession, place)
+# Lists of up to this many professionals can be sorted and filtered in the page (their other pages are fetched on
+# first use); longer ones link to the search page's filters instead.
+DIRECTORY_LIST_TOOLS_MAX = 1000
 SEARCH_VOCABULARY_PATH = "search"  # under PATH: vocabulary.<lang>.json, the patients' words for search
 DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
 # Shortcuts in Jinja's runtime (plugins/directory/templating.py): the same pages, faster. They switch themselves

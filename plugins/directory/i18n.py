@@ -15,7 +15,7 @@ Adding Italian: add ``it`` to ``LANGUAGES`` in pelicanconf.py and an ``it`` cata
 from __future__ import annotations
 
 import gettext as gettext_module
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date as date_type
 from functools import cache
 from pathlib import Path
@@ -98,6 +98,11 @@ def _locale(lang: str) -> Locale:
 def language_name(code: str, lang: str) -> str:
     """``language_name("it", "fr")`` -> ``"italien"``."""
     return str(_locale(lang).languages.get(code, code))
+
+
+def by_language_name(codes: Iterable[str], lang: str) -> list[str]:
+    """Language codes in the order of their names in ``lang`` (``["de", "en"]`` in French: anglais, allemand)."""
+    return sorted(codes, key=lambda code: language_name(code, lang).casefold())
 
 
 def endonym(code: str) -> str:
@@ -224,5 +229,10 @@ def language_environment(
         "plural_samples": plural_samples(lang),
         "LANGUAGE_NAMES": {code: endonym(code) for code in catalogs.languages},
     }
-    env.filters = {**base.filters, "tr": helpers["tr"], "language_name": helpers["language_name"]}
+    env.filters = {
+        **base.filters,
+        "tr": helpers["tr"],
+        "language_name": helpers["language_name"],
+        "by_language_name": lambda codes: by_language_name(codes, lang),
+    }
     return direct(env) if shortcuts else env

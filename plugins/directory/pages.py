@@ -31,6 +31,24 @@ PRO_PAGES = {
 }
 
 
+def list_tools(d: Directory, positions: Sequence[int]) -> dict[str, Any]:
+    """What a list's sort and filters offer (listing.html): the languages its professionals speak, and its
+    professions with the specialties they have there, in the taxonomy's order (from the summaries: every page of
+    the list offers the same, whichever page it is)."""
+    everyone = d.practitioners
+    languages = sorted({code for i in positions for code in everyone[i].summary.languages})
+    found: dict[str, set[str]] = {}
+    for i in positions:
+        summary = everyone[i].summary
+        found.setdefault(summary.profession, set()).update(summary.specialties)
+    choices = [
+        {"profession": code, "specialties": [s for s in d.specialties if s in found[code]]}
+        for code in d.professions
+        if code in found
+    ]
+    return {"languages": languages, "choices": choices, "options": sum(len(c["specialties"]) or 1 for c in choices)}
+
+
 def member_records(members: list[Practitioner]) -> dict[str, Any]:
     """The records of a list's professionals, read when the list is rendered (plain dicts for the templates)."""
     return {"members": [p.data for p in members]}
@@ -130,19 +148,23 @@ class SitePages:
             ("place", code, "by_place", {"place": place, "establishments": ix.establishments_by_place.get(code, [])})
             for code, place in d.places.items()
         ]
+        most = int(self.settings.get("DIRECTORY_LIST_TOOLS_MAX", 1000))
         for kind, code, group, extra in lists:
             members = getattr(ix, group).get(code, [])
             pages = chunks(members, size)
+            positions = ix.positions[group].get(code, [])
+            tools = list_tools(d, positions) if 0 < len(members) <= most else None
             for number, part in enumerate(pages, start=1):
                 key = (kind, code, number)
                 if key not in stamps:
-                    where = ix.positions[group].get(code, [])[(number - 1) * size : number * size]
-                    stamps[key] = f"{shared}:{len(members)}:{len(pages)}:{members_stamp(where)}"
+                    where = positions[(number - 1) * size : number * size]
+                    stamps[key] = f"{shared}:{len(members)}:{len(pages)}:{members_stamp(where)}:{tools!r}"
                 stamp = stamps[key]
+                values = {"pages": len(pages), "total": len(members), "tools": tools, **extra}
                 yield PageJob(
                     route(kind, lang, code, number) + "index.html",
                     "listing",
-                    partial(self.values, lang, kind, code, number, pages=len(pages), total=len(members), **extra),
+                    partial(self.values, lang, kind, code, number, **values),
                     stamp,
                     partial(member_records, part),
                     lang,
