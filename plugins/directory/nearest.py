@@ -5,8 +5,10 @@ coordinates in the data files (the closest pair of sites when either has several
 Distances are on a flat map around the two points (equirectangular: exact to a few metres over the tens of
 kilometres a patient travels), in whole metres. The search is a sweep by latitude: the candidates of a specialty
 are sorted by latitude, and from the professional's latitude outwards only those nearer in latitude than the
-third-best distance found so far are looked at. That stays short whether a territory is a few square kilometres
-full of professionals or a region where the next one is far: 100,000 professionals take well under a second.
+third-best distance found so far are looked at (and only candidates nearer than it are kept), so a professional
+costs about the candidates within that distance in latitude, whether a territory is a few square kilometres full
+of professionals or a region where the next one is far. The whole grows as N^1.5: bench/nearest.py and
+docs/performance.md give the figures (a grid would make it linear, should a directory of 100,000 need it).
 
 Pure: summaries in, positions and metres out (plugins.directory.views keeps the result with the indexes, the
 build caches it while no summary changes).
@@ -82,7 +84,8 @@ def sweep(
             other_lat, other_lon, j = points[above]
             above += 1
         metres = math.hypot((other_lat - lat) * METRES_PER_DEGREE, (other_lon - lon) * squeeze)
-        if metres < best.get(j, math.inf):
+        # farther than the count-th best: never among the nearest (kept out, so that the limit stays cheap to find)
+        if metres < limit and metres < best.get(j, math.inf):
             best[j] = metres
             if len(best) >= count:
                 limit = heapq.nsmallest(count, best.values())[-1]
