@@ -21,6 +21,9 @@ SITE_TAGLINE = {
 }
 TERRITORY_COUNTRY = "MC"  # ISO 3166 code, for addresses in schema.org data
 TERRITORY = {"fr": "Principauté de Monaco", "en": "Principality of Monaco"}
+# The specialties the home page offers first, one tap away (under the search box and first of the tiles), named as
+# patients name whom they look for; codes of taxonomy.json.
+HOME_SPECIALTIES = {"general-practice": {"fr": "Médecin généraliste", "en": "General practitioner (GP)"}}
 SITEURL = ""
 # Absolute origin for sitemap.xml and robots.txt while SITEURL is empty (development); publishconf sets SITEURL.
 SITE_ORIGIN = "http://127.0.0.1:8000"
@@ -81,6 +84,10 @@ PLUGINS = ["plugins.directory", "plugins.assets", "plugins.typography"]
 THEME_STATIC_PATHS: list[str] = []
 DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json
 DIRECTORY_PAGE_SIZE = 100  # professionals per list page (specialty, profession, place)
+# Lists of up to this many professionals can be sorted and filtered in the page (their other pages are fetched on
+# first use); longer ones link to the search page's filters instead.
+DIRECTORY_LIST_TOOLS_MAX = 1000
+SEARCH_VOCABULARY_PATH = "search"  # under PATH: vocabulary.<lang>.json, the patients' words for search
 DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
 # Shortcuts in Jinja's runtime (plugins/directory/templating.py): the same pages, faster. They switch themselves
 # off on Jinja2 or MarkupSafe versions other than the pinned ones; False runs Jinja's own runtime anyway.

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from plugins.directory.i18n import Catalogs, language_environment, language_name, localized
+from plugins.directory.i18n import Catalogs, by_language_name, language_environment, language_name, localized
 from plugins.directory.rebuild import fingerprint
 from plugins.directory.records import compact
 from plugins.directory.views import hours_by_day, route
@@ -35,6 +35,7 @@ def install_filters(generator: Generator) -> None:
             "lookup": lookup,
             "tr": lambda text: localized(text, default, default),
             "language_name": lambda code: language_name(code, default),
+            "by_language_name": lambda codes: by_language_name(codes, default),
         }
     )
 

@@ -15,6 +15,8 @@ It wires the plugin's modules; each does one thing:
 ``rebuild``         stamps, fingerprints and the manifest: only what changed is written again
 ``opendata``        open-data/ (JSON and CSV)
 ``sitemap``         sitemap.xml and robots.txt
+``vocabulary``      the search vocabulary of each language (content/search/): checks, professionals' keywords
+``search_terms``    what the search page reads besides the index: the vocabulary and the words for typos
 ==================  ===========================================================================================
 
 The search index (``search_index``, with ``search_pages``) is a command of its own, run on the built site.
@@ -55,11 +57,15 @@ from plugins.directory.rebuild import (
     remove_practitioner_pages,
     shared_fingerprint,
     site_fingerprint,
+    suggestions_changed,
     write_manifest,
 )
 from plugins.directory.records import Directory
+from plugins.directory.search_terms import write_search_terms
 from plugins.directory.sitemap import origin, sitemap_fingerprint, write_robots, write_sitemap
 from plugins.directory.views import Indexes
+from plugins.directory.vocabulary import FOLDER as VOCABULARY_FOLDER
+from plugins.directory.vocabulary import Vocabulary, load_vocabularies
 from plugins.directory.workers import Background, in_processes, process_count
 from plugins.directory.writer import PageJob, render_pages
 
@@ -93,6 +99,21 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         self.articles, self.pages = read_documents(self.context)
         categories = self.settings.get("ARTICLE_CATEGORIES", {})
         errors += check_documents([*self.articles, *self.pages], self.languages, categories, root)
+        self.vocabularies: dict[str, Vocabulary] = {}
+        if directory is not None:
+            slugs = {lang: {a.slug for a in self.articles if a.lang == lang} for lang in self.languages}
+            try:
+                self.vocabularies = load_vocabularies(
+                    content,
+                    self.languages,
+                    directory,
+                    folder / "schema",
+                    articles=slugs,
+                    folder=self.settings.get("SEARCH_VOCABULARY_PATH", VOCABULARY_FOLDER),
+                    report_root=root,
+                )
+            except DataFilesError as err:
+                errors += err.errors
         if errors or directory is None:
             raise DataFilesError(errors)
         self.directory: Directory = directory
@@ -131,7 +152,9 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         )
         site_origin = origin(self.settings)
         documents = [*self.articles, *self.pages]
-        site = SitePages(d, self.indexes, languages, self.settings, self.articles, self.pages, shared)
+        site = SitePages(
+            d, self.indexes, languages, self.settings, self.articles, self.pages, shared, self.vocabularies
+        )
         old_practitioners: dict[str, Any] = previous.get("practitioners", {})
         sitemap_writer = None
         try:
@@ -150,6 +173,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             changed = practitioners_to_render(
                 output, ids, stamps, old_practitioners, shared=shared, languages=languages
             )
+            nearest = site.nearest_stamps()
+            changed |= suggestions_changed(ids, nearest, previous.get("nearest", {}))
             todo += site.practitioner_jobs(changed, ids)
             urls = sitemap_fingerprint(site_origin, pages, ids)
             if previous.get("sitemap") != urls or not (output / "sitemap.xml").exists():
@@ -168,6 +193,9 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 )
             self.render(todo)
             write_robots(output, site_origin, languages)
+            titles = {lang: [a.title for a in self.articles if a.lang == lang] for lang in languages}
+            helpers = {lang: {"tr": env.globals["tr"], "_": env.globals["_"]} for lang, env in self.envs.items()}
+            write_search_terms(output, self.vocabularies, d, helpers, titles)
             if sitemap_writer is not None:
                 sitemap_writer.result()
             offsets = open_data.result()
@@ -187,7 +215,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             "folders": practitioner_folders(output, languages),
         }
         write_manifest(
-            manifest_file, {"pages": pages, "practitioners": practitioners, "open_data": offsets, "sitemap": urls}
+            manifest_file,
+            {"pages": pages, "practitioners": practitioners, "open_data": offsets, "sitemap": urls, "nearest": nearest},
         )
 
     def render(self, jobs: list[PageJob]) -> None:

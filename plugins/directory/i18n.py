@@ -4,6 +4,9 @@ Templates call ``_("Opening hours")``. Each language gets its own Jinja environm
 which every constant ``_("...")`` is replaced by its translation when the template is compiled, and the helpers
 (``tr``, ``url``, ``day_name``...) are bound to that language: no per-call lookup of the page's language, and
 macros need no context. That keeps 200,000 pages fast. ``_("... %(n)s", n=x)`` with values stays a call.
+``ngettext("%(count)s result", "%(count)s results", n)`` picks the form of the number with the catalog's own
+``Plural-Forms`` (French writes "1 résultat", "0 résultat", "2 résultats"); ``plural_samples`` gives the scripts
+one form per plural category of the language (``Intl.PluralRules`` picks among them in the browser).
 
 Messages are written in English; ``theme/translations/<lang>/LC_MESSAGES/messages.po`` holds each other language.
 Adding Italian: add ``it`` to ``LANGUAGES`` in pelicanconf.py and an ``it`` catalog (docs/data-files.md).
@@ -11,7 +14,8 @@ Adding Italian: add ``it`` to ``LANGUAGES`` in pelicanconf.py and an ``it`` cata
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import gettext as gettext_module
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date as date_type
 from functools import cache
 from pathlib import Path
@@ -20,6 +24,7 @@ from typing import Any, ClassVar
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from jinja2 import Environment
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -37,22 +42,42 @@ CIVILITIES = {
 
 
 class Catalogs:
-    """One message dictionary per language, read from ``<folder>/<lang>/LC_MESSAGES/messages.po``."""
+    """One message dictionary per language, read from ``<folder>/<lang>/LC_MESSAGES/messages.po``; plural
+    messages apart, with the catalog's rule for choosing among their forms."""
 
     def __init__(self, folder: Path, languages: list[str]) -> None:
         self.languages = languages
         self.messages: dict[str, dict[str, str]] = {}
+        self.plurals: dict[str, dict[str, tuple[str, ...]]] = {}  # singular -> the forms, in the catalog's order
+        self.rules: dict[str, Callable[[int], int]] = {}  # n -> index of its form
         for lang in languages:
             po = folder / lang / "LC_MESSAGES" / "messages.po"
             entries: dict[str, str] = {}
+            plurals: dict[str, tuple[str, ...]] = {}
             if po.exists():
                 with po.open("rb") as handle:
                     catalog = read_po(handle, locale=lang)
-                entries = {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+                for m in catalog:
+                    if not m.id or m.fuzzy:
+                        continue
+                    if isinstance(m.string, tuple | list):
+                        if all(m.string):
+                            plurals[str(m.id[0])] = tuple(str(form) for form in m.string)
+                    elif m.string:
+                        entries[str(m.id)] = str(m.string)
+                self.rules[lang] = gettext_module.c2py(catalog.plural_expr)
             self.messages[lang] = entries
+            self.plurals[lang] = plurals
 
     def gettext(self, lang: str, message: str) -> str:
         return self.messages.get(lang, {}).get(message, message)
+
+    def ngettext(self, lang: str, singular: str, plural: str, n: int) -> str:
+        """The form of ``n`` (untranslated: the singular for 1, else the plural, as English writes)."""
+        forms = self.plurals.get(lang, {}).get(singular)
+        if forms is None:
+            return singular if n == 1 else plural
+        return forms[min(self.rules[lang](n), len(forms) - 1)]
 
 
 def localized(text: Mapping[str, str] | str | None, lang: str, default_lang: str) -> str:
@@ -75,9 +100,32 @@ def language_name(code: str, lang: str) -> str:
     return str(_locale(lang).languages.get(code, code))
 
 
+def by_language_name(codes: Iterable[str], lang: str) -> list[str]:
+    """Language codes in the order of their names in ``lang`` (``["de", "en"]`` in French: anglais, allemand)."""
+    return sorted(codes, key=lambda code: language_name(code, lang).casefold())
+
+
 def endonym(code: str) -> str:
     """A language named in itself: ``"Français"``, ``"English"``."""
     return (_locale(code).get_display_name(code) or code).capitalize()
+
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+PLURAL_CANDIDATES = (*range(0, 201), 1000, 10_000, 100_000, 1_000_000)
+
+
+@cache
+def plural_samples(lang: str) -> tuple[tuple[str, int], ...]:
+    """``(category, a whole number of it)`` for each CLDR plural category a count can have in ``lang``:
+    ``(("one", 0), ("many", 1000000), ("other", 2))`` in French. The page renders each category's form for its
+    sample; the browser's ``Intl.PluralRules`` says which category a count is."""
+    rule = _locale(lang).plural_form
+    found = []
+    for category in PLURAL_CATEGORIES:
+        sample = next((n for n in PLURAL_CANDIDATES if rule(n) == category), None)
+        if sample is not None:
+            found.append((category, sample))
+    return tuple(found)
 
 
 @cache
@@ -123,6 +171,12 @@ def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[s
         text = catalogs.gettext(lang, message)
         return text % values if values else text
 
+    def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+        """The form for ``n``; with ``values``, filled in (``count=n`` among them), else as written (scripts
+        fill it)."""
+        text = catalogs.ngettext(lang, singular, plural, n)
+        return text % values if values else text
+
     def tr(text: Mapping[str, str] | str | None) -> str:
         return localized(text, lang, default_lang)
 
@@ -131,12 +185,21 @@ def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[s
             value = date_type.fromisoformat(value)
         return str(format_date(value, form, locale=lang))
 
+    def distance(metres: float) -> str:
+        """``"350 m"``, ``"1,2 km"`` (French) or ``"1.2 km"``: tens of metres below a kilometre, then tenths of a
+        kilometre; a no-break space before the unit."""
+        if metres < 995:
+            return f"{max(10, round(metres, -1)):.0f}\u00a0m"
+        return f"{format_decimal(round(metres / 1000, 1), locale=lang)}\u00a0km"
+
     return {
         "_": gettext,
+        "ngettext": ngettext,
         "tr": tr,
         "language_name": lambda code: language_name(code, lang),
         "day_name": lambda day: day_name(day, lang),
         "format_date": date,
+        "distance": distance,
         "person_name": lambda record: person_name(record, lang, default_lang),
         "gettext_in": catalogs.gettext,
     }
@@ -163,7 +226,13 @@ def language_environment(
         **helpers,
         **extra_globals,
         "lang": lang,
+        "plural_samples": plural_samples(lang),
         "LANGUAGE_NAMES": {code: endonym(code) for code in catalogs.languages},
     }
-    env.filters = {**base.filters, "tr": helpers["tr"], "language_name": helpers["language_name"]}
+    env.filters = {
+        **base.filters,
+        "tr": helpers["tr"],
+        "language_name": helpers["language_name"],
+        "by_language_name": lambda codes: by_language_name(codes, lang),
+    }
     return direct(env) if shortcuts else env

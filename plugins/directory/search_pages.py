@@ -16,6 +16,7 @@ from typing import Any
 
 from plugins.directory.i18n import Catalogs, language_name, localized, person_name
 from plugins.directory.records import Directory, Record
+from plugins.directory.vocabulary import Vocabulary
 
 ACCESS = {  # as in practitioner.html
     "step-free": "Step-free access",
@@ -35,12 +36,18 @@ class Texts:
     lang: str
     default_lang: str
     catalogs: Catalogs
+    vocabulary: Vocabulary | None = None  # the professionals' keywords (practitioner.html's search_keywords)
 
     def __call__(self, message: str) -> str:
         return self.catalogs.gettext(self.lang, message)
 
     def tr(self, text: Mapping[str, str] | str | None) -> str:
         return localized(text, self.lang, self.default_lang)
+
+    def role_attributes(self, p: Record) -> str:
+        """The keywords meta of the profession's line, as practitioner.html writes it (nothing without any)."""
+        keywords = self.vocabulary.keywords(p["profession"], p["specialties"]) if self.vocabulary else ""
+        return f' data-pagefind-meta="keywords[data-keywords]" data-keywords="{_e(keywords)}"' if keywords else ""
 
 
 def _e(value: Any) -> str:
@@ -83,7 +90,8 @@ def practitioner_page(p: Record, d: Directory, t: Texts) -> str:
     parts = [
         f'<html lang="{lang}"><body><main id="main" data-pagefind-body>',
         f'<article data-pagefind-meta="id:{_e(p["id"])}"><header>',
-        f'<h1 data-pagefind-meta="title">{_e(name)}</h1><p>{role}</p><ul>{facts_html(p, t)}</ul></header>',
+        f'<h1 data-pagefind-meta="title">{_e(name)}</h1><p{t.role_attributes(p)}>{role}</p>',
+        f"<ul>{facts_html(p, t)}</ul></header>",
         f'<section><h2 id="sites-title">{_e(t("Where to find them") if len(sites) > 1 else t("Address"))}</h2>',
         *(site_html(site, d, t) for site in sites),
         "</section>",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from plugins.directory.nearest import Nearest, nearest_accepting
 from plugins.directory.records import Directory, Practitioner, Record
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -81,6 +82,7 @@ class Indexes:
     by_establishment: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
     establishments_by_place: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     positions: Positions = field(default_factory=dict)
+    nearest: Nearest = field(default_factory=dict)  # who nearby accepts new patients, for those who do not
 
     @property
     def spoken_languages(self) -> list[str]:
@@ -107,12 +109,14 @@ def index_positions(d: Directory) -> Positions:
     return {name: dict(group) for name, group in groups.items()}
 
 
-def build_indexes(d: Directory, positions: Positions | None = None) -> Indexes:
-    """The indexes of ``d``; from ``positions`` when given (what ``index_positions(d)`` returned for the same
-    summaries), without sorting again."""
+def build_indexes(d: Directory, positions: Positions | None = None, nearest: Nearest | None = None) -> Indexes:
+    """The indexes of ``d``; from ``positions`` and ``nearest`` when given (what ``index_positions(d)`` and
+    ``nearest_accepting`` returned for the same summaries), without computing them again."""
     positions = index_positions(d) if positions is None else positions
     everyone = d.practitioners
-    ix = Indexes(positions=positions)
+    if nearest is None:
+        nearest = nearest_accepting([p.summary for p in everyone])
+    ix = Indexes(positions=positions, nearest=nearest)
     for name in GROUPS:
         group = getattr(ix, name)
         for code, members in positions[name].items():
