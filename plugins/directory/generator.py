@@ -48,6 +48,8 @@ from plugins.directory.model import (
 from plugins.directory.opendata import write_open_data
 from plugins.directory.pages import SitePages
 from plugins.directory.rebuild import (
+    ASSETS_CONTEXT_KEY,
+    data_time,
     load_indexes,
     practitioner_folders,
     practitioners_to_render,
@@ -116,7 +118,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         manifest_file = self.cache_file("pages", output, "marshal")
         previous = read_manifest(manifest_file)
         content, d, languages = Path(self.path), self.directory, self.languages
-        shared = shared_fingerprint(self.settings, content, d)
+        shared = shared_fingerprint(self.settings, content, d, self.assets_digest())
         # The open data depends on the records alone: written from the start, by a process of its own in large
         # builds (also in a rebuild of a large directory: splicing the open data of 100,000 professionals takes
         # half a second), while this one works out which pages to render and renders them.
@@ -151,7 +153,10 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 output, ids, stamps, old_practitioners, shared=shared, languages=languages
             )
             todo += site.practitioner_jobs(changed, ids)
-            urls = sitemap_fingerprint(site_origin, pages, ids)
+            newest = data_time(d, content / self.settings.get("DIRECTORY_PATH", "directory"))
+            urls = sitemap_fingerprint(
+                site_origin, pages, ids, times=stamps[0::2].tobytes(), newest=newest, documents=documents
+            )
             if previous.get("sitemap") != urls or not (output / "sitemap.xml").exists():
                 sitemap_writer = Background(
                     partial(
@@ -161,7 +166,10 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                         jobs,
                         documents=documents,
                         practitioners=d.practitioners,
+                        stamps=d.practitioner_stamps,
                         languages=languages,
+                        newest=newest,
+                        zone=str(self.settings.get("TIMEZONE") or "UTC"),
                     ),
                     large,
                     "Writing the sitemap failed",
@@ -189,6 +197,10 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         write_manifest(
             manifest_file, {"pages": pages, "practitioners": practitioners, "open_data": offsets, "sitemap": urls}
         )
+
+    def assets_digest(self) -> str:
+        """The served names of the theme's files (plugins/assets, when it is on): pages link them by name."""
+        return str(getattr(self.context.get(ASSETS_CONTEXT_KEY), "digest", ""))
 
     def render(self, jobs: list[PageJob]) -> None:
         """Render ``jobs``; above a few thousand pages, in one forked process per core (same templates, no IPC)."""

@@ -32,6 +32,8 @@ MANIFEST_FORMAT = 2  # of the cache file that says what the last build into an o
 PLUGIN = Path(__file__).resolve().parent
 # The plugin's modules that do not make pages: the search index is a command of its own, run on the built site.
 NOT_PAGE_CODE = frozenset({"search_index.py", "search_pages.py"})
+# Where plugins/assets keeps the theme's files in Pelican's context; their ``digest`` names every served file.
+ASSETS_CONTEXT_KEY = "theme_assets"
 # The settings every directory page shows or depends on.
 SHARED_SETTINGS = (
     *("SITEURL", "SITENAME", "SITE_TAGLINE", "SITE_ORIGIN", "DEFAULT_LANG", "LANGUAGES", "TERRITORY_COUNTRY"),
@@ -49,8 +51,10 @@ def page_code() -> list[Path]:
     return [path for path in PLUGIN.glob("*.py") if path.name not in NOT_PAGE_CODE]
 
 
-def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory) -> str:
-    """What every directory page depends on: templates, translations, code lists, establishments, settings."""
+def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory, assets: str = "") -> str:
+    """What every directory page depends on: templates, translations, code lists, establishments, settings, and
+    ``assets``, the names under which the theme's files are served (plugins/assets: pages link them by their
+    content hash, so a changed stylesheet is a changed page)."""
     theme = Path(settings["THEME"])
     files = [p for folder in (theme / "templates", theme / "translations") for p in folder.rglob("*")]
     stamps = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [*files, *page_code()] if p.is_file())
@@ -59,7 +63,17 @@ def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory)
         stat = (folder / name).stat()
         stamps.append((name, stat.st_mtime_ns, stat.st_size))
     stamps += [(e["id"], *d.stamps[e["id"]]) for e in d.establishments]
-    return fingerprint(*stamps, *(repr(settings.get(k)) for k in SHARED_SETTINGS))
+    return fingerprint(*stamps, *(repr(settings.get(k)) for k in SHARED_SETTINGS), assets)
+
+
+def data_time(d: Directory, folder: Path) -> int:
+    """The newest modification (nanoseconds) among the directory's data files, the code lists and the folders that
+    hold them (so that a removed file counts): a property of the data, the same for every build of it."""
+    times = [t for t, _ in d.practitioner_stamps]
+    times += [t for t, _ in d.stamps.values()]
+    paths = [folder / n for n in ("taxonomy.json", "places.json", "practitioners", "establishments")]
+    times += [p.stat().st_mtime_ns for p in paths if p.exists()]
+    return max(times, default=0)
 
 
 def site_fingerprint(shared: str, sources: Iterable[str], content: Path, summaries: str) -> str:

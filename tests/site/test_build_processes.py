@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from plugins.directory.model import load_directory
@@ -17,6 +19,8 @@ from tests.site.sitebuild import ROOT, differences
 def pelican(content: Path, output: Path, processes: int) -> None:
     command = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output)]
     command += ["-q", "-e", f'CACHE_PATH="{output}-cache"', f"DIRECTORY_PROCESSES={processes}"]
+    if (content.parent / "theme").is_dir():  # a test's own copy of the theme, to change
+        command += [f'THEME="{content.parent / "theme"}"']
     command += ["FHIR_FILE_SIZE=300"]  # 1,000 professionals: the FHIR directory in four files of each type
     environment = {**os.environ, "COLUMNS": "400"}
     result = subprocess.run(
@@ -62,6 +66,7 @@ def test_a_rebuild_after_changes_is_the_full_build_of_the_changed_data(tmp_path:
     generate = [sys.executable, "scripts/make_demo_data.py", "--count", "1000", "--seed", "11"]
     subprocess.run([*generate, "--out", str(content / "directory")], cwd=ROOT, check=True, capture_output=True)
     folder = content / "directory" / "practitioners"
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
     site = tmp_path / "site"
     pelican(content, site, processes=2)
     untouched = site / "fr" / "professionals" / "pr-000500" / "index.html"
@@ -75,11 +80,15 @@ def test_a_rebuild_after_changes_is_the_full_build_of_the_changed_data(tmp_path:
     phone = json.loads((folder / "pr-000010.json").read_text(encoding="utf-8"))["phone"]
     edit(folder / "pr-000010.json", phone=phone[:-1] + ("1" if phone[-1] != "1" else "2"))
     edit(folder / "pr-000020.json", family_name="Aaberg")
+    long_ago = datetime(2025, 1, 2, 12, tzinfo=UTC).timestamp()  # a day the sitemap must show (not today's)
+    os.utime(folder / "pr-000010.json", (long_ago, long_ago))
     pelican(content, site, processes=2)
     pelican(content, tmp_path / "fresh-1", processes=2)
     assert differences(site, tmp_path / "fresh-1") == []
     assert untouched.stat().st_mtime_ns == written  # not rendered again
     assert "Aaberg" in (site / "en" / "professionals" / "pr-000020" / "index.html").read_text(encoding="utf-8")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/fr/professionals/pr-000010/</loc><lastmod>2025-01-02</lastmod>" in sitemap
     rewritten = [p for p, t in zip(practitioner_files, fhir_times, strict=True) if p.stat().st_mtime_ns != t]
     assert 1 <= len(rewritten) <= 2, "the FHIR files of the two edited professionals only"
 
@@ -103,3 +112,13 @@ def test_a_rebuild_after_changes_is_the_full_build_of_the_changed_data(tmp_path:
     pelican(content, site, processes=2)
     assert differences(site, tmp_path / "fresh-2") == []
     assert [page.stat().st_mtime_ns for page in pages] == times
+
+    # 4. a theme file changed: every page links it under its new name (its hash), so every page is rendered again
+    stylesheet = tmp_path / "theme" / "static" / "css" / "site.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n.rebuild-test { color: red; }\n", "utf-8")
+    pelican(content, site, processes=2)
+    pelican(content, tmp_path / "fresh-3", processes=2)
+    assert differences(site, tmp_path / "fresh-3") == []
+    assert untouched.stat().st_mtime_ns != written
+    linked = re.findall(r"theme/css/site\.[0-9a-f]+\.css", untouched.read_text(encoding="utf-8"))
+    assert linked and (site / linked[0]).read_text(encoding="utf-8").endswith("color:red}")
