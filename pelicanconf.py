@@ -81,6 +81,10 @@ DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds
 # Shortcuts in Jinja's runtime (plugins/directory/templating.py): the same pages, faster. They switch themselves
 # off on Jinja2 or MarkupSafe versions other than the pinned ones; False runs Jinja's own runtime anyway.
 DIRECTORY_TEMPLATE_SHORTCUTS = True
+# The open data's CSV files (open-data/*.csv) are UTF-8 with a byte order mark, for spreadsheets; their delimiter is
+# this one: the list separator of spreadsheets in regions whose decimal mark is a comma (French, Italian, German...),
+# which Excel splits a double-clicked file on. A territory whose spreadsheets are set to English would choose ",".
+OPEN_DATA_CSV_DELIMITER = ";"
 FHIR_FILE_SIZE = 20_000  # professionals per file of the FHIR directory (/fhir/): more, and each type is split
 
 # Development builds are incremental: unchanged directory pages are not rendered again and pages of removed files

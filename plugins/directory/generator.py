@@ -45,7 +45,7 @@ from plugins.directory.model import (
     load_data_file,
     load_directory,
 )
-from plugins.directory.opendata import write_open_data
+from plugins.directory.opendata import DEFAULT_DELIMITER, write_open_data
 from plugins.directory.pages import SitePages
 from plugins.directory.rebuild import (
     ASSETS_CONTEXT_KEY,
@@ -127,7 +127,15 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         ids = [p.summary.id for p in d.practitioners]
         stamps = array("q", chain.from_iterable(d.practitioner_stamps))  # each file's modification time and size
         open_data = Background(
-            partial(write_open_data, d, output, ids, stamps, previous.get("open_data", {})),
+            partial(
+                write_open_data,
+                d,
+                output,
+                ids,
+                stamps,
+                previous.get("open_data", {}),
+                delimiter=str(self.settings.get("OPEN_DATA_CSV_DELIMITER") or DEFAULT_DELIMITER),
+            ),
             large,
             "Writing the open data failed",
         )

@@ -251,8 +251,8 @@ def test_machine_readable_files(site: Path, directory: Directory, pages: dict[st
     people = json.loads((site / "open-data" / "practitioners.json").read_text(encoding="utf-8"))
     assert [p["id"] for p in people] == [p["id"] for p in directory.practitioners]
     assert people[0] == {k: v for k, v in directory.practitioners[0].items() if k != "$schema"}
-    with (site / "open-data" / "practitioners.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    with (site / "open-data" / "practitioners.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
     assert len(rows) == sum(len(p["sites"]) for p in directory.practitioners)
     assert rows[0]["family_name"] == directory.practitioners[0]["family_name"]
     establishments = json.loads((site / "open-data" / "establishments.json").read_text(encoding="utf-8"))
