@@ -14,6 +14,8 @@ It wires the plugin's modules; each does one thing:
 ``workers``         the forked processes that render and write beside the build
 ``rebuild``         stamps, fingerprints and the manifest: only what changed is written again
 ``opendata``        open-data/ (JSON and CSV)
+``dictionary``      what every column and field of the open data means (its page, ``datapackage``)
+``changelog``       open-data/changes.json: what changed since the previous build
 ``sitemap``         sitemap.xml and robots.txt
 ==================  ===========================================================================================
 
@@ -35,6 +37,9 @@ from typing import Any
 
 from pelican.generators import Generator
 
+from plugins.directory.changelog import write_changes
+from plugins.directory.datapackage import write_descriptor
+from plugins.directory.dictionary import SchemaFiles, missing_meanings
 from plugins.directory.documents import check_documents, read_documents
 from plugins.directory.environments import language_environments
 from plugins.directory.model import (
@@ -92,6 +97,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             emergency = load_data_file(content / "emergency.json", "emergency", folder / "schema", root)
         except DataFilesError as err:
             errors += err.errors
+        self.schemas = SchemaFiles(folder / "schema")
+        errors += missing_meanings(self.schemas, self.languages)
         self.articles, self.pages = read_documents(self.context)
         categories = self.settings.get("ARTICLE_CATEGORIES", {})
         errors += check_documents([*self.articles, *self.pages], self.languages, categories, root)
@@ -141,7 +148,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         )
         site_origin = origin(self.settings)
         documents = [*self.articles, *self.pages]
-        site = SitePages(d, self.indexes, languages, self.settings, self.articles, self.pages, shared)
+        site = SitePages(d, self.indexes, languages, self.settings, self.articles, self.pages, shared, self.schemas)
         old_practitioners: dict[str, Any] = previous.get("practitioners", {})
         sitemap_writer = None
         try:
@@ -184,6 +191,10 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                 )
             self.render(todo)
             write_robots(output, site_origin, languages)
+            write_descriptor(output, self.settings, self.schemas, site_origin)
+            changes = write_changes(
+                output, d, ids, stamps, previous=previous.get("changes", {}), settings=self.settings, time=newest
+            )
             if sitemap_writer is not None:
                 sitemap_writer.result()
             offsets = open_data.result()
@@ -203,7 +214,14 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             "folders": practitioner_folders(output, languages),
         }
         write_manifest(
-            manifest_file, {"pages": pages, "practitioners": practitioners, "open_data": offsets, "sitemap": urls}
+            manifest_file,
+            {
+                "pages": pages,
+                "practitioners": practitioners,
+                "open_data": offsets,
+                "sitemap": urls,
+                "changes": changes,
+            },
         )
 
     def assets_digest(self) -> str:

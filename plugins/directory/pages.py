@@ -15,6 +15,8 @@ from typing import Any
 
 from pelican.contents import Article, Page
 
+from plugins.directory.datapackage import TITLES
+from plugins.directory.dictionary import FILES, KINDS, SchemaFiles, csv_fields
 from plugins.directory.documents import article_list_jobs, document_jobs
 from plugins.directory.records import Directory, Practitioner
 from plugins.directory.views import Indexes, chunks, page_values, practitioner_view, route
@@ -46,6 +48,7 @@ class SitePages:
     articles: list[Article]
     pages: list[Page]
     shared: str
+    schemas: SchemaFiles  # the published JSON SchemaFiles: the open data's dictionary shows their fields
 
     def values(self, lang: str, kind: str, key: str = "", number: int = 1, **values: Any) -> dict[str, Any]:
         return page_values(self.languages, lang, kind, key, number, **values)
@@ -97,6 +100,7 @@ class SitePages:
                 "establishments",
                 self.values(lang, "establishments", groups=ix.establishments_by_place),
             )
+            yield PageJob(route("dictionary", lang) + "index.html", "dictionary", partial(self.dictionary, lang))
             yield from article_list_jobs(lang, articles, self.settings.get("ARTICLE_CATEGORIES", {}), self.values)
             yield from self.directory_jobs(lang, stamps)
 
@@ -151,6 +155,20 @@ class SitePages:
                 stamp,
                 partial(member_records, members),
             )
+
+    def dictionary(self, lang: str) -> dict[str, Any]:
+        """The open data's dictionary: each file's CSV columns and JSON fields (plugins.directory.dictionary)."""
+        tables = [
+            {
+                "kind": kind,
+                "file": FILES[kind],
+                "title": TITLES[kind],
+                "csv": csv_fields(self.schemas, kind),
+                "json": list(self.schemas.fields(kind)),
+            }
+            for kind in KINDS
+        ]
+        return self.values(lang, "dictionary", tables=tables)
 
     def profession_counts(self) -> list[dict[str, Any]]:
         """Professions with their specialties and how many professionals each has."""

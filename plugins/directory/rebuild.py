@@ -37,7 +37,7 @@ ASSETS_CONTEXT_KEY = "theme_assets"
 # The settings every directory page shows or depends on.
 SHARED_SETTINGS = (
     *("SITEURL", "SITENAME", "SITE_TAGLINE", "SITE_ORIGIN", "DEFAULT_LANG", "LANGUAGES", "TERRITORY_COUNTRY"),
-    *("DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES"),
+    *("DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES", "OPEN_DATA_LICENCE", "OPEN_DATA_CSV_DELIMITER"),
 )
 
 
@@ -52,16 +52,17 @@ def page_code() -> list[Path]:
 
 
 def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory, assets: str = "") -> str:
-    """What every directory page depends on: templates, translations, code lists, establishments, settings, and
+    """What every directory page depends on: templates, translations, code lists, the schemas (the data
+    dictionary shows them), establishments, settings, and
     ``assets``, the names under which the theme's files are served (plugins/assets: pages link them by their
     content hash, so a changed stylesheet is a changed page)."""
     theme = Path(settings["THEME"])
     files = [p for folder in (theme / "templates", theme / "translations") for p in folder.rglob("*")]
     stamps = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [*files, *page_code()] if p.is_file())
     folder = content / settings.get("DIRECTORY_PATH", "directory")
-    for name in ("taxonomy.json", "places.json"):
-        stat = (folder / name).stat()
-        stamps.append((name, stat.st_mtime_ns, stat.st_size))
+    for path in [folder / "taxonomy.json", folder / "places.json", *sorted((folder / "schema").glob("*.json"))]:
+        stat = path.stat()
+        stamps.append((path.name, stat.st_mtime_ns, stat.st_size))
     stamps += [(e["id"], *d.stamps[e["id"]]) for e in d.establishments]
     return fingerprint(*stamps, *(repr(settings.get(k)) for k in SHARED_SETTINGS), assets)
 

@@ -26,6 +26,7 @@ ROUTES = {
     "articles": "articles/",
     "category": "articles/categories/{key}/",
     "search": "search/",
+    "dictionary": "open-data/dictionary/",  # the open data's dictionary (the open-data page is a Markdown page)
     "appointment": "appointment/",  # the patient's "manage my appointment" page (the e-mailed link)
     # The professionals' area (back-office): sign-in, agenda, one appointment, settings. Not indexed.
     "pro": "pro/",
