@@ -89,9 +89,26 @@ def test_every_page_has_a_language_one_main_and_a_title(pages: dict[str, Page]) 
             assert html.attrs["lang"] == "en", page.url
 
 
+def within(page: Page, tag: str, class_: str) -> set[int]:
+    """The ids of the elements inside every ``<tag class="class_">`` of a page."""
+    found: set[int] = set()
+    stack = [e for e in page.elements if e.tag == tag and class_ in e.attrs.get("class", "").split()]
+    while stack:
+        element = stack.pop()
+        found.add(id(element))
+        stack += element.children
+    return found
+
+
 def test_no_page_references_another_host_or_inlines_script_or_style(pages: dict[str, Page]) -> None:
+    """Nothing is loaded from another host; the only links to one are an article's sources and the directions to
+    a practice (plain links that a person follows, ``https:`` only)."""
     for page in pages.values():
+        elsewhere = within(page, "ul", "sources") | within(page, "ul", "directions")
         for element in page.elements:
+            if element.tag == "a" and id(element) in elsewhere:
+                assert element.attrs["href"].startswith("https://"), f"{page.url}: {element.attrs['href']}"
+                continue
             for name, value in element.attrs.items():
                 assert not name.startswith("on"), f"{page.url}: inline handler {name}"
                 if name in ("href", "src", "action", "srcset", "poster", "data", "formaction"):
@@ -239,8 +256,8 @@ def test_articles_have_an_a_to_z_index_categories_review_and_sources(pages: dict
     letters = [h.text for h in index.find("h2") if h.attrs.get("id", "").startswith("letter-")]
     assert letters == sorted(letters) and "H" in letters
     article = pages["/fr/articles/hypertension/"]
-    assert "Relu le 20 octobre 2026 par Dr Anna Belrelli" in " ".join(
-        article.one("footer", class_="article__footer").text.split()
+    assert " ".join(article.one("p", class_="article__review").text.split()) == (
+        "Relu le 20 octobre 2026 par Dr Anna Belrelli, cardiologue"
     )
     assert len(article.one("ul", class_="sources").children) == 3
     category = pages["/en/articles/categories/conditions/"]
