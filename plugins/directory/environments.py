@@ -16,7 +16,8 @@ from pelican.generators import Generator
 from plugins.directory.i18n import Catalogs, language_environment, language_name, localized
 from plugins.directory.rebuild import fingerprint
 from plugins.directory.records import compact
-from plugins.directory.views import hours_by_day, route
+from plugins.directory.sitemap import origin
+from plugins.directory.views import ESTABLISHMENT_TYPES, hours_by_day, route
 
 # The settings templates read, as globals of the same names.
 TEMPLATE_SETTINGS = (
@@ -53,6 +54,7 @@ def jsonld(value: Any) -> Markup:
 def language_globals(settings: Mapping[str, Any], languages: list[str], lang: str) -> dict[str, Any]:
     """Settings and helpers the templates use, bound to one language."""
     siteurl = str(settings.get("SITEURL", ""))
+    site_origin = origin(settings)
     default = languages[0]
 
     def url(kind: str, key: str = "", number: int = 1, lang: str = lang) -> str:
@@ -65,6 +67,18 @@ def language_globals(settings: Mapping[str, Any], languages: list[str], lang: st
             for dep in establishment.get("departments", [])
         ]
 
+    def practices_at(sites: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The establishments a physician's sites are in, as schema.org organizations (their JSON-LD)."""
+        return [
+            {
+                "@type": ESTABLISHMENT_TYPES[e["kind"]],
+                "@id": f"{site_origin}/{route('establishment', lang, e['id'])}",
+                "name": e["name"],
+            }
+            for site in sites
+            if (e := site.get("establishment_record"))
+        ]
+
     return {
         **{name: settings.get(name) for name in TEMPLATE_SETTINGS},
         "DEFAULT_LANG": default,
@@ -72,6 +86,8 @@ def language_globals(settings: Mapping[str, Any], languages: list[str], lang: st
         "url": url,
         "hours_by_day": hours_by_day,
         "departments_jsonld": departments_jsonld,
+        "SCHEMA_TYPES": ESTABLISHMENT_TYPES,
+        "practices_at": practices_at,
     }
 
 

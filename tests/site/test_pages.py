@@ -136,11 +136,27 @@ def test_json_ld_parses_on_profiles_establishments_and_articles(pages: dict[str,
         assert value["@context"] == "https://schema.org"
         return value
 
-    practitioner = directory.practitioners[0]
-    person = data(f"/fr/professionals/{practitioner['id']}/")
-    assert person["@type"] == "Person"
-    assert person["familyName"] == practitioner["family_name"]
-    assert person["workLocation"][0]["address"]["streetAddress"] == practitioner["sites"][0]["address"]
+    # a doctor is an IndividualPhysician (schema.org's type for an individual medical practitioner), not a Person
+    doctor = directory.practitioners[0]
+    assert doctor["profession"] == "physician" and doctor["specialties"] == ["general-practice"]
+    physician = data(f"/fr/professionals/{doctor['id']}/")
+    assert physician["@type"] == "IndividualPhysician"
+    assert physician["name"] == f"Dr {doctor['given_name']} {doctor['family_name']}"
+    assert physician["medicalSpecialty"] == ["https://schema.org/PrimaryCare"]
+    assert physician["isAcceptingNewPatients"] is doctor["accepting_new_patients"]
+    assert physician["address"]["streetAddress"] == doctor["sites"][0]["address"]
+    assert physician["location"][0]["geo"]["latitude"] == doctor["sites"][0]["latitude"]
+    assert "givenName" not in physician and "jobTitle" not in physician  # a Person's properties
+    in_hospital = next(
+        p for p in directory.practitioners if p["profession"] == "physician" and "establishment" in p["sites"][0]
+    )
+    where = data(f"/en/professionals/{in_hospital['id']}/")["practicesAt"][0]
+    assert where["@id"].endswith(f"/en/establishments/{in_hospital['sites'][0]['establishment']}/")
+    nurse = first([p.data for p in directory.practitioners], profession="nurse")
+    person = data(f"/fr/professionals/{nurse['id']}/")
+    assert person["@type"] == "Person" and person["jobTitle"] == "Infirmier·ère"
+    assert person["familyName"] == nurse["family_name"]
+    assert person["workLocation"][0]["address"]["streetAddress"] == nurse["sites"][0]["address"]
     hospital = first(directory.establishments, kind="hospital")
     place = data(f"/en/establishments/{hospital['id']}/")
     assert place["@type"] == "Hospital" and place["name"] == hospital["name"]
