@@ -106,6 +106,24 @@ class Source:
         return work
 
 
+BOLD_NUMBER = re.compile(r"<strong>(\+?[0-9][0-9 \u00a0\u202f]*[0-9])</strong>")
+
+
+def call_links(documents: Sequence[Article | Page], numbers: Sequence[Mapping[str, Any]]) -> None:
+    """Make each number of ``content/emergency.json`` that a document gives in bold (``**15**``, as writers give
+    them) a ``tel:`` link, which a phone calls when tapped; other bold numbers stay as they are."""
+    known = {re.sub(r"\D", "", str(n["number"])): str(n["number"]) for n in numbers}
+
+    def link(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match[1])
+        if digits not in known or known[digits].startswith("+") != match[1].startswith("+"):
+            return match[0]
+        return f'<a class="tel" href="tel:{"+" if match[1].startswith("+") else ""}{digits}">{match[0]}</a>'
+
+    for doc in documents:
+        doc._content = BOLD_NUMBER.sub(link, doc._content or "")
+
+
 def title_order(title: str) -> tuple[str, str]:
     """How titles are ordered in the A–Z index: letters without their accents first ("Dépistage" before
     "Diabète", as in a French dictionary), then as written."""

@@ -40,7 +40,7 @@ from pelican.generators import Generator
 from plugins.directory.changelog import write_changes
 from plugins.directory.datapackage import write_descriptor
 from plugins.directory.dictionary import SchemaFiles, missing_meanings
-from plugins.directory.documents import check_documents, read_documents
+from plugins.directory.documents import call_links, check_documents, read_documents
 from plugins.directory.environments import language_environments
 from plugins.directory.model import (
     DataError,
@@ -102,6 +102,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         self.articles, self.pages = read_documents(self.context)
         categories = self.settings.get("ARTICLE_CATEGORIES", {})
         errors += check_documents([*self.articles, *self.pages], self.languages, categories, root)
+        call_links([*self.articles, *self.pages], emergency["numbers"])
         if errors or directory is None:
             raise DataFilesError(errors)
         self.directory: Directory = directory

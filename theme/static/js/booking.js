@@ -378,7 +378,14 @@ function start() {
         th.scope = "row";
         th.textContent = day;
         row.append(th);
-        row.insertCell().textContent = text;
+        // each period whole on its line, as the build writes them ("14:00– / 18:00" split on a phone otherwise)
+        const cell = row.insertCell();
+        text.split(", ").forEach((period, i) => {
+          const span = document.createElement("span");
+          span.className = "hours__span";
+          span.textContent = period;
+          cell.append(...(i ? [", ", span] : [span]));
+        });
       }
       if (!rows.length) {
         const cell = body.insertRow().insertCell();
