@@ -33,7 +33,8 @@ TIMEZONE = "Europe/Monaco"
 # in theme/translations/<code>/LC_MESSAGES/messages.po; data texts fall back to the default language.
 LANGUAGES = ["fr", "en"]
 DEFAULT_LANG = LANGUAGES[0]
-# Each language's locale in link previews (Open Graph's og:locale, language_TERRITORY).
+# Each language's locale (language_TERRITORY): how dates are written (en_GB: "7 December 2026"), the booking scripts'
+# clock and Open Graph's og:locale in link previews.
 OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 # Articles and pages are read from their language's folder (articles/<code>/, pages/<code>/) for the site's

@@ -22,7 +22,7 @@ from plugins.directory.views import ESTABLISHMENT_TYPES, hours_by_day, route
 # The settings templates read, as globals of the same names.
 TEMPLATE_SETTINGS = (
     *("SITEURL", "SITENAME", "SITE_TAGLINE", "ARTICLE_CATEGORIES", "TERRITORY_COUNTRY"),
-    *("OPEN_DATA_LICENCE", "OPEN_DATA_CSV_DELIMITER"),
+    *("OPEN_DATA_LICENCE", "OPEN_DATA_CSV_DELIMITER", "TIMEZONE"),
 )
 
 
@@ -99,7 +99,13 @@ def language_environments(
     shortcuts = bool(settings.get("DIRECTORY_TEMPLATE_SHORTCUTS", True))
     envs = {
         lang: language_environment(
-            base, lang, catalogs, languages[0], language_globals(settings, languages, lang), shortcuts=shortcuts
+            base,
+            lang,
+            catalogs,
+            languages[0],
+            language_globals(settings, languages, lang),
+            shortcuts=shortcuts,
+            locale=dict(settings.get("OPEN_GRAPH_LOCALES") or {}).get(lang),
         )
         for lang in languages
     }

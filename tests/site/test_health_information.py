@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,35 @@ def test_a_source_address_may_hold_parentheses_and_ends_the_line() -> None:
     assert source.url == "https://fr.wikipedia.org/wiki/Fi%C3%A8vre_(m%C3%A9decine)"
     assert (source.publisher, source.title, source.year) == ("Wikipédia", "Fièvre (médecine)", "2024")
     assert Source.of("Santé publique France — Vaccination (2025)").url == ""
+
+
+MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+
+
+def written(day: date, lang: str) -> str:
+    """A date as a reader of ``lang`` here writes it: "1er juillet 2026", "1 July 2026" (never "July 1, 2026")."""
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_dates_are_written_as_each_language_writes_them(pages: dict[str, Page], lang: str) -> None:
+    """French pages said "1 décembre 2026" and English ones "December 1, 2026" (Babel's American English)."""
+    firsts = 0
+    for slug, meta in metadata(lang).items():
+        page = pages[f"/{lang}/articles/{slug}/"]
+        reviewed = date.fromisoformat(meta["reviewed"])
+        firsts += reviewed.day == 1
+        review = page.one("p", class_="article__review")
+        assert text(review.children[0]) == written(reviewed, lang), slug
+        published = written(meta["date"].date(), lang)
+        assert any(
+            text(e) == f"{'Publié le' if lang == 'fr' else 'First published'} {published}." for e in page.find("p")
+        ), slug
+    assert firsts, "no article reviewed on the first of a month: the test would not see '1er'"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
