@@ -60,7 +60,10 @@ def check_documents(
                 lines = [meta["sources"]] if isinstance(meta["sources"], str) else list(meta["sources"])
                 doc.sources = [Source.of(line) for line in lines]
                 problems += [
-                    ("sources", f"{line.strip()!r} does not end with its address: 'Publisher — Title (year) https://...'")
+                    (
+                        "sources",
+                        f"{line.strip()!r} does not end with its address: 'Publisher — Title (year) https://...'",
+                    )
                     for line, source in zip(lines, doc.sources, strict=True)
                     if not source.url
                 ]
