@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -164,6 +164,10 @@ class BookingRules:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ScheduleError(name, f"{value!r} must be an integer of at least {low}")
+
+    def last_day(self, now: datetime, zone: ZoneInfo) -> date:
+        """The last local date a slot may be on: the local date of ``now`` plus the horizon."""
+        return now.astimezone(zone).date() + timedelta(days=self.horizon_days)
 
 
 # The holidays package imports every country it knows (about 0.1 s): imported on first use, not with this module, so
