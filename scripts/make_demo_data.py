@@ -74,13 +74,17 @@ GIVEN = [
 # is given to both) takes either.
 TITLE_OF_GIVEN = {
     **dict.fromkeys(
-        ["Lucas", "Hugo", "Louis", "Jules", "Adam", "Nathan", "Enzo", "Paul", "Marco", "Luca", "Matteo", "Pierre"]
-        + ["Thomas", "Antoine", "Victor", "Nicolas", "Olivier", "Raphaël", "Gabriel", "Arthur", "Stéphane", "Bruno"],
+        [
+            *["Lucas", "Hugo", "Louis", "Jules", "Adam", "Nathan", "Enzo", "Paul", "Marco", "Luca", "Matteo", "Pierre"],
+            *["Thomas", "Antoine", "Victor", "Nicolas", "Olivier", "Raphaël", "Gabriel", "Arthur", "Stéphane", "Bruno"],
+        ],
         "mr",
     ),
     **dict.fromkeys(
-        ["Léa", "Chloé", "Manon", "Sarah", "Inès", "Alice", "Julia", "Eva", "Giulia", "Sofia", "Anna", "Claire"]
-        + ["Laura", "Elena", "Marie", "Emma", "Lina", "Zoé", "Charlotte", "Isabelle", "Hélène", "Sophie"],
+        [
+            *["Léa", "Chloé", "Manon", "Sarah", "Inès", "Alice", "Julia", "Eva", "Giulia", "Sofia", "Anna", "Claire"],
+            *["Laura", "Elena", "Marie", "Emma", "Lina", "Zoé", "Charlotte", "Isabelle", "Hélène", "Sophie"],
+        ],
         "ms",
     ),
 }
@@ -617,6 +621,7 @@ class Generator:
                 "new_patients": new,
                 "existing_patients": existing,
                 "online": online,
+                **({"at_home": True} if rid == "home-visit" else {}),
                 **(
                     {
                         "instructions": {

@@ -83,6 +83,7 @@ def language_globals(settings: Mapping[str, Any], languages: list[str], lang: st
         **{name: settings.get(name) for name in TEMPLATE_SETTINGS},
         "DEFAULT_LANG": default,
         "LANGUAGES": languages,
+        "LOCALE": dict(settings.get("OPEN_GRAPH_LOCALES") or {}).get(lang, lang),  # "fr_FR": dates, the scripts' clock
         "url": url,
         "hours_by_day": hours_by_day,
         "departments_jsonld": departments_jsonld,
