@@ -163,6 +163,10 @@ PRACTITIONER = {
         "fr": "Réservable en ligne\u202f; sinon, par téléphone seulement.",
         "en": "Bookable online; otherwise by phone only.",
     },
+    "visit_reasons[].at_home": {
+        "fr": "La visite a lieu au domicile du patient, et non au cabinet.",
+        "en": "The visit takes place at the patient's home, not at the practice.",
+    },
     "visit_reasons[].instructions": {
         "fr": "Ce qu'il faut apporter ou faire avant de venir.",
         "en": "What to bring or do before the visit.",

@@ -85,6 +85,7 @@ class AppointmentNotice:
     manage_url: str | None = None
     lang: Literal["fr", "en"] = "fr"
     phone: str | None = None
+    at_home: bool = False  # a home visit: the patient's home is the place, not the site
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -119,6 +120,7 @@ class Appointment:
     reason_id: str | None = None  # None for a block
     reason_label: str | None = None
     instructions: str | None = None
+    at_home: bool | None = None  # True for a home visit (its reason's at_home): the place is the patient's home
     patient: Patient | None = None  # None for a block
     source: Source = ONLINE
     # A hold: until when it holds its units, the one-time code's hash and counters, and the item's expiry (TTL).
@@ -255,6 +257,7 @@ class Appointment:
             "site": self.site_id,
             "site_name": self.site_name,
             "address": self.address,
+            "at_home": bool(self.at_home),
             "reason": self.reason_id,
             "reason_label": self.reason_label,
             "instructions": self.instructions,
@@ -290,6 +293,7 @@ class Appointment:
             manage_url=self.manage_url(site_url, token) if token else None,
             lang=self.language,
             phone=self.phone or None,
+            at_home=bool(self.at_home),
         )
 
     def agenda_entry(self) -> AgendaEntry:
@@ -374,6 +378,7 @@ def _reason(profile: Profile, reason_id: str, language: str) -> dict[str, Any]:
         "reason_id": reason_id,
         "reason_label": text_in(reason.get("label"), language) or reason_id,
         "instructions": text_in(reason.get("instructions"), language),
+        "at_home": True if reason.get("at_home") else None,
     }
 
 
@@ -407,6 +412,7 @@ class AppointmentView(Reply):
     site: str
     site_name: str
     address: str
+    at_home: bool = Field(False, description="A home visit: the patient's home is the place, not the site's address.")
     reason: str
     reason_label: str
     instructions: str | None

@@ -309,8 +309,14 @@ function icsTime(iso) {
 
 // The appointment (an API answer) as a calendar file: the same UID as the e-mails' files, so that a later e-mail
 // (a move, a cancellation) updates this event.
+// Where the appointment takes place, as the e-mails say it: the patient's home for a home visit, else the site.
+function placeOf(appointment, msg) {
+  if (appointment.at_home) return msg["at-home"];
+  return [appointment.site_name, appointment.address].filter(Boolean).join(", ");
+}
+
 export function calendarFile(appointment, msg, pageUrl) {
-  const place = [appointment.site_name, appointment.address].filter(Boolean).join(", ");
+  const place = placeOf(appointment, msg);
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
@@ -339,7 +345,7 @@ export function fillDetails(root, appointment, clock, msg) {
     practitioner_name: appointment.practitioner_name,
     reason_label: appointment.reason_label,
     when: clock.when(appointment.start),
-    place: [appointment.site_name, appointment.address].filter(Boolean).join(", "),
+    place: placeOf(appointment, msg),
     instructions: appointment.instructions || "",
     patient: appointment.patient ? `${appointment.patient.given_name} ${appointment.patient.family_name}` : "",
   };
