@@ -1,10 +1,12 @@
 // What every patient page's script needs (the booking widget, the manage page, the lists' first free times): the
 // page's translated messages, the booking API (docs/api.md) and a time written as the API wrote it. The lists load
 // only this and api-core.js; booking-core.js adds the widget's parts and re-exports these.
-import { format, request } from "./api-core.js";
+import { dateText, format, request } from "./api-core.js";
+
+export { dateText };
 
 // Dates and times are written the way the practice's e-mails write them (24-hour clock in English too); the page
-// says which locale (pelicanconf.py's LOCALES, on the messages' template), these are the defaults.
+// says which locale (pelicanconf.py's OPEN_GRAPH_LOCALES, on the messages' template), these are the defaults.
 export const LOCALES = { fr: "fr-FR", en: "en-GB" };
 
 export function messages(root = document) {
@@ -42,20 +44,6 @@ export class Api {
 }
 
 // -- dates and zones -------------------------------------------------------------------------------------------
-
-// A date as every page and e-mail writes it, from an Intl formatter: French "1er" for the first day of a month
-// ("mardi 1er décembre"), English as British usage has it, without a comma ("Tuesday 1 December 2026": Intl's
-// en-GB puts one after the weekday when the year is there, and none without it).
-export function dateText(formatter, date, lang) {
-  const parts = formatter.formatToParts(date);
-  return parts
-    .map((part, i) => {
-      if (lang === "fr" && part.type === "day" && Number(part.value) === 1) return "1er";
-      if (lang === "en" && part.type === "literal" && parts[i - 1]?.type === "weekday") return " ";
-      return part.value;
-    })
-    .join("");
-}
 
 // The UTC offset of an API time in minutes, "2027-03-02T09:00:00+01:00" -> 60 (times are on the site's clock).
 export function offsetMinutes(iso) {
