@@ -15,6 +15,7 @@ Adding Italian: add ``it`` to ``LANGUAGES`` in pelicanconf.py and an ``it`` cata
 from __future__ import annotations
 
 import gettext as gettext_module
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date as date_type
 from functools import cache
@@ -31,6 +32,8 @@ from jinja2.lexer import Token, TokenStream
 
 from plugins.directory.templating import direct
 
+# the day of a date pattern ("d", not "dd" nor a quoted letter): French writes the first of a month "1er"
+FRENCH_DAY = re.compile(r"(?<![d'])d(?![d'])")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CIVILITIES = {
     "dr": {"fr": "Dr", "en": "Dr", "it": "Dott."},
@@ -164,8 +167,22 @@ class InlineTranslations(Extension):
             i += 1
 
 
-def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[str, Callable[..., Any]]:
-    """The template helpers of one language: translation, localized labels, names, dates."""
+def date_text(value: date_type, form: str, locale: str) -> str:
+    """``value`` in Babel's ``form`` ("full", "long"...) for ``locale``, written as the site writes every date (the
+    booking scripts' dateText does the same): French "1er" for the first day of a month ("1er juillet 2026"), no
+    comma after the weekday ("Tuesday 1 December 2026", en_GB's "full" has one)."""
+    parsed = Locale.parse(locale)
+    pattern = parsed.date_formats[form].pattern.replace("EEEE, ", "EEEE ")
+    if parsed.language == "fr" and value.day == 1:
+        pattern = FRENCH_DAY.sub("d'er'", pattern)
+    return str(format_date(value, pattern, locale=parsed))
+
+
+def language_helpers(
+    lang: str, catalogs: Catalogs, default_lang: str, locale: str | None = None
+) -> dict[str, Callable[..., Any]]:
+    """The template helpers of one language: translation, localized labels, names, dates (in ``locale``, the
+    language's territory: en_GB writes "7 December 2026" where plain "en" writes "December 7, 2026")."""
 
     def gettext(message: str, **values: Any) -> str:
         text = catalogs.gettext(lang, message)
@@ -183,7 +200,7 @@ def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[s
     def date(value: Any, form: str = "long") -> str:
         if isinstance(value, str):
             value = date_type.fromisoformat(value)
-        return str(format_date(value, form, locale=lang))
+        return date_text(value, form, locale or lang)
 
     def distance(metres: float) -> str:
         """``"350 m"``, ``"1,2 km"`` (French) or ``"1.2 km"``: tens of metres below a kilometre, then tenths of a
@@ -213,6 +230,7 @@ def language_environment(
     extra_globals: Mapping[str, Any],
     *,
     shortcuts: bool = True,
+    locale: str | None = None,
 ) -> Environment:
     """An overlay of ``base`` for one language: translations inlined, helpers bound to ``lang``; with
     ``shortcuts``, those of plugins.directory.templating (when the installed Jinja2 allows them)."""
@@ -220,7 +238,7 @@ def language_environment(
     # auto_reload off: templates do not change during a build, and with it on every {% from ... import %} of every
     # page stat'ed the component's file again (five a page).
     env = base.overlay(extensions=[inline], cache_size=400, auto_reload=False)
-    helpers = language_helpers(lang, catalogs, default_lang)
+    helpers = language_helpers(lang, catalogs, default_lang, locale)
     env.globals = {
         **base.globals,
         **helpers,

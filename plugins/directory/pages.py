@@ -15,6 +15,8 @@ from typing import Any
 
 from pelican.contents import Article, Page
 
+from plugins.directory.datapackage import TITLES
+from plugins.directory.dictionary import FILES, KINDS, SchemaFiles, csv_fields
 from plugins.directory.documents import article_list_jobs, document_jobs
 from plugins.directory.nearest import specialty_key
 from plugins.directory.records import Directory, Practitioner, Summary
@@ -66,6 +68,7 @@ class SitePages:
     articles: list[Article]
     pages: list[Page]
     shared: str
+    schemas: SchemaFiles  # the published JSON SchemaFiles: the open data's dictionary shows their fields
     vocabularies: Mapping[str, Vocabulary] = field(default_factory=dict)
 
     def values(self, lang: str, kind: str, key: str = "", number: int = 1, **values: Any) -> dict[str, Any]:
@@ -125,6 +128,7 @@ class SitePages:
                 "establishments",
                 self.values(lang, "establishments", groups=ix.establishments_by_place),
             )
+            yield PageJob(route("dictionary", lang) + "index.html", "dictionary", partial(self.dictionary, lang))
             yield from article_list_jobs(lang, articles, self.settings.get("ARTICLE_CATEGORIES", {}), self.values)
             yield from self.directory_jobs(lang, stamps)
 
@@ -193,6 +197,20 @@ class SitePages:
             for code, label in featured.items()
             if self.indexes.by_specialty.get(code)
         ]
+
+    def dictionary(self, lang: str) -> dict[str, Any]:
+        """The open data's dictionary: each file's CSV columns and JSON fields (plugins.directory.dictionary)."""
+        tables = [
+            {
+                "kind": kind,
+                "file": FILES[kind],
+                "title": TITLES[kind],
+                "csv": csv_fields(self.schemas, kind),
+                "json": list(self.schemas.fields(kind)),
+            }
+            for kind in KINDS
+        ]
+        return self.values(lang, "dictionary", tables=tables)
 
     def profession_counts(self) -> list[dict[str, Any]]:
         """Professions with their specialties and how many professionals each has."""

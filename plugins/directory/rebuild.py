@@ -33,10 +33,13 @@ MANIFEST_FORMAT = 2  # of the cache file that says what the last build into an o
 PLUGIN = Path(__file__).resolve().parent
 # The plugin's modules that do not make pages: the search index is a command of its own, run on the built site.
 NOT_PAGE_CODE = frozenset({"search_index.py", "search_pages.py", "search_terms.py"})
+# Where plugins/assets keeps the theme's files in Pelican's context; their ``digest`` names every served file.
+ASSETS_CONTEXT_KEY = "theme_assets"
 # The settings every directory page shows or depends on.
 SHARED_SETTINGS = (
     *("SITEURL", "SITENAME", "SITE_TAGLINE", "SITE_ORIGIN", "DEFAULT_LANG", "LANGUAGES", "TERRITORY_COUNTRY"),
     *("DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES", "HOME_SPECIALTIES"),
+    *("OPEN_DATA_LICENCE", "OPEN_DATA_CSV_DELIMITER"),
 )
 
 
@@ -50,22 +53,37 @@ def page_code() -> list[Path]:
     return [path for path in PLUGIN.glob("*.py") if path.name not in NOT_PAGE_CODE]
 
 
-def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory) -> str:
-    """What every directory page depends on: templates, translations, code lists, the search vocabulary,
-    establishments, settings."""
+def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory, assets: str = "") -> str:
+    """What every directory page depends on: templates, translations, code lists, the schemas (the data
+    dictionary shows them), the search vocabulary, establishments, settings, and
+    ``assets``, the names under which the theme's files are served (plugins/assets: pages link them by their
+    content hash, so a changed stylesheet is a changed page)."""
     theme = Path(settings["THEME"])
     files = [p for folder in (theme / "templates", theme / "translations") for p in folder.rglob("*")]
     stamps = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [*files, *page_code()] if p.is_file())
     folder = content / settings.get("DIRECTORY_PATH", "directory")
-    for name in ("taxonomy.json", "places.json"):
-        stat = (folder / name).stat()
-        stamps.append((name, stat.st_mtime_ns, stat.st_size))
     # the search vocabulary: its terms are in the professionals' pages (their search keywords)
-    for path in sorted((content / settings.get("SEARCH_VOCABULARY_PATH", "search")).glob("vocabulary.*.json")):
+    vocabulary = sorted((content / settings.get("SEARCH_VOCABULARY_PATH", "search")).glob("vocabulary.*.json"))
+    for path in [
+        folder / "taxonomy.json",
+        folder / "places.json",
+        *sorted((folder / "schema").glob("*.json")),
+        *vocabulary,
+    ]:
         stat = path.stat()
         stamps.append((path.name, stat.st_mtime_ns, stat.st_size))
     stamps += [(e["id"], *d.stamps[e["id"]]) for e in d.establishments]
-    return fingerprint(*stamps, *(repr(settings.get(k)) for k in SHARED_SETTINGS))
+    return fingerprint(*stamps, *(repr(settings.get(k)) for k in SHARED_SETTINGS), assets)
+
+
+def data_time(d: Directory, folder: Path) -> int:
+    """The newest modification (nanoseconds) among the directory's data files, the code lists and the folders that
+    hold them (so that a removed file counts): a property of the data, the same for every build of it."""
+    times = [t for t, _ in d.practitioner_stamps]
+    times += [t for t, _ in d.stamps.values()]
+    paths = [folder / n for n in ("taxonomy.json", "places.json", "practitioners", "establishments")]
+    times += [p.stat().st_mtime_ns for p in paths if p.exists()]
+    return max(times, default=0)
 
 
 def site_fingerprint(shared: str, sources: Iterable[str], content: Path, summaries: str) -> str:

@@ -122,7 +122,8 @@ def facts_html(p: Record, t: Texts) -> str:
 
 
 def site_html(site: Record, d: Directory, t: Texts) -> str:
-    """One practice site: name, address with its place (a filter), establishment, map link, phone, access."""
+    """One practice site: name, address with its place (a filter), establishment, phone, access (the directions
+    links are not searched)."""
     place = d.places[site["place"]]["name"]
     parts = [
         f"<div><h3>{_e(site.get('name') or t('Practice'))}</h3>",
@@ -137,7 +138,6 @@ def site_html(site: Record, d: Directory, t: Texts) -> str:
             if found:
                 department = f", {_e(t.tr(found[0]['name']))}"
         parts.append(f"<p>{_e(t('At'))} <a>{_e(establishment['name'])}</a>{department}</p>")
-    parts.append(f"<p><a>{_e(t('Open in a map app'))}<span> ({_e(site['address'])})</span></a></p>")
     if site.get("phone"):
         parts.append(f"<p>{_e(t('Phone:'))} <a>{_e(site['phone'])}</a></p>")
     if site.get("accessibility"):

@@ -27,6 +27,7 @@ ROUTES = {
     "articles": "articles/",
     "category": "articles/categories/{key}/",
     "search": "search/",
+    "dictionary": "open-data/dictionary/",  # the open data's dictionary (the open-data page is a Markdown page)
     "appointment": "appointment/",  # the patient's "manage my appointment" page (the e-mailed link)
     "me": "me/",  # the patient space: sign-in, my appointments, my passkeys. Not indexed.
     # The professionals' area (back-office): sign-in, agenda, one appointment, settings. Not indexed.
@@ -140,6 +141,40 @@ def hours_by_day(periods: list[Record]) -> list[tuple[str, list[str]]]:
     return [(day, [f"{a}–{b}" for a, b in sorted(set(days[day]))]) for day in WEEKDAYS if day in days]
 
 
+# The taxonomy's medical specialties as schema.org MedicalSpecialty values (a physician's JSON-LD); a specialty
+# schema.org has no value for (ophthalmology, allergology, sports medicine) is left out there.
+SCHEMA_SPECIALTIES = {
+    "general-practice": ["PrimaryCare"],
+    "paediatrics": ["Pediatric"],
+    "gynaecology-obstetrics": ["Gynecologic", "Obstetric"],
+    "cardiology": ["Cardiovascular"],
+    "dermatology": ["Dermatology"],
+    "ent": ["Otolaryngologic"],
+    "psychiatry": ["Psychiatric"],
+    "rheumatology": ["Rheumatologic"],
+    "gastroenterology": ["Gastroenterologic"],
+    "endocrinology": ["Endocrine"],
+    "pulmonology": ["Pulmonary"],
+    "neurology": ["Neurologic"],
+    "radiology": ["Radiography"],
+    "orthopaedic-surgery": ["Surgical", "Musculoskeletal"],
+    "urology": ["Urologic"],
+    "geriatrics": ["Geriatric"],
+    "anaesthesiology": ["Anesthesia"],
+    "emergency-medicine": ["Emergency"],
+}
+# schema.org types of establishments (their page's JSON-LD, and where a physician practises)
+ESTABLISHMENT_TYPES = {
+    "hospital": "Hospital",
+    "clinic": "MedicalClinic",
+    "laboratory": "DiagnosticLab",
+    "radiology": "MedicalClinic",
+    "pharmacy": "Pharmacy",
+    "health-centre": "MedicalClinic",
+    "nursing-home": "MedicalOrganization",
+}
+
+
 def place_jsonld(record: Record, name: str, country: str) -> dict[str, Any]:
     """schema.org Place of a site or establishment: postal address and coordinates."""
     return {
@@ -176,6 +211,7 @@ def practitioner_view(p: Practitioner, d: Directory, country: str = "MC") -> dic
             }
         )
     online_reasons = [r for r in p["visit_reasons"] if r["online"]]
+    schema_specialties = [f"https://schema.org/{v}" for c in p["specialties"] for v in SCHEMA_SPECIALTIES.get(c, [])]
     return {
         "p": p.data,  # the plain record: templates read many fields
         "profession": d.professions[p["profession"]],
@@ -183,4 +219,5 @@ def practitioner_view(p: Practitioner, d: Directory, country: str = "MC") -> dic
         "sites": sites,
         "online_reasons": online_reasons,
         "bookable": p["online_booking"] and bool(online_reasons),
+        "schema_specialties": list(dict.fromkeys(schema_specialties)),
     }

@@ -36,6 +36,12 @@ def french_text(text: str) -> str:
     return GUILLEMETS.sub(lambda m: "«" + NNBSP if m.group(1) else NNBSP + "»", text)
 
 
+def french_source(line: str) -> str:
+    """An article's source line spaced, but for the address it ends with (``?`` and ``:`` are part of it)."""
+    text, space, address = line.rpartition(" ")
+    return french_text(text) + space + address if address.startswith("http") else french_text(line)
+
+
 def french_html(html: str) -> str:
     """``french_text`` on the text of an HTML fragment, not on its tags, code or scripts. A sign at the start of a
     text (``<strong>Éditeur</strong> : ...``) belongs to the word before the tag."""
@@ -64,6 +70,10 @@ def french_document(content: Any) -> None:
     if getattr(content, "lang", None) != "fr":
         return
     content.title = french_text(content.title)
+    sources = content.metadata.get("sources")  # "Publisher — Title (year) https://...": the address as it is
+    if sources:
+        spaced = [french_source(line) for line in ([sources] if isinstance(sources, str) else sources)]
+        content.metadata["sources"] = spaced[0] if isinstance(sources, str) else spaced
     if content.metadata.get("summary"):  # what Pelican's ``summary`` returns when the document gives one
         content.metadata["summary"] = content._summary = french_html(content.metadata["summary"])
     content._content = french_html(content._content or "")

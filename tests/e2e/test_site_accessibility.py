@@ -32,6 +32,9 @@ PAGES = {
     "privacy notice": "privacy/",
     "how to use the portal": "help/",
     "article with a list and links": "articles/finding-a-gp/",
+    "emergency article": "articles/emergencies/",
+    "open data": "open-data/",
+    "open data dictionary": "open-data/dictionary/",
 }
 AXE = Axe()
 
@@ -74,6 +77,8 @@ def test_pages_fit_the_screen_from_320_pixels(site_url: str, chromium: Any, widt
             "fr/search/",
             "fr/articles/sexual-health/",
             "en/help/",
+            "fr/open-data/dictionary/",
+            f"en/establishments/{ESTABLISHMENT['id']}/",
         )
         for path in pages:  # the article's sources are long web addresses
             page.goto(f"{site_url}/{path}")

@@ -114,6 +114,10 @@ class SlotsResponse(Reply):
     from_: date = Field(alias="from")
     days: int
     slots: list[SlotOut]
+    last_day: date = Field(
+        description="The last local date a slot can be on: today plus the professional's booking horizon. A "
+        "window after it has no slot, so a patient need not look further."
+    )
 
 
 class PeriodOut(Reply):

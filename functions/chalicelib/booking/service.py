@@ -134,6 +134,7 @@ class Bookings:
             SlotOut(start=slot.start, end=slot.end, site=site)
             for site, slot in profile.free_slots(query.reason, busy, first_day, query.days, now, query.patient, sites)
         ]
+        schedule = profile.schedule(sites[0])
         return SlotsResponse.model_validate(
             {
                 "practitioner": practitioner_id,
@@ -141,6 +142,7 @@ class Bookings:
                 "from": first_day,
                 "days": query.days,
                 "slots": found,
+                "last_day": schedule.rules.last_day(now, schedule.zone),
             }
         )
 

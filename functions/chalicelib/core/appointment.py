@@ -111,6 +111,7 @@ class AppointmentNotice:
     lang: Literal["fr", "en"] = "fr"
     phone: str | None = None
     patient_name: str | None = None  # named only when someone booked for the patient (a parent for a child)
+    at_home: bool = False  # a home visit: the patient's home is the place, not the site
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -145,6 +146,7 @@ class Appointment:
     reason_id: str | None = None  # None for a block
     reason_label: str | None = None
     instructions: str | None = None
+    at_home: bool | None = None  # True for a home visit (its reason's at_home): the place is the patient's home
     patient: Patient | None = None  # None for a block
     source: Source = ONLINE
     # Booked from a patient space for a relative: who booked (shown to the practice apart from the patient), and the
@@ -307,6 +309,7 @@ class Appointment:
             "site": self.site_id,
             "site_name": self.site_name,
             "address": self.address,
+            "at_home": bool(self.at_home),
             "reason": self.reason_id,
             "reason_label": self.reason_label,
             "instructions": self.instructions,
@@ -347,6 +350,7 @@ class Appointment:
             patient_name=f"{self.patient.given_name} {self.patient.family_name}"
             if self.patient and self.booked_by
             else None,
+            at_home=bool(self.at_home),
         )
 
     def agenda_entry(self) -> AgendaEntry:
@@ -434,6 +438,7 @@ def _reason(profile: Profile, reason_id: str, language: str) -> dict[str, Any]:
         "reason_id": reason_id,
         "reason_label": text_in(reason.get("label"), language) or reason_id,
         "instructions": text_in(reason.get("instructions"), language),
+        "at_home": True if reason.get("at_home") else None,
     }
 
 
@@ -483,6 +488,7 @@ class AppointmentView(Reply):
     site: str
     site_name: str
     address: str
+    at_home: bool = Field(False, description="A home visit: the patient's home is the place, not the site's address.")
     reason: str
     reason_label: str
     instructions: str | None

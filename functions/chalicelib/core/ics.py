@@ -23,6 +23,7 @@ UID_DOMAIN = "appointments.health-portal"
 SUMMARY = {"fr": "Rendez-vous : {reason} – {practitioner}", "en": "Appointment: {reason} – {practitioner}"}
 MANAGE = {"fr": "Gérer ce rendez-vous : {url}", "en": "Manage this appointment: {url}"}
 PHONE = {"fr": "Téléphone du cabinet : {phone}", "en": "Practice phone: {phone}"}
+AT_HOME = {"fr": "À votre domicile", "en": "At your home"}
 
 
 def event_uid(appointment_id: str) -> str:
@@ -67,7 +68,7 @@ def make_ics(
         start=calendar_time(notice.start, zone),
         end=calendar_time(notice.end, zone),
         summary=SUMMARY[lang].format(reason=notice.reason_label, practitioner=notice.practitioner_name),
-        location=f"{notice.site_name}, {notice.address}",
+        location=AT_HOME[lang] if notice.at_home else f"{notice.site_name}, {notice.address}",
         description="\n\n".join(part for part in description if part) or None,
         sequence=sequence,
         status=STATUS.CANCELLED if method == "CANCEL" else STATUS.CONFIRMED,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_location
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -86,6 +87,19 @@ class LocalTime:
     offset: str  # "UTC+01:00" (winter) or "UTC+02:00" (summer)
 
 
+# the day of a date pattern ("d", not "dd" nor a quoted letter): French writes the first of a month "1er"
+FRENCH_DAY = re.compile(r"(?<![d'])d(?![d'])")
+
+
+def full_date(moment: datetime, locale: str) -> str:
+    """The weekday and date as the site writes them (plugins/directory/i18n.py's date_text, booking-core.js):
+    "mardi 1er décembre 2026", "Tuesday 1 December 2026" (no comma after the weekday, en_GB's has one)."""
+    pattern = Locale.parse(locale).date_formats["full"].pattern.replace("EEEE, ", "EEEE ")
+    if locale.startswith("fr") and moment.day == 1:
+        pattern = FRENCH_DAY.sub("d'er'", pattern)
+    return str(format_date(moment, pattern, locale=locale))
+
+
 def local_time(moment: datetime, timezone: str, lang: str) -> LocalTime:
     """``moment`` in ``timezone``, formatted for ``lang`` with Babel (names of days, months and the zone)."""
     zone = ZoneInfo(timezone)
@@ -93,7 +107,7 @@ def local_time(moment: datetime, timezone: str, lang: str) -> LocalTime:
     locale = LOCALES[lang]
     offset = local.strftime("%z")
     return LocalTime(
-        date=format_date(local, "full", locale=locale),
+        date=full_date(local, locale),
         time=format_time(local, "HH:mm", locale=locale),
         city=get_timezone_location(zone, locale=locale, return_city=True),
         offset=f"UTC{offset[:3]}:{offset[3:]}",

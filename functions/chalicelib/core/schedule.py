@@ -12,7 +12,7 @@ import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -166,6 +166,10 @@ class BookingRules:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ScheduleError(name, f"{value!r} must be an integer of at least {low}")
+
+    def last_day(self, now: datetime, zone: ZoneInfo) -> date:
+        """The last local date a slot may be on: the local date of ``now`` plus the horizon."""
+        return now.astimezone(zone).date() + timedelta(days=self.horizon_days)
 
 
 # The holidays package imports every country it knows (0.2 to 0.5 s on a 2-core machine): the territory's holidays are

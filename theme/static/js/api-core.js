@@ -45,3 +45,17 @@ export function format(template, values) {
 export function show(element, visible = true) {
   if (element) element.hidden = !visible;
 }
+
+// A date as every page and e-mail writes it, from an Intl formatter: French "1er" for the first day of a month
+// ("mardi 1er décembre"), English as British usage has it, without a comma ("Tuesday 1 December 2026": Intl's
+// en-GB puts one after the weekday when the year is there, and none without it).
+export function dateText(formatter, date, lang) {
+  const parts = formatter.formatToParts(date);
+  return parts
+    .map((part, i) => {
+      if (lang === "fr" && part.type === "day" && Number(part.value) === 1) return "1er";
+      if (lang === "en" && part.type === "literal" && parts[i - 1]?.type === "weekday") return " ";
+      return part.value;
+    })
+    .join("");
+}

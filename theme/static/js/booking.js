@@ -64,7 +64,7 @@ function start() {
   const codeForm = $("form[data-code]");
   const proveSend = $("form[data-prove-send]");
   const proveCode = $("form[data-prove-code]");
-  const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false, prove: null };
+  const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false, prove: null, first: null };
   state.linked = linkedTime(reasons, sites);
 
   state.session = null; // a signed-in patient's session: {csrf, account}, and the people they book for
@@ -148,7 +148,11 @@ function start() {
     const selection = { reason: state.reason, site: state.site, patient: state.kind, timeZone: site().timeZone };
     const found = await picker.select(selection, linked ? clock().dateKey(linked.start) : null);
     if (found !== undefined) {
-      setFirst(found ? format(msg["first-reason"], { when: clock().when(found.start) }) : msg["first-none"]);
+      setFirst(found ? format(msg["first-reason"], { when: clock().when(found.start) }) : msg["first-none"], found);
+      // right under the choices, and on the screen: on a phone the week's times are far below
+      choice.after(first);
+      const box = first.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) first.scrollIntoView({ block: "nearest" });
     }
     if (!linked || found === undefined) return;
     const slot = picker.slots.find((s) => Date.parse(s.start) === linked.start);
@@ -161,10 +165,30 @@ function start() {
     }
   }
 
-  function setFirst(text) {
-    first.textContent = text;
+  // The first free time, one tap from booking: once a reason is chosen the line chooses that time; before, it
+  // leads to the first question (the reason decides which times are free).
+  function setFirst(text, slot = null, lead = false) {
+    state.first = slot;
+    if (!slot && !lead) first.textContent = text;
+    else {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "bw__first-button";
+      button.textContent = text;
+      first.replaceChildren(button);
+    }
     show(first, Boolean(text) && !steps.slots.hidden);
   }
+
+  first.addEventListener("click", (event) => {
+    if (!event.target.closest("button")) return;
+    if (state.first) chooseSlot(state.first);
+    else {
+      const question = $("#bw-kind-existing");
+      question.scrollIntoView({ block: "center" });
+      question.focus();
+    }
+  });
 
   choice.addEventListener("change", (event) => {
     const { name, value } = event.target;
@@ -212,9 +236,9 @@ function start() {
     form.querySelector("[data-form-error]").textContent = text;
   }
 
-  function checkDetails() {
+  function detailProblems() {
     const value = (name) => details.elements[name].value.trim();
-    const problems = {
+    return {
       given_name: !value("given_name") ? msg["given-name-missing"] : value("given_name").length > NAME_MAX ? msg["too-long"] : "",
       family_name: !value("family_name")
         ? msg["family-name-missing"]
@@ -224,16 +248,33 @@ function start() {
       email: !value("email") ? msg["email-missing"] : EMAIL.test(value("email")) ? "" : msg["email-invalid"],
       phone: !value("phone") || PHONE.test(value("phone")) ? "" : msg["phone-invalid"],
     };
-    for (const name of FIELDS) fieldError(details, name, problems[name]);
+  }
+
+  function checkDetails() {
+    const problems = detailProblems();
+    for (const name of FIELDS) {
+      const error = details.querySelector(`[data-error-for="${name}"]`);
+      error.style.minHeight = "";
+      delete error.dataset.kept;
+      fieldError(details, name, problems[name]);
+    }
     const wrong = FIELDS.find((name) => problems[name]);
     if (wrong) details.elements[wrong].focus();
     return !wrong;
   }
 
-  // Blur checks a field once it has been typed in, so the message sits next to it before the form is sent.
+  // Blur checks a field that had a message once it is left, so the message sits next to it before the form is
+  // sent. The message's space stays until the form is sent: leaving the field is also what a tap on "Send me the
+  // code" does first, and a message going away there lifted the button from under the finger, so that the tap
+  // was lost (it landed below the button) and the patient had to tap again.
   for (const name of FIELDS) {
     details.elements[name].addEventListener("blur", () => {
-      if (details.elements[name].getAttribute("aria-invalid") === "true") checkDetails();
+      if (details.elements[name].getAttribute("aria-invalid") !== "true") return;
+      const error = details.querySelector(`[data-error-for="${name}"]`);
+      const height = error.getBoundingClientRect().height;
+      fieldError(details, name, detailProblems()[name]);
+      error.style.minHeight = `${height}px`;
+      error.dataset.kept = "";
     });
   }
 
@@ -736,7 +777,14 @@ function start() {
         th.scope = "row";
         th.textContent = day;
         row.append(th);
-        row.insertCell().textContent = text;
+        // each period whole on its line, as the build writes them ("14:00– / 18:00" split on a phone otherwise)
+        const cell = row.insertCell();
+        text.split(", ").forEach((period, i) => {
+          const span = document.createElement("span");
+          span.className = "hours__span";
+          span.textContent = period;
+          cell.append(...(i ? [", ", span] : [span]));
+        });
       }
       if (!rows.length) {
         const cell = body.insertRow().insertCell();
@@ -774,7 +822,8 @@ function start() {
     const slot = answer.data.results[0]?.slot;
     const zone = sites.find((s) => s.id === slot?.site)?.timeZone || sites[0]?.timeZone || "UTC";
     if (!first.textContent) {
-      first.textContent = slot ? format(msg.first, { when: new Clock(lang, zone, msg).when(slot.start) }) : msg["first-none"];
+      const text = slot ? format(msg.first, { when: new Clock(lang, zone, msg).when(slot.start) }) : msg["first-none"];
+      setFirst(text, null, Boolean(slot));
     }
     const opened = !steps.details.hidden || !steps.code.hidden || !steps.prove.hidden || !steps.done.hidden;
     show(first, !opened && $("[data-linked]").hidden);

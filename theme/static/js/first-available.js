@@ -1,8 +1,9 @@
 // Lists of professionals (specialty, profession, place, establishment pages and search results): each card's empty
 // <p class="first-available"> gets the professional's first free time, from one batched
 // GET /api/v1/next-available?ids=... per page (the API takes at most 50 ids a call). Search results arrive later
-// (search.js adds them), so new cards are watched for and asked about in their own batch. firstTimes() gives the
-// answers to the lists' sort (list-tools.js): each card is asked about once.
+// (search.js adds them), so new cards are watched for and asked about in their own batch. Each line links the
+// professional's booking area. firstTimes() gives the answers to the lists' sort (list-tools.js): each card is asked
+// about once.
 import { format } from "./api-core.js";
 import { Api, messages, wallTime } from "./patient-core.js";
 
@@ -21,7 +22,7 @@ async function ask(batch) {
   const slots = new Map(answer.data.results.map((r) => [r.practitioner, r.slot]));
   for (const card of batch) {
     const slot = slots.get(card.dataset.practitioner);
-    if (slot) card.querySelector(".first-available").textContent = format(msg.first, { when: wallTime(slot.start, lang, msg) });
+    if (slot) showFirst(card, format(msg.first, { when: wallTime(slot.start, lang, msg) }));
   }
   return slots;
 }
@@ -42,6 +43,21 @@ function askAbout(cards) {
 export function firstTimes(cards) {
   askAbout(cards);
   return Promise.all(cards.map((card) => answers.get(card) ?? null));
+}
+
+// The line is a link to the professional's booking area (the card's first link is their page): the time a patient
+// sees is one tap from booking it.
+function showFirst(card, text) {
+  const line = card.querySelector(".first-available");
+  const page = card.querySelector("a[href]")?.getAttribute("href");
+  if (!page) {
+    line.textContent = text;
+    return;
+  }
+  const link = document.createElement("a");
+  link.href = `${page.split("#")[0]}#booking`;
+  link.textContent = text;
+  line.replaceChildren(link);
 }
 
 function pending() {
