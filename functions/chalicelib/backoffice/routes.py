@@ -148,6 +148,14 @@ def agenda(practitioner_id: str) -> Response:
     return web.reply(services.get_agenda().days(who, practitioner_id, web.query(AgendaQuery)))
 
 
+@route("/practitioners/{practitioner_id}/free-times", methods=["GET"])
+def free_times(practitioner_id: str) -> Response:
+    from .schemas import FreeTimesQuery
+
+    who = granted(practitioner_id)
+    return web.reply(services.get_agenda().free_times(who, practitioner_id, web.query(FreeTimesQuery)))
+
+
 @route("/practitioners/{practitioner_id}/appointments", methods=["POST"])
 def book_by_phone(practitioner_id: str) -> Response:
     from .schemas import PhoneBookingRequest
