@@ -87,7 +87,14 @@ def sign_in_totp_setup() -> Response:
 
     request = web.body(TotpSetupRequest)
     enrolment = services.get_signin().begin_totp_setup(request.session, request.email)
-    return web.reply(TotpEnrolment(**vars(enrolment)))
+    return web.reply(
+        TotpEnrolment(
+            secret=enrolment.secret,
+            otpauth_uri=enrolment.otpauth_uri,
+            qr_svg=enrolment.qr_svg,
+            session=enrolment.session,
+        )
+    )
 
 
 @route("/auth/totp-setup/verify", methods=["POST"])

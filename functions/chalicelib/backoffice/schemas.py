@@ -69,6 +69,10 @@ class SignInStep(Reply):
 class TotpEnrolment(Reply):
     secret: str = Field(description="The authenticator app's key (base32), to type in when no QR code is read.")
     otpauth_uri: str
+    qr_svg: str = Field(
+        description="`otpauth_uri` as a QR code to scan with the app: an SVG document (viewBox, no size, no style "
+        "attribute) to put inline."
+    )
     session: str
 
 
