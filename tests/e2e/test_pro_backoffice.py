@@ -399,3 +399,73 @@ def test_a_front_desk_runs_the_agenda_and_is_offered_no_settings(chromium: Any, 
         assert errors == []
     finally:
         context.close()
+
+
+def test_settings_speak_in_hours_and_days_and_say_what_is_wrong_next_to_the_field(
+    pro_page: tuple[Any, list[str]], portal: Any
+) -> None:
+    page, errors = pro_page
+    table = portal.table_resource()
+    key = {"PK": f"PRO#{PRO['id']}", "SK": "PROFILE"}
+    stored = table.get_item(Key=key)["Item"]
+    record = json.loads(stored["record"])
+    # The directory now says the professional takes no new patients (the operator's change of the data file).
+    table.update_item(
+        Key=key,
+        UpdateExpression="SET #record = :record",
+        ExpressionAttributeNames={"#record": "record"},
+        ExpressionAttributeValues={":record": json.dumps({**record, "accepting_new_patients": False})},
+    )
+    try:
+        page.goto(f"{portal.url}/fr/pro/settings/")
+        expect(page.get_by_role("heading", name="Horaires d'ouverture de la semaine")).to_be_visible()
+        notice = record["booking_rules"]["min_notice_minutes"]
+        unit = next(size for size in (1440, 60, 1) if notice % size == 0 and notice >= size) if notice else 1
+        expect(page.get_by_label("Délai avant un rendez-vous")).to_have_value(str(notice // unit))
+        expect(page.get_by_label("Unité du délai")).to_have_value(str(unit))
+
+        open_to_new = [(i, r) for i, r in enumerate(record["visit_reasons"]) if r["online"] and r["new_patients"]]
+        warnings = page.locator("[data-warnings]")
+        expect(warnings.get_by_role("heading", name="Vérifiez ces réglages")).to_be_visible()
+        first, reason = open_to_new[0]
+        expect(warnings).to_contain_text(f"« {reason['label']['fr']} » est ouvert en ligne aux nouveaux patients")
+        flag = page.locator(f'[data-field="settings.visit_reasons.{first}.new_patients"]')
+        note = page.locator(f"#{flag.get_attribute('aria-describedby')}")
+        expect(note).to_contain_text("l'annuaire indique que vous n'en prenez pas")
+        assert_accessible(page, "settings with a warning (fr)")
+
+        page.get_by_role("button", name="Ajouter une période d'ouverture").click()
+        period = page.locator(".period").last
+        online = [r for r in record["visit_reasons"] if r["online"]]
+        for each in online:  # a new period starts with every online reason ticked
+            expect(period.get_by_label(each["label"]["fr"], exact=True)).to_be_checked()
+        period.get_by_role("button", name="Supprimer cette période").click()
+
+        page.get_by_role("button", name="Ajouter une absence").click()
+        absence = page.locator(".closure").last
+        absence.locator("[data-closure-start]").fill("2030-05-04T12:00")
+        absence.locator("[data-closure-end]").fill("2030-05-04T09:00")
+        page.get_by_role("button", name="Enregistrer les réglages").click()
+        end = absence.locator("[data-closure-end]")
+        expect(end).to_be_focused()
+        expect(end).to_have_attribute("aria-invalid", "true")
+        expect(absence.locator(".field-note--error")).to_have_text("Saisissez la fin de l'absence : après son début.")
+        assert_accessible(page, "settings, an absence refused next to its field (fr)")
+        absence.get_by_role("button", name="Supprimer cette absence").click()
+
+        page.get_by_label("Délai avant un rendez-vous").fill("20")  # 20 days: more than the 14 allowed
+        page.get_by_label("Unité du délai").select_option("1440")
+        page.get_by_role("button", name="Enregistrer les réglages").click()  # refused by the API, said here
+        expect(page.locator(".field-note--error")).to_have_text(
+            "Cette valeur est hors limites : voyez l'indication en dessous."
+        )
+        expect(page.get_by_label("Délai avant un rendez-vous")).to_be_focused()
+        assert table.get_item(Key=key)["Item"].get("version") == stored.get("version")  # nothing was saved
+        assert script_errors(errors) == []
+    finally:
+        table.update_item(
+            Key=key,
+            UpdateExpression="SET #record = :record",
+            ExpressionAttributeNames={"#record": "record"},
+            ExpressionAttributeValues={":record": stored["record"]},
+        )

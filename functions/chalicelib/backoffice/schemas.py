@@ -264,11 +264,22 @@ class PracticeSettings(Request):
     booking_rules: RulesSettings
 
 
+class SettingsWarning(Reply):
+    code: Literal["new_patients_not_accepted", "reason_never_offered"]
+    field: str = Field(description="The setting to look at, as an error names a field.")
+    reason: str = Field(description="The visit reason it is about.")
+    message: str
+
+
 class SettingsResponse(Reply):
     practitioner: str
     version: int = Field(description="Send it back when saving: a save over a newer version is refused (409).")
     sites: list[SiteInfo]
+    accepting_new_patients: bool = Field(description="What the directory says (not changed here).")
     settings: PracticeSettings
+    warnings: list[SettingsWarning] = Field(
+        description="Settings that contradict each other or do nothing (checks.py); they are saved all the same."
+    )
 
 
 class PreviewRequest(Request):
@@ -286,6 +297,7 @@ class PreviewResponse(Reply):
     days: int
     slots: list[SlotOut]
     orphans: list[Orphan] = Field(description="Booked appointments the change would leave outside the openings.")
+    warnings: list[SettingsWarning] = Field(description="What the proposed settings contradict (as when saved).")
 
 
 class SaveSettingsRequest(Request):

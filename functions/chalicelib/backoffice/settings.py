@@ -29,6 +29,7 @@ from ..core.profiles import Profile, profile_item
 from ..core.schedule import ScheduleError
 from ..core.schemas import SlotOut
 from ..core.units import busy_intervals
+from . import checks
 from .agenda import Agenda, home_zone, site_infos
 from .schemas import (
     ClosureSettings,
@@ -56,11 +57,14 @@ class Practice:
     def read(self, principal: Principal, practitioner_id: str) -> SettingsResponse:
         item, profile = self._load(principal, practitioner_id)
         now = self.clock()
+        settings = settings_of(profile, now)
         return SettingsResponse(
             practitioner=practitioner_id,
             version=int(item.get("version") or 0),
             sites=site_infos(profile),
-            settings=settings_of(profile, now),
+            accepting_new_patients=accepting_new_patients(profile),
+            settings=settings,
+            warnings=checks.warnings(profile.record, settings),
         )
 
     def preview(self, principal: Principal, practitioner_id: str, request: PreviewRequest) -> PreviewResponse:
@@ -86,6 +90,7 @@ class Practice:
                 "days": request.days,
                 "slots": slots,
                 "orphans": [o.orphan() for o in self.orphans(current, proposed, now)],
+                "warnings": checks.warnings(proposed.record, request.settings),
             }
         )
 
@@ -124,11 +129,14 @@ class Practice:
                     continue
                 cancelled.append(orphan.id)
         outside = [] if request.orphans == "cancel" else orphans
+        saved = settings_of(proposed, now)
         return SettingsSaved(
             practitioner=practitioner_id,
             version=version + 1,
             sites=site_infos(proposed),
-            settings=settings_of(proposed, now),
+            accepting_new_patients=accepting_new_patients(proposed),
+            settings=saved,
+            warnings=checks.warnings(proposed.record, saved),
             cancelled=cancelled,
             kept=[o.id for o in outside],
             orphans=[o.orphan() for o in outside],
@@ -177,6 +185,10 @@ def apply(item: Mapping[str, Any], current: Profile, settings: PracticeSettings)
     except ScheduleError as err:
         raise InvalidInput(err.message, field="settings." + re.sub(r"\[(\d+)\]", r".\1", err.field)) from None
     return proposed
+
+
+def accepting_new_patients(profile: Profile) -> bool:
+    return bool(profile.record.get("accepting_new_patients", True))
 
 
 def settings_of(profile: Profile, now: datetime) -> PracticeSettings:
