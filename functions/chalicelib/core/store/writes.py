@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from .. import keys
+from .. import keys, units
 from ..appointment import CONFIRMED, HELD, Appointment
 from ..concurrency import StaleRead
 from .table import Table, plain
@@ -99,6 +100,33 @@ class Writes(Table):
             ReturnValues="ALL_NEW",
         )
         return None if answer is None else Appointment.from_item(plain(answer["Attributes"]))
+
+    # -- loading ---------------------------------------------------------------------------------------------------
+
+    def put_booked(self, appointments: Sequence[Appointment], now: int) -> None:
+        """Write confirmed appointments as a booking leaves them (the appointment in the agenda's index, its booked
+        units, and for one still ahead with an e-mail the patient's cap counter), in batches of 25 and without any
+        condition: to load demo data into a fresh table, never to book (that is the transactions' work)."""
+        items: list[dict[str, Any]] = []
+        for appointment in appointments:
+            start = datetime.fromtimestamp(appointment.start_epoch, UTC)
+            items.append(
+                {
+                    **appointment.to_item(),
+                    **keys.appointment_key(appointment.id),
+                    **keys.agenda_keys(appointment.practitioner_id, start, appointment.id),
+                }
+            )
+            booked = units.booked(appointment.id, appointment.start_epoch, appointment.end_epoch)
+            for unit in appointment.units:
+                items.append({**keys.unit_key(appointment.practitioner_id, units.from_epoch(unit)), **booked})
+            if appointment.email and appointment.end_epoch > now:
+                counter = keys.patient_key(appointment.practitioner_id, appointment.email)
+                items.append({**counter, "appointments": {appointment.id: appointment.end_epoch}, "version": 1})
+        deadline = time.monotonic() + self.budget_seconds * 10
+        for first in range(0, len(items), 25):
+            request: dict[str, Any] = {self.name: [{"PutRequest": {"Item": i}} for i in items[first : first + 25]]}
+            self._batch(lambda r: self.client.batch_write_item(RequestItems=r), request, "UnprocessedItems", deadline)
 
     # -- the audit log -------------------------------------------------------------------------------------------
 
