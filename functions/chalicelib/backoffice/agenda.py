@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from ..core import ids, tokens
 from ..core.appointment import BLOCK, BLOCKED, CANCELLED, CONFIRMED, HELD, PHONE, Appointment, Patient, ProAppointment
@@ -96,7 +95,7 @@ class Agenda:
         grid shows around them: openings, absences, public holidays and the free times of every visit reason (one
         Query of the window's units, grid.py)."""
         profile = self.practice(principal, practitioner_id)
-        zone = home_zone(profile)
+        zone = profile.home_zone
         start = datetime.combine(query.from_, time(), zone)
         end = datetime.combine(query.from_ + timedelta(days=query.days), time(), zone)
         now = self.clock()
@@ -130,7 +129,7 @@ class Agenda:
             raise InvalidInput(f"Unknown visit reason {query.reason!r}.", field="reason")
         sites = None if query.site is None else [_site(profile, query.site)]
         now = self.clock()
-        today = now.astimezone(home_zone(profile)).date()
+        today = now.astimezone(profile.home_zone).date()
         first_day = max(query.from_ or today, today)
         slots = self._practice_slots(profile, query.reason, first_day, MAX_WINDOW_DAYS, now=now, sites=sites)
         return FreeTimesResponse.model_validate(
@@ -149,7 +148,7 @@ class Agenda:
         """The ``count`` free times of ``reason`` at ``site`` nearest to ``wanted`` (epoch seconds), in time order:
         what a clash offers instead. The day asked, the one before and the next week are looked at."""
         now = self.clock()
-        day = datetime.fromtimestamp(wanted, home_zone(profile)).date()
+        day = datetime.fromtimestamp(wanted, profile.home_zone).date()
         found = self._practice_slots(profile, reason, day - timedelta(days=1), 8, now=now, sites=[site])
         closest = sorted(found, key=lambda slot: abs(slot.start.timestamp() - wanted))[:count]
         return sorted(closest, key=lambda slot: slot.start.timestamp())
@@ -337,11 +336,6 @@ class Agenda:
         """Send a patient e-mail if the appointment has an address; whether it went out (None: no address)."""
         mailer = self.mailer() if appointment.email else None
         return None if mailer is None else send(mailer, appointment.email)
-
-
-def home_zone(profile: Profile) -> ZoneInfo:
-    """The zone of the professional's first site: the agenda's days are its local dates."""
-    return profile.home_zone
 
 
 def _visible(appointment: Appointment, now: int) -> bool:

@@ -30,7 +30,7 @@ from ..core.schedule import ScheduleError
 from ..core.schemas import SlotOut
 from ..core.units import busy_intervals
 from . import checks
-from .agenda import Agenda, home_zone, site_infos
+from .agenda import Agenda, site_infos
 from .schemas import (
     ClosureSettings,
     PracticeSettings,
@@ -76,7 +76,7 @@ class Practice:
         if reason is None:
             raise InvalidInput("Make at least one visit reason bookable online to preview its slots.", field="reason")
         now = self.clock()
-        first_day = request.from_ or now.astimezone(home_zone(proposed)).date()
+        first_day = request.from_ or now.astimezone(proposed.home_zone).date()
         window = proposed.units_window(first_day, request.days)
         busy = busy_intervals(self.store.units(practitioner_id, *window), int(now.timestamp()))
         slots = [
@@ -174,7 +174,7 @@ def apply(item: Mapping[str, Any], current: Profile, settings: PracticeSettings)
     for site in record["sites"]:
         site["hours"] = hours[site["id"]]
     record["booking_rules"] = settings.booking_rules.model_dump()
-    zone = home_zone(current)
+    zone = current.home_zone
     closures = [_closure(c, zone) for c in settings.closures]
     try:
         proposed = Profile.from_item(
