@@ -23,7 +23,7 @@ from ..core.availability import occupied_units
 from ..core.concurrency import StaleRead, Versioned
 from ..core.errors import InvalidInput, NotConfirmed, NotFound, NotStarted, SlotTaken, TooLate, Unavailable
 from ..core.profiles import Profile, text_in
-from ..core.schedule import MAX_LOCKED_MINUTES, MAX_WINDOW_DAYS, UNIT_SECONDS
+from ..core.schedule import MAX_LOCKED_MINUTES, MAX_WINDOW_DAYS, UNIT_MINUTES, UNIT_SECONDS
 from ..core.schemas import SlotOut
 from ..core.units import busy_intervals
 from . import audit, grid
@@ -91,21 +91,19 @@ class Agenda:
         return Profile.from_item(item)
 
     def days(self, principal: Principal, practitioner_id: str, query: AgendaQuery) -> AgendaResponse:
-        """The appointments and blocks starting on ``query.days`` local dates (one Query of GSI1), with what the
-        grid shows around them: openings, absences, public holidays and the free times of every visit reason (one
-        Query of the window's units, grid.py)."""
+        """The appointments and blocks starting on ``query.days`` local dates, with what the grid shows around
+        them: openings, absences, public holidays and the free times of every visit reason (grid.py). One Query of
+        GSI1, from the longest appointment earlier: the appointments that occupy the window are the busy times."""
         profile = self.practice(principal, practitioner_id)
         zone = profile.home_zone
-        start = datetime.combine(query.from_, time(), zone)
-        end = datetime.combine(query.from_ + timedelta(days=query.days), time(), zone)
+        start = datetime.combine(query.from_, time(), zone).astimezone(UTC)
+        end = datetime.combine(query.from_ + timedelta(days=query.days), time(), zone).astimezone(UTC)
         now = self.clock()
-        shown = [
-            appointment
-            for appointment in self.store.agenda(practitioner_id, start.astimezone(UTC), end.astimezone(UTC))
-            if _visible(appointment, int(now.timestamp()))
-        ]
-        units = self.store.units(practitioner_id, *profile.units_window(query.from_, query.days))
-        busy = busy_intervals(units, int(now.timestamp()))
+        now_s = int(now.timestamp())
+        earlier = timedelta(minutes=MAX_LOCKED_MINUTES + UNIT_MINUTES)  # one begun the evening before, say
+        found = self.store.agenda(practitioner_id, start - earlier, end)
+        shown = [a for a in found if a.start_epoch >= start.timestamp() and _visible(a, now_s)]
+        busy = [(_utc(a.start_epoch), _utc(a.end_epoch)) for a in found if a.occupies(now_s)]
         named = [a.id for a in shown if a.status != HELD and a.patient]
         audit.record(self.store, principal, practitioner_id, named, action="list", at=now)
         return AgendaResponse.model_validate(

@@ -1,5 +1,5 @@
 """The agenda's time grid (backoffice/grid.py): what the agenda answers around its appointments (openings, absences,
-public holidays, the practice's free times of every visit reason) from one Query of GSI1 and one Query of units;
+public holidays, the practice's free times of every visit reason) from the one Query of GSI1 that lists them;
 the phone-booking form's next free times; a clash that offers the nearest free times in the error's body."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.functions.conftest import Api, ProPool
+from tests.functions.conftest import Api, Clock, ProPool, hold_body, patient
 
 AGENDA = "/v1/pro/practitioners/pr-test/agenda"
 FREE = "/v1/pro/practitioners/pr-test/free-times"
@@ -43,7 +43,7 @@ def queries(services: Any) -> Iterator[list[str]]:
     events.unregister("before-parameter-build.dynamodb.Query", record)
 
 
-def test_the_week_grid_gives_openings_absences_holidays_and_free_times_from_two_queries(
+def test_the_week_grid_gives_openings_absences_holidays_and_free_times_from_one_query(
     pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any], queries: list[str]
 ) -> None:
     seed(closures=[ABSENCE])
@@ -53,7 +53,7 @@ def test_the_week_grid_gives_openings_absences_holidays_and_free_times_from_two_
 
     week = pro_api.get(f"{AGENDA}?from=2027-03-29&days=7", headers=pro_pool.auth("desk"))
     assert week.status == 200, week.body
-    assert sorted(queries) == ["GSI1", "table"]  # the appointments, then the units: nothing more
+    assert queries == ["GSI1"]  # the appointments, which are also the busy times: nothing more
 
     body = week.body
     assert body["holidays"] == [{"date": "2027-03-29", "name": {"fr": "Le Lundi de Pâques", "en": "Easter Monday"}}]
@@ -77,6 +77,22 @@ def test_the_week_grid_gives_openings_absences_holidays_and_free_times_from_two_
     assert all(s < "14:00" for s in on_tuesday)  # the absence
     assert not [s for s in consultation if s.startswith("2027-03-29")]
     assert [a["start"] for a in body["appointments"]] == ["2027-03-30T09:00:00+02:00"]
+
+
+def test_a_live_hold_is_busy_and_a_lapsed_one_is_free_again(
+    pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any], clock: Clock
+) -> None:
+    seed()
+    body = hold_body("2027-03-02T08:20:00+01:00", patient=patient(email="hold@example.org"))
+    assert pro_api.post("/v1/appointments", body, headers={"Idempotency-Key": "grid-hold-1"}).status == 201
+
+    def free() -> list[str]:
+        answer = pro_api.get(f"{AGENDA}?from=2027-03-02", headers=pro_pool.auth("pro")).body
+        return [s["start"][11:16] for s in answer["free_times"]["consultation"]][:3]
+
+    assert free() == ["08:00", "08:40", "09:00"]
+    clock.advance(minutes=11)  # the hold lapses unconfirmed
+    assert free() == ["08:00", "08:20", "08:40"]
 
 
 def test_the_grid_shows_no_free_time_that_has_passed(pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any]) -> None:
