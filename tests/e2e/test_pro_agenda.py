@@ -18,11 +18,10 @@ import holidays
 import pytest
 from playwright.sync_api import expect
 
-from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
+from local.cognito import DemoAccount, configure_pool
 from plugins.directory.model import load_directory
 from tests.e2e.journey import focused, shoot, tab_to
-from tests.e2e.test_pro_backoffice import NEW_PASSWORD, WEEKDAYS, assert_accessible, script_errors
-from tests.functions.backoffice.test_signin import totp
+from tests.e2e.test_pro_backoffice import WEEKDAYS, assert_accessible, first_sign_in, script_errors, watch
 from tests.site.sitebuild import ROOT
 
 MONACO = ZoneInfo("Europe/Monaco")
@@ -76,22 +75,9 @@ def desk(chromium: Any, portal: Any) -> Iterator[tuple[Any, list[str]]]:
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30_000)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = watch(page)
     try:
-        page.goto(f"{portal.url}/fr/pro/")
-        page.get_by_label("Adresse e-mail").fill(DESK.email)
-        page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
-        page.get_by_label("Nouveau mot de passe, à nouveau").fill(NEW_PASSWORD)
-        page.get_by_role("button", name="Enregistrer le mot de passe").click()
-        expect(page.locator("[data-secret]")).not_to_be_empty()
-        secret = page.locator("[data-secret]").inner_text().replace(" ", "")
-        page.locator("#signin-setup-code").fill(totp(secret))
-        page.get_by_role("button", name="Confirmer l'application").click()
-        page.wait_for_url("**/fr/pro/agenda/")
+        first_sign_in(page, portal.url, DESK.email)
         expect(page.locator(".tgrid__colhead")).to_have_count(1)
         yield page, errors
     finally:

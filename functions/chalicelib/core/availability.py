@@ -266,11 +266,26 @@ def free_slots(  # noqa: PLR0917 (the interface the store and the API call posit
     window outside 1..``MAX_WINDOW_DAYS`` days.
     """
     reason = _bookable_reason(schedule, reason_id, patient_kind)
+    return _slots(schedule, reason, busy, start_day, days, now, practice=False)
+
+
+def _slots(  # noqa: PLR0917 (free_slots' own arguments)
+    schedule: Schedule,
+    reason: VisitReason,
+    busy: Iterable[tuple[datetime, datetime]],
+    start_day: date,
+    days: int,
+    now: datetime,
+    *,
+    practice: bool,
+) -> list[Slot]:
+    """The free slots of ``reason`` on the local dates ``start_day`` .. ``start_day + days - 1``, for a patient or
+    (``practice``) for the practice itself."""
     if isinstance(start_day, datetime):  # a datetime is a date too, but would not compare with the days of the window
         raise TypeError("start_day: a local date is expected, not a datetime")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"The window is 1 to {MAX_WINDOW_DAYS} days.", field="days")
-    window = _Window.prepare(schedule, busy, now)
+    window = _Window.prepare(schedule, busy, now, practice=practice)
     last_day = start_day + timedelta(days=days - 1)
     return [window.slot(start, reason) for start in window.starts(reason, start_day, last_day)]
 
@@ -379,11 +394,7 @@ def practice_slots(  # noqa: PLR0917 (free_slots' own arguments)
     reason = schedule.reasons.get(reason_id)
     if reason is None:
         raise InvalidInput(f"Unknown visit reason {reason_id!r}.", field="reason")
-    if not 1 <= days <= MAX_WINDOW_DAYS:
-        raise InvalidInput(f"The window is 1 to {MAX_WINDOW_DAYS} days.", field="days")
-    window = _Window.prepare(schedule, busy, now, practice=True)
-    last_day = start_day + timedelta(days=days - 1)
-    return [window.slot(start, reason) for start in window.starts(reason, start_day, last_day)]
+    return _slots(schedule, reason, busy, start_day, days, now, practice=True)
 
 
 def open_periods(schedule: Schedule, start_day: date, days: int) -> list[tuple[datetime, datetime, frozenset[str]]]:
