@@ -315,6 +315,8 @@ def test_two_agendas_side_by_side_and_the_screenshots_in_both_languages(
         heads = page.locator(".tgrid__colhead")
         expect(heads).to_have_count(2)
         expect(heads.nth(1)).to_contain_text(SECOND["family_name"])
+        beside = page.locator('[role=gridcell][aria-colindex="3"] button.tg-item--free')  # its own free times
+        expect(beside.first).to_be_visible()
         shoot(page, f"pro-agenda-side-by-side-{lang}")
         assert_accessible(page, f"agenda grid, two agendas side by side ({lang})")
         others.get_by_label(SECOND["family_name"], exact=False).uncheck()

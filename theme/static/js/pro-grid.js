@@ -56,9 +56,12 @@ export function column(answer, day, clock, { heading, freeReason, msg, lang }) {
       items.push({ kind: "absence", ...span(absence.start, absence.end) });
     }
   }
-  for (const slot of answer.free_times[freeReason] || []) {
+  // Another agenda side by side may not have the reason chosen: its own first reason with free times, then, named
+  // in its heading.
+  const own = freeReason in answer.free_times ? freeReason : reasons.map((r) => r.id).find((id) => answer.free_times[id]?.length);
+  for (const slot of answer.free_times[own] || []) {
     if (clock.dateKey(slot.start) !== day) continue;
-    items.push({ kind: "free", ...span(slot.start, slot.end), slot, reason: freeReason, reasonLabel: label(freeReason) });
+    items.push({ kind: "free", ...span(slot.start, slot.end), slot, reason: own, reasonLabel: label(own) });
   }
   const openings = answer.openings
     .filter((period) => clock.dateKey(period.start) === day)
@@ -74,6 +77,7 @@ export function column(answer, day, clock, { heading, freeReason, msg, lang }) {
     heading,
     summary,
     holiday: holiday ? format(msg.holiday, { name: holiday.name[lang] || holiday.name.fr }) : "",
+    freeFor: own && own !== freeReason ? format(msg["free-for"], { reason: label(own) }) : "",
     openings,
     items,
     reasons,
@@ -159,6 +163,7 @@ export class TimeGrid {
           { role: "columnheader", "aria-colindex": String(i + 2), class: `tgrid__colhead${c.holiday ? " tgrid__colhead--holiday" : ""}` },
           el("span", { class: "tgrid__day", text: c.heading }),
           el("span", { class: "tgrid__hours", text: c.summary }),
+          c.freeFor ? el("span", { class: "tgrid__hours", text: c.freeFor }) : null,
           c.holiday ? el("span", { class: "tag tag--holiday", text: c.holiday }) : null,
         ),
       );
