@@ -8,6 +8,7 @@ time budget lasts; a failed condition is never retried.
 from __future__ import annotations
 
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -144,6 +145,11 @@ class Table:
         self.budget_seconds = budget_seconds
         self.sleep = sleep
         self.requests = 0  # DynamoDB requests made through this store (benchmarks read it)
+        self._counting = threading.Lock()  # batches may be sent from several threads at once
+
+    def _count(self) -> None:
+        with self._counting:
+            self.requests += 1
 
     def ping(self) -> None:
         """One cheap read that proves the table answers; raises Unavailable otherwise."""
@@ -153,7 +159,7 @@ class Table:
             raise Unavailable(UNREACHABLE) from err
 
     def _call(self, operation: str, **params: Any) -> Any:
-        self.requests += 1
+        self._count()
         try:
             return getattr(self.client, operation)(TableName=self.name, **params)
         except ClientError as err:
@@ -216,7 +222,7 @@ class Table:
         answers = []
         delay = 0.025
         while request:
-            self.requests += 1
+            self._count()
             try:
                 answer = call(request)
             except (BotoCoreError, ClientError) as err:
@@ -251,7 +257,7 @@ class Table:
         deadline = time.monotonic() + self.budget_seconds
         delay = 0.025
         while True:
-            self.requests += 1
+            self._count()
             try:
                 # A fresh token per attempt: botocore's own retry of a timed-out call reuses it, so a commit whose
                 # answer was lost is not applied twice, while our retries (new values of :now) are new requests.
