@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
 from ..core.appointment import AgendaEntry, Orphan
-from ..core.schemas import Email, Id, Language, Name, PatientKind, Phone, Reply, Request, SlotOut
+from ..core.schemas import Day, Email, Id, Language, Name, PatientKind, Phone, Reply, Request, SlotOut
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
@@ -69,6 +69,10 @@ class SignInStep(Reply):
 class TotpEnrolment(Reply):
     secret: str = Field(description="The authenticator app's key (base32), to type in when no QR code is read.")
     otpauth_uri: str
+    qr_svg: str = Field(
+        description="`otpauth_uri` as a QR code to scan with the app: an SVG document (viewBox, no size, no style "
+        "attribute) to put inline."
+    )
     session: str
 
 
@@ -106,7 +110,7 @@ class MeResponse(Reply):
 class AgendaQuery(Request):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    from_: date = Field(alias="from", description="First local date (YYYY-MM-DD).")
+    from_: Day = Field(alias="from", description="First local date (YYYY-MM-DD).")
     days: Annotated[int, Field(ge=1, le=7, description="1 (a day) to 7 (a week).")] = 1
 
 
@@ -122,17 +126,60 @@ class ReasonChoice(Reply):
     duration_minutes: int
 
 
+class OpenPeriod(Reply):
+    site: str
+    start: datetime = Field(description="On the site's clock, with its UTC offset.")
+    end: datetime
+    reasons: list[str] = Field(description="The visit reasons this period accepts.")
+
+
+class Absence(Reply):
+    start: datetime = Field(description="On the agenda's clock, with its UTC offset.")
+    end: datetime
+
+
+class PublicHoliday(Reply):
+    date: date
+    name: dict[str, str] = Field(description="The holiday's name in French (`fr`) and English (`en`).")
+
+
 class AgendaResponse(Reply):
     practitioner: str
     timezone: str
     from_: date = Field(alias="from")
     days: int
     appointments: list[AgendaEntry]
+    openings: list[OpenPeriod] = Field(
+        description="The opening periods of those dates (weekly ones, none on a public holiday, and extra "
+        "openings), in time order; absences are not taken out of them."
+    )
+    absences: list[Absence] = Field(description="The absences (closures, at every site) that overlap those dates.")
+    holidays: list[PublicHoliday] = Field(description="The public holidays among those dates: closed all day.")
+    free_times: dict[str, list[SlotOut]] = Field(
+        description="For every visit reason (also those booked by phone only), the free times of the opening "
+        "periods that accept it, from now on: what the practice can give a patient. Neither the patients' notice "
+        "nor their horizon applies."
+    )
     sites: list[SiteInfo] = Field(description="The practice sites, for the phone-booking and block forms.")
     visit_reasons: list[ReasonChoice] = Field(
         description="Every visit reason, also those not offered online, for the phone-booking form: the agenda "
         "gives them so that an account without the settings (a front desk) can book by phone."
     )
+
+
+class FreeTimesQuery(Request):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    reason: Id
+    from_: Annotated[Day | None, Field(alias="from", description="First local date; default today.")] = None
+    site: Id | None = None
+    limit: Annotated[int, Field(ge=1, le=20, description="How many free times; default 6.")] = 6
+
+
+class FreeTimesResponse(Reply):
+    reason: str
+    from_: date = Field(alias="from")
+    slots: list[SlotOut] = Field(description="The next free times of the reason (at most `limit`), in time order.")
 
 
 class ProPatientIn(Request):
@@ -218,11 +265,22 @@ class PracticeSettings(Request):
     booking_rules: RulesSettings
 
 
+class SettingsWarning(Reply):
+    code: Literal["new_patients_not_accepted", "reason_never_offered"]
+    field: str = Field(description="The setting to look at, as an error names a field.")
+    reason: str = Field(description="The visit reason it is about.")
+    message: str
+
+
 class SettingsResponse(Reply):
     practitioner: str
     version: int = Field(description="Send it back when saving: a save over a newer version is refused (409).")
     sites: list[SiteInfo]
+    accepting_new_patients: bool = Field(description="What the directory says (not changed here).")
     settings: PracticeSettings
+    warnings: list[SettingsWarning] = Field(
+        description="Settings that contradict each other or do nothing (checks.py); they are saved all the same."
+    )
 
 
 class PreviewRequest(Request):
@@ -240,6 +298,7 @@ class PreviewResponse(Reply):
     days: int
     slots: list[SlotOut]
     orphans: list[Orphan] = Field(description="Booked appointments the change would leave outside the openings.")
+    warnings: list[SettingsWarning] = Field(description="What the proposed settings contradict (as when saved).")
 
 
 class SaveSettingsRequest(Request):

@@ -122,6 +122,13 @@ class ErrorDetail(Reply):
         "`too_many_attempts`). Absent from every other error.",
         json_schema_extra=_no_default,
     )
+    alternatives: list[SlotOut] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Only with `slot_taken` on a booking the practice takes by phone: the free times of the same "
+        "visit reason at the same site nearest to the one asked (up to 6, in time order; empty when there are "
+        "none within a week). Absent from every other error.",
+        json_schema_extra=_no_default,
+    )
 
 
 class ErrorResponse(Reply):
