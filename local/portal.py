@@ -38,6 +38,7 @@ SECURITY_HEADERS = {k: v for k, v in security_headers().items() if k != LOCAL_ON
 PATH_HEADERS = {url: {k: v for k, v in h.items() if k != LOCAL_ONLY_OMITS} for url, h in path_headers().items()}
 # Set by CloudFront alone in production (the viewer's ip:port); a local client must not choose its own address.
 VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
+API_DEFAULT_CONTENT_TYPE = "application/json"
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/wasm", ".wasm")
 mimetypes.add_type("text/calendar", ".ics")
@@ -108,7 +109,9 @@ class PortalApp:
         payload = result.get("body") or b""
         if result.get("isBase64Encoded"):
             payload = base64.b64decode(payload)
-        response = Response(payload, status=result["statusCode"])
+        # The function labels its answers (application/json, or text/calendar for the feed); one it did not label is
+        # JSON too, as Chalice's own local server assumes, never werkzeug's text/plain default.
+        response = Response(payload, status=result["statusCode"], content_type=API_DEFAULT_CONTENT_TYPE)
         for name, value in (result.get("headers") or {}).items():
             response.headers[name] = value
         for name, values in (result.get("multiValueHeaders") or {}).items():
