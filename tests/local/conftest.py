@@ -29,7 +29,7 @@ from local.launch import RunningPortal, start_portal
 # The back-office test account: the professional pr-000001 of the demo directory, signed in through the API's own
 # sign-in steps (new password, authenticator enrolment, code) as a person does on the sign-in page.
 TEST_ACCOUNT = DemoAccount("fuzz-test@demo.sante.example.mc", own="pr-000001")
-TEST_PASSWORD = "Test-Account-Passphrase-7"  # noqa: S105 (a local test account's)
+TEST_PASSWORD = "Test-Account-Passphrase-7"
 
 
 @dataclass

@@ -40,7 +40,7 @@ def test_every_json_answer_is_labelled_application_json(local_api: LocalApi) -> 
             where = f"{method} {path} -> {answer.status}"
             assert is_json(answer), (where, answer.headers.get("Content-Type"))
             answer.json()  # and it is JSON indeed
-            seen.setdefault(where.split(" -> ")[0], set()).add(answer.status)
+            seen.setdefault(where.split(" -> ", maxsplit=1)[0], set()).add(answer.status)
     assert len(seen) >= 30
     assert {200} <= seen["GET /health"] and {200} <= seen["GET /v1/openapi.json"]
     assert 200 in seen["GET /v1/pro/me"] and 401 in seen["GET /v1/pro/me"]

@@ -9,10 +9,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from ..core.appointment import AgendaEntry, Orphan
-from ..core.schemas import Email, Id, Language, Name, PatientKind, Phone, Reply, Request, SlotOut
+from ..core.schemas import (
+    Day,
+    Email,
+    Id,
+    Instant,
+    Language,
+    LocalInstant,
+    Name,
+    PatientKind,
+    Phone,
+    Reply,
+    Request,
+    SlotOut,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
@@ -106,7 +119,7 @@ class MeResponse(Reply):
 class AgendaQuery(Request):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    from_: date = Field(alias="from", description="First local date (YYYY-MM-DD).")
+    from_: Day = Field(alias="from", description="First local date (YYYY-MM-DD).")
     days: Annotated[int, Field(ge=1, le=7, description="1 (a day) to 7 (a week).")] = 1
 
 
@@ -148,15 +161,15 @@ class ProPatientIn(Request):
 class PhoneBookingRequest(Request):
     site: Id
     reason: Id
-    start: AwareDatetime = Field(description="Any free time on a 5-minute boundary, in the future.")
+    start: Instant = Field(description="Any free time on a 5-minute boundary, in the future.")
     patient: ProPatientIn
     language: Language = "fr"
 
 
 class BlockRequest(Request):
     site: Id
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Instant
+    end: Instant
 
 
 class NoShowRequest(Request):
@@ -199,8 +212,8 @@ class SiteSettings(Request):
 
 
 class ClosureSettings(Request):
-    start: datetime = Field(description="ISO 8601; without an offset, a local time of the practice.")
-    end: datetime
+    start: LocalInstant = Field(description="ISO 8601; without an offset, a local time of the practice.")
+    end: LocalInstant
 
 
 class RulesSettings(Request):
@@ -229,7 +242,7 @@ class PreviewRequest(Request):
 
     settings: PracticeSettings
     reason: Annotated[Id | None, Field(description="An online visit reason; default the first one.")] = None
-    from_: Annotated[date | None, Field(alias="from", description="First local date; default today.")] = None
+    from_: Annotated[Day | None, Field(alias="from", description="First local date; default today.")] = None
     days: Annotated[int, Field(ge=1, le=31)] = 14
 
 

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic.json_schema import SkipJsonSchema
 
@@ -36,7 +37,8 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
 
 
 def _iso_text(value: Any) -> Any:
-    if not isinstance(value, str):
+    """ISO text from JSON (never a number of seconds), or a date or datetime the code itself passes."""
+    if not isinstance(value, str | date):
         raise ValueError("an ISO 8601 date-time text is expected, such as 2027-03-02T09:00:00+01:00")
     return value
 
@@ -53,9 +55,29 @@ def _day_in_range(value: date) -> date:
     return value
 
 
-# Instants arrive as ISO text with their offset, within a sane range (far years would overflow local-time arithmetic).
-Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_instant_in_range)]
-Day = Annotated[date, AfterValidator(_day_in_range)]
+# Dates and instants of the years 2000 to 2099 only (far years would overflow local-time arithmetic), and the
+# published schema says so with a pattern on the year, so that what it allows is what the API accepts.
+YEARS = "^20[0-9]{2}-"
+# Instants arrive as ISO text with their offset; the range is checked on their own date.
+Instant = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_instant_in_range),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEARS}),
+]
+# An instant with its offset or, without one, on the practice's clock (the back-office's absences).
+LocalInstant = Annotated[
+    datetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_instant_in_range),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEARS}),
+]
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_text),
+    AfterValidator(_day_in_range),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": YEARS}),
+]
 Language = Literal["fr", "en"]
 PatientKind = Literal["new", "existing"]
 
