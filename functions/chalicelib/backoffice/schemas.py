@@ -6,10 +6,12 @@ a dotted path (``settings.sites.0.hours.1.end``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from ..core.appointment import AgendaEntry, Orphan
 from ..core.schemas import (
@@ -32,6 +34,37 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][05]$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Secret = Annotated[str, StringConstraints(max_length=8192)]
+TOTP_CODE = re.compile(r"^\s*[0-9]{6}\s*$")
+
+
+def _checked(test: Callable[[str], bool], message: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not test(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+# What the sign-in steps accept (signin.py), published as it is checked, with the words the sign-in page shows: a
+# name with something in it (spaces around it are ignored), a password that is not empty, a code of 6 digits.
+SignInName = Annotated[
+    str,
+    _checked(lambda v: 0 < len(v) <= 128 and bool(v.strip()), "enter your email address"),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"}),
+]
+Password = Annotated[
+    str,
+    _checked(lambda v: 0 < len(v) <= 256, "enter your password"),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 256}),
+]
+TotpCode = Annotated[
+    str,
+    _checked(
+        lambda v: len(v) <= 16 and bool(TOTP_CODE.match(v)), "enter the 6-digit code shown by your authenticator app"
+    ),
+    WithJsonSchema({"type": "string", "maxLength": 16, "pattern": TOTP_CODE.pattern}),
+]
 Role = Literal["professional", "secretary", "desk"]
 Allows = Literal["agenda", "settings"]
 
@@ -39,25 +72,25 @@ Allows = Literal["agenda", "settings"]
 
 
 class SignInRequest(Request):
-    email: Annotated[str, StringConstraints(max_length=254)]
-    password: Annotated[str, StringConstraints(max_length=256)]
+    email: SignInName
+    password: Password
 
 
 class NewPasswordRequest(Request):
     session: Secret
-    username: Annotated[str, StringConstraints(max_length=254)]
-    new_password: Annotated[str, StringConstraints(max_length=256)]
+    username: SignInName
+    new_password: Password
 
 
 class TotpSetupRequest(Request):
     session: Secret
-    email: Annotated[str, StringConstraints(max_length=254)] = Field(description="Shown by the authenticator app.")
+    email: SignInName = Field(description="Shown by the authenticator app.")
 
 
 class TotpCodeRequest(Request):
     session: Secret
-    username: Annotated[str, StringConstraints(max_length=254)]
-    code: Annotated[str, StringConstraints(max_length=16)] = Field(description="6 digits from the app.")
+    username: SignInName
+    code: TotpCode = Field(description="6 digits from the app.")
 
 
 class RefreshRequest(Request):
