@@ -100,7 +100,11 @@ class PortalApp:
         return response(environ, start_response)
 
     def api(self, request: Request) -> Response:
-        path = request.path[len("/api") :] or "/"
+        # The path as the client sent it, still percent-encoded: decoded, an id holding "%23" or "%3F" would read as
+        # a fragment or a query, and reach another route (a 405 for what API Gateway answers 404). The ids the
+        # routes capture then stay encoded, where API Gateway decodes them; no valid id needs encoding.
+        raw = str(request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path)
+        path = raw.split("?", 1)[0][len("/api") :] or "/"
         if request.query_string:
             path += "?" + request.query_string.decode("latin-1")
         headers = {k: v for k, v in request.headers.items() if k.lower() != VIEWER_ADDRESS_HEADER.lower()}

@@ -131,9 +131,7 @@ def parse(model: type[M], data: Any) -> M:
     """``data`` validated as ``model``; the first problem becomes a 422 naming its field (``patient.email``)."""
     from pydantic import ValidationError  # loaded with the model already: a route that parses nothing skips it
 
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
+    if not isinstance(data, dict):  # a JSON null too: only an empty body reads as {}
         raise InvalidInput("The body must be a JSON object.", field="body")
     try:
         return model.model_validate(data)

@@ -130,3 +130,13 @@ def test_a_body_that_is_not_json_is_a_400_the_document_lists(pro_api: Api, pro_p
     for path, method, _, url, headers in taking_a_body:
         answer = pro_api.request(method, url, b'{"start": "2027-03-02T09:00', headers=headers)  # contract-checked
         assert (answer.status, answer.body["error"]["field"]) == (400, "body"), f"{method} {path}"
+
+
+def test_a_json_null_body_is_refused_on_every_route_that_takes_a_body(pro_api: Api, pro_pool: ProPool) -> None:
+    """``null`` is JSON but not the object every request body is: a 422 naming ``body`` (the sign-out accepted it),
+    while an empty body still reads as ``{}`` where the body is optional."""
+    taking_a_body = [op for op in every_operation(pro_pool) if "requestBody" in op[2]]
+    for path, method, _, url, headers in taking_a_body:
+        answer = pro_api.request(method, url, b"null", headers=headers)
+        assert (answer.status, answer.body["error"]["field"]) == (422, "body"), f"{method} {path}"
+    assert pro_api.post("/v1/pro/auth/sign-out", None).status == 200

@@ -1,6 +1,6 @@
 """The local stack as ``./portal run`` serves it, for the tests that call the API over HTTP: the portal process with
-its API workers and its own serialised moto endpoint, the demo booking profiles loaded, and a signed-in back-office
-test account.
+its API workers and its own serialised moto endpoint, the demo booking profiles loaded, a signed-in back-office
+test account, and one appointment of its professional booked as a patient books.
 
 The portal is started once per test session (its workers import the app, as Lambda cold starts do); each test
 module that uses it gets the same one.
@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,7 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
 from local.launch import RunningPortal, start_portal
+from local.seed import PRACTITIONERS
 
 # The back-office test account: the professional pr-000001 of the demo directory, signed in through the API's own
 # sign-in steps (new password, authenticator enrolment, code) as a person does on the sign-in page.
@@ -43,11 +47,21 @@ class Answer:
 
 
 @dataclass
+class Booked:
+    """An appointment booked through the API as a patient does (hold, e-mailed code, confirm)."""
+
+    id: str
+    manage_token: str
+    practitioner: str
+
+
+@dataclass
 class LocalApi:
-    """The running portal, and the back-office test account's access token."""
+    """The running portal, the back-office test account's access token, and one appointment of its professional."""
 
     portal: RunningPortal
     access_token: str
+    booked: Booked | None = None
 
     @property
     def url(self) -> str:
@@ -70,6 +84,38 @@ class LocalApi:
 
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def book(api: LocalApi, practitioner: str, email: str) -> Booked:
+    """The first free slot of ``practitioner``'s first online visit reason, held and confirmed with the code the
+    local outbox shows."""
+    profile = json.loads((PRACTITIONERS / f"{practitioner}.json").read_text(encoding="utf-8"))
+    reason = next(r["id"] for r in profile["visit_reasons"] if r["online"])
+    slots = api.request("GET", f"/api/v1/practitioners/{practitioner}/slots?reason={reason}&days=31").json()
+    slot = slots["slots"][0]
+    hold = {
+        "practitioner": practitioner,
+        "site": slot["site"],
+        "reason": reason,
+        "start": slot["start"],
+        "patient": {"given_name": "Test", "family_name": "Fuzz", "email": email, "kind": "new"},
+        "language": "en",
+    }
+    held = api.post_json("/api/v1/appointments", hold, {"Idempotency-Key": f"local-tests-{uuid.uuid4().hex}"})
+    assert held.status == 201, held.body
+    appointment = held.json()["id"]
+    code = ""
+    for _ in range(50):  # the outbox reads the local SES, which has the code once the hold's answer is sent
+        messages = api.request("GET", "/_local/outbox.json").json()["messages"]
+        sent = [m for m in messages if email in m["recipients"]]
+        found = re.findall(r"^\s*(\d{6})\s*$", sent[0]["text"], flags=re.MULTILINE) if sent else []
+        if found:
+            code = found[0]
+            break
+        time.sleep(0.1)
+    confirmed = api.post_json(f"/api/v1/appointments/{appointment}/confirm", {"code": code})
+    assert confirmed.status == 200, confirmed.body
+    return Booked(appointment, confirmed.json()["manage_token"], practitioner)
 
 
 def totp_now(secret: str) -> str:
@@ -112,6 +158,17 @@ def local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
         configure_pool(cognito, (TEST_ACCOUNT,))  # the portal's own pool (found by name), one more account in it
         api = LocalApi(portal, access_token="")
         api.access_token = sign_in(api, TEST_ACCOUNT.email)
+        api.booked = book(api, str(TEST_ACCOUNT.own), "local-tests@example.org")
         yield api
     finally:
         portal.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many cases the API fuzzing generated and checked, when it ran (tests/local/test_api_fuzz.py)."""
+    fuzz = sys.modules.get("tests.local.test_api_fuzz")
+    cases = getattr(fuzz, "CASES", None)
+    if cases:
+        terminalreporter.write_line(
+            f"schemathesis: {sum(cases.values())} cases generated and checked on {len(cases)} operations"
+        )

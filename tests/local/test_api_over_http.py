@@ -58,3 +58,15 @@ def test_a_method_a_route_lacks_is_a_405_naming_the_methods_it_has(local_api: Lo
             assert sorted(m.strip() for m in answer.headers.get("Allow", "").split(",")) == sorted(methods), where
             assert is_json(answer), where
             assert answer.json()["error"]["code"] == "bad_request", where
+
+
+def test_an_id_with_encoded_characters_reaches_its_own_route(local_api: LocalApi) -> None:
+    """``%23`` (#) or ``%3F`` (?) inside an id is part of the id: the answer is its route's 404, as API Gateway's,
+    not the 405 of the route the decoded path would have reached."""
+    for segment in ("%C3%B4%23%C3%A8", "a%3Fb", "a%2Fb", "%25"):
+        for action in ("cancel", "move", "confirm"):
+            answer = local_api.request(
+                "POST", f"/api/v1/appointments/{segment}/{action}", b"{}", {"Content-Type": "application/json"}
+            )
+            assert answer.status in (404, 422), (segment, action, answer.status)
+            assert answer.json()["error"]["code"] in ("not_found", "invalid_input"), (segment, action)

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from ..core import ids
 from ..core.appointment import ProAppointment
 from ..core.openapi import Part, answers, json_content, path_parameter
-from ..core.schemas import YEARS, EmptyRequest, ErrorResponse, MoveRequest
+from ..core.schemas import DAY_TEXT, EmptyRequest, ErrorResponse, MoveRequest
 from . import schemas as ps
 
 ERRORS = {
@@ -169,7 +169,7 @@ def paths() -> dict[str, Any]:
                     *pro,
                     _query(
                         "from",
-                        {"type": "string", "format": "date", "pattern": YEARS},
+                        {"type": "string", "format": "date", "pattern": DAY_TEXT},
                         "First local date.",
                         required=True,
                     ),

@@ -47,6 +47,8 @@ def _query(model: Any) -> list[dict[str, Any]]:
             "required": name in required,
             "description": prop.pop("description", ""),
             "schema": prop,
+            # a list is one parameter, comma-separated (``ids=a,b``): a parameter given twice is refused (web.query)
+            **({"style": "form", "explode": False} if prop.get("type") == "array" else {}),
         }
         for name, prop in schema["properties"].items()
     ]

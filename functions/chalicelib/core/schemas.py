@@ -56,27 +56,32 @@ def _day_in_range(value: date) -> date:
 
 
 # Dates and instants of the years 2000 to 2099 only (far years would overflow local-time arithmetic), and the
-# published schema says so with a pattern on the year, so that what it allows is what the API accepts.
-YEARS = "^20[0-9]{2}-"
+# published schema says so with a pattern, so that what it allows is what the API accepts. The patterns spell the
+# whole text (not the year alone) so that a generator of test data can draw valid values from them.
+_DATE = "20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DAY_TEXT = f"^{_DATE}$"
+_TIME = "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?"
+_OFFSET = "(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+INSTANT_TEXT = f"^{_DATE}T{_TIME}{_OFFSET}?$"  # the format (date-time) asks for the offset; absences may omit it
 # Instants arrive as ISO text with their offset; the range is checked on their own date.
 Instant = Annotated[
     AwareDatetime,
     BeforeValidator(_iso_text),
     AfterValidator(_instant_in_range),
-    WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEARS}),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": INSTANT_TEXT}),
 ]
 # An instant with its offset or, without one, on the practice's clock (the back-office's absences).
 LocalInstant = Annotated[
     datetime,
     BeforeValidator(_iso_text),
     AfterValidator(_instant_in_range),
-    WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEARS}),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": INSTANT_TEXT}),
 ]
 Day = Annotated[
     date,
     BeforeValidator(_iso_text),
     AfterValidator(_day_in_range),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": YEARS}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_TEXT}),
 ]
 Language = Literal["fr", "en"]
 PatientKind = Literal["new", "existing"]
