@@ -1,5 +1,6 @@
-"""The API as the local portal serves it over HTTP: every JSON answer says it is JSON, and a method a route does not
-have is a 405 that names the ones it has, on every operation of the published document."""
+"""The API as the local portal serves it over HTTP: every JSON answer says it is JSON, a method a route does not have
+is a 405 that names the ones it has, and a body nested too deeply is a 400, on every operation of the published
+document."""
 
 from __future__ import annotations
 
@@ -70,3 +71,22 @@ def test_an_id_with_encoded_characters_reaches_its_own_route(local_api: LocalApi
             )
             assert answer.status in (404, 422), (segment, action, answer.status)
             assert answer.json()["error"]["code"] in ("not_found", "invalid_input"), (segment, action)
+
+
+def test_a_deeply_nested_body_is_a_400_over_http_signed_in_or_not(local_api: LocalApi) -> None:
+    """The issue's attack as it was made, over HTTP: a body nested 100,000 deep to every operation that takes a body,
+    the sign-in steps and the signed-in back-office included, is a 400 naming ``body``, never a 500."""
+    nested = b"[" * 100_000 + b"]" * 100_000
+    taking_a_body = [(p, m, op) for p, m, op in operations(local_api) if "requestBody" in op]
+    assert len(taking_a_body) >= 15
+    for path, method, operation in taking_a_body:
+        sent = {"Content-Type": "application/json", "Idempotency-Key": "nested-test-1", **local_api.auth()}
+        answer = local_api.request(method, url_of(path, operation), nested, sent)
+        where = f"{method} {path} -> {answer.status}"
+        assert answer.status == 400, where  # the body is read before anything else, ids and tokens included
+        assert is_json(answer), where
+        assert answer.json()["error"] == {
+            "code": "bad_request",
+            "message": "The body is nested too deeply.",
+            "field": "body",
+        }, where
