@@ -30,11 +30,10 @@ from chalicelib.booking.schemas import NextAvailableQuery, SlotsQuery
 from chalicelib.core import ids
 from chalicelib.openapi import parts
 from tests.functions import contract
-from tests.functions.contract import document
 from tests.local.conftest import LocalApi
 
 CONFIG = schemathesis.Config.from_path(str(Path(__file__).with_name("schemathesis.toml")))
-schema = schemathesis.openapi.from_dict(document(), config=CONFIG)
+schema = schemathesis.openapi.from_dict(contract.document(), config=CONFIG)
 CASES: Counter[str] = Counter()  # per operation; tests/local/conftest.py says the total at the end of the run
 KNOWN: dict[str, str] = {}  # path parameter -> an id that exists, set once the local stack runs
 PATTERNS = {"practitioner_id": ids.PRACTITIONER_ID, "appointment_id": ids.APPOINTMENT_ID}
