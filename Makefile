@@ -11,7 +11,7 @@ CHECKOV_VENV ?= .venv-checkov
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo-data site serve run lint typecheck test test-fast bench clean
-.PHONY: checkov-venv infra-check package deploy destroy export-edits
+.PHONY: checkov-venv infra-check package deploy destroy export-edits web-tools icons
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -47,11 +47,23 @@ lint: install ## ruff (lint and format check)
 typecheck: install ## mypy on functions/, plugins/, local/ and infra/
 	$(VENV)/bin/mypy
 
-test: lint typecheck infra-check ## Every check and test (what CI runs)
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+web-tools: node_modules/.installed ## Lighthouse CI and the Nu HTML checker from package-lock.json (npm ci; needs Node and Java)
+
+test: lint typecheck infra-check web-tools ## Every check and test (what CI runs)
 	$(VENV)/bin/pytest
 
 test-fast: install ## Tests without the browser
 	$(VENV)/bin/pytest -m "not browser"
+
+public-holidays: install ## Work out the territory's public holidays again from the pinned holidays package (after upgrading it)
+	$(PY) scripts/public_holidays.py
+
+icons: install ## Render the raster icons again from theme/static/images/favicon.svg
+	$(PY) scripts/make_icons.py
 
 bench: install ## Benchmarks (results go to docs/performance.md by hand)
 	@ls bench/*.py
@@ -76,4 +88,4 @@ destroy: install ## Tear a dev stage down (asks for its name to confirm)
 	$(PY) -m infra.destroy --stage $(STAGE)
 
 clean: ## Remove built output
-	rm -rf $(SITE) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(SITE) .pytest_cache .mypy_cache .ruff_cache bench/out/lighthouse

@@ -28,11 +28,17 @@ PATH = "content"
 STATIC_PATHS: list[str] = []
 THEME = str(ROOT / "theme")
 TIMEZONE = "Europe/Monaco"
+# How many days after an appointment the booking service deletes it with the patient's details: what the booking
+# widget says. It must be the API's RETENTION_DAYS (functions/.chalice/config.json), which the privacy notice
+# states too; tests/site/test_retention_words.py checks all three.
+BOOKING_RETENTION_DAYS = 90
 
 # Languages: the first is the default (/ leads to it). A new language needs its code here and a message catalog
 # in theme/translations/<code>/LC_MESSAGES/messages.po; data texts fall back to the default language.
 LANGUAGES = ["fr", "en"]
 DEFAULT_LANG = LANGUAGES[0]
+# Each language's locale in link previews (Open Graph's og:locale, language_TERRITORY).
+OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 # Articles and pages are read from their language's folder (articles/<code>/, pages/<code>/) for the site's
 # languages only: a translation can be written before its language is built (content/articles/it/ while LANGUAGES
@@ -70,7 +76,9 @@ SLUGIFY_SOURCE = "basename"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
 
 PLUGIN_PATHS: list[str] = []
-PLUGINS = ["plugins.directory"]
+PLUGINS = ["plugins.directory", "plugins.assets", "plugins.typography"]
+# The theme's files are minified and named by their content hash by plugins/assets/, not copied by Pelican.
+THEME_STATIC_PATHS: list[str] = []
 DIRECTORY_PATH = "directory"  # under PATH: practitioners/, establishments/, schema/, taxonomy.json, places.json
 DIRECTORY_PAGE_SIZE = 100  # professionals per list page (specialty, profession, place)
 DIRECTORY_PROCESSES = 0  # 0: one rendering process per core for large builds

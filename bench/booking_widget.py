@@ -43,6 +43,7 @@ from tests.site.sitebuild import build  # noqa: E402
 OUT = ROOT / "bench" / "out"
 ASSETS = [
     "js/api-core.js",
+    "js/patient-core.js",
     "js/booking-core.js",
     "js/booking.js",
     "js/manage.js",
@@ -52,12 +53,19 @@ ASSETS = [
 LIST = "fr/places/moneghetti/"
 
 
+def hashed_file(site: Path, name: str) -> Path:
+    stem, _, suffix = name.rpartition(".")
+    (path,) = (site / "theme").glob(f"{stem}.*.{suffix}")
+    return path
+
+
 def sizes(data: bytes) -> dict[str, int]:
     return {"raw": len(data), "gzip": len(gzip.compress(data, 9))}
 
 
 def weight(site: Path, pid: str) -> dict[str, Any]:
-    assets = {name: sizes((site / "theme" / name).read_bytes()) for name in ASSETS}
+    # under their hashed names (plugins/assets/): css/booking.css is theme/css/booking.<hash>.css
+    assets = {name: sizes(hashed_file(site, name).read_bytes()) for name in ASSETS}
     page = (site / "fr" / "professionals" / pid / "index.html").read_bytes()
     added = b"".join(re.findall(rb"<template data-booking-(?:template|messages).*?</template>", page, re.DOTALL))
     return {"assets": assets, "page": sizes(page), "booking_templates": sizes(added)}

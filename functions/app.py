@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import logging
 
-from chalice import Chalice, Response
+from chalice import Chalice, Rate, Response
 
 from chalicelib import services, web
+from chalicelib.backoffice.reminder_routes import routes as practice_reminders
 from chalicelib.backoffice.routes import routes as backoffice
 from chalicelib.booking.routes import routes as booking
+from chalicelib.reminders.routes import routes as reminders
+from chalicelib.waitlist.routes import routes as waitlist
 
 app = Chalice(app_name="portal")
 app.log.setLevel(logging.INFO)
 app.register_middleware(web.one_error_shape, "http")
 app.register_blueprint(booking)  # what patients call: /v1/practitioners/..., /v1/next-available, /v1/appointments...
+app.register_blueprint(reminders)  # what patients call about their reminders: /v1/appointments/{id}/reminders...
+app.register_blueprint(waitlist)  # the waiting list and its offers: /v1/waitlist..., /v1/offers/...
 app.register_blueprint(backoffice, url_prefix="/v1/pro")  # what practices call
+app.register_blueprint(practice_reminders, url_prefix="/v1/pro")  # their reminder settings, waiting list, no-shows
 route = web.router(app)
 
 
@@ -36,3 +42,12 @@ def openapi() -> Response:
     from chalicelib.openapi import document
 
     return Response(body=document(), headers={"Content-Type": web.JSON, "Cache-Control": "public, max-age=300"})
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="scheduled_pass")
+def scheduled_pass(event: object) -> None:
+    """Every five minutes: due reminders, lapsed offers, freed times (chalicelib/passes.py; the local portal runs
+    the same function on the same period)."""
+    from chalicelib.passes import run
+
+    run()

@@ -47,5 +47,15 @@ def _error(status: int, code: str, message: str) -> dict[str, Any]:
     return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": body}
 
 
+def scheduled_pass(now: str | None = None) -> dict[str, Any]:
+    """The scheduled pass in this worker: what app.py's ``@app.schedule`` runs every five minutes on AWS
+    (chalicelib/passes.py), at ``now`` (ISO 8601) when a test moves the clock, else at the present time."""
+    from datetime import datetime
+
+    from chalicelib.passes import run
+
+    return run(datetime.fromisoformat(now) if now else None)
+
+
 def warm() -> bool:
     return _gateway is not None

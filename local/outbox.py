@@ -1,12 +1,16 @@
-"""The local outbox: the e-mails the API sent through the local AWS endpoint, for whoever runs the portal.
+"""The local outbox: the e-mails and texts (SMS) the API sent through the local AWS endpoint, for whoever runs the
+portal.
 
 In the local portal SES is moto in server mode, which keeps every accepted message in memory and shows its models
 (``RawMessage`` for SendRawEmail, ``Message`` for SendEmail); the local endpoint lists SES's models alone at
 ``/_local/moto-data/ses.json`` (local/motofixes.py), read only when SES's own cheap counter (GetSendQuota) says
-something was sent. Production has no outbox: Amazon SES delivers the mail.
+something was sent. Texts are SNS ``Publish`` calls to a phone number, which moto keeps as ``SMS`` models
+(``/_local/moto-data/sns.json``, a short listing read each time). Production has no outbox: Amazon SES delivers
+the mail, Amazon SNS the texts.
 
 - ``/_local/outbox/``: an HTML list, newest first; ``/_local/outbox/<id>.eml``: one message as sent.
-- ``/_local/outbox.json``: the same list as JSON (recipient, subject, text body, sent time) for browser tests.
+- ``/_local/outbox.json``: the same list as JSON (channel ``email`` or ``sms``, recipient, subject, text body, sent
+  time) for browser tests; a text's subject is "SMS" and its recipient the phone number.
 - ``watch()``: prints each new message to the portal's console.
 """
 
@@ -62,6 +66,7 @@ class OutboxMessage:
     html: str | None
     attachments: list[str]
     raw: str | None  # the MIME message as sent (SendRawEmail only)
+    channel: str = "email"  # or "sms"
 
 
 def _body(message: EmailMessage, subtype: str) -> str | None:
@@ -113,6 +118,24 @@ def parse_simple(model: dict[str, Any], seen: datetime) -> OutboxMessage:
     )
 
 
+def parse_sms(model: dict[str, Any], seen: datetime) -> OutboxMessage:
+    """A text sent with SNS Publish to a phone number: moto keeps no time for it either."""
+    number = str(model.get("phone_number") or "")
+    return OutboxMessage(
+        id=str(model.get("message_id") or ""),
+        sent_at=seen.isoformat(timespec="seconds"),
+        sender="SMS",
+        to=number,
+        recipients=[number],
+        subject="SMS",
+        text=str(model.get("message") or ""),
+        html=None,
+        attachments=[],
+        raw=None,
+        channel="sms",
+    )
+
+
 class Outbox:
     """The messages SES accepted on the local endpoint at ``endpoint_url``, newest first."""
 
@@ -132,13 +155,25 @@ class Outbox:
         return float(self.ses.get_send_quota()["SentLast24Hours"])
 
     def messages(self) -> list[OutboxMessage]:
-        """Every message sent so far, newest first (read from moto only when the counter moved)."""
+        """Every e-mail and text sent so far, newest first (e-mails read from moto only when the counter moved)."""
         with self.lock:
             count = self.sent_count()
             if count != self.cached_count or (count and not self.cached):
                 self.cached = self._read()
                 self.cached_count = count
-            return list(self.cached)
+            found = self.cached + self._texts()
+            found.sort(key=lambda m: m.sent_at, reverse=True)
+            return found
+
+    def _texts(self) -> list[OutboxMessage]:
+        listing = self.endpoint_url + "/_local/moto-data/sns.json"  # a few models: cheap enough to read each time
+        with urllib.request.urlopen(listing, timeout=30) as response:  # noqa: S310
+            models = json.load(response)
+        now = datetime.now(UTC)
+        return [
+            parse_sms(model, self.first_seen.setdefault(str(model.get("message_id")), now))
+            for model in models.get("SMS", [])
+        ]
 
     def _read(self) -> list[OutboxMessage]:
         started = time.perf_counter()
@@ -208,6 +243,8 @@ def no_store(response: Response) -> Response:
 
 
 def console_text(message: OutboxMessage) -> str:
+    if message.channel == "sms":
+        return f"\n─── SMS to {message.to} · {message.sent_at} ───\n{message.text}\n─── (also at {PREFIX}/) ───"
     attachments = f"\n[attachments: {', '.join(message.attachments)}]" if message.attachments else ""
     return (
         f"\n─── e-mail to {message.to} · {message.sent_at} ───\n"
@@ -225,16 +262,17 @@ def outbox_page(messages: list[OutboxMessage]) -> str:
         items.append(
             f'<li><article aria-labelledby="m-{escape(m.id)}">'
             f'<h2 id="m-{escape(m.id)}">{escape(m.subject)}</h2>'
-            f'<p>To <strong>{escape(m.to)}</strong> · sent <time datetime="{escape(m.sent_at)}">'
+            f"<p>{'Text' if m.channel == 'sms' else 'E-mail'} to "
+            f'<strong>{escape(m.to)}</strong> · sent <time datetime="{escape(m.sent_at)}">'
             f"{escape(m.sent_at)}</time>{raw}</p>{attachments}<pre>{escape(m.text)}</pre></article></li>"
         )
-    listing = f"<ol reversed>{''.join(items)}</ol>" if items else "<p>No e-mail has been sent yet.</p>"
+    listing = f"<ol reversed>{''.join(items)}</ol>" if items else "<p>Nothing has been sent yet.</p>"
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="robots" content="noindex"><title>Local outbox</title></head>'
         "<body><main><h1>Local outbox</h1>"
-        f"<p>E-mails the API sent through the local AWS endpoint, newest first ({len(messages)}). "
+        f"<p>E-mails and texts the API sent through the local AWS endpoint, newest first ({len(messages)}). "
         f'This page exists only in the local portal. JSON: <a href="{PREFIX}.json">{PREFIX}.json</a></p>'
         f"{listing}</main></body></html>"
     )

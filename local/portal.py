@@ -1,9 +1,12 @@
 """The local portal: one origin on 127.0.0.1 serving the built site and, under /api/, the booking API.
 
 Production puts CloudFront in front of S3 (the site) and API Gateway (``/api/*``); here one process does both,
-with the same paths, the same security headers (infra/security_headers.json, including the headers of its own that
-one path gets, as CloudFront's cache behaviour for it sends them) and a local AWS endpoint. The API sees the
-client address API Gateway's emulation gives it (``identity.sourceIp``): no ``CloudFront-Viewer-Address`` here.
+with the same paths, the same caching and compression (local/static.py), the same security headers
+(infra/security_headers.json, including the headers of its own that one path gets, as CloudFront's cache behaviour
+for it sends them) and a local AWS endpoint. The API sees the client address API Gateway's emulation gives it
+(``identity.sourceIp``): no ``CloudFront-Viewer-Address`` here.
+The scheduled pass (reminders, the waiting list) runs in a worker every five minutes, as EventBridge runs it on AWS;
+``POST /_local/scheduled-pass`` (optionally ``{"now": "<ISO 8601>"}``: a moved clock) runs it at once.
 
     python -m local.portal --site output --port 8000
 """
@@ -12,23 +15,25 @@ from __future__ import annotations
 
 import argparse
 import base64
-import mimetypes
+import json
 import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from werkzeug.security import safe_join
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from infra.headers import path_headers, security_headers
 from local import apiworker
+from local.encoding import choose, compress
 from local.outbox import Outbox
+from local.static import SiteFiles
 
 ROOT = Path(__file__).resolve().parent.parent
 # Local HTTP only: HSTS would pin 127.0.0.1 to HTTPS in the browser.
@@ -38,11 +43,8 @@ SECURITY_HEADERS = {k: v for k, v in security_headers().items() if k != LOCAL_ON
 PATH_HEADERS = {url: {k: v for k, v in h.items() if k != LOCAL_ONLY_OMITS} for url, h in path_headers().items()}
 # Set by CloudFront alone in production (the viewer's ip:port); a local client must not choose its own address.
 VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
-API_DEFAULT_CONTENT_TYPE = "application/json"
-mimetypes.add_type("text/javascript", ".js")
-mimetypes.add_type("application/wasm", ".wasm")
-mimetypes.add_type("text/calendar", ".ics")
-mimetypes.add_type("application/fhir+ndjson", ".ndjson")
+SCHEDULED_PASS = "/_local/scheduled-pass"  # noqa: S105 (a path, not a password)
+PASS_PERIOD_SECONDS = 300  # as app.py's @app.schedule(Rate(5, unit=Rate.MINUTES))
 
 
 def headers_for(url_path: str) -> dict[str, str]:
@@ -59,6 +61,7 @@ def local_aws_environment(endpoint_url: str, table_name: str) -> dict[str, str]:
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3"),
         "TABLE_NAME": table_name,
         "PORTAL_STAGE": "local",
+        "SMS_ENABLED": "true",  # texts go to the local endpoint's SNS, and the outbox lists them
     }
 
 
@@ -85,6 +88,7 @@ class PortalApp:
 
     def __init__(self, site_dir: Path, pool: ProcessPoolExecutor, outbox: Outbox | None = None) -> None:
         self.site_dir = site_dir
+        self.files = SiteFiles(site_dir)
         self.pool = pool
         self.outbox = outbox  # the local-only e-mail outbox pages (local/outbox.py)
 
@@ -92,10 +96,12 @@ class PortalApp:
         request = Request(environ)
         if request.path == "/api" or request.path.startswith("/api/"):
             response = self.api(request)
+        elif request.path == SCHEDULED_PASS and self.pool is not None:
+            response = self.scheduled_pass(request)
         elif self.outbox and (outbox_page := self.outbox.respond(request)) is not None:
             response = outbox_page
         else:
-            response = self.static(request)
+            response = self.files.respond(request)
         response.headers.update(headers_for(request.path))
         return response(environ, start_response)
 
@@ -110,40 +116,38 @@ class PortalApp:
         headers = {k: v for k, v in request.headers.items() if k.lower() != VIEWER_ADDRESS_HEADER.lower()}
         body = request.get_data() or None
         result = self.pool.submit(apiworker.handle, request.method, path, headers, body).result()
-        payload = result.get("body") or b""
-        if result.get("isBase64Encoded"):
-            payload = base64.b64decode(payload)
+        answer = result.get("body") or b""
+        payload = base64.b64decode(answer) if result.get("isBase64Encoded") else answer
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
         # The function labels its answers (application/json, or text/calendar for the feed); one it did not label is
-        # JSON too, as Chalice's own local server assumes, never werkzeug's text/plain default.
-        response = Response(payload, status=result["statusCode"], content_type=API_DEFAULT_CONTENT_TYPE)
+        # JSON too, as API Gateway answers it, never werkzeug's text/plain default.
+        response = Response(payload, status=result["statusCode"], mimetype="application/json")
         for name, value in (result.get("headers") or {}).items():
             response.headers[name] = value
         for name, values in (result.get("multiValueHeaders") or {}).items():
             for value in values:
                 response.headers.add(name, value)
+        # CloudFront compresses the API's JSON answers too (Compress: true on /api/*)
+        coding = choose(request.headers.get("Accept-Encoding"), response.mimetype or "", len(payload))
+        if coding and "Content-Encoding" not in response.headers:
+            response.set_data(compress(payload, coding, dynamic=True))
+            response.headers["Content-Encoding"] = coding
+            response.vary.add("Accept-Encoding")
         return response
 
-    def static(self, request: Request) -> Response:
-        target = self.resolve(request.path)
-        status = 200
-        if target is None:
-            status = 404
-            target = self.resolve("/404.html")
-            if target is None:
-                return Response("Not found", status=404, mimetype="text/plain")
-        mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        response = Response(target.read_bytes(), status=status, mimetype=mimetype)
-        response.headers["Cache-Control"] = "no-cache"
+    def scheduled_pass(self, request: Request) -> Response:
+        """Run the scheduled pass now in a worker (POST; ``{"now": ISO 8601}`` moves its clock): its report."""
+        if request.method != "POST":
+            return Response("POST runs the scheduled pass.", status=405, headers={"Allow": "POST"})
+        try:
+            now = (json.loads(request.get_data() or b"{}") or {}).get("now")
+        except (ValueError, AttributeError):
+            return Response('The body is JSON: {"now": ISO 8601} or {}.', status=400)
+        report = self.pool.submit(apiworker.scheduled_pass, now).result()
+        response = Response(json.dumps(report), mimetype="application/json")
+        response.headers["Cache-Control"] = "no-store"
         return response
-
-    def resolve(self, url_path: str) -> Path | None:
-        joined = safe_join(str(self.site_dir), url_path.lstrip("/"))
-        if joined is None:
-            return None
-        path = Path(joined)
-        if path.is_dir():
-            path = path / "index.html"
-        return path if path.is_file() else None
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -162,6 +166,26 @@ def make_pool(environment: dict[str, str], workers: int) -> ProcessPoolExecutor:
     )
     wait([pool.submit(apiworker.warm) for _ in range(workers)])
     return pool
+
+
+def every_period(pool: ProcessPoolExecutor, period: float = PASS_PERIOD_SECONDS) -> threading.Thread:
+    """Run the scheduled pass in a worker every ``period`` seconds, as EventBridge does on AWS."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(period):
+            try:
+                report = pool.submit(apiworker.scheduled_pass, None).result()
+            except Exception as err:  # the pool is shutting down, or a pass failed: the next one tries again
+                print(f"[scheduled pass] failed: {type(err).__name__}", flush=True)
+                continue
+            done = report["reminders"]["emails"] + report["reminders"]["texts"] + report["waitlist"]["offered"]
+            if done or report["waitlist"]["lapsed"]:
+                print(f"[scheduled pass] {report}", flush=True)
+
+    thread = threading.Thread(target=loop, daemon=True, name="scheduled-pass")
+    thread.start()
+    return thread
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -197,6 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"E-mails sent by the API: printed here and at http://{args.host}:{server.server_port}{Outbox.path}/")
         print(f"Portal ready: http://{args.host}:{server.server_port}/  (Ctrl-C stops it)", flush=True)
         outbox.watch()
+        every_period(pool)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -459,20 +459,20 @@ SECOND_SITES: list[tuple[str, str | None, str | None]] = [
 ]
 KIND_LABEL = {
     "hospital": (
-        "Hôpital public de la Principauté : urgences 24 h/24, consultations et hospitalisation.",
+        "Hôpital public de la Principauté : urgences 24 h/24, consultations et hospitalisation.",
         "The territory's public hospital: 24-hour emergencies, outpatient clinics and wards.",
     ),
     "clinic": (
-        "Clinique privée : consultations spécialisées et chirurgie.",
+        "Clinique privée : consultations spécialisées et chirurgie.",
         "Private clinic: specialist clinics and surgery.",
     ),
     "health-centre": ("Centre de santé de quartier.", "Neighbourhood health centre."),
     "laboratory": (
-        "Laboratoire de biologie médicale : prises de sang et analyses.",
+        "Laboratoire de biologie médicale : prises de sang et analyses.",
         "Medical laboratory: blood tests and analyses.",
     ),
     "radiology": (
-        "Centre d'imagerie : radiographie, échographie, scanner.",
+        "Centre d'imagerie : radiographie, échographie, scanner.",
         "Imaging centre: X-ray, ultrasound, CT scan.",
     ),
     "pharmacy": ("Pharmacie d'officine.", "Community pharmacy."),

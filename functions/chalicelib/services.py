@@ -24,12 +24,19 @@ if TYPE_CHECKING:
     from .backoffice.agenda import Agenda
     from .backoffice.auth import TokenVerifier
     from .backoffice.feed import Feeds
+    from .backoffice.insights import Insights
     from .backoffice.settings import Practice
     from .backoffice.signin import SignIn
+    from .booking.proofs import EmailProofs
     from .booking.service import Bookings
     from .core.notify import Mailer
     from .core.ratelimit import Limits
+    from .core.retention import Retention
+    from .core.sms import Texter
     from .core.store import Store
+    from .followup import FollowUp
+    from .reminders.service import Reminders
+    from .waitlist.service import Waitlist
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -48,15 +55,24 @@ class _Parts:
     store: Any = _UNSET
     mailer: Any = _UNSET
     limits: Any = _UNSET
+    texter: Any = _UNSET
     made: dict[str, Any] = field(default_factory=dict)  # the services made so far, by getter
 
 
 _parts = _Parts()
 
 
-def use(*, clock: Clock | None = None, store: Any = _UNSET, mailer: Any = _UNSET, limits: Any = _UNSET) -> None:
+def use(
+    *,
+    clock: Clock | None = None,
+    store: Any = _UNSET,
+    mailer: Any = _UNSET,
+    limits: Any = _UNSET,
+    texter: Any = _UNSET,
+) -> None:
     """Make every service from now on with these parts (the clock, the store, the mailer or None for no e-mail,
-    the booking rate limits); services already made are made again on their next use."""
+    the booking rate limits, the texter or None for no SMS); services already made are made again on their next
+    use."""
     if clock is not None:
         _parts.clock = clock
     if store is not _UNSET:
@@ -65,6 +81,8 @@ def use(*, clock: Clock | None = None, store: Any = _UNSET, mailer: Any = _UNSET
         _parts.mailer = mailer
     if limits is not _UNSET:
         _parts.limits = limits
+    if texter is not _UNSET:
+        _parts.texter = texter
     _parts.made.clear()
 
 
@@ -108,9 +126,24 @@ def get_mailer() -> Mailer | None:
     def make() -> Mailer:
         from .core.notify import Mailer, make_ses_client
 
-        return Mailer(make_ses_client(), settings().mail_from)
+        config = settings()
+        return Mailer(
+            make_ses_client(), config.mail_from, portal_name=config.mail_from_name, phone_region=config.phone_region
+        )
 
     return cast("Mailer | None", _parts.mailer) if _parts.mailer is not _UNSET else _made("mailer", make)
+
+
+def get_texter() -> Texter | None:
+    """The SMS sender over SNS (its client is made here), or None when the stage sends no texts (``SMS_ENABLED``)."""
+
+    def make() -> Texter | None:
+        from .core.sms import Texter, make_sns_client
+
+        config = settings()
+        return Texter(make_sns_client(), config.sms_sender_id) if config.sms_enabled else None
+
+    return cast("Texter | None", _parts.texter) if _parts.texter is not _UNSET else _made("texter", make)
 
 
 def get_limits() -> Limits:
@@ -125,15 +158,103 @@ def get_limits() -> Limits:
 # -- what patients call ---------------------------------------------------------------------------------------------
 
 
+def get_retention() -> Retention:
+    """The retention policy of the stage's settings (``RETENTION_DAYS``, ``AUDIT_RETENTION_DAYS``)."""
+    from .core.retention import Retention
+
+    return Retention(settings().retention_days, settings().audit_retention_days)
+
+
+def get_proofs() -> EmailProofs:
+    """E-mail proofs: their codes, and what a request's ``Email-Proof`` token stands for."""
+
+    def make() -> EmailProofs:
+        from .booking.proofs import EmailProofs
+
+        return EmailProofs(get_store(), get_mailer, limits=get_limits(), clock=clock)
+
+    return _made("proofs", make)
+
+
 def get_bookings() -> Bookings:
-    """The booking rules over the store, the mailer and the clock."""
+    """The booking rules over the store, the mailer, the e-mail proofs, the limits, the retention and the clock."""
 
     def make() -> Bookings:
         from .booking.service import Bookings
 
-        return Bookings(get_store(), get_mailer, site_url=settings().site_url, limits=get_limits(), clock=clock)
+        return Bookings(
+            get_store(),
+            get_mailer,
+            site_url=settings().site_url,
+            proofs=get_proofs(),
+            limits=get_limits(),
+            retention=get_retention(),
+            clock=clock,
+            followup=get_followup,
+        )
 
     return _made("bookings", make)
+
+
+# -- what follows a booking: reminders, the waiting list ------------------------------------------------------------
+
+
+def get_reminders() -> Reminders:
+    """Appointment reminders: planned after each change, sent by the scheduled pass (passes.py)."""
+
+    def make() -> Reminders:
+        from .reminders.service import Reminders
+
+        config = settings()
+        return Reminders(
+            get_store(),
+            get_mailer,
+            get_texter,
+            config.site_url,
+            config.phone_region,
+            config.mail_from_name,
+            clock,
+            retention=get_retention(),
+        )
+
+    return _made("reminders", make)
+
+
+def get_waitlist() -> Waitlist:
+    """The waiting list. Its proof of the patient's address is the booking's (waitlist/proof.py): the request's
+    e-mail proof, else the e-mailed code, which earns one; the one line to change for another proof."""
+
+    def make() -> Waitlist:
+        from .waitlist.proof import ProofOrCode
+        from .waitlist.service import Waitlist
+
+        config = settings()
+        return Waitlist(
+            get_store(),
+            get_mailer,
+            get_texter,
+            ProofOrCode(get_mailer, get_proofs),
+            config.site_url,
+            config.phone_region,
+            config.mail_from_name,
+            limits=get_limits(),
+            retention=get_retention(),
+            clock=clock,
+            followup=get_followup,
+        )
+
+    return _made("waitlist", make)
+
+
+def get_followup() -> FollowUp:
+    """What follows each change of an appointment (reminders, the waiting list, booking again)."""
+
+    def make() -> FollowUp:
+        from .followup import FollowUp
+
+        return FollowUp(get_store(), get_reminders, get_waitlist, settings().site_url, clock)
+
+    return _made("followup", make)
 
 
 # -- what practices call --------------------------------------------------------------------------------------------
@@ -145,7 +266,7 @@ def get_agenda() -> Agenda:
     def make() -> Agenda:
         from .backoffice.agenda import Agenda
 
-        return Agenda(get_store(), get_mailer, settings().site_url, clock)
+        return Agenda(get_store(), get_mailer, settings().site_url, clock, get_retention(), followup=get_followup)
 
     return _made("agenda", make)
 
@@ -156,9 +277,20 @@ def get_practice() -> Practice:
     def make() -> Practice:
         from .backoffice.settings import Practice
 
-        return Practice(get_store(), get_agenda(), clock)
+        return Practice(get_store(), get_agenda(), clock, followup=get_followup)
 
     return _made("practice", make)
+
+
+def get_insights() -> Insights:
+    """A practice's reminder settings, its waiting list per reason and its no-show rate."""
+
+    def make() -> Insights:
+        from .backoffice.insights import Insights
+
+        return Insights(get_store(), get_agenda(), get_reminders, get_waitlist, settings().sms_enabled, clock)
+
+    return _made("insights", make)
 
 
 def get_feeds() -> Feeds:

@@ -93,7 +93,7 @@ def practitioner_page(p: Record, d: Directory, t: Texts) -> str:
         parts.append(f'<section><h2 id="about-title">{_e(t("About"))}</h2><p>{_e(t.tr(p["biography"]))}</p></section>')
     numbers = [p["national_id"]] if p.get("national_id") else []
     numbers += [identifier["value"] for identifier in p.get("identifiers", [])]
-    parts += [f"<p>{_e(t('National identifier'))}: {_e(number)}</p>" for number in dict.fromkeys(numbers)]
+    parts += [f"<p>{_e(t('National identifier:'))} {_e(number)}</p>" for number in dict.fromkeys(numbers)]
     parts.append("</article></main></body></html>")
     return "".join(parts)
 

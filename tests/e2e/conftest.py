@@ -94,6 +94,13 @@ def browser_page(chromium: Any) -> Iterator[tuple[Any, Console]]:
         context.close()
 
 
+@pytest.fixture(autouse=True)
+def own_network(request: pytest.FixtureRequest) -> None:
+    """Each test that uses the portal starts as a patient on a network of their own (tests/e2e/portal.py)."""
+    if "portal" in request.fixturenames:
+        request.getfixturevalue("portal").new_network()
+
+
 @pytest.fixture(scope="session")
 def portal(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The local portal (site, API workers, local AWS endpoint with the demo booking profiles) on a free port, for

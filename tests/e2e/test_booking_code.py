@@ -83,7 +83,7 @@ def test_a_lapsed_hold_is_explained_and_the_patient_starts_again(portal: Portal,
     explanation.wait_for()
     assert explanation.get_attribute("role") == "alert"
     assert explanation.inner_text() == (
-        "Les 10 minutes pour confirmer sont écoulées : cet horaire a été libéré pour d'autres patients. "
+        "Les 10 minutes pour confirmer sont écoulées\u00a0: cet horaire a été libéré pour d'autres patients. "
         "Choisissez de nouveau un horaire, vos coordonnées sont conservées."
     )
     assert page.locator("#bw-code").is_hidden()

@@ -33,14 +33,14 @@ def test_a_patient_books_a_time_and_it_is_no_longer_free(portal: Portal, browser
     address = email("louise")
     open_widget(page, portal.url, p, "fr")
     first = page.locator("[data-first]").inner_text()
-    assert first.startswith("Premier créneau libre : ") and "(heure de Monaco, UTC+0" in first
+    assert first.startswith("Premier créneau libre\u00a0: ") and "(heure de Monaco, UTC+0" in first
     assert page.locator(".booking__phone").is_visible()  # the phone stays on the page
     shoot(page, "01-professional-page")
 
     choose_existing_patient(page)
     assert page.locator("input[name=bw-reason]:checked").get_attribute("value") == reason["id"]
     status = page.locator("[data-slot-picker] [data-status]")
-    assert status.get_attribute("role") == "status" and status.inner_text().startswith("Créneaux libres : ")
+    assert status.get_attribute("role") == "status" and status.inner_text().startswith("Créneaux libres\u00a0: ")
     assert "Les horaires sont à l'heure de Monaco" in page.locator("[data-zone]").first.inner_text()
     shoot(page, "02-free-times")
     week = page.locator("[data-week]").first.inner_text()

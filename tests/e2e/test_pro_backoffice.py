@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 
 from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
 from plugins.directory.model import load_directory
+from tests.e2e.journey import shoot
 from tests.functions.backoffice.test_signin import totp
 from tests.site.sitebuild import ROOT
 
@@ -384,3 +385,28 @@ def test_a_front_desk_runs_the_agenda_and_is_offered_no_settings(chromium: Any, 
         assert errors == []
     finally:
         context.close()
+
+
+def test_reminder_times_are_saved_and_the_waiting_list_is_counted(pro_page: tuple[Any, list[str]], portal: Any) -> None:
+    page, errors = pro_page
+    page.goto(f"{portal.url}/fr/pro/settings/")
+    panel = page.locator("[data-reminder-settings]")
+    expect(panel).to_be_visible()
+    expect(page.locator("#reminder-time")).to_have_value("18:00")
+    page.locator("#reminder-time").fill("17:30")
+    page.locator("#reminder-hours").select_option("2")
+    panel.get_by_role("button", name="Enregistrer les rappels").click()
+    expect(page.get_by_role("status")).to_have_text("Les rappels sont enregistrés.")
+    insights = page.locator("[data-insights]")
+    expect(insights).to_be_visible()
+    expect(insights.locator("[data-waiting] tr")).to_have_count(len(PRO["visit_reasons"]))
+    expect(insights.locator("[data-no-show]")).not_to_be_empty()
+    assert_accessible(page, "reminders and the waiting list (fr)")
+    shoot(page, "pro-reminders-fr")
+    page.goto(f"{portal.url}/en/pro/settings/")
+    expect(page.locator("#reminder-time")).to_have_value("17:30")
+    expect(page.locator("#reminder-hours")).to_have_value("2")
+    expect(page.get_by_role("heading", name="Waiting list and missed appointments")).to_be_visible()
+    assert_accessible(page, "reminders and the waiting list (en)")
+    shoot(page, "pro-reminders-en")
+    assert script_errors(errors) == []

@@ -3,6 +3,7 @@ violation in real Chromium (the house rule: an accessibility check of each examp
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ EXAMPLES = [(c, name) for c in components() for name in c.examples if name != "s
 def gallery(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """One page per (component, example, language) under /_components/ of the served site; url by key."""
     envs = environments(tmp_path_factory.mktemp("components"))
+    home = (built_site / "fr" / "index.html").read_text(encoding="utf-8")
+    stylesheet = re.search(r'<link rel="stylesheet" href="(/theme/css/site\.[0-9a-f]+\.css)">', home)
+    icon = re.search(r'<link rel="icon" href="(/theme/images/favicon\.[0-9a-f]+\.svg)"', home)
+    assert stylesheet and icon, "the site's stylesheet and icon, under their hashed names"
     folder = built_site / "_components"
     folder.mkdir(exist_ok=True)
     urls = {}
@@ -38,8 +43,8 @@ def gallery(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
             page = (
                 f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
                 f"<title>{component.name}: {escape(example)}</title>"
-                '<link rel="stylesheet" href="/theme/css/site.css">'
-                '<link rel="icon" href="/theme/images/favicon.svg"></head>'
+                f'<link rel="stylesheet" href="{stylesheet.group(1)}">'
+                f'<link rel="icon" href="{icon.group(1)}"></head>'
                 f"<body>{body}</body></html>"
             )
             (folder / f"{number}-{lang}.html").write_text(page, encoding="utf-8")

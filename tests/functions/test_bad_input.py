@@ -77,7 +77,14 @@ NESTED = {
     "arrays": b"[" * 100_000 + b"]" * 100_000,
     "objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
 }
-EXAMPLES = {"practitioner_id": "pr-test", "appointment_id": "0123456789abcdef0123", "name": "k" * 43 + ".ics"}
+EXAMPLES = {
+    "practitioner_id": "pr-test",
+    "appointment_id": "0123456789abcdef0123",
+    "request_id": "0123456789abcdef0123",
+    "offer_id": "0123456789abcdef0123",
+    "proof_id": "0123456789abcdef0123",
+    "name": "k" * 43 + ".ics",
+}
 
 
 def every_operation(pro_pool: ProPool) -> list[tuple[str, str, dict[str, Any], str, dict[str, str]]]:

@@ -1,4 +1,4 @@
-"""The Lambda's IAM policies grant exactly the DynamoDB and SES calls the code makes, on the stage's own resources."""
+"""The Lambda's IAM policies grant exactly the DynamoDB, SES and SNS calls the code makes, on the stage's resources."""
 
 from __future__ import annotations
 
@@ -35,6 +35,23 @@ def test_the_policy_grants_the_calls_the_code_makes_and_no_more(stage: str) -> N
     config = json.loads((FUNCTIONS / ".chalice" / "config.json").read_text(encoding="utf-8"))
     env = config["stages"][stage]["environment_variables"]
     statements = {s["Sid"]: s for s in policy["Statement"]}
+    texts = env.get("SMS_ENABLED") == "true"
+    if texts:
+        # A text to a phone number has no resource to name: SNS authorises it on "*". Publishing to any topic of
+        # the account is denied, so the grant covers texts and nothing else (core/sms.py).
+        assert statements.pop("PatientTexts") == {
+            "Sid": "PatientTexts",
+            "Effect": "Allow",
+            "Action": ["sns:Publish"],
+            "Resource": "*",
+        }
+        assert statements.pop("NoTopics") == {
+            "Sid": "NoTopics",
+            "Effect": "Deny",
+            "Action": ["sns:Publish"],
+            "Resource": "arn:aws:sns:*:*:*",
+        }
+    assert not any("sns:" in a for s in statements.values() for a in s["Action"])  # no texts, no grant
     for statement in statements.values():
         assert statement["Effect"] == "Allow"
         assert not any("*" in action for action in statement["Action"])

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.publish import IMMUTABLE, SHORT, cache_control, content_type, publish_site
+from infra.publish import IMMUTABLE, REVALIDATE, cache_control, content_type, publish_site
 
 BUCKET = "portal-dev-site"
 
@@ -77,10 +77,10 @@ def test_first_publish_uploads_everything_with_types_and_cache_lifetimes(aws: An
     assert keys == set(SITE)
     page = head(s3, "fr/index.html")
     assert page["ContentType"] == "text/html; charset=utf-8"
-    assert page["CacheControl"] == SHORT
+    assert page["CacheControl"] == REVALIDATE
     assert head(s3, "theme/css/site.3f2a9c1b.css")["CacheControl"] == IMMUTABLE
     assert head(s3, "theme/js/booking.js")["ContentType"] == "text/javascript; charset=utf-8"
-    assert head(s3, "theme/js/booking.js")["CacheControl"] == SHORT  # not hashed: may change under its name
+    assert head(s3, "theme/js/booking.js")["CacheControl"] == REVALIDATE  # not hashed: may change under its name
     assert head(s3, "pagefind/fragment/fr_3f1e2a9.pf_fragment")["CacheControl"] == IMMUTABLE
     invalidation = cloudfront.get_invalidation(DistributionId=distribution, Id=report.invalidation_id)
     assert invalidation["Invalidation"]["InvalidationBatch"]["Paths"]["Items"] == ["/*"]
@@ -112,13 +112,13 @@ def test_a_site_without_index_page_is_refused(aws: Any, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("key", "expected"),
     [
-        ("index.html", SHORT),
-        ("fr/pro/dr-rossi/index.html", SHORT),
-        ("report-20260101.html", SHORT),  # digits in a page name are not a content hash
-        ("open-data/directory.20260101.json", SHORT),
+        ("index.html", REVALIDATE),
+        ("fr/pro/dr-rossi/index.html", REVALIDATE),
+        ("report-20260101.html", REVALIDATE),  # digits in a page name are not a content hash
+        ("open-data/directory.20260101.json", REVALIDATE),
         ("theme/css/site.3f2a9c1b.css", IMMUTABLE),
         ("pagefind/pagefind.fr_8a1b2c3d4e.pf_meta", IMMUTABLE),
-        ("theme/images/logo.svg", SHORT),
+        ("theme/images/logo.svg", REVALIDATE),
     ],
 )
 def test_cache_control_by_name(key: str, expected: str) -> None:
@@ -131,4 +131,4 @@ def test_content_types() -> None:
     assert content_type("pagefind/pagefind.js") == "text/javascript; charset=utf-8"
     assert content_type("images/photo.png") == "image/png"
     assert content_type("fhir/Practitioner.ndjson") == "application/fhir+ndjson"
-    assert cache_control("fhir/Practitioner.ndjson") == SHORT
+    assert cache_control("fhir/Practitioner.ndjson") == REVALIDATE

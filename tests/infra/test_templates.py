@@ -409,10 +409,16 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
     functions = of_type(template, "AWS::Serverless::Function")
     assert "APIHandler" in functions
     config = load_stage(stage).chalice["stages"][stage]
+    assert set(functions) == {"APIHandler", "ScheduledPass"}
     for name, function in functions.items():
         props = function["Properties"]
-        assert props["Timeout"] < 29, name  # API Gateway gives up at 29 s
-        assert props["ReservedConcurrentExecutions"] == config["reserved_concurrency"], name
+        if name == "APIHandler":
+            assert props["Timeout"] < 29, name  # API Gateway gives up at 29 s
+            assert props["ReservedConcurrentExecutions"] == config["reserved_concurrency"], name
+        else:  # the scheduled pass answers no one: time for a pass over thousands of reminders, two at most at once
+            own = config["lambda_functions"]["scheduled_pass"]
+            assert props["Timeout"] == own["lambda_timeout"] == 300, name
+            assert props["ReservedConcurrentExecutions"] == own["reserved_concurrency"] == 2, name
         if requirements():
             assert {"Ref": "DependenciesLayer"} in props["Layers"], name
         variables = props["Environment"]["Variables"]
@@ -455,6 +461,14 @@ def test_no_iam_wildcard_action_or_unscoped_resource(templates: dict[str, Any], 
     for role, statement in allow_statements(template):
         for action in as_list(statement["Action"]):
             assert "*" not in action, (role, action)
+        if as_list(statement["Action"]) == ["sns:Publish"]:  # texts to phone numbers: no resource to name
+            assert statement["Resource"] == "*"
+            denied = template["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            assert any(  # ...and every topic denied, so that the grant sends texts and nothing else
+                s.get("Effect") == "Deny" and as_list(s["Action"]) == ["sns:Publish"] and ":sns:" in json.dumps(s)
+                for s in denied
+            ), role
+            continue
         for resource in as_list(statement["Resource"]):
             text = json.dumps(resource)
             assert text != '"*"', (role, statement)
@@ -508,6 +522,33 @@ def test_table_is_the_one_definition_with_pitr_protection_and_customer_key(
     kept = "Retain" if load_stage(stage).retain_data else "Delete"
     assert table["DeletionPolicy"] == kept and key["DeletionPolicy"] == kept
     assert (stage == "prod") == (kept == "Retain")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_sets_its_retention_policy_and_the_table_expires_items(
+    templates: dict[str, Any], stage: str
+) -> None:
+    """The functions delete patients' data by the table's TTL attribute, on the periods of the stage's settings;
+    backups then keep a deleted item at most as long as they are kept (docs/security.md, "Retention")."""
+    settings = load_stage(stage)
+    assert settings.retention_days == 90 and settings.audit_retention_days == 365
+    assert settings.audit_retention_days >= settings.retention_days  # who saw an appointment outlives it
+    ttl = portal(templates, stage)["Resources"]["Table"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expires_at", "Enabled": True}
+    assert int(settings.params["backup_retention_days"]) <= 35
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_waf_logs_never_keep_a_credential(templates: dict[str, Any], stage: str) -> None:
+    """Blocked requests are logged; their tokens, cookies and e-mail proofs are not."""
+    configs = [
+        *of_type(templates[stage]["edge"], "AWS::WAFv2::LoggingConfiguration").values(),
+        *of_type(portal(templates, stage), "AWS::WAFv2::LoggingConfiguration").values(),
+    ]
+    assert len(configs) == 2
+    for config in configs:
+        redacted = {field["SingleHeader"]["Name"] for field in config["Properties"]["RedactedFields"]}
+        assert {"authorization", "cookie", "email-proof"} <= redacted
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -711,9 +752,9 @@ def test_what_cloudformation_creates_for_the_api(templates: dict[str, Any], stag
     (rest_api,) = of_type(expanded, "AWS::ApiGateway::RestApi").values()
     assert rest_api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
     assert "MISSING_AUTHENTICATION_TOKEN" in rest_api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
-    for function in of_type(expanded, "AWS::Lambda::Function").values():
+    for name, function in of_type(expanded, "AWS::Lambda::Function").items():
         props = function["Properties"]
-        assert props["Timeout"] < 29
+        assert props["Timeout"] < 29 or name == "ScheduledPass", name  # only the API answers API Gateway
         assert len(props.get("Layers", [])) == (1 if requirements() else 0)
 
 
@@ -733,3 +774,20 @@ def test_every_rate_rule_counts_a_path_however_it_is_spelt(templates: dict[str, 
             assert waf_matches(statement["ByteMatchStatement"], disguised), (rule["Name"], disguised)
             checked.append(rule["Name"])
     assert len(checked) >= 3, checked
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_theme_files_are_cached_a_year_at_the_edge(templates: dict[str, Any], stage: str) -> None:
+    """/theme/ holds only files named by their content hash (plugins/assets/): a year even without Cache-Control."""
+    template = portal(templates, stage)
+    config = distribution(template)
+    patterns = [b["PathPattern"] for b in config["CacheBehaviors"]]
+    (theme,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/theme/*"]
+    assert patterns.index("/theme/*") < patterns.index("/api/*")
+    assert theme["TargetOriginId"] == "site" and theme["Compress"] is True
+    assert theme["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert "FunctionAssociations" not in theme  # files, never folders: no index rewriting
+    policy = template["Resources"][theme["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    assert policy["DefaultTTL"] == policy["MaxTTL"] == 365 * 24 * 3600
+    key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert key["EnableAcceptEncodingBrotli"] and key["EnableAcceptEncodingGzip"]

@@ -48,11 +48,15 @@ class Answer:
 
 @dataclass
 class Booked:
-    """An appointment booked through the API as a patient does (hold, e-mailed code, confirm)."""
+    """An appointment booked through the API as a patient does (the address proven, held, confirmed with the proof),
+    the proof's token, and an offer of the waiting list (its id and its link's token)."""
 
     id: str
     manage_token: str
     practitioner: str
+    proof: str = ""
+    offer: str = ""
+    offer_token: str = ""
 
 
 @dataclass
@@ -85,14 +89,41 @@ class LocalApi:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.access_token}"}
 
+    def mail(self, to: str, pattern: str) -> re.Match[str]:
+        """The first match of ``pattern`` in the newest e-mail to ``to`` that has one (the local outbox reads the
+        local SES, which has the message once the API's answer is sent)."""
+        for _ in range(100):
+            messages = self.request("GET", "/_local/outbox.json").json()["messages"]
+            for message in messages:
+                found = re.search(pattern, message["text"], flags=re.MULTILINE)
+                if to in message["recipients"] and found:
+                    return found
+            time.sleep(0.1)
+        raise AssertionError(f"no e-mail to {to} matching {pattern!r}")
 
-def book(api: LocalApi, practitioner: str, email: str) -> Booked:
-    """The first free slot of ``practitioner``'s first online visit reason, held and confirmed with the code the
-    local outbox shows."""
+
+CODE = r"^\s*(\d{6})\s*$"
+OFFER_LINK = r"/appointment/#id=([0-9a-f]{20})&offer=([A-Za-z0-9_-]+)"
+
+
+def prove(api: LocalApi, email: str) -> str:
+    """An e-mail proof of ``email`` earned as a patient earns one before booking: the e-mailed code, confirmed."""
+    asked = api.post_json("/api/v1/email-proofs", {"email": email, "language": "en"})
+    assert asked.status == 202, asked.body
+    code = api.mail(email, CODE).group(1)
+    proof = api.post_json(f"/api/v1/email-proofs/{asked.json()['id']}/confirm", {"code": code})
+    assert proof.status == 200, proof.body
+    return str(proof.json()["token"])
+
+
+def book(api: LocalApi, practitioner: str, email: str, proof: str, nth: int = 0) -> Booked:
+    """The ``nth`` free slot of ``practitioner``'s first online visit reason, held and confirmed with the e-mail
+    proof ``proof`` of ``email`` (no code: the address is proven, and the hold does not count among the network's
+    unproven ones, which the fuzzing uses up)."""
     profile = json.loads((PRACTITIONERS / f"{practitioner}.json").read_text(encoding="utf-8"))
     reason = next(r["id"] for r in profile["visit_reasons"] if r["online"])
     slots = api.request("GET", f"/api/v1/practitioners/{practitioner}/slots?reason={reason}&days=31").json()
-    slot = slots["slots"][0]
+    slot = slots["slots"][nth]
     hold = {
         "practitioner": practitioner,
         "site": slot["site"],
@@ -101,21 +132,39 @@ def book(api: LocalApi, practitioner: str, email: str) -> Booked:
         "patient": {"given_name": "Test", "family_name": "Fuzz", "email": email, "kind": "new"},
         "language": "en",
     }
-    held = api.post_json("/api/v1/appointments", hold, {"Idempotency-Key": f"local-tests-{uuid.uuid4().hex}"})
-    assert held.status == 201, held.body
+    key = {"Idempotency-Key": f"local-tests-{uuid.uuid4().hex}", "Email-Proof": proof}
+    held = api.post_json("/api/v1/appointments", hold, key)
+    assert held.status == 201 and held.json()["proven"] is True, held.body
     appointment = held.json()["id"]
-    code = ""
-    for _ in range(50):  # the outbox reads the local SES, which has the code once the hold's answer is sent
-        messages = api.request("GET", "/_local/outbox.json").json()["messages"]
-        sent = [m for m in messages if email in m["recipients"]]
-        found = re.findall(r"^\s*(\d{6})\s*$", sent[0]["text"], flags=re.MULTILINE) if sent else []
-        if found:
-            code = found[0]
-            break
-        time.sleep(0.1)
-    confirmed = api.post_json(f"/api/v1/appointments/{appointment}/confirm", {"code": code})
+    confirmed = api.post_json(f"/api/v1/appointments/{appointment}/confirm", {}, {"Email-Proof": proof})
     assert confirmed.status == 200, confirmed.body
-    return Booked(appointment, confirmed.json()["manage_token"], practitioner)
+    return Booked(appointment, confirmed.json()["manage_token"], practitioner, proof)
+
+
+def offer(api: LocalApi, practitioner: str) -> tuple[str, str]:
+    """An offer of the waiting list, as a waiting patient receives one: a patient joins the list for
+    ``practitioner`` (with a proof), another cancels a time before the date asked; the offer's id and token."""
+    freed = book(api, practitioner, "local-tests-freed@example.org", prove(api, "local-tests-freed@example.org"), 1)
+    waiting = "local-tests-waiting@example.org"
+    shown = api.request(
+        "GET", f"/api/v1/appointments/{freed.id}", headers={"Authorization": f"Bearer {freed.manage_token}"}
+    )
+    details = shown.json()
+    wait = {
+        "practitioner": practitioner,
+        "site": details["site"],
+        "reason": details["reason"],
+        "before": details["start"][:10],
+        "patient": {"given_name": "Test", "family_name": "Waiting", "email": waiting, "kind": "new"},
+        "language": "en",
+    }
+    joined = api.post_json("/api/v1/waitlist", wait, {"Email-Proof": prove(api, waiting)})
+    assert joined.status == 201, joined.body
+    bearer = {"Authorization": f"Bearer {freed.manage_token}"}
+    cancelled = api.post_json(f"/api/v1/appointments/{freed.id}/cancel", {}, bearer)
+    assert cancelled.status == 200, cancelled.body
+    found = api.mail(waiting, OFFER_LINK)
+    return found.group(1), found.group(2)
 
 
 def totp_now(secret: str) -> str:
@@ -158,7 +207,9 @@ def local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
         configure_pool(cognito, (TEST_ACCOUNT,))  # the portal's own pool (found by name), one more account in it
         api = LocalApi(portal, access_token="")
         api.access_token = sign_in(api, TEST_ACCOUNT.email)
-        api.booked = book(api, str(TEST_ACCOUNT.own), "local-tests@example.org")
+        patient = "local-tests@example.org"
+        api.booked = book(api, str(TEST_ACCOUNT.own), patient, prove(api, patient))
+        api.booked.offer, api.booked.offer_token = offer(api, str(TEST_ACCOUNT.own))
         yield api
     finally:
         portal.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import json
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -131,3 +132,37 @@ def test_an_8_bit_message_read_back_from_moto_keeps_its_accents() -> None:
     assert message.subject == "Annulé"
     assert message.text == "Votre rendez-vous est annulé à 10:15.\n"
     assert message.sent_at == "2026-03-02T09:15:00+00:00"
+
+
+def test_a_text_is_listed_beside_the_e_mails_and_printed(portal: Portal) -> None:
+    from chalicelib.core.sms import Texter
+
+    texter = Texter(boto3.client("sns", endpoint_url=portal.endpoint), "MonacoSante")
+    assert texter.send("+377612345678", "MonacoSanté : rappel, Dr Rossi demain à 10:15.", "reminder", "apt-local-2")
+    deadline = time.monotonic() + 10
+    while True:
+        texts = [m for m in portal.outbox() if m["channel"] == "sms"]
+        if texts or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    [text] = texts
+    assert text["recipients"] == ["+377612345678"] and text["subject"] == "SMS"
+    assert text["text"] == "MonacoSanté : rappel, Dr Rossi demain à 10:15."
+    status, _, page = fetch(portal.url + "/_local/outbox/")
+    assert status == 200 and "Text to <strong>+377612345678</strong>" in page.decode()
+    deadline = time.monotonic() + 10
+    while not any("SMS to +377612345678" in line for line in portal.console) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert any("SMS to +377612345678" in line for line in portal.console)
+
+
+def test_the_scheduled_pass_runs_at_once_on_request(portal: Portal) -> None:
+    request = urllib.request.Request(
+        portal.url + "/_local/scheduled-pass", data=b'{"now": "2027-03-02T18:00:00+01:00"}', method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        report = json.load(response)
+    assert report["at"] == "2027-03-02T18:00:00+01:00"
+    assert report["reminders"]["due"] == 0 and report["waitlist"]["offered"] == 0
+    status, _, _ = fetch(portal.url + "/_local/scheduled-pass")
+    assert status == 405

@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
+import brotli
 import pytest
 
 from infra.headers import path_headers, security_headers
@@ -82,6 +83,19 @@ def test_unknown_api_route_is_a_json_404(portal: tuple[str, subprocess.Popen[str
     assert status == 404
     assert headers["Content-Type"] == "application/json"
     assert json.loads(body)["error"]["code"] == "not_found"
+
+
+def test_the_api_answers_compressed_json(portal: tuple[str, subprocess.Popen[str]]) -> None:
+    """CloudFront compresses the API's answers as it does the site's (Compress: true on /api/*)."""
+    url, _ = portal
+    request = urllib.request.Request(url + "/api/v1/openapi.json", headers={"Accept-Encoding": "br"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "br"
+        assert response.headers["Content-Type"].startswith("application/json")
+        document = json.loads(brotli.decompress(response.read()))
+    assert document["openapi"].startswith("3.1")
+    _, headers, plain = fetch(url + "/api/v1/openapi.json")
+    assert "Content-Encoding" not in headers and json.loads(plain) == document
 
 
 def test_ctrl_c_stops_the_portal_cleanly(portal: tuple[str, subprocess.Popen[str]]) -> None:

@@ -3,6 +3,7 @@ site's own, kept out of search engines (noindex, robots.txt, not in the sitemap)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -11,10 +12,10 @@ import pytest
 from tests.site.conftest import Page
 
 PRO_PAGES = {
-    "": "pro-signin.js",
-    "agenda/": "pro-agenda.js",
-    "appointment/": "pro-appointment.js",
-    "settings/": "pro-settings.js",
+    "": ("pro-signin.js",),
+    "agenda/": ("pro-agenda.js",),
+    "appointment/": ("pro-appointment.js",),
+    "settings/": ("pro-reminders.js", "pro-settings.js"),
 }
 
 
@@ -26,11 +27,16 @@ def test_each_page_in_each_language_with_its_script(pages: dict[str, Page], site
     assert page.one("meta", name="robots").attrs["content"] == "noindex, nofollow"
     assert page.one("meta", name="referrer").attrs["content"] == "no-referrer"
     scripts = [e.attrs for e in page.find("script") if e.attrs.get("type") != "application/ld+json"]
-    assert scripts == [{"type": "module", "src": f"/theme/js/{PRO_PAGES[path]}"}]
-    assert (site / "theme" / "js" / PRO_PAGES[path]).is_file()
-    assert (site / "theme" / "js" / "pro-core.js").is_file()
-    assert (site / "theme" / "js" / "api-core.js").is_file()  # imported by pro-core.js
-    assert any(link.attrs.get("href") == "/theme/css/pro.css" for link in page.find("link", rel="stylesheet"))
+    stems = [name.removesuffix(".js") for name in PRO_PAGES[path]]
+    assert len(scripts) == len(stems) and all(script["type"] == "module" for script in scripts)
+    for stem, script in zip(stems, scripts, strict=True):
+        assert re.fullmatch(rf"/theme/js/{stem}\.[0-9a-f]{{10}}\.js", script["src"])  # named by its content
+        assert (site / script["src"].lstrip("/")).is_file()
+    preloaded = [e.attrs["href"] for e in page.find("link", rel="modulepreload")]
+    assert [href.split("/")[-1].split(".")[0] for href in preloaded] == ["api-core", "pro-core"]
+    assert all((site / href.lstrip("/")).is_file() for href in preloaded)
+    stylesheets = [link.attrs["href"] for link in page.find("link", rel="stylesheet")]
+    assert any(re.fullmatch(r"/theme/css/pro\.[0-9a-f]{10}\.css", href) for href in stylesheets)
     root = page.one("div", class_="pro")
     assert root.attrs["data-signin"] == f"/{lang}/pro/"
     assert root.attrs["data-api"] == "/api/v1"

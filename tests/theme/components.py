@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, nodes
 from pelican.settings import read_settings
 
+from plugins import typography
 from plugins.directory.generator import DirectoryGenerator
 from tests.site.sitebuild import ROOT
 
@@ -56,6 +57,7 @@ def components() -> list[Component]:
 def environments(output: Path) -> dict[str, Environment]:
     """The per-language template environments of the site build (same globals, filters and translations)."""
     settings = read_settings(str(ROOT / "pelicanconf.py"))
+    typography.register()  # its template filter, as the site build has it (Pelican registers plugins there)
     generator = DirectoryGenerator(
         context={}, settings=settings, path=str(ROOT / "content"), theme=settings["THEME"], output_path=str(output)
     )

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, WithJ
 
 from ..core.appointment import AgendaEntry, Orphan
 from ..core.schemas import (
+    NOT_BLANK,
     Day,
     Email,
     Id,
@@ -29,7 +30,11 @@ from ..core.schemas import (
     SlotOut,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    Field(json_schema_extra={"pattern": NOT_BLANK}),
+]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][05]$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -318,3 +323,24 @@ class FeedStatus(Reply):
     active: bool
     created_at: datetime | None
     url: Annotated[str | None, Field(description="Given once, when the feed is made: only its hash is kept.")] = None
+
+
+# -- reminders --------------------------------------------------------------------------------------------------
+
+
+class ReminderSettingsIn(Request):
+    day_before: bool = Field(description="A reminder the day before the appointment, at `day_before_time`.")
+    day_before_time: ClockTime = Field(description="Local clock time HH:MM of the site (5-minute steps).")
+    hours_before: Annotated[
+        int | None, Field(ge=1, le=24, description="Another reminder so many hours before; null: none.")
+    ] = None
+    sms: bool = Field(description="Texts too, to patients who proved their mobile number.")
+
+
+class ReminderSettingsOut(Reply):
+    practitioner: str
+    day_before: bool
+    day_before_time: str
+    hours_before: int | None
+    sms: bool
+    texts_available: bool = Field(description="Whether the portal sends texts at all (a setting of the operator).")

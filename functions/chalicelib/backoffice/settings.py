@@ -42,6 +42,7 @@ from .schemas import (
 
 if TYPE_CHECKING:
     from ..core.store import Store
+    from ..followup import FollowUp
     from .auth import Principal
 
 ORPHAN_LOOKAHEAD = timedelta(days=3 * 366)  # appointments are booked at most a year ahead; phone ones, any time
@@ -52,6 +53,7 @@ class Practice:
     store: Store
     agenda: Agenda
     clock: Callable[[], datetime]
+    followup: Callable[[], FollowUp | None] = lambda: None  # new openings go to the waiting list (followup.py)
 
     def read(self, principal: Principal, practitioner_id: str) -> SettingsResponse:
         item, profile = self._load(principal, practitioner_id)
@@ -124,6 +126,8 @@ class Practice:
                     continue
                 cancelled.append(orphan.id)
         outside = [] if request.orphans == "cancel" else orphans
+        if (after := self.followup()) is not None:
+            after.freed(practitioner_id)
         return SettingsSaved(
             practitioner=practitioner_id,
             version=version + 1,

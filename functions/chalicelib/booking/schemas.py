@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
@@ -75,8 +75,28 @@ class HoldRequest(Request):
     language: Language = "fr"
 
 
+Code = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+
+
 class ConfirmRequest(Request):
-    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")] = Field(description="The 6-digit e-mailed code.")
+    """Body of ``POST /v1/appointments/{id}/confirm``: the e-mailed code, or nothing with an Email-Proof header."""
+
+    code: Code | None = Field(
+        None,
+        description="The 6-digit e-mailed code. Leave it out only when the request carries an e-mail proof for the "
+        "patient's address (Email-Proof header).",
+    )
+
+
+class ProofRequest(Request):
+    """Body of ``POST /v1/email-proofs``: the address to prove, before holding a time."""
+
+    email: Email
+    language: Language = Field("fr", description="The language of the e-mail with the code.")
+
+
+class ProofConfirmRequest(Request):
+    code: Code = Field(description="The 6-digit e-mailed code.")
 
 
 # -- responses -----------------------------------------------------------------------------------------------------
@@ -118,3 +138,8 @@ class NextAvailableResponse(Reply):
 
 class CodeSent(Reply):
     status: Literal["sent"]
+
+
+class ProofCodeSent(Reply):
+    id: str = Field(description="Send the code to /v1/email-proofs/{id}/confirm.")
+    expires_at: datetime = Field(description="The code works until then (10 minutes).")

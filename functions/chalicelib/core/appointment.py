@@ -121,11 +121,16 @@ class Appointment:
     instructions: str | None = None
     patient: Patient | None = None  # None for a block
     source: Source = ONLINE
-    # A hold: until when it holds its units, the one-time code's hash and counters, and the item's expiry (TTL).
+    # A hold: until when it holds its units, the one-time code's hash and counters, whether the client proved the
+    # e-mail (core/proof.py), and the network it was made from (hashed; the network's holds item names it).
     hold_until: int | None = None
     code_hash: str | None = None
     code_attempts: int | None = None
     codes_sent: int | None = None
+    proven: bool | None = None
+    network_hash: str | None = None
+    # When the table deletes the item (its TTL; core/retention.py): a lapsed hold a day later, an appointment or a
+    # blocked time the retention period after its end.
     expires_at: int | None = None
     # Later: the manage token's hash and what happened to it.
     token_hash: str | None = None
@@ -233,15 +238,17 @@ class Appointment:
             start=self.start,
             end=self.end,
             hold_expires_at=datetime.fromtimestamp(int(self.hold_until or 0), ZoneInfo(self.timezone)),
+            proven=bool(self.proven),
         )
 
     def patient_view(self) -> AppointmentView:
         """What the patient's manage page shows."""
         return AppointmentView(**self._patient_view())
 
-    def confirmation(self, manage_token: str) -> ConfirmResponse:
-        """The patient's view once confirmed, with the manage token (answered this once)."""
-        return ConfirmResponse(**self._patient_view(), manage_token=manage_token)
+    def confirmation(self, manage_token: str, email_proof: EmailProof | None = None) -> ConfirmResponse:
+        """The patient's view once confirmed, with the manage token (answered this once) and, when the code
+        confirmed it, the e-mail proof that code earned (core/proof.py)."""
+        return ConfirmResponse(**self._patient_view(), manage_token=manage_token, email_proof=email_proof)
 
     def _patient_view(self) -> dict[str, Any]:
         patient = self.patient
@@ -262,6 +269,7 @@ class Appointment:
             "end": self.end,
             "timezone": self.timezone,
             "language": self.language,
+            "kept_until": datetime.fromtimestamp(self.expires_at, ZoneInfo(self.timezone)) if self.expires_at else None,
             "patient": PatientOut(
                 given_name=patient.given_name,
                 family_name=patient.family_name,
@@ -389,6 +397,10 @@ class HoldResponse(Reply):
     start: datetime
     end: datetime
     hold_expires_at: datetime = Field(description="The hold lapses then unless confirmed with the e-mailed code.")
+    proven: bool = Field(
+        description="true: held with an e-mail proof for the patient's address (Email-Proof header); no code was "
+        "sent, confirm with the same proof. false: a 6-digit code was e-mailed."
+    )
 
 
 class PatientOut(Reply):
@@ -414,11 +426,27 @@ class AppointmentView(Reply):
     end: datetime
     timezone: str
     language: Language
+    kept_until: datetime | None = Field(
+        description="When the portal deletes this appointment and the patient's details (the retention policy: "
+        "a number of days after the appointment's end). null only for an appointment stored before the policy."
+    )
     patient: PatientOut
+
+
+class EmailProof(Reply):
+    token: str = Field(
+        description="Send it as the Email-Proof header to hold and confirm times for the same e-mail address "
+        "without a code, until expires_at. Keep it in the browser tab only."
+    )
+    expires_at: datetime
 
 
 class ConfirmResponse(AppointmentView):
     manage_token: str = Field(description="Capability to show, cancel or move it (also e-mailed); keep it secret.")
+    email_proof: EmailProof | None = Field(
+        description="When a code confirmed the hold: a proof of the e-mail address, so that the next booking needs "
+        "no code. null when a proof confirmed it."
+    )
 
 
 class AgendaPatient(Reply):

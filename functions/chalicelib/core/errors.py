@@ -124,3 +124,14 @@ class TooManyAttempts(TooManyRequests):
 
 class TooManyHolds(TooManyRequests):
     code = "too_many_holds"
+
+
+class ProofRequired(TooManyRequests):
+    """Too many holds await their code from this network (or for this e-mail): the client proves the e-mail address
+    first (``POST /v1/email-proofs``), then holds with the proof (core/proof.py)."""
+
+    code = "proof_required"
+
+
+class CodeExpired(Gone):
+    code = "code_expired"

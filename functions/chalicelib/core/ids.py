@@ -19,6 +19,8 @@ PRACTITIONER_ID = CODE
 """A professional, as the API has always published it: a code (the data files give each at least two characters)."""
 APPOINTMENT_ID = r"^[0-9a-f]{20}$"
 """An appointment: 20 random hex digits (``tokens.new_appointment_id``), so an id alone reveals nothing."""
+PROOF_CODE_ID = APPOINTMENT_ID
+"""A request for an e-mail proof (``POST /v1/email-proofs``): 20 random hex digits, like an appointment's."""
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,128}$"
 """The ``Idempotency-Key`` header of a booking attempt, the client's own random value."""
 FEED_NAME = r"^[A-Za-z0-9_-]{43}\.ics$"

@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+from .emailaddress import canonical
+
 PROFILE = "PROFILE"
 APPOINTMENT = "APPOINTMENT"
 HOLDS = "HOLDS"
 IDEMPOTENCY = "IDEMPOTENCY"
+PROOF = "PROOF"
+PROOF_CODE = "PROOFCODE"
 UNIT_PREFIX = "UNIT#"
 
 
@@ -18,8 +22,9 @@ def digest(value: str) -> str:
 
 
 def email_hash(email: str) -> str:
-    """The e-mail address as it appears in keys: hashed after trimming and lower-casing."""
-    return digest(email.strip().lower())
+    """The e-mail address as it appears in keys and limits: its canonical mailbox (emailaddress.canonical), hashed,
+    so that ``Louise+1@example.org`` and ``louise@example.org`` share one cap and one budget."""
+    return digest(canonical(email))
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -72,7 +77,28 @@ def agenda_range(start: datetime, end: datetime) -> tuple[str, str]:
 
 
 def holds_key(email: str) -> dict[str, str]:
+    """The holds of one mailbox awaiting confirmation (its canonical form)."""
     return {"PK": f"EMAIL#{email_hash(email)}", "SK": HOLDS}
+
+
+def network_hash(network: str) -> str:
+    """A client's network (clientaddress.network) as it appears in keys and on a hold: never the address itself."""
+    return digest(network)
+
+
+def network_holds_key(network_hash: str) -> dict[str, str]:
+    """The holds made from one network (an IPv4 address or an IPv6 /64) awaiting confirmation."""
+    return {"PK": f"NETWORK#{network_hash}", "SK": HOLDS}
+
+
+def proof_key(token_hash: str) -> dict[str, str]:
+    """An e-mail proof, found by the SHA-256 of its token (the token is never stored)."""
+    return {"PK": f"PROOF#{token_hash}", "SK": PROOF}
+
+
+def proof_code_key(challenge_id: str) -> dict[str, str]:
+    """The code sent to prove an e-mail address before holding a time (POST /v1/email-proofs)."""
+    return {"PK": f"PROOFCODE#{challenge_id}", "SK": PROOF_CODE}
 
 
 def idempotency_key(key: str) -> dict[str, str]:
@@ -128,3 +154,90 @@ def feed_key(token_hash: str) -> dict[str, str]:
 def feed_pointer_key(practitioner_id: str) -> dict[str, str]:
     """Which feed a professional has now (its token's hash), so that a new one or a revocation ends the old."""
     return {"PK": practitioner_pk(practitioner_id), "SK": FEED}
+
+
+# -- reminders (docs/data-model.md, patterns 26 to 30) ------------------------------------------------------------
+
+REMINDERS = "REMINDERS"
+REMINDER_SETTINGS = "REMINDER_SETTINGS"
+REMINDER_SHARDS = 4  # a due hour's reminders spread over this many partitions (a whole day's can fall in one hour)
+
+
+def _shard(appointment_id: str) -> int:
+    return int(digest(appointment_id)[:8], 16) % REMINDER_SHARDS
+
+
+def hour_stamp(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH`` in UTC: the time bucket of reminders and offers."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H")
+
+
+def reminder_key(due: datetime, appointment_id: str, kind: str) -> dict[str, str]:
+    """A planned reminder, in the partition of its due hour (and its appointment's shard), sorted by due time."""
+    return {
+        "PK": f"REMIND#{hour_stamp(due)}#{_shard(appointment_id)}",
+        "SK": f"{audit_stamp(due)}#{appointment_id}#{kind}",
+    }
+
+
+def reminder_partitions(hour: datetime) -> list[str]:
+    """Every partition of one due hour (a pass reads each with one Query)."""
+    return [f"REMIND#{hour_stamp(hour)}#{shard}" for shard in range(REMINDER_SHARDS)]
+
+
+def due_bound(now: datetime) -> str:
+    """The sort-key bound (inclusive) of what is due at ``now``: ``~`` sorts after every id."""
+    return audit_stamp(now) + "#~"
+
+
+def reminder_plan_key(appointment_id: str) -> dict[str, str]:
+    """An appointment's reminders: the patient's choices, what is planned, the link's token, the SMS code."""
+    return {"PK": f"APPOINTMENT#{appointment_id}", "SK": REMINDERS}
+
+
+def reminder_settings_key(practitioner_id: str) -> dict[str, str]:
+    return {"PK": practitioner_pk(practitioner_id), "SK": REMINDER_SETTINGS}
+
+
+def phone_proof_key(email: str, phone: str) -> dict[str, str]:
+    """That this e-mail's owner proved this mobile number (E.164) with a texted code."""
+    return {"PK": f"EMAIL#{email_hash(email)}", "SK": f"PHONE#{digest(phone)}"}
+
+
+# -- the waiting list (patterns 31 to 35) -------------------------------------------------------------------------
+
+WAITLIST = "WAITLIST"
+
+
+def wait_request_key(request_id: str) -> dict[str, str]:
+    """A request to join the waiting list, until its e-mailed code is entered."""
+    return {"PK": f"WAITREQ#{request_id}", "SK": "WAITREQ"}
+
+
+def wait_partition(practitioner_id: str) -> str:
+    return f"WAIT#{practitioner_id}"
+
+
+def wait_key(practitioner_id: str, position: int, entry_id: str) -> dict[str, str]:
+    """A waiting patient, in the professional's queue by the millisecond their e-mail was proven (first come,
+    first served): a Query of the partition reads the queue in order."""
+    return {"PK": wait_partition(practitioner_id), "SK": f"AT#{position:015d}#{entry_id}"}
+
+
+def email_waitlist_key(email: str) -> dict[str, str]:
+    """An e-mail's waiting-list entries (the cap) and its one open offer."""
+    return {"PK": f"EMAIL#{email_hash(email)}", "SK": WAITLIST}
+
+
+def waiting_practice_key(practitioner_id: str) -> dict[str, str]:
+    """One item per professional with patients waiting: what the scheduled pass reads first."""
+    return {"PK": WAITLIST, "SK": practitioner_pk(practitioner_id)}
+
+
+def lapse_key(until: datetime, appointment_id: str) -> dict[str, str]:
+    """An offer's hold, in the partition of the hour it lapses, so that the pass finds lapsed offers by a Query."""
+    return {"PK": f"LAPSE#{hour_stamp(until)}", "SK": f"{audit_stamp(until)}#{appointment_id}"}
+
+
+def lapse_partition(hour: datetime) -> str:
+    return f"LAPSE#{hour_stamp(hour)}"

@@ -1,9 +1,14 @@
-"""E-mails to patients: the one-time code, the confirmation (with a calendar file), cancellations and moves.
+"""E-mails to patients: the one-time codes (a hold's, an e-mail proof's, the waiting list's), the confirmation
+(with a calendar file), cancellations and moves, reminders, and the waiting list's offers; also the words of the
+texts (SMS) that go with them.
 
-Messages are rendered from the templates in ``templates/email/`` (plain text and simple HTML, no images, no remote
-content, no tracking), one layout for every language, with the words of ``templates/email/<lang>.toml``, and sent
-with SES ``SendRawEmail``. A failed e-mail never raises: the booking it
-reports on is already stored, so the send returns False and logs what failed, never the address, name or code.
+Every e-mail comes from the operator's name (``MAIL_FROM_NAME``, MonacoSanté by default) and carries its brand,
+the same practical block (instructions, manage link, the practice's number as a ``tel:`` link in E.164) and,
+where it applies, the links to cancel, to turn reminders off or to book again. Messages are rendered from the
+templates in ``templates/email/`` (plain text and simple HTML, no images, no remote content, no tracking), one
+layout for every language, with the words of ``templates/email/<lang>.toml``, and sent with SES
+``SendRawEmail``. A failed e-mail never raises: the booking it reports on is already stored, so the send returns
+False and logs what failed, never the address, name or code.
 """
 
 from __future__ import annotations
@@ -29,7 +34,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .appointment import AppointmentNotice
+from .emailaddress import for_sending
 from .ics import make_ics
+from .schemas import Language
+from .sms import e164
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +52,28 @@ SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # CRLF line ends and 7-bit transfer encodings (quoted-printable, base64): safe through every mail relay.
 MIME_POLICY = SMTP.clone(cte_type="7bit")
 SES_CONFIG = Config(connect_timeout=2, read_timeout=4, retries={"max_attempts": 2, "mode": "standard"})
+DEFAULT_BRAND = "MonacoSanté"
+
+
+@dataclass(frozen=True)
+class BookAgain:
+    """Where to book again after a cancellation: the professional's page with the reason chosen, and the next
+    free times of that reason and site (aware datetimes, perhaps none)."""
+
+    url: str
+    times: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True)
+class WaitNotice:
+    """What a waiting-list e-mail says of the request: who, for what, where, and until which local date."""
+
+    entry_id: str
+    practitioner_name: str
+    reason_label: str
+    site_name: str
+    before: str  # the last local date the patient can come, as the patient's language writes it
+    lang: Literal["fr", "en"] = "fr"
 
 
 @dataclass(frozen=True)
@@ -124,6 +154,8 @@ class Words:
 def render(kind: str, lang: str, **context: Any) -> tuple[str, str, str]:
     """Subject, plain text and HTML of the ``kind`` e-mail in ``lang``."""
     env = _templates()
+    optional = {"brand": DEFAULT_BRAND, "tel": None, "cancel_url": None, "reminders_url": None, "book_again": None}
+    context = {**optional, "next_times": [], **context, "kind": kind}
     text_context = {**context, "lang": lang, "t": Words(messages(lang), html=False)}
     text_template = env.get_template(f"{kind}.txt")
     subject = "".join(text_template.blocks["subject"](text_template.new_context(text_context))).strip()
@@ -138,28 +170,49 @@ def revision(now: datetime | None = None) -> int:
     return int(((now or datetime.now(UTC)) - SEQUENCE_EPOCH).total_seconds())
 
 
-class Mailer:
-    """Sends the patient e-mails through the SES client it is given, from ``sender`` (a verified identity)."""
+def sms_text(kind: str, lang: str, **values: Any) -> str:
+    """The words of a text (SMS) in ``lang``, from the ``[sms]`` table of ``templates/email/<lang>.toml``."""
+    return str(messages(lang)["sms"][kind]).format(**values)
 
-    def __init__(self, ses_client: Any, sender: str, *, portal_name: str | None = None) -> None:
+
+class Mailer:
+    """Sends the patient e-mails through the SES client it is given, from ``sender`` (a verified identity), under
+    the operator's name ``portal_name``; phone numbers are read in ``phone_region``'s numbering plan."""
+
+    def __init__(
+        self, ses_client: Any, sender: str, *, portal_name: str | None = DEFAULT_BRAND, phone_region: str = "MC"
+    ) -> None:
         self.ses = ses_client
         self.sender = sender
         self.portal_name = portal_name
+        self.phone_region = phone_region
 
     def send_code(self, to: str, code: str, notice: AppointmentNotice) -> bool:
         """The one-time code (6 digits, valid CODE_VALIDITY_MINUTES minutes) that confirms a held slot."""
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise ValueError("a one-time code is 6 digits")
-        return self._deliver("code", to, notice, lambda: self._message(to, "code", notice, code=code))
+        return self._deliver(
+            "code", to, f"appointment {notice.appointment_id}", lambda to: self._message(to, "code", notice, code=code)
+        )
+
+    def send_proof_code(self, to: str, code: str, lang: Language) -> bool:
+        """The one-time code that proves the patient reads this mailbox, before any time is held (no appointment)."""
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ValueError("a one-time code is 6 digits")
+
+        def build(to: str) -> EmailMessage:
+            return self._letter(to, "proof", lang, code=code, code_minutes=CODE_VALIDITY_MINUTES)
+
+        return self._deliver("code", to, "an e-mail proof", build)
 
     def send_confirmation(self, to: str, notice: AppointmentNotice, *, sequence: int = 0) -> bool:
         """The confirmation, with the appointment as a calendar file and the manage link."""
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             message = self._message(to, "confirmation", notice)
             return self._attach(message, notice, to, sequence, "REQUEST")
 
-        return self._deliver("confirmation", to, notice, build)
+        return self._deliver("confirmation", to, f"appointment {notice.appointment_id}", build)
 
     def send_cancellation(
         self,
@@ -168,16 +221,19 @@ class Mailer:
         by: Literal["patient", "practitioner"],
         *,
         sequence: int | None = None,
+        book_again: BookAgain | None = None,
     ) -> bool:
-        """Tells the patient the appointment is cancelled (by them or by the practice); the calendar file removes it."""
+        """Tells the patient the appointment is cancelled (by them or by the practice), with the way to book again
+        and the next free times; the calendar file removes it."""
         if by not in ("patient", "practitioner"):
             raise ValueError(f"unknown canceller {by!r}")
+        times = [local_time(t, notice.timezone, notice.lang) for t in (book_again.times if book_again else ())]
 
-        def build() -> EmailMessage:
-            message = self._message(to, "cancellation", notice, by=by)
+        def build(to: str) -> EmailMessage:
+            message = self._message(to, "cancellation", notice, by=by, book_again=book_again, next_times=times)
             return self._attach(message, notice, to, revision() if sequence is None else sequence, "CANCEL")
 
-        return self._deliver("cancellation", to, notice, build)
+        return self._deliver("cancellation", to, f"appointment {notice.appointment_id}", build)
 
     def send_moved(
         self, to: str, old: AppointmentNotice, new: AppointmentNotice, *, sequence: int | None = None
@@ -186,23 +242,64 @@ class Mailer:
         if old.appointment_id != new.appointment_id:
             raise ValueError("a move keeps the appointment id")
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             message = self._message(to, "moved", new, old=old, old_when=local_time(old.start, old.timezone, new.lang))
             return self._attach(message, new, to, revision() if sequence is None else sequence, "REQUEST")
 
-        return self._deliver("moved", to, new, build)
+        return self._deliver("moved", to, f"appointment {new.appointment_id}", build)
+
+    def send_reminder(self, to: str, notice: AppointmentNotice, *, cancel_url: str, reminders_url: str) -> bool:
+        """A reminder of a coming appointment: its details, the manage link, "I can't come" (``cancel_url``, which
+        asks for a confirmation on the page) and the link that turns reminders off."""
+        if not notice.manage_url:
+            raise ValueError("a reminder carries the manage link")
+
+        def build(to: str) -> EmailMessage:
+            return self._message(to, "reminder", notice, cancel_url=cancel_url, reminders_url=reminders_url)
+
+        return self._deliver("reminder", to, f"appointment {notice.appointment_id}", build)
+
+    def send_offer(self, to: str, notice: AppointmentNotice, *, accept_url: str, until: datetime) -> bool:
+        """A time offered to a patient of the waiting list: held for them alone until ``until``; ``accept_url``
+        opens the page where they accept it (or let it go to the next patient)."""
+
+        def build(to: str) -> EmailMessage:
+            until_local = local_time(until, notice.timezone, notice.lang)
+            return self._message(to, "offer", notice, accept_url=accept_url, until=until_local)
+
+        return self._deliver("offer", to, f"appointment {notice.appointment_id}", build)
+
+    def send_waitlist_code(self, to: str, code: str, wait: WaitNotice) -> bool:
+        """The one-time code that proves the address before a request joins the waiting list."""
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ValueError("a one-time code is 6 digits")
+
+        def build(to: str) -> EmailMessage:
+            return self._letter(to, "waitlist_code", wait.lang, w=wait, code=code, code_minutes=CODE_VALIDITY_MINUTES)
+
+        return self._deliver("waitlist_code", to, f"waiting-list request {wait.entry_id}", build)
 
     def _message(self, to: str, kind: str, notice: AppointmentNotice, **context: Any) -> EmailMessage:
-        subject, text, html = render(
+        return self._letter(
+            to,
             kind,
             notice.lang,
             n=notice,
             when=local_time(notice.start, notice.timezone, notice.lang),
             minutes=round((notice.end - notice.start).total_seconds() / 60),
             code_minutes=CODE_VALIDITY_MINUTES,
-            portal_name=self.portal_name,
+            tel=e164(notice.phone, self.phone_region),
             **context,
         )
+
+    def _letter(self, to: str, kind: str, lang: str, **context: Any) -> EmailMessage:
+        """One e-mail of ``kind`` in ``lang``: the brand, the words, both parts; links absent unless given."""
+        subject, text, html = render(
+            kind, lang, portal_name=self.portal_name, brand=self.portal_name or DEFAULT_BRAND, **context
+        )
+        return self._envelope(to, subject, text, html, lang)
+
+    def _envelope(self, to: str, subject: str, text: str, html: str, lang: str) -> EmailMessage:
         message = EmailMessage(policy=MIME_POLICY)
         message["From"] = formataddr((self.portal_name, self.sender)) if self.portal_name else self.sender
         message["To"] = to
@@ -210,7 +307,7 @@ class Mailer:
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
         message["Auto-Submitted"] = "auto-generated"
-        message["Content-Language"] = notice.lang
+        message["Content-Language"] = lang
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         return message
@@ -233,17 +330,19 @@ class Mailer:
         )
         return message
 
-    def _deliver(self, kind: str, to: str, notice: AppointmentNotice, build: Callable[[], EmailMessage]) -> bool:
-        """Build and send; on any failure log the kind, the appointment id and the error class only."""
+    def _deliver(self, kind: str, to: str, ref: str, build: Callable[[str], EmailMessage]) -> bool:
+        """Build for ``to`` as SES takes it (emailaddress.for_sending) and send; on any failure log the kind, what
+        it is about (``ref``: the appointment or request id) and the error class only."""
         try:
-            message = build()
-            self.ses.send_raw_email(Source=self.sender, Destinations=[to], RawMessage={"Data": message.as_bytes()})
+            address = for_sending(to)
+            message = build(address)
+            self.ses.send_raw_email(Source=self.sender, Destinations=[address], RawMessage={"Data": message.as_bytes()})
         except ClientError as err:
             reason = str(err.response.get("Error", {}).get("Code", "ClientError"))
         except Exception as err:  # a failed e-mail must never undo the booking that is already stored
             reason = type(err).__name__
         else:
-            logger.info("e-mail sent: %s for appointment %s", kind, notice.appointment_id)
+            logger.info("e-mail sent: %s for %s", kind, ref)
             return True
-        logger.error("e-mail not sent: %s for appointment %s (%s)", kind, notice.appointment_id, reason)
+        logger.error("e-mail not sent: %s for %s (%s)", kind, ref, reason)
         return False

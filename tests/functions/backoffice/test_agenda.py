@@ -263,6 +263,26 @@ def test_an_appointment_taken_by_phone_goes_through_the_same_transaction(
 
 
 @pytest.mark.usefixtures("practice")
+@pytest.mark.parametrize("address", ["paul,vial@example.org", "paul;x@example.org", "paul\x00@example.org"])
+def test_a_phone_booking_refuses_an_address_the_mailer_cannot_use(
+    pro_api: Api, pro_pool: ProPool, outbox: Outbox, address: str
+) -> None:
+    caller = {"given_name": "Paul", "family_name": "Vial", "email": address, "kind": "new"}
+    answer = pro_api.post(
+        "/v1/pro/practitioners/pr-test/appointments",
+        {"site": "main", "reason": "consultation", "start": local(2, 9), "patient": caller},
+        headers=pro_pool.auth("secretary"),
+    )
+    assert (answer.status, answer.body["error"]["code"], answer.body["error"]["field"]) == (
+        422,
+        "invalid_input",
+        "patient.email",
+    )
+    assert local(2, 9) in free_starts(pro_api, "2027-03-02")  # nothing was written
+    assert outbox() == []
+
+
+@pytest.mark.usefixtures("practice")
 def test_a_blocked_time_takes_no_booking_and_can_be_released(pro_api: Api, pro_pool: ProPool, outbox: Outbox) -> None:
     url = "/v1/pro/practitioners/pr-test/blocks"
     blocked = pro_api.post(

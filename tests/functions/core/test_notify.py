@@ -160,7 +160,8 @@ def test_html_has_no_images_remote_content_or_tracking(mailer: Mailer, sent: Any
     for forbidden in ("<img", "src=", "<link", "<script", "url(", "@import"):
         assert forbidden not in html
     links = [chunk.split('"', 1)[0] for chunk in html.split('href="')[1:]]
-    assert links == ["https://sante.example.mc/fr/rendez-vous/apt-7f3a#t=secret&amp;x=1"]
+    # the manage link and the practice's number as a tap-to-call link (E.164), nothing else
+    assert links == ["https://sante.example.mc/fr/rendez-vous/apt-7f3a#t=secret&amp;x=1", "tel:+37793000000"]
 
 
 def test_messages_travel_as_7_bit_text_whatever_the_language(ses: Any) -> None:
@@ -177,7 +178,7 @@ def test_messages_travel_as_7_bit_text_whatever_the_language(ses: Any) -> None:
 def test_confirmation_without_manage_link_or_phone_still_reads_well(mailer: Mailer, sent: Any) -> None:
     assert mailer.send_confirmation(PATIENT, notice(lang="en", manage_url=None, phone=None, instructions=None))
     text = text_of(only(sent()))
-    assert text.startswith("Hello,\n\nYour appointment is confirmed.")
+    assert text.startswith("MonacoSanté\n===========\n\nHello,\n\nYour appointment is confirmed.")
     assert "personal link" not in text and "phone" not in text and "None" not in text
 
 
@@ -284,10 +285,19 @@ def test_a_notice_needs_aware_times_a_known_zone_and_a_supported_language() -> N
 
 
 @pytest.mark.parametrize("lang", sorted(LOCALES))
-@pytest.mark.parametrize("kind", ["code", "confirmation", "cancellation", "moved"])
+@pytest.mark.parametrize("kind", ["code", "confirmation", "cancellation", "moved", "reminder", "offer"])
 def test_every_e_mail_exists_in_every_language(kind: str, lang: str) -> None:
     n = notice(lang=lang)
-    context = {"code": "048213", "by": "practitioner", "old": n, "old_when": local_time(SUMMER, n.timezone, lang)}
+    context = {
+        "code": "048213",
+        "by": "practitioner",
+        "old": n,
+        "old_when": local_time(SUMMER, n.timezone, lang),
+        "cancel_url": "https://sante.example.mc/x#cancel",
+        "reminders_url": "https://sante.example.mc/x#reminders",
+        "accept_url": "https://sante.example.mc/x#offer",
+        "until": local_time(SUMMER, n.timezone, lang),
+    }
     subject, text, html = render(
         kind,
         lang,
@@ -299,7 +309,8 @@ def test_every_e_mail_exists_in_every_language(kind: str, lang: str) -> None:
         **context,
     )
     assert subject and "\n" not in subject
-    assert text.startswith("Bonjour," if lang == "fr" else "Hello,")
+    assert text.startswith("MonacoSanté\n")  # the brand, on top of every e-mail
+    assert ("Bonjour," if lang == "fr" else "Hello,") in text.splitlines()[:4]
     assert "None" not in text and "None" not in html
     assert f'<html lang="{lang}">' in html and f"<title>{subject}</title>" in html.replace("&#39;", "'")
 

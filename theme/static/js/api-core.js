@@ -4,12 +4,14 @@
 
 // One answer: {status, data, error}. `status` 0 means the API could not be reached; `error` is the API's error
 // object ({code, message, field}) or, for a network failure or a 5xx without a body, {code: "unavailable"}.
-// No cookie, no cache and no referrer: the token goes in the Authorization header only, never in a URL.
-export async function request(url, method, { body, token, key } = {}) {
+// No cookie, no cache and no referrer: the token goes in the Authorization header only, never in a URL, and so does
+// an e-mail proof (`proof`, the Email-Proof header; docs/security.md says why a header and not a cookie).
+export async function request(url, method, { body, token, key, proof } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   if (key) headers["Idempotency-Key"] = key;
+  if (proof) headers["Email-Proof"] = proof;
   let response;
   try {
     response = await fetch(url, {

@@ -1,44 +1,41 @@
-// What the booking widget (booking.js), the manage page (manage.js) and the lists (first-available.js) share:
-// the page's translated messages, calls to the booking API (docs/api.md), times on the practice's clock, the week
-// of free times (SlotPicker) and the calendar file. Plain JavaScript, no dependency: the Content-Security-Policy
-// is `default-src 'self'`, and every text a person reads comes from the templates (translated with the site).
-// The API call itself and the text helpers are api-core.js's, shared with the professional area.
+// What the booking widget (booking.js) and the manage page (manage.js) share: times on the practice's clock, the
+// week of free times (SlotPicker), the calendar file and the e-mail proof this tab keeps. The page's messages and
+// the booking API are patient-core.js's (the lists load only that), re-exported here so that the two scripts import
+// from one place.
+// Plain JavaScript, no dependency: the Content-Security-Policy is `default-src 'self'`, and every text a person
+// reads comes from the templates (translated with the site).
 
-import { format, request, show } from "./api-core.js";
+import { format, show } from "./api-core.js";
+import { Api, LOCALES, messages, wallTime } from "./patient-core.js";
 
-export { format, show };
+export { Api, format, messages, show, wallTime };
 
-// Dates and times are written the way the practice's e-mails write them (24-hour clock in English too).
-const LOCALES = { fr: "fr-FR", en: "en-GB" };
 const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1); // as the e-mails' calendar files: a later file wins
 
-export function messages(root = document) {
-  const template = root.querySelector("template[data-booking-messages]");
-  const found = { api: template?.dataset.api || "/api/v1" };
-  for (const span of template ? template.content.querySelectorAll("[data-key]") : []) {
-    found[span.dataset.key] = span.textContent;
+// -- the e-mail proof -------------------------------------------------------------------------------------------
+
+// A proof that this browser read a code sent to the patient's address (docs/security.md, "Holds and proofs"): the
+// next booking with the same address needs no code. Kept in this tab only (sessionStorage: gone when the tab
+// closes, never sent to another site, never in a cookie), and forgotten once it lapses (30 minutes).
+const PROOF_KEY = "portal.email-proof";
+
+export function savedProof() {
+  try {
+    const proof = JSON.parse(sessionStorage.getItem(PROOF_KEY) || "null");
+    if (proof?.token && Date.parse(proof.expires_at) > Date.now() + 10_000) return proof.token;
+    sessionStorage.removeItem(PROOF_KEY);
+  } catch {
+    // storage refused (private mode, quota): the patient confirms with a code, as without a proof
   }
-  return found;
+  return null;
 }
 
-// -- the API ---------------------------------------------------------------------------------------------------
-
-// Calls to the booking API; each answer is api-core.js's {status, data, error}.
-export class Api {
-  constructor(base) {
-    this.base = base.replace(/\/$/, "");
-  }
-
-  call(method, path, options) {
-    return request(this.base + path, method, options);
-  }
-
-  get(path, options) {
-    return this.call("GET", path, options);
-  }
-
-  post(path, body, options = {}) {
-    return this.call("POST", path, { ...options, body });
+export function keepProof(proof) {
+  if (!proof?.token) return;
+  try {
+    sessionStorage.setItem(PROOF_KEY, JSON.stringify({ token: proof.token, expires_at: proof.expires_at }));
+  } catch {
+    // as above: without storage, every booking confirms with its code
   }
 }
 
@@ -54,12 +51,6 @@ export function addDays(day, count) {
   const date = new Date(`${day}T12:00:00Z`);
   date.setUTCDate(date.getUTCDate() + count);
   return date.toISOString().slice(0, 10);
-}
-
-// The offset of an API time, "2027-03-02T09:00:00+01:00" -> "UTC+01:00" (the API writes times on the site's clock).
-function offsetOf(iso) {
-  const match = /([+-]\d\d:\d\d|Z)$/.exec(iso);
-  return !match || match[1] === "Z" || match[1] === "+00:00" ? "UTC" : `UTC${match[1]}`;
 }
 
 // Times on one practice site's clock, in the page's language, with the zone named as the e-mails name it.
@@ -133,16 +124,6 @@ export class Clock {
   zoneLine(instant) {
     return format(this.msg.zone, { city: this.city, offset: this.offset(instant) });
   }
-}
-
-// An API time written on its own clock when the site's zone is not known (lists): the wall time the API wrote,
-// named by its offset.
-export function wallTime(iso, lang, msg) {
-  const wall = new Date(`${iso.slice(0, 19)}Z`);
-  const locale = LOCALES[lang] || lang;
-  const date = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" });
-  const time = new Intl.DateTimeFormat(locale, { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  return format(msg["when-short"], { date: date.format(wall), time: time.format(wall), offset: offsetOf(iso) });
 }
 
 // -- the week of free times ------------------------------------------------------------------------------------

@@ -1,11 +1,29 @@
 // The booking widget on a professional's page: new or existing patient, visit reason and place; the first free
 // time at once and the free times by week; the patient's details; the e-mailed code; the confirmation with a
-// calendar file and the manage link. The markup (and every text) is the booking-widget component's <template>;
+// calendar file and the manage link. When the network's share of holds awaiting a code is used up, the patient
+// confirms the e-mail address first (a code, no time held), and books with that proof; a proof this tab earned
+// earlier (a code typed for a previous booking, or to join a waiting list) books with no code at all. The waiting
+// list when no time suits: its own e-mailed code, or none with the proof this tab keeps (and its code earns one).
+// A link with ?reason=...&site=... (the "book again" links) opens with that reason and place chosen. The markup
+// (and every text) is the booking-widget component's <template>;
 // the static lists of reasons and places in the section are its data. The phone number and opening hours stay on
 // the page whatever happens here (with JavaScript off or the API down, they are how to book).
-import { Api, Clock, SlotPicker, fillDetails, format, messages, newKey, show } from "./booking-core.js";
+import {
+  Api,
+  Clock,
+  SlotPicker,
+  addDays,
+  fillDetails,
+  format,
+  keepProof,
+  messages,
+  newKey,
+  savedProof,
+  show,
+} from "./booking-core.js";
 
-const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+$/; // the API's own rule (functions/chalicelib/core/schemas.py)
+// The API's published rule (EMAIL_PATTERN in functions/chalicelib/core/schemas.py); the API has the last word.
+const EMAIL = /^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+)*@([^@\s.,;:<>()[\]\\"]+\.)+[^@\s.,;:<>()[\]\\"]+$/;
 const PHONE = /^\+?[0-9][0-9 .-]{5,20}$/;
 const NAME_MAX = 80;
 const FIELDS = ["given_name", "family_name", "email", "phone"];
@@ -42,7 +60,9 @@ function start() {
   const first = $("[data-first]");
   const details = $("form[data-details]");
   const codeForm = $("form[data-code]");
-  const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false };
+  const proveSend = $("form[data-prove-send]");
+  const proveCode = $("form[data-prove-code]");
+  const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false, prove: null };
 
   const picker = new SlotPicker($("[data-slot-picker]"), {
     api,
@@ -148,10 +168,14 @@ function start() {
 
   // -- the patient's details -------------------------------------------------------------------------------------
 
+  function chosenText() {
+    const reason = reasons.find((r) => r.id === state.reason);
+    return `${clock().when(state.slot.start)} – ${reason?.label || ""} – ${site()?.label || ""}`;
+  }
+
   function chooseSlot(slot) {
     state.slot = slot;
-    const reason = reasons.find((r) => r.id === state.reason);
-    $("[data-chosen]").textContent = `${clock().when(slot.start)} – ${reason?.label || ""} – ${site()?.label || ""}`;
+    $("[data-chosen]").textContent = chosenText();
     formError(details, "");
     step("details");
   }
@@ -209,6 +233,11 @@ function start() {
   details.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (state.busy || !checkDetails()) return;
+    await sendHold(details);
+  });
+
+  // Hold the chosen time (with this tab's e-mail proof, if it has one); `form` is where a problem is said.
+  async function sendHold(form) {
     const body = {
       practitioner,
       site: state.slot.site,
@@ -220,36 +249,65 @@ function start() {
     const text = JSON.stringify(body);
     // A retry of the same request (after a network failure) sends the same Idempotency-Key: never two holds.
     if (state.pending?.text !== text) state.pending = { text, key: newKey() };
-    formError(details, msg.sending);
+    formError(form, msg.sending);
     state.busy = true;
-    const answer = await api.post("/appointments", body, { key: state.pending.key });
+    const answer = await api.post("/appointments", body, { key: state.pending.key, proof: savedProof() });
     state.busy = false;
-    formError(details, "");
+    formError(form, "");
     if (answer.status === 201) {
       state.pending = null;
       state.hold = answer.data;
-      showCode();
+      if (answer.data.proven) await confirmWithProof(form);
+      else showCode();
       return;
     }
     if (answer.status === 0 || answer.status >= 500) {
-      formError(details, msg.unavailable);
+      formError(form, msg.unavailable);
+      return;
+    }
+    const { code, field } = answer.error;
+    if (code === "proof_required") {
+      // Nothing was held or written: the same request goes again, with the same key, once the address is proven.
+      showProve(field === "patient.email" ? "prove-email" : "prove-network");
       return;
     }
     state.pending = null;
-    const { code, field } = answer.error;
     if (code === "slot_taken") {
       slotTaken(msg["slot-taken"]);
     } else if (field === "start") {
       slotTaken(msg["slot-gone"]);
     } else if (code === "invalid_input" && field?.startsWith("patient.")) {
+      step("details");
       const name = field.slice("patient.".length);
       const texts = { email: msg["email-invalid"], phone: msg["phone-invalid"] };
       fieldError(details, name, texts[name] || answer.error.message);
       details.elements[name]?.focus();
+    } else if (code === "too_many_holds" && !field) {
+      formError(form, msg["too-many-holds-network"]);
     } else {
-      formError(details, msg[code.replace(/_/g, "-")] || answer.error.message || msg.unavailable);
+      formError(form, msg[code.replace(/_/g, "-")] || answer.error.message || msg.unavailable);
     }
-  });
+  }
+
+  // A hold made with this tab's proof needs no code: it is confirmed with the same proof at once.
+  async function confirmWithProof(form) {
+    formError(form, msg.booking);
+    state.busy = true;
+    const answer = await api.post(`/appointments/${state.hold.id}/confirm`, {}, { proof: savedProof() });
+    state.busy = false;
+    formError(form, "");
+    if (answer.status === 200) {
+      done(answer.data, true);
+    } else if (answer.error.code === "invalid_input") {
+      // The proof lapsed in between: the hold is still ours; a code confirms it, as for any hold.
+      const sent = await api.post(`/appointments/${state.hold.id}/code`, {});
+      if (sent.status === 202) showCode();
+      else formError(form, msg.unavailable);
+    } else {
+      showCode();
+      codeProblem(answer);
+    }
+  }
 
   async function slotTaken(text) {
     const taken = state.slot;
@@ -319,8 +377,12 @@ function start() {
     const answer = await api.post(`/appointments/${state.hold.id}/confirm`, { code });
     state.busy = false;
     $("[data-code-status]").textContent = "";
-    if (answer.status === 200) done(answer.data);
-    else codeProblem(answer);
+    if (answer.status === 200) {
+      keepProof(answer.data.email_proof); // the next booking from this tab needs no code
+      done(answer.data);
+    } else {
+      codeProblem(answer);
+    }
   });
 
   $("[data-resend]").addEventListener("click", async () => {
@@ -340,15 +402,225 @@ function start() {
     }
   });
 
+  // -- first, the e-mail address (no time is held meanwhile) ---------------------------------------------------------
+
+  function showProve(reason) {
+    state.prove = null;
+    $("[data-prove-chosen]").textContent = chosenText();
+    $("[data-prove-why]").textContent = msg[reason];
+    $("[data-prove-to]").textContent = format(msg["prove-to"], { email: patient().email });
+    formError(proveSend, "");
+    show(proveSend, true);
+    show(proveCode, false);
+    step("prove");
+  }
+
+  async function askProofCode() {
+    if (state.busy) return;
+    formError(proveSend, msg.sending);
+    formError(proveCode, "");
+    state.busy = true;
+    const answer = await api.post("/email-proofs", { email: patient().email, language: lang });
+    state.busy = false;
+    formError(proveSend, "");
+    if (answer.status === 202) {
+      state.prove = answer.data;
+      proveCode.reset();
+      fieldError(proveCode, "code", "");
+      $("[data-prove-status]").textContent = "";
+      $("[data-prove-sent]").textContent = format(msg["prove-sent"], { email: patient().email });
+      show(proveSend, false);
+      show(proveCode, true);
+      proveCode.elements.code.focus();
+      return;
+    }
+    const where = proveCode.hidden ? proveSend : proveCode;
+    if (answer.status === 0 || answer.status >= 500) formError(where, msg.unavailable);
+    else formError(where, msg[answer.error.code.replace(/_/g, "-")] || answer.error.message || msg.unavailable);
+  }
+
+  proveSend.addEventListener("submit", (event) => {
+    event.preventDefault();
+    askProofCode();
+  });
+  $("[data-prove-again]").addEventListener("click", askProofCode);
+  $("[data-prove-back]").addEventListener("click", () => step("slots"));
+
+  proveCode.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (state.busy) return;
+    const code = proveCode.elements.code.value.replace(/\s/g, "");
+    if (!fieldError(proveCode, "code", /^\d{6}$/.test(code) ? "" : msg["code-invalid"])) {
+      proveCode.elements.code.focus();
+      return;
+    }
+    formError(proveCode, "");
+    $("[data-prove-status]").textContent = msg.confirming;
+    state.busy = true;
+    const answer = await api.post(`/email-proofs/${state.prove.id}/confirm`, { code });
+    state.busy = false;
+    $("[data-prove-status]").textContent = "";
+    if (answer.status === 200) {
+      keepProof(answer.data);
+      await sendHold(proveCode); // the time chosen, now as a proven client
+      return;
+    }
+    const { code: problem, attempts_left: left, message } = answer.error;
+    if (answer.status === 0 || answer.status >= 500) {
+      formError(proveCode, msg.unavailable);
+    } else if (problem === "wrong_code") {
+      fieldError(proveCode, "code", Number.isInteger(left) ? format(msg["wrong-code"], { left }) : message);
+      proveCode.elements.code.select();
+      proveCode.elements.code.focus();
+    } else if (problem === "invalid_input") {
+      fieldError(proveCode, "code", msg["code-invalid"]);
+    } else if (["too_many_attempts", "code_expired", "not_found"].includes(problem)) {
+      formError(proveCode, msg["prove-expired"]);
+      $("[data-prove-again]").focus();
+    } else {
+      formError(proveCode, msg[problem.replace(/_/g, "-")] || message || msg.unavailable);
+    }
+  });
+
   // -- confirmed -------------------------------------------------------------------------------------------------
 
-  function done(appointment) {
+  function done(appointment, proven = false) {
     const manage = `${template.dataset.manageUrl}#id=${appointment.id}&token=${encodeURIComponent(appointment.manage_token)}`;
-    fillDetails(steps.done, appointment, new Clock(lang, appointment.timezone, msg), msg);
+    const appointmentClock = new Clock(lang, appointment.timezone, msg);
+    fillDetails(steps.done, appointment, appointmentClock, msg);
     $("[data-manage-link]").href = manage;
     $("[data-done-email]").textContent = format(msg["done-email"], { email: appointment.patient.email });
+    show($("[data-done-proven]"), proven);
+    $("[data-done-kept]").textContent = appointment.kept_until
+      ? format(msg["kept-until"], { date: appointmentClock.date(appointment.kept_until) })
+      : "";
     first.textContent = "";
     step("done");
+  }
+
+  // -- the waiting list ------------------------------------------------------------------------------------------
+
+  const waitBox = $("[data-wait-box]");
+  const waitForm = $("form[data-wait-form]");
+  const waitCode = $("form[data-wait-code]");
+  const WAIT_FIELDS = ["before", "given_name", "family_name", "email", "phone"];
+  const waitState = { request: null, email: "", before: "" };
+
+  $("[data-wait-open]").addEventListener("click", (event) => {
+    const open = waitBox.hidden;
+    show(waitBox, open);
+    event.target.setAttribute("aria-expanded", String(open));
+    if (!open) return;
+    const today = clock().today();
+    waitForm.elements.before.min = today;
+    waitForm.elements.before.max = addDays(today, 90);
+    for (const name of ["given_name", "family_name", "email", "phone"]) {
+      if (!waitForm.elements[name].value) waitForm.elements[name].value = details.elements[name].value;
+    }
+    $("#bw-wait-title").focus();
+  });
+
+  function checkWait() {
+    const value = (name) => waitForm.elements[name].value.trim();
+    const { min, max } = waitForm.elements.before;
+    const problems = {
+      before: value("before") && value("before") >= min && value("before") <= max ? "" : msg["wait-before-invalid"],
+      given_name: value("given_name") ? "" : msg["given-name-missing"],
+      family_name: value("family_name") ? "" : msg["family-name-missing"],
+      email: !value("email") ? msg["email-missing"] : EMAIL.test(value("email")) ? "" : msg["email-invalid"],
+      phone: !value("phone") || PHONE.test(value("phone")) ? "" : msg["phone-invalid"],
+    };
+    for (const name of WAIT_FIELDS) fieldError(waitForm, name, problems[name]);
+    const wrong = WAIT_FIELDS.find((name) => problems[name]);
+    if (wrong) waitForm.elements[wrong].focus();
+    return !wrong;
+  }
+
+  waitForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (state.busy || !checkWait()) return;
+    const value = (name) => waitForm.elements[name].value.trim();
+    const person = { given_name: value("given_name"), family_name: value("family_name"), email: value("email") };
+    if (value("phone")) person.phone = value("phone");
+    const body = {
+      practitioner,
+      site: state.site,
+      reason: state.reason,
+      before: value("before"),
+      patient: { ...person, kind: state.kind || "existing" },
+      language: lang,
+    };
+    formError(waitForm, msg.sending);
+    state.busy = true;
+    const answer = await api.post("/waitlist", body, { proof: savedProof() });
+    state.busy = false;
+    formError(waitForm, "");
+    waitState.email = person.email;
+    waitState.before = body.before;
+    if (answer.status === 201) {
+      // this tab's e-mail proof covered the address: on the list at once, no code
+      show(waitForm, false);
+      waitDone();
+      return;
+    }
+    if (answer.status === 202) {
+      waitState.request = answer.data.id;
+      $("[data-wait-sent]").textContent = format(msg["wait-sent"], { email: person.email });
+      show(waitForm, false);
+      show(waitCode, true);
+      waitCode.elements.code.focus();
+      return;
+    }
+    const { code, field } = answer.error;
+    if (field === "before") fieldError(waitForm, "before", code === "conflict" ? msg["wait-many-free"] : msg["wait-before-invalid"]);
+    else if (field?.startsWith("patient.")) fieldError(waitForm, field.slice(8), msg[`${field.slice(8)}-invalid`] || answer.error.message);
+    else formError(waitForm, msg[code.replace(/_/g, "-")] || msg.unavailable);
+  });
+
+  function waitDone() {
+    const done = $("[data-wait-done]");
+    const date = clock().dayOf(waitState.before);
+    done.textContent = format(msg["wait-done"], { date, email: waitState.email });
+    show(done, true);
+    done.focus();
+  }
+
+  waitCode.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const code = waitCode.elements.code.value.replace(/\s/g, "");
+    if (!fieldError(waitCode, "code", /^\d{6}$/.test(code) ? "" : msg["code-invalid"])) {
+      waitCode.elements.code.focus();
+      return;
+    }
+    if (state.busy) return;
+    state.busy = true;
+    const answer = await api.post(`/waitlist/${waitState.request}/confirm`, { code });
+    state.busy = false;
+    if (answer.status === 201) {
+      keepProof(answer.data.email_proof); // the next booking or request from this tab needs no code
+      show(waitCode, false);
+      waitDone();
+      return;
+    }
+    const { code: problemCode, attempts_left: left } = answer.error;
+    if (problemCode === "wrong_code") fieldError(waitCode, "code", format(msg["wrong-code"], { left }));
+    else if (problemCode === "too_many_holds") formError(waitCode, msg["wait-too-many"]);
+    else formError(waitCode, msg[problemCode.replace(/_/g, "-")] || answer.error.message || msg.unavailable);
+    waitCode.elements.code.focus();
+  });
+
+  // -- a link that chose the reason and place (book again) ---------------------------------------------------------
+
+  function preselect() {
+    const asked = new URLSearchParams(location.search);
+    const reason = reasons.find((r) => r.id === asked.get("reason"));
+    if (!reason) return;
+    state.kind = reason.existing ? "existing" : "new";
+    state.reason = reason.id;
+    state.site = asked.get("site");
+    const kind = root.querySelector(`#bw-kind-${state.kind}`);
+    if (kind) kind.checked = true;
+    renderReasons();
   }
 
   // -- the opening hours in force ----------------------------------------------------------------------------------
@@ -402,15 +674,20 @@ function start() {
     if (answer.error) {
       show(choice, false);
       show($("[data-unavailable]"), true);
+      section.classList.add("booking--unavailable");
       return;
     }
+    // The widget is drawn over the plain lists, in the same box, and shown in their place in one frame: nothing
+    // below moves. Once the patient starts choosing, the lists leave the box (a change the patient caused).
     section.classList.add("booking--live");
+    root.addEventListener("change", () => section.classList.add("booking--started"), { once: true });
+    preselect();
     liveHours(answer.data.results[0]?.hours);
     const slot = answer.data.results[0]?.slot;
     const zone = sites.find((s) => s.id === slot?.site)?.timeZone || sites[0]?.timeZone || "UTC";
     if (!first.textContent) {
       first.textContent = slot ? format(msg.first, { when: new Clock(lang, zone, msg).when(slot.start) }) : msg["first-none"];
     }
-    show(first, steps.details.hidden && steps.code.hidden && steps.done.hidden);
+    show(first, steps.details.hidden && steps.code.hidden && steps.prove.hidden && steps.done.hidden);
   })();
 }

@@ -2,7 +2,8 @@
 // <p class="first-available"> gets the professional's first free time, from one batched
 // GET /api/v1/next-available?ids=... per page (the API takes at most 50 ids a call). Search results arrive later
 // (search.js adds them), so new cards are watched for and asked about in their own batch.
-import { Api, format, messages, wallTime } from "./booking-core.js";
+import { format } from "./api-core.js";
+import { Api, messages, wallTime } from "./patient-core.js";
 
 const MAX_IDS = 50;
 const msg = messages(document);

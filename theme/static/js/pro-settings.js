@@ -346,6 +346,8 @@ feed.querySelector("[data-feed-revoke]").addEventListener("click", () => feedCal
 
 async function choose(practitioner) {
   state.practitioner = practitioner;
+  // the page's other panels (reminders, waiting list: pro-reminders.js) follow the agenda chosen
+  root.dispatchEvent(new CustomEvent("practitioner-chosen", { detail: { practitioner, session: account?.session } }));
   state.clock = new Clock(page.lang, practitioner.timezone);
   page.clear();
   // A front desk's grant covers the agenda only: say so instead of asking for settings the API refuses.

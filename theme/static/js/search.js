@@ -69,7 +69,7 @@ function render(data) {
   const excerpt = document.createElement("p");
   excerpt.textContent = plain(data.excerpt);
   item.append(excerpt);
-  if (item.dataset.practitioner) {
+  if (item.dataset.practitioner && data.filters.online_booking) {
     const slot = document.createElement("p");
     slot.className = "first-available";
     item.append(slot);

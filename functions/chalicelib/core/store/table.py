@@ -72,6 +72,9 @@ class Part(StrEnum):
     APPOINTMENT = "appointment"
     IDEMPOTENCY = "idempotency record"
     HOLDS = "the e-mail's holds"
+    NETWORK_HOLDS = "the network's holds"
+    PROOF = "e-mail proof"
+    PROOF_CODE = "e-mail proof code"
     PATIENT = "the patient's appointments"  # the cap counter
     UNIT_TAKEN = "unit taken"  # a unit put where there was none, or a lapsed hold
     UNIT_KEPT = "unit kept"  # a unit the appointment already holds, updated
@@ -79,6 +82,13 @@ class Part(StrEnum):
     FEED = "feed"
     FEED_POINTER = "feed pointer"
     OLD_FEED = "old feed"
+    REMINDER = "reminder"
+    REMINDER_PLAN = "reminder plan"
+    WAIT_ENTRY = "waiting-list entry"
+    WAIT_REQUEST = "waiting-list request"
+    WAIT_EMAIL = "the e-mail's waiting-list entries"
+    WAIT_MARKER = "professional with patients waiting"
+    LAPSE = "offer's lapse"
 
 
 @dataclass
@@ -165,8 +175,19 @@ class Table:
                 raise Unavailable(UNREACHABLE) from err
             return None
 
-    def _get(self, key: Mapping[str, str], consistent: bool = True) -> dict[str, Any] | None:
-        item = self._call("get_item", Key=dict(key), ConsistentRead=consistent).get("Item")
+    def _get(
+        self,
+        key: Mapping[str, str],
+        consistent: bool = True,
+        projection: str | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> dict[str, Any] | None:
+        params: dict[str, Any] = {"Key": dict(key), "ConsistentRead": consistent}
+        if projection:
+            params["ProjectionExpression"] = projection
+        if names:
+            params["ExpressionAttributeNames"] = dict(names)
+        item = self._call("get_item", **params).get("Item")
         return plain(item) if item else None
 
     def _query_all(self, **params: Any) -> list[dict[str, Any]]:
