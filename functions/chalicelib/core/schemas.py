@@ -56,7 +56,13 @@ Email = Annotated[
     AfterValidator(_usable_email),
     Field(json_schema_extra={"pattern": EMAIL_PATTERN}),
 ]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 .-]{5,20}$")]
+_SPACE = r"[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# The API trims a number, then checks it; the document publishes what that accepts, spaces around it included.
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 .-]{5,20}$"),
+    Field(json_schema_extra={"pattern": f"^{_SPACE}*\\+?[0-9][0-9 .-]{{4,19}}[0-9.-]{_SPACE}*$"}),
+]
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
 
 
