@@ -27,9 +27,9 @@ from . import ids
 
 Id = Annotated[str, StringConstraints(pattern=ids.CODE)]
 PractitionerId = Annotated[str, StringConstraints(pattern=ids.PRACTITIONER_ID)]
-# What Python's str.strip() removes, so that the published pattern ("some character that is not one of these")
-# refuses exactly the texts that are empty once stripped, as the API does.
-NOT_BLANK = r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# What pydantic's trimming removes (Unicode's White_Space), so that the published pattern ("some character that is
+# not one of these") refuses exactly the texts that are empty once trimmed, as the API does.
+NOT_BLANK = r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
@@ -56,7 +56,7 @@ Email = Annotated[
     AfterValidator(_usable_email),
     Field(json_schema_extra={"pattern": EMAIL_PATTERN}),
 ]
-_SPACE = r"[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_SPACE = r"[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 # The API trims a number, then checks it; the document publishes what that accepts, spaces around it included.
 Phone = Annotated[
     str,
