@@ -58,8 +58,9 @@ DROPPED_WITH_CONTENT = frozenset(
 
 
 def clean(html: str) -> str:
-    """``html`` with only what the allow-list keeps (no comments; no ``rel`` added to links)."""
-    return nh3.clean(
+    """``html`` with only what the allow-list keeps (no comments; no ``rel`` added to links). The no-break spaces of
+    French typography stay characters, as the pages write them: the cleaner writes them back as ``&nbsp;``."""
+    cleaned = nh3.clean(
         html,
         tags=set(TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
@@ -68,6 +69,7 @@ def clean(html: str) -> str:
         strip_comments=True,
         link_rel=None,
     )
+    return cleaned.replace("&nbsp;", "\u00a0")
 
 
 @dataclass(frozen=True)
