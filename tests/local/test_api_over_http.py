@@ -9,7 +9,14 @@ from typing import Any
 
 from tests.local.conftest import Answer, LocalApi
 
-EXAMPLES = {"practitioner_id": "pr-000001", "appointment_id": "0123456789abcdef0123", "name": "k" * 43 + ".ics"}
+EXAMPLES = {
+    "practitioner_id": "pr-000001",
+    "appointment_id": "0123456789abcdef0123",
+    "proof_id": "0123456789abcdef0123",
+    "request_id": "0123456789abcdef0123",
+    "offer_id": "0123456789abcdef0123",
+    "name": "k" * 43 + ".ics",
+}
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 
 
