@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from ..core import ids
 from ..core.appointment import ProAppointment
 from ..core.openapi import Part, answers, json_content, path_parameter
-from ..core.schemas import EmptyRequest, ErrorResponse, MoveRequest
+from ..core.schemas import DAY_TEXT, EmptyRequest, ErrorResponse, MoveRequest
 from . import schemas as ps
 
 ERRORS = {
@@ -170,7 +170,12 @@ def paths() -> dict[str, Any]:
                 (404, 422),
                 parameters=[
                     *pro,
-                    _query("from", {"type": "string", "format": "date"}, "First local date.", required=True),
+                    _query(
+                        "from",
+                        {"type": "string", "format": "date", "pattern": DAY_TEXT},
+                        "First local date.",
+                        required=True,
+                    ),
                     _query("days", {"type": "integer", "minimum": 1, "maximum": 7}, "1 to 7; default 1."),
                 ],
             )

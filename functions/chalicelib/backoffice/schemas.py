@@ -6,19 +6,70 @@ a dotted path (``settings.sites.0.hours.1.end``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from ..core.appointment import AgendaEntry, Orphan
-from ..core.schemas import Day, Email, Id, Language, Name, PatientKind, Phone, Reply, Request, SlotOut
+from ..core.schemas import (
+    NOT_BLANK,
+    Day,
+    Email,
+    Id,
+    Instant,
+    Language,
+    LocalInstant,
+    Name,
+    PatientKind,
+    Phone,
+    Reply,
+    Request,
+    SlotOut,
+)
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    Field(json_schema_extra={"pattern": NOT_BLANK}),
+]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][05]$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Secret = Annotated[str, StringConstraints(max_length=8192)]
+TOTP_CODE = re.compile(r"^\s*[0-9]{6}\s*$")
+
+
+def _checked(test: Callable[[str], bool], message: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not test(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+# What the sign-in steps accept (signin.py), published as it is checked, with the words the sign-in page shows: a
+# name with something in it (spaces around it are ignored), a password that is not empty, a code of 6 digits.
+SignInName = Annotated[
+    str,
+    _checked(lambda v: 0 < len(v) <= 128 and bool(v.strip()), "enter your email address"),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"}),
+]
+Password = Annotated[
+    str,
+    _checked(lambda v: 0 < len(v) <= 256, "enter your password"),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 256}),
+]
+TotpCode = Annotated[
+    str,
+    _checked(
+        lambda v: len(v) <= 16 and bool(TOTP_CODE.match(v)), "enter the 6-digit code shown by your authenticator app"
+    ),
+    WithJsonSchema({"type": "string", "maxLength": 16, "pattern": TOTP_CODE.pattern}),
+]
 Role = Literal["professional", "secretary", "desk"]
 Allows = Literal["agenda", "settings"]
 
@@ -26,25 +77,25 @@ Allows = Literal["agenda", "settings"]
 
 
 class SignInRequest(Request):
-    email: Annotated[str, StringConstraints(max_length=254)]
-    password: Annotated[str, StringConstraints(max_length=256)]
+    email: SignInName
+    password: Password
 
 
 class NewPasswordRequest(Request):
     session: Secret
-    username: Annotated[str, StringConstraints(max_length=254)]
-    new_password: Annotated[str, StringConstraints(max_length=256)]
+    username: SignInName
+    new_password: Password
 
 
 class TotpSetupRequest(Request):
     session: Secret
-    email: Annotated[str, StringConstraints(max_length=254)] = Field(description="Shown by the authenticator app.")
+    email: SignInName = Field(description="Shown by the authenticator app.")
 
 
 class TotpCodeRequest(Request):
     session: Secret
-    username: Annotated[str, StringConstraints(max_length=254)]
-    code: Annotated[str, StringConstraints(max_length=16)] = Field(description="6 digits from the app.")
+    username: SignInName
+    code: TotpCode = Field(description="6 digits from the app.")
 
 
 class RefreshRequest(Request):
@@ -195,15 +246,15 @@ class ProPatientIn(Request):
 class PhoneBookingRequest(Request):
     site: Id
     reason: Id
-    start: AwareDatetime = Field(description="Any free time on a 5-minute boundary, in the future.")
+    start: Instant = Field(description="Any free time on a 5-minute boundary, in the future.")
     patient: ProPatientIn
     language: Language = "fr"
 
 
 class BlockRequest(Request):
     site: Id
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Instant
+    end: Instant
 
 
 class NoShowRequest(Request):
@@ -247,8 +298,8 @@ class SiteSettings(Request):
 
 
 class ClosureSettings(Request):
-    start: datetime = Field(description="ISO 8601; without an offset, a local time of the practice.")
-    end: datetime
+    start: LocalInstant = Field(description="ISO 8601; without an offset, a local time of the practice.")
+    end: LocalInstant
 
 
 class RulesSettings(Request):
@@ -288,7 +339,7 @@ class PreviewRequest(Request):
 
     settings: PracticeSettings
     reason: Annotated[Id | None, Field(description="An online visit reason; default the first one.")] = None
-    from_: Annotated[date | None, Field(alias="from", description="First local date; default today.")] = None
+    from_: Annotated[Day | None, Field(alias="from", description="First local date; default today.")] = None
     days: Annotated[int, Field(ge=1, le=31)] = 14
 
 

@@ -112,7 +112,7 @@ def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(signin_api:
     assert wrong.status == nobody.status == 401
     assert wrong.body == nobody.body
     assert wrong.body["error"]["field"] == "password"
-    for body, field in (({"email": "", "password": "x"}, "username"), ({"email": invited}, "password")):
+    for body, field in (({"email": "", "password": "x"}, "email"), ({"email": invited}, "password")):
         answer = signin_api.post("/v1/pro/auth/start", body)
         assert (answer.status, answer.body["error"]["field"]) == (422, field)
     expired = signin_api.post("/v1/pro/auth/totp", {"session": "x" * 40, "username": invited, "code": "123456"})
