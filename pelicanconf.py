@@ -18,9 +18,18 @@ SITENAME = "MonacoSanté"
 SITE_TAGLINE = {
     "fr": "Le portail de santé de la Principauté de Monaco",
     "en": "The health portal of the Principality of Monaco",
+    "it": "Il portale della salute del Principato di Monaco",
+    "es": "El portal de salud del Principado de Mónaco",
+    "ru": "Портал здоровья Княжества Монако",
 }
 TERRITORY_COUNTRY = "MC"  # ISO 3166 code, for addresses in schema.org data
-TERRITORY = {"fr": "Principauté de Monaco", "en": "Principality of Monaco"}
+TERRITORY = {
+    "fr": "Principauté de Monaco",
+    "en": "Principality of Monaco",
+    "it": "Principato di Monaco",
+    "es": "Principado de Mónaco",
+    "ru": "Княжество Монако",
+}
 SITEURL = ""
 # Absolute origin for sitemap.xml and robots.txt while SITEURL is empty (development); publishconf sets SITEURL.
 SITE_ORIGIN = "http://127.0.0.1:8000"
@@ -31,10 +40,10 @@ TIMEZONE = "Europe/Monaco"
 
 # Languages: the first is the default (/ leads to it). A new language needs its code here and a message catalog
 # in theme/translations/<code>/LC_MESSAGES/messages.po; data texts fall back to the default language.
-LANGUAGES = ["fr", "en"]
+LANGUAGES = ["fr", "en", "it", "es", "ru"]
 DEFAULT_LANG = LANGUAGES[0]
 # Each language's locale in link previews (Open Graph's og:locale, language_TERRITORY).
-OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB", "it": "it_IT", "es": "es_ES", "ru": "ru_RU"}
 
 # Articles and pages are read from their language's folder (articles/<code>/, pages/<code>/) for the site's
 # languages only: a translation can be written before its language is built (content/articles/it/ while LANGUAGES
@@ -50,10 +59,34 @@ PAGE_URL = PAGE_LANG_URL = "{lang}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = ""
 # Health-article categories: the code goes in an article's "Category:"; labels per language.
 ARTICLE_CATEGORIES = {
-    "prevention": {"fr": "Prévention et dépistage", "en": "Prevention and screening"},
-    "conditions": {"fr": "Maladies et symptômes", "en": "Conditions and symptoms"},
-    "care": {"fr": "Se soigner à Monaco", "en": "Getting care in Monaco"},
-    "family": {"fr": "Enfants et famille", "en": "Children and family"},
+    "prevention": {
+        "fr": "Prévention et dépistage",
+        "en": "Prevention and screening",
+        "it": "Prevenzione e screening",
+        "es": "Prevención y cribado",
+        "ru": "Профилактика и скрининг",
+    },
+    "conditions": {
+        "fr": "Maladies et symptômes",
+        "en": "Conditions and symptoms",
+        "it": "Malattie e sintomi",
+        "es": "Enfermedades y síntomas",
+        "ru": "Болезни и симптомы",
+    },
+    "care": {
+        "fr": "Se soigner à Monaco",
+        "en": "Getting care in Monaco",
+        "it": "Curarsi a Monaco",
+        "es": "Atención médica en Mónaco",
+        "ru": "Медицинская помощь в Монако",
+    },
+    "family": {
+        "fr": "Enfants et famille",
+        "en": "Children and family",
+        "it": "Bambini e famiglia",
+        "es": "Niños y familia",
+        "ru": "Дети и семья",
+    },
 }
 
 # Pelican's own index, archive, tag, category and author pages are replaced by the plugin's pages per language.

@@ -28,11 +28,11 @@ from plugins.directory.templating import direct
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CIVILITIES = {
-    "dr": {"fr": "Dr", "en": "Dr", "it": "Dott."},
-    "pr": {"fr": "Pr", "en": "Prof.", "it": "Prof."},
-    "mr": {"fr": "M.", "en": "Mr", "it": "Sig."},
-    "ms": {"fr": "Mme", "en": "Ms", "it": "Sig.ra"},
-    "mx": {"fr": "Mx", "en": "Mx", "it": "Mx"},
+    "dr": {"fr": "Dr", "en": "Dr", "it": "Dott.", "es": "Dr.", "ru": "д-р"},
+    "pr": {"fr": "Pr", "en": "Prof.", "it": "Prof.", "es": "Prof.", "ru": "проф."},
+    "mr": {"fr": "M.", "en": "Mr", "it": "Sig.", "es": "Sr.", "ru": ""},
+    "ms": {"fr": "Mme", "en": "Ms", "it": "Sig.ra", "es": "Sra.", "ru": ""},
+    "mx": {"fr": "Mx", "en": "Mx", "it": "", "es": "", "ru": ""},
 }
 
 
@@ -88,7 +88,9 @@ def day_name(day: str, lang: str) -> str:
 
 def person_name(record: Mapping[str, Any], lang: str, default_lang: str) -> str:
     """``Dr Bruno Fioilleau``: civility in the page's language, given and family names."""
-    civility = localized(CIVILITIES.get(record.get("civility", ""), {}), lang, default_lang)
+    titles = CIVILITIES.get(record.get("civility", ""), {})
+    # An empty title is a choice (Russian names people without "Mr"), not a missing translation.
+    civility = titles[lang] if lang in titles else localized(titles, lang, default_lang)
     return " ".join(part for part in (civility, record["given_name"], record["family_name"]) if part)
 
 

@@ -25,6 +25,7 @@ from ..core.concurrency import StaleRead, Versioned
 from ..core.errors import InvalidInput, NotConfirmed, NotFound, NotStarted, TooLate, Unavailable
 from ..core.profiles import Profile, text_in
 from ..core.schedule import MAX_LOCKED_MINUTES, UNIT_SECONDS
+from ..core.schemas import LANGUAGES
 from . import audit
 from .schemas import (
     AgendaQuery,
@@ -359,7 +360,7 @@ def _reasons(profile: Profile) -> list[ReasonChoice]:
     return [
         ReasonChoice(
             id=str(reason["id"]),
-            label={lang: text_in(reason.get("label"), lang) or str(reason["id"]) for lang in ("fr", "en")},
+            label={lang: text_in(reason.get("label"), lang) or str(reason["id"]) for lang in LANGUAGES},
             duration_minutes=int(reason["duration_minutes"]),
         )
         for reason in profile.record.get("visit_reasons", [])

@@ -83,7 +83,7 @@ class AppointmentNotice:
     address: str
     instructions: str | None = None
     manage_url: str | None = None
-    lang: Literal["fr", "en"] = "fr"
+    lang: Language = "fr"
     phone: str | None = None
 
     def __post_init__(self) -> None:

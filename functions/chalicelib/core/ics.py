@@ -20,9 +20,27 @@ if TYPE_CHECKING:
 PRODID = "-//health-portal//appointments//EN"
 UID_DOMAIN = "appointments.health-portal"
 
-SUMMARY = {"fr": "Rendez-vous : {reason} – {practitioner}", "en": "Appointment: {reason} – {practitioner}"}
-MANAGE = {"fr": "Gérer ce rendez-vous : {url}", "en": "Manage this appointment: {url}"}
-PHONE = {"fr": "Téléphone du cabinet : {phone}", "en": "Practice phone: {phone}"}
+SUMMARY = {
+    "fr": "Rendez-vous : {reason} – {practitioner}",
+    "en": "Appointment: {reason} – {practitioner}",
+    "it": "Appuntamento: {reason} – {practitioner}",
+    "es": "Cita: {reason} – {practitioner}",
+    "ru": "Запись: {reason} – {practitioner}",
+}
+MANAGE = {
+    "fr": "Gérer ce rendez-vous : {url}",
+    "en": "Manage this appointment: {url}",
+    "it": "Gestisci questo appuntamento: {url}",
+    "es": "Gestionar esta cita: {url}",
+    "ru": "Управление записью: {url}",
+}
+PHONE = {
+    "fr": "Téléphone du cabinet : {phone}",
+    "en": "Practice phone: {phone}",
+    "it": "Telefono dello studio: {phone}",
+    "es": "Teléfono de la consulta: {phone}",
+    "ru": "Телефон кабинета: {phone}",
+}
 
 
 def event_uid(appointment_id: str) -> str:

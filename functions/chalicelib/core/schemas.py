@@ -9,7 +9,7 @@ answers is what the OpenAPI document says (``chalicelib/openapi.py`` publishes t
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -56,7 +56,8 @@ def _day_in_range(value: date) -> date:
 # Instants arrive as ISO text with their offset, within a sane range (far years would overflow local-time arithmetic).
 Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_instant_in_range)]
 Day = Annotated[date, AfterValidator(_day_in_range)]
-Language = Literal["fr", "en"]
+Language = Literal["fr", "en", "it", "es", "ru"]  # the site's languages (pelicanconf.LANGUAGES)
+LANGUAGES: tuple[Language, ...] = get_args(Language)
 PatientKind = Literal["new", "existing"]
 
 

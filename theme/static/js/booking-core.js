@@ -5,9 +5,9 @@
 // reads comes from the templates (translated with the site).
 
 import { format, show } from "./api-core.js";
-import { Api, LOCALES, messages, wallTime } from "./patient-core.js";
+import { Api, LOCALES, errorText, messages, wallTime } from "./patient-core.js";
 
-export { Api, format, messages, show, wallTime };
+export { Api, errorText, format, messages, show, wallTime };
 
 const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1); // as the e-mails' calendar files: a later file wins
 

@@ -8,7 +8,7 @@ import { format, request, show } from "./api-core.js";
 
 export { format, show };
 
-const LOCALES = { fr: "fr-FR", en: "en-GB" };
+const LOCALES = { fr: "fr-FR", en: "en-GB", it: "it-IT", es: "es-ES", ru: "ru-RU" };
 const KEY = {
   access: "pro.access",
   refresh: "pro.refresh",
