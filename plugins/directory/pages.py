@@ -15,7 +15,7 @@ from typing import Any
 
 from pelican.contents import Article, Page
 
-from plugins.directory.documents import article_list_jobs, document_jobs
+from plugins.directory.documents import article_list_jobs, document_jobs, untranslated
 from plugins.directory.records import Directory, Practitioner
 from plugins.directory.views import Indexes, chunks, page_values, practitioner_view, route
 from plugins.directory.writer import PageJob
@@ -97,7 +97,9 @@ class SitePages:
                 "establishments",
                 self.values(lang, "establishments", groups=ix.establishments_by_place),
             )
-            yield from article_list_jobs(lang, articles, self.settings.get("ARTICLE_CATEGORIES", {}), self.values)
+            elsewhere = untranslated(self.articles, lang, self.languages)
+            categories = self.settings.get("ARTICLE_CATEGORIES", {})
+            yield from article_list_jobs(lang, articles, categories, self.values, elsewhere)
             yield from self.directory_jobs(lang, stamps)
 
     def directory_jobs(self, lang: str, stamps: dict[tuple[str, str, int], str]) -> Iterator[PageJob]:
