@@ -79,7 +79,7 @@ def catalogue_problems(folder: Path, lang: str) -> Iterator[Problem]:
     for message in catalog:
         if not message.id:
             continue
-        source = message.id if isinstance(message.id, str) else " ".join(message.id)
+        source = message.id if isinstance(message.id, str) else " / ".join(message.id)
         forms = _forms(message.string)
         if not all(form.strip() for form in forms):
             yield Problem(path, message.lineno or 0, "untranslated", source)

@@ -19,7 +19,7 @@ from plugins.directory.records import compact
 from plugins.directory.views import hours_by_day, route
 
 # The settings templates read, as globals of the same names.
-TEMPLATE_SETTINGS = ("SITEURL", "SITENAME", "SITE_TAGLINE", "ARTICLE_CATEGORIES", "TERRITORY_COUNTRY")
+TEMPLATE_SETTINGS = ("SITEURL", "SITENAME", "SITE_TAGLINE", "ARTICLE_CATEGORIES", "TERRITORY_COUNTRY", "TIMEZONE")
 
 
 def install_filters(generator: Generator) -> None:

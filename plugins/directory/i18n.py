@@ -11,6 +11,7 @@ Adding Italian: add ``it`` to ``LANGUAGES`` in pelicanconf.py and an ``it`` cata
 
 from __future__ import annotations
 
+import gettext as gettext_module
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date as date_type
 from functools import cache
@@ -18,8 +19,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_timezone_location
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from jinja2 import Environment
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -37,22 +39,43 @@ CIVILITIES = {
 
 
 class Catalogs:
-    """One message dictionary per language, read from ``<folder>/<lang>/LC_MESSAGES/messages.po``."""
+    """One message dictionary per language, read from ``<folder>/<lang>/LC_MESSAGES/messages.po``; messages with
+    plural forms apart, each language with its catalogue's plural rule (Russian's three forms...)."""
 
     def __init__(self, folder: Path, languages: list[str]) -> None:
         self.languages = languages
         self.messages: dict[str, dict[str, str]] = {}
+        self.plurals: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.plural_rules: dict[str, Callable[[int], int]] = {}
         for lang in languages:
             po = folder / lang / "LC_MESSAGES" / "messages.po"
             entries: dict[str, str] = {}
+            plurals: dict[str, tuple[str, ...]] = {}
+            rule = "(n != 1)"  # English's, the source's
             if po.exists():
                 with po.open("rb") as handle:
                     catalog = read_po(handle, locale=lang)
-                entries = {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+                for m in catalog:
+                    if not m.id or m.fuzzy:
+                        continue
+                    if isinstance(m.id, str) and m.string:
+                        entries[m.id] = str(m.string)
+                    elif isinstance(m.string, (tuple, list)) and all(m.string):
+                        plurals[str(m.id[0])] = tuple(str(s) for s in m.string)
+                rule = catalog.plural_expr
             self.messages[lang] = entries
+            self.plurals[lang] = plurals
+            self.plural_rules[lang] = gettext_module.c2py(rule)
 
     def gettext(self, lang: str, message: str) -> str:
         return self.messages.get(lang, {}).get(message, message)
+
+    def ngettext(self, lang: str, singular: str, plural: str, n: int) -> str:
+        """The form of ``singular`` for the number ``n`` in ``lang`` (the untranslated English one when missing)."""
+        forms = self.plurals.get(lang, {}).get(singular)
+        if forms is None:
+            return singular if n == 1 else plural
+        return forms[min(self.plural_rules[lang](n), len(forms) - 1)]
 
 
 def localized(text: Mapping[str, str] | str | None, lang: str, default_lang: str) -> str:
@@ -125,6 +148,12 @@ def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[s
         text = catalogs.gettext(lang, message)
         return text % values if values else text
 
+    def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+        """``ngettext("%(count)s professional", "%(count)s professionals", n)``: the language's form for ``n``,
+        with ``count`` written as the language writes numbers (10 000, 10.000, 10,000)."""
+        text = catalogs.ngettext(lang, singular, plural, n)
+        return text % {"count": format_decimal(n, locale=lang), **values}
+
     def tr(text: Mapping[str, str] | str | None) -> str:
         return localized(text, lang, default_lang)
 
@@ -135,10 +164,13 @@ def language_helpers(lang: str, catalogs: Catalogs, default_lang: str) -> dict[s
 
     return {
         "_": gettext,
+        "ngettext": ngettext,
         "tr": tr,
         "language_name": lambda code: language_name(code, lang),
         "day_name": lambda day: day_name(day, lang),
         "format_date": date,
+        # "Monaco", "Монако": a zone's city as the e-mails write it (notify.local_time), for the scripts' times
+        "zone_city": lambda zone: str(get_timezone_location(zone, locale=lang, return_city=True)),
         "person_name": lambda record: person_name(record, lang, default_lang),
         "gettext_in": catalogs.gettext,
     }

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
@@ -19,6 +20,7 @@ from plugins.directory.catalogues import (
     shipped_languages,
     template_problems,
 )
+from plugins.directory.i18n import Catalogs, language_helpers
 
 
 def test_every_shipped_language_is_complete_and_every_word_is_marked() -> None:
@@ -102,3 +104,28 @@ def test_words_a_script_writes_itself_are_named(tmp_path: Path) -> None:
     )
     found = [(p.line, p.message) for p in script_problems(tmp_path)]
     assert found == [(3, "Loading"), (5, "Week of ${date}")]
+
+
+RU = {"one": "медицинский специалист", "few": "медицинских специалиста", "many": "медицинских специалистов"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"),
+    [
+        (
+            "ru",
+            {1: RU["one"], 21: RU["one"], 3: RU["few"], 24: RU["few"], 5: RU["many"], 11: RU["many"], 12: RU["many"]},
+        ),
+        ("it", {1: "professionista sanitario", 2: "professionisti sanitari", 1_000_000: "di professionisti sanitari"}),
+        ("en", {1: "health professional", 2: "health professionals"}),
+    ],
+)
+def test_counts_take_the_plural_form_of_their_language(lang: str, counts: dict[int, str]) -> None:
+    """Russian's three forms (1 and 21, 2-4 and 22-24, 5-20 and 11-14), from the catalogue's rule; numbers are
+    written as the language writes them."""
+    helpers = language_helpers(lang, Catalogs(TRANSLATIONS, [lang]), "fr")
+    for count, words in counts.items():
+        text = helpers["ngettext"]("%(count)s health professional", "%(count)s health professionals", count)
+        assert text.split(" ", 1)[1] == words, (count, text)
+    text = helpers["ngettext"]("%(count)s health professional", "%(count)s health professionals", 12345)
+    assert text.startswith({"ru": "12\xa0345 ", "it": "12.345 ", "en": "12,345 "}[lang]), text
