@@ -48,9 +48,10 @@ export class Clock {
     this.calendarDay = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" });
   }
 
-  // "Monaco" from "Europe/Monaco": the zone's city, as the e-mails name it
+  // The zone's city as the e-mails name it (Babel's, in the page's language: "Монако"), given by the page for the
+  // site's zone; else "Monaco" from "Europe/Monaco"
   get city() {
-    return (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
+    return this.msg?.[`city-${this.timeZone}`] || (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
   }
 
   dateKey(instant) {

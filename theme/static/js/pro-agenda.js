@@ -105,7 +105,7 @@ function fillChoices(answer) {
 
 function choose(practitioner) {
   state.practitioner = practitioner;
-  state.clock = new Clock(page.lang, practitioner.timezone);
+  state.clock = new Clock(page.lang, practitioner.timezone, page.msg);
   state.from = state.from || state.clock.today();
   for (const input of root.querySelectorAll("input[type=date]")) input.value = input.value || state.from;
   page.clear();

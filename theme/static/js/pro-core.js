@@ -195,9 +195,10 @@ export function addDays(day, count) {
 }
 
 export class Clock {
-  constructor(lang, timeZone) {
+  constructor(lang, timeZone, msg = {}) {
     const locale = LOCALES[lang] || lang;
     this.timeZone = timeZone;
+    this.msg = msg;
     this.dayFormat = new Intl.DateTimeFormat(locale, { timeZone, weekday: "long", day: "numeric", month: "long" });
     this.dateFormat = new Intl.DateTimeFormat(locale, {
       timeZone,
@@ -212,7 +213,7 @@ export class Clock {
   }
 
   get city() {
-    return (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
+    return this.msg[`city-${this.timeZone}`] || (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
   }
 
   dateKey(instant) {
