@@ -91,10 +91,8 @@ def local(tmp_path_factory: pytest.TempPathFactory) -> Client:
     return Client(PortalApp(site, pool=None))  # type: ignore[arg-type]  # the root answers before any file
 
 
-@pytest.mark.parametrize(("case", "accept", "cookie", "query", "location"), [(i, *c) for i, c in enumerate(CASES)])
-def test_the_cloudfront_function_chooses(
-    edge: list[dict[str, Any]], case: int, accept: str | None, cookie: str | None, query: str, location: str
-) -> None:
+@pytest.mark.parametrize(("case", "location"), [(i, c[3]) for i, c in enumerate(CASES)])
+def test_the_cloudfront_function_chooses(edge: list[dict[str, Any]], case: int, location: str) -> None:
     answer = edge[case]
     assert answer["statusCode"] == 302
     assert answer["headers"]["location"]["value"] == location
