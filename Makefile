@@ -68,6 +68,9 @@ catalogues: install ## Messages: extract from the templates, update every .po (n
 	$(VENV)/bin/pybabel compile -d $(TRANSLATIONS) --statistics
 	$(PY) -m plugins.directory.catalogues $(TRANSLATIONS)
 
+public-holidays: install ## Work out the territory's public holidays again from the pinned holidays package (after upgrading it)
+	$(PY) scripts/public_holidays.py
+
 icons: install ## Render the raster icons again from theme/static/images/favicon.svg
 	$(PY) scripts/make_icons.py
 

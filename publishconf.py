@@ -11,3 +11,6 @@ from pelicanconf import *
 SITEURL = os.environ.get("SITE_URL", "https://sante.example.mc")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# The open data published last (a folder with its practitioners.json, establishments.json and changes.json), for
+# the change log of a build from scratch: see OPEN_DATA_PREVIOUS in pelicanconf.py.
+OPEN_DATA_PREVIOUS = os.environ.get("OPEN_DATA_PREVIOUS") or None

@@ -67,7 +67,12 @@ def call(url: str, method: str = "GET", body: Any = None, headers: dict[str, str
 def portal(workers: int) -> Iterator[tuple[str, str]]:
     with (ROOT / "bench" / "out" / "booking-portal.log").open("w", encoding="utf-8") as log:
         running = start_portal(
-            ROOT / "bench" / "out", workers=workers, table=TABLE, environment={"RATE_LIMIT_FACTOR": "10000"}, log=log
+            ROOT / "bench" / "out",
+            workers=workers,
+            table=TABLE,
+            environment={"RATE_LIMIT_FACTOR": "10000"},
+            log=log,
+            slot_feed_minutes=0,  # no slot feed pass in the middle of the measured load
         )
         try:
             yield running.url, running.endpoint

@@ -3,8 +3,9 @@
     python -m infra.destroy --stage dev [--yes]        make destroy STAGE=dev
 
 Only a stage whose data is not kept (``retain_data: false`` in infra/stages.json) can be destroyed: prod is
-refused. What would block CloudFormation is removed first: the site bucket's objects (all versions), the
-table's deletion protection, the backup vault's recovery points. The bootstrap stack, shared by the stages,
+refused. What would block CloudFormation is removed first: the functions are stopped (the slot feed's schedule
+writes into the site bucket), then the site bucket's objects (all versions), the table's deletion protection, the
+backup vault's recovery points. The bootstrap stack, shared by the stages,
 stays (delete it by hand once no stage is left: docs/operations.md).
 """
 
@@ -29,6 +30,19 @@ def empty_bucket(s3: Any, bucket: str) -> int:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": objects[start : start + 1000], "Quiet": True})
         count += len(objects)
     return count
+
+
+def stop_functions(cfn: Any, lambda_client: Any, stack_name: str) -> list[str]:
+    """Set the reserved concurrency of every Lambda function of the stack to 0, so that nothing runs any more (the
+    slot feed's schedule would otherwise write into the bucket being emptied); their names."""
+    names = []
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name):
+        for resource in page["StackResourceSummaries"]:
+            if resource["ResourceType"] == "AWS::Lambda::Function":
+                name = resource["PhysicalResourceId"]
+                lambda_client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+                names.append(name)
+    return names
 
 
 def _recovery_points(backup: Any, vault: str) -> list[str]:
@@ -56,6 +70,8 @@ def destroy(stage: Stage) -> None:
     cfn = regional.client("cloudformation")
     if stack_status(cfn, stage.stack_name) is not None:
         outputs = stack_outputs(cfn, stage.stack_name)
+        stopped = stop_functions(cfn, regional.client("lambda"), stage.stack_name)
+        print(f"==> stopped {len(stopped)} functions (reserved concurrency 0)")
         if "SiteBucketName" in outputs:
             removed = empty_bucket(regional.client("s3"), outputs["SiteBucketName"])
             print(f"==> emptied the site bucket ({removed} object versions)")
@@ -68,6 +84,8 @@ def destroy(stage: Stage) -> None:
             print(f"==> deleted {removed} recovery points of backup vault {vault}")
         except backup.exceptions.ResourceNotFoundException:
             pass
+        if "SiteBucketName" in outputs:  # what a run already under way wrote since (it lasts 2 minutes at most)
+            empty_bucket(regional.client("s3"), outputs["SiteBucketName"])
         print(f"==> deleting stack {stage.stack_name} ({stage.region}); CloudFront takes a few minutes")
         delete_stack(cfn, stage.stack_name)
     print(f"==> deleting stack {stage.edge_stack_name} ({EDGE_REGION})")

@@ -1,12 +1,13 @@
 """Upload the built site to its bucket and invalidate CloudFront's cache.
 
 Only files whose content changed are uploaded (S3's ETag of a single-part upload is the MD5 of the content),
-files gone from the build are deleted, and each file carries its Content-Type and Cache-Control: a year and
-``immutable`` for assets whose name carries a content hash (plugins/assets/ names the theme's files so), and for
-everything else (HTML above all) revalidation by the browser on each use (S3's ETag answers ``304 Not Modified``
-when nothing changed) while CloudFront keeps its copy five minutes (``s-maxage``). A deploy shows at once after
-the invalidation, assets are fetched once, and a page costs a round trip and no download while it is unchanged.
-The local portal (local/static.py) sends the same headers.
+files gone from the build are deleted (but for the slot feed's, which its function writes: ``WRITTEN_BY_FUNCTIONS``),
+and each file carries its Content-Type and Cache-Control: a year and ``immutable`` for assets whose name carries a
+content hash (plugins/assets/ names the theme's files so), and for everything else (HTML above all) revalidation by
+the browser on each use (S3's ETag answers ``304 Not Modified`` when nothing changed) while CloudFront keeps its
+copy five minutes (``s-maxage``). A deploy shows at once after the invalidation, assets are fetched once, and a
+page costs a round trip and no download while it is unchanged. The local portal (local/static.py) sends the same
+headers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ REVALIDATE = "public, max-age=0, must-revalidate, s-maxage=300"
 # (HTML, XML, JSON, CSV, text) keep their names from build to build and are never treated as hashed.
 HASHED_NAME = re.compile(r"[._-][0-9a-f]{7,}\.[A-Za-z0-9_]+$")
 NEVER_IMMUTABLE = {".html", ".xml", ".json", ".csv", ".txt", ".webmanifest", ".ndjson"}
+# Keys the slot feed's scheduled function writes into the same bucket (functions/chalicelib/slotfeed/files.py): no
+# build has them, and a deploy must not delete them.
+WRITTEN_BY_FUNCTIONS = ("fhir/$bulk-publish", "fhir/scheduling/")
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 EXTRA_TYPES = {
     ".js": "text/javascript",
@@ -97,7 +101,7 @@ def publish_site(s3: Any, cloudfront: Any, site: Path, bucket: str, distribution
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(upload, changed))
-    stale = sorted(set(remote) - set(local))
+    stale = sorted(key for key in set(remote) - set(local) if not key.startswith(WRITTEN_BY_FUNCTIONS))
     for start in range(0, len(stale), 1000):
         batch = [{"Key": key} for key in stale[start : start + 1000]]
         s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})

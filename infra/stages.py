@@ -97,6 +97,23 @@ class Stage:
         return self.mail_from.rpartition("@")[2]
 
     @property
+    def retention_days(self) -> int:
+        """Days an appointment, with its patient's details, is kept after its end (the functions' RETENTION_DAYS;
+        core/retention.py). The privacy notice states the same number."""
+        return self._days("RETENTION_DAYS")
+
+    @property
+    def audit_retention_days(self) -> int:
+        """Days an entry of the back-office's audit log is kept (AUDIT_RETENTION_DAYS)."""
+        return self._days("AUDIT_RETENTION_DAYS")
+
+    def _days(self, key: str) -> int:
+        value = self._env(key)
+        if not value.isdigit() or not 1 <= int(value) <= 3650:
+            raise StageError(f"{CHALICE_CONFIG}: stage {self.name!r}: {key} must be a number of days from 1 to 3650")
+        return int(value)
+
+    @property
     def certificate_arn(self) -> str:
         return str(self.params.get("certificate_arn", ""))
 

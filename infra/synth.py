@@ -43,15 +43,20 @@ ACTIONS_WITHOUT_RESOURCES = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"
 # Checkov checks that do not apply to the Lambda functions, with the reason written next to the skip in the
 # template. The dead-letter-queue one only for the API handler: a function invoked asynchronously must decide.
 FUNCTION_CHECKOV_SKIPS = {
-    "CKV_AWS_117": "Not in a VPC: it reaches only DynamoDB, SES and Cognito, through their IAM-authenticated "
-    "endpoints; a VPC would add NAT gateways (cost, cold starts) and no protection.",
+    "CKV_AWS_117": "Not in a VPC: it reaches only DynamoDB, SES, SNS, Cognito and S3, through their "
+    "IAM-authenticated endpoints; a VPC would add NAT gateways (cost, cold starts) and no protection.",
     "CKV_AWS_173": "The environment holds no secret (stage, table name, sender, site URL, pool ids); Lambda "
     "encrypts it at rest with an AWS-managed key.",
 }
 SCHEDULED_CHECKOV_SKIPS = {
-    "CKV_AWS_116": "Run every five minutes by EventBridge: a failed pass is run again by the next one, which finds "
-    "every item it left in its time bucket (each claimed once), so a dead-letter queue would keep nothing to replay.",
+    "CKV_AWS_116": "Run by its schedule every few minutes: a failed run is replaced by the next one (the reminder "
+    "pass finds every item it left in its time bucket, each claimed once; the slot feed writes its files afresh), so "
+    "a dead-letter queue would keep nothing to replay.",
 }
+# Names a policy file may use in a resource ARN (``${SiteBucket}``): the stack's own resources, by logical id. A
+# function whose policy names one gets its name in the environment (the slot feed's SITE_BUCKET).
+POLICY_REFERENCES = {"SiteBucket": "SITE_BUCKET"}
+RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours)\)$")
 API_HANDLER_CHECKOV_SKIPS = {
     "CKV_AWS_116": "Invoked synchronously by API Gateway: the caller receives the error, and a dead-letter queue "
     "only serves asynchronous invocations.",
@@ -257,7 +262,15 @@ def requirements(path: Path = FUNCTIONS / "requirements.txt") -> list[str]:
     return [line for line in lines if line]
 
 
-def _policy_file(stage: Stage) -> str:
+def _policy_file(stage: Stage, role: str = "") -> str:
+    """The policy file a role was made from: the function's own (``lambda_functions``), else the stage's."""
+    functions = stage.chalice["stages"][stage.name].get("lambda_functions", {})
+    for function, settings in functions.items():
+        if (
+            role == "".join(part.capitalize() for part in function.split("_")) + "Role"
+            and "iam_policy_file" in settings
+        ):
+            return str(CHALICE_CONFIG.parent / settings["iam_policy_file"])
     name = stage.chalice["stages"][stage.name].get("iam_policy_file") or stage.chalice.get("iam_policy_file")
     return str(CHALICE_CONFIG.parent / name) if name else f"{CHALICE_CONFIG} (generated policy)"
 
@@ -271,6 +284,13 @@ def scope_resource(resource: Any, where: str) -> Any:
         return resource
     if resource == "*":
         raise SynthError(f"{where}: Resource '*'; name the resources (the table's ARN, the log group...)")
+    if "${" in resource:
+        unknown = set(re.findall(r"\$\{([^}]*)\}", resource)) - set(POLICY_REFERENCES)
+        if unknown:
+            raise SynthError(
+                f"{where}: {resource} names {sorted(unknown)}; a policy may name {sorted(POLICY_REFERENCES)}"
+            )
+        return {"Fn::Sub": resource.replace("arn:aws:", "arn:${AWS::Partition}:", 1)}
     match = ARN_ANY_REGION_ACCOUNT.match(resource)
     if match is None:
         return resource
@@ -310,8 +330,17 @@ def _log_group_for(resources: dict[str, Any], function: str) -> str:
     return name
 
 
-def _alarm(function: str, metric: str, threshold: int, description: str) -> dict[str, Any]:
-    return {
+def _alarm(
+    function: str,
+    metric: str,
+    threshold: int,
+    description: str,
+    *,
+    periods: int = 1,
+    below: bool = False,
+    period: int = 300,
+) -> dict[str, Any]:
+    alarm: dict[str, Any] = {
         "Type": "AWS::CloudWatch::Alarm",
         "Properties": {
             "AlarmDescription": description,
@@ -319,15 +348,55 @@ def _alarm(function: str, metric: str, threshold: int, description: str) -> dict
             "MetricName": metric,
             "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": function}}],
             "Statistic": "Sum",
-            "Period": 300,
-            "EvaluationPeriods": 1,
+            "Period": period,
+            "EvaluationPeriods": periods,
             "Threshold": threshold,
-            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-            "TreatMissingData": "notBreaching",
+            "ComparisonOperator": "LessThanThreshold" if below else "GreaterThanOrEqualToThreshold",
+            "TreatMissingData": "breaching" if below else "notBreaching",
             "AlarmActions": [{"Ref": "AlarmTopic"}],
             "OKActions": [{"Ref": "AlarmTopic"}],
         },
     }
+    return alarm
+
+
+def schedule_period(props: dict[str, Any]) -> int | None:
+    """The period in seconds of a function run by a ``rate(...)`` schedule; None for any other function."""
+    for event in props.get("Events", {}).values():
+        if event.get("Type") == "Schedule":
+            found = RATE.match(str(event["Properties"]["Schedule"]))
+            if found is None:
+                raise SynthError(f"{FUNCTIONS / 'app.py'}: schedule {event['Properties']['Schedule']!r} is no rate()")
+            return int(found.group(1)) * (60 if found.group(2).startswith("minute") else 3600)
+    return None
+
+
+def complete_scheduled(resources: dict[str, Any], name: str, period: int) -> None:
+    """A scheduled function: the runs under way at once fit in its reserved concurrency (the slot feed's run ends
+    before the next starts; the reminder pass, which claims each item, may overlap the next), a failed run is not
+    retried (the next one replaces it), and its alarms speak of runs: two failed in a row, or none for three
+    periods."""
+    props = resources[name]["Properties"]
+    concurrency = props.get("ReservedConcurrentExecutions", 1)
+    if props.get("Timeout", 3) >= period * concurrency:
+        raise SynthError(
+            f"{CHALICE_CONFIG}: lambda_timeout of {name} must be under its {period} s period times its reserved "
+            f"concurrency ({concurrency}), or a run would be throttled"
+        )
+    props["EventInvokeConfig"] = {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": max(60, period)}
+    resources[f"{name}ErrorsAlarm"] = _alarm(
+        name, "Errors", 1, f"{name}: two runs in a row failed (what it writes is stale).", periods=2, period=period
+    )
+    resources[f"{name}MissedRunsAlarm"] = _alarm(
+        name, "Invocations", 1, f"{name}: it has not run for three periods.", periods=3, below=True, period=period
+    )
+
+
+def _role_names(resources: dict[str, Any], props: dict[str, Any]) -> list[str]:
+    """The references (``${SiteBucket}``) the function's role's policies make."""
+    role = props.get("Role", {}).get("Fn::GetAtt", [""])[0]
+    text = json.dumps(resources.get(role, {}).get("Properties", {}).get("Policies", []))
+    return sorted(set(re.findall(r"\$\{([A-Za-z]+)\}", text)) & set(POLICY_REFERENCES))
 
 
 def complete_functions(template: dict[str, Any], stage: Stage, with_layer: bool) -> None:
@@ -340,7 +409,7 @@ def complete_functions(template: dict[str, Any], stage: Stage, with_layer: bool)
     for name in functions:
         props = resources[name]["Properties"]
         timeout = props.get("Timeout", 3)
-        if name == "APIHandler" and timeout >= API_GATEWAY_TIMEOUT_SECONDS:  # the scheduled pass answers no one
+        if name == "APIHandler" and timeout >= API_GATEWAY_TIMEOUT_SECONDS:  # the scheduled functions answer no one
             raise SynthError(
                 f"{CHALICE_CONFIG}: lambda_timeout of {name} is {timeout} s; keep it under API Gateway's "
                 f"{API_GATEWAY_TIMEOUT_SECONDS} s"
@@ -357,13 +426,18 @@ def complete_functions(template: dict[str, Any], stage: Stage, with_layer: bool)
         resources[log_group]["Properties"].update(
             {"RetentionInDays": {"Ref": "LogRetentionDays"}, "KmsKeyId": {"Fn::GetAtt": ["DataKey", "Arn"]}}
         )
-        own = API_HANDLER_CHECKOV_SKIPS if name == "APIHandler" else SCHEDULED_CHECKOV_SKIPS
-        skips = {**FUNCTION_CHECKOV_SKIPS, **own}
+        for reference in _role_names(resources, props):
+            variables[POLICY_REFERENCES[reference]] = {"Ref": reference}
+        period = schedule_period(props)
+        skips = {**FUNCTION_CHECKOV_SKIPS, **(API_HANDLER_CHECKOV_SKIPS if name == "APIHandler" else {})}
+        skips |= SCHEDULED_CHECKOV_SKIPS if period else {}
         resources[name].setdefault("Metadata", {})["checkov"] = {
             "skip": [{"id": check, "comment": reason} for check, reason in skips.items()]
         }
         resources[f"{name}ErrorsAlarm"] = _alarm(name, "Errors", 5, f"{name}: the function raised errors.")
         resources[f"{name}ThrottlesAlarm"] = _alarm(name, "Throttles", 1, f"{name}: invocations were throttled.")
+        if period:
+            complete_scheduled(resources, name, period)
     if with_layer:
         resources[DEPENDENCIES_LAYER] = {
             "Type": "AWS::Serverless::LayerVersion",
@@ -376,10 +450,9 @@ def complete_functions(template: dict[str, Any], stage: Stage, with_layer: bool)
                 "RetentionPolicy": "Delete",
             },
         }
-    policy_file = _policy_file(stage)
     for name, resource in resources.items():
         if resource["Type"] == "AWS::IAM::Role":
-            scope_role(name, resource, policy_file)
+            scope_role(name, resource, _policy_file(stage, name))
             if _texts(resource):
                 resource.setdefault("Metadata", {})["checkov"] = {"skip": [{"id": "CKV_AWS_111", "comment": TEXTS}]}
 

@@ -59,3 +59,25 @@ def scheduled_pass(now: str | None = None) -> dict[str, Any]:
 
 def warm() -> bool:
     return _gateway is not None
+
+
+SCHEDULED_EVENT = {
+    "version": "0",
+    "id": "local",
+    "detail-type": "Scheduled Event",
+    "source": "aws.events",
+    "account": "000000000000",
+    "time": "",
+    "region": "local",
+    "resources": [],
+    "detail": {},
+}
+
+
+def publish_slot_feed() -> None:
+    """Run the scheduled function as EventBridge's schedule invokes it (in the slot feed's own worker)."""
+    from datetime import UTC, datetime
+
+    from app import publish_slot_feed as handler
+
+    handler({**SCHEDULED_EVENT, "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}, None)

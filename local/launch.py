@@ -36,17 +36,20 @@ def start_portal(
     table: str | None = None,
     environment: dict[str, str] | None = None,
     log: TextIO | None = None,
+    slot_feed_minutes: int | None = None,
 ) -> RunningPortal:
     """Run ``python -m local.portal`` on a free port; return once it prints that it is ready.
 
     The console is read all along (into ``console``, and ``log`` if given) so that its pipe never fills up: the
-    portal prints every e-mail it sends.
+    portal prints every e-mail it sends. ``slot_feed_minutes`` 0 publishes the slot feed only when asked.
     """
     command = [sys.executable, "-m", "local.portal", "--site", str(site), "--port", "0", "--workers", str(workers)]
     if not seed:
         command.append("--no-seed")
     if table:
         command += ["--table", table]
+    if slot_feed_minutes is not None:
+        command += ["--slot-feed-minutes", str(slot_feed_minutes)]
     env = {**os.environ, **(environment or {})}
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None

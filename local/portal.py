@@ -7,6 +7,9 @@ for it sends them) and a local AWS endpoint. The API sees the client address API
 (``identity.sourceIp``): no ``CloudFront-Viewer-Address`` here.
 The scheduled pass (reminders, the waiting list) runs in a worker every five minutes, as EventBridge runs it on AWS;
 ``POST /_local/scheduled-pass`` (optionally ``{"now": "<ISO 8601>"}``: a moved clock) runs it at once.
+The slot feed's function runs in a process of its own as the portal starts and then on its own period, writing into
+the local endpoint's S3, and its files are served from there as CloudFront serves them from the site's bucket
+(local/slotfeed.py; ``POST /_local/slot-feed`` publishes at once).
 
     python -m local.portal --site output --port 8000
 """
@@ -36,6 +39,7 @@ from local import apiworker
 from local.encoding import choose, compress
 from local.language import choose_language
 from local.outbox import Outbox
+from local.slotfeed import FeedFiles, FeedRunner, bucket_name, period_minutes
 from local.static import SiteFiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +67,7 @@ def local_aws_environment(endpoint_url: str, table_name: str) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3"),
         "TABLE_NAME": table_name,
+        "SITE_BUCKET": bucket_name(table_name),  # the slot feed's files (local/slotfeed.py)
         "PORTAL_STAGE": "local",
         "SMS_ENABLED": "true",  # texts go to the local endpoint's SNS, and the outbox lists them
     }
@@ -94,6 +99,7 @@ class PortalApp:
         site_dir: Path,
         pool: ProcessPoolExecutor,
         outbox: Outbox | None = None,
+        feed: FeedFiles | None = None,
         languages: Sequence[str] | None = None,
     ) -> None:
         if languages is None:
@@ -105,6 +111,7 @@ class PortalApp:
         self.files = SiteFiles(site_dir)
         self.pool = pool
         self.outbox = outbox  # the local-only e-mail outbox pages (local/outbox.py)
+        self.feed = feed  # the slot feed's files, from the local bucket (local/slotfeed.py)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -116,6 +123,8 @@ class PortalApp:
             response = self.scheduled_pass(request)
         elif self.outbox and (outbox_page := self.outbox.respond(request)) is not None:
             response = outbox_page
+        elif self.feed and (feed_file := self.feed.respond(request)) is not None:
+            response = feed_file
         else:
             response = self.files.respond(request)
         response.headers.update(headers_for(request.path))
@@ -215,6 +224,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4, help="API worker processes")
     parser.add_argument("--table", default="portal-local")
     parser.add_argument("--no-seed", action="store_true", help="start with an empty table")
+    parser.add_argument(
+        "--slot-feed-minutes",
+        type=int,
+        default=period_minutes(),
+        help="publish the slot feed at start and then every so many minutes (0: only on POST /_local/slot-feed)",
+    )
     args = parser.parse_args(argv)
 
     from local.seed import prepare
@@ -229,8 +244,10 @@ def main(argv: list[str] | None = None) -> None:
         summary = prepare(args.table, seed=not args.no_seed)
         pool = make_pool(environment, args.workers)
         outbox = Outbox(endpoint)
+        runner = FeedRunner(args.slot_feed_minutes)
+        feed = FeedFiles(endpoint, environment["SITE_BUCKET"], runner)
         server = make_server(
-            args.host, args.port, PortalApp(args.site, pool, outbox), threaded=True, request_handler=QuietHandler
+            args.host, args.port, PortalApp(args.site, pool, outbox, feed), threaded=True, request_handler=QuietHandler
         )
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         # Ctrl-C stops the portal even when it was started from a shell that ignores SIGINT (a background job of a
@@ -238,15 +255,19 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         print(f"Local AWS endpoint: {endpoint} ({summary})", flush=True)
         print(f"E-mails sent by the API: printed here and at http://{args.host}:{server.server_port}{Outbox.path}/")
+        every = f"every {args.slot_feed_minutes} minutes" if args.slot_feed_minutes else "on POST /_local/slot-feed"
+        print(f"Slot feed: http://{args.host}:{server.server_port}/fhir/$bulk-publish (published {every})")
         print(f"Portal ready: http://{args.host}:{server.server_port}/  (Ctrl-C stops it)", flush=True)
         outbox.watch()
         every_period(pool)
+        runner.start()
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             print("\nStopping the portal.", flush=True)
         finally:
             server.server_close()
+            runner.stop()
             pool.shutdown(cancel_futures=True)
     finally:
         aws.terminate()

@@ -12,6 +12,7 @@ import boto3
 
 from local.cognito import prepare_cognito
 from local.outbox import verify_sender
+from local.slotfeed import bucket_name, prepare_bucket
 from local.tables import create_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ def prepare(table_name: str, seed: bool = True) -> str:
     except client.exceptions.ResourceNotFoundException:
         create_table(client, table_name)
     verify_sender(boto3.client("ses"))  # local SES sends only from a verified identity, as Amazon SES does
+    prepare_bucket(boto3.client("s3"), bucket_name(table_name))  # where the slot feed is written
     # The back-office's user pool and demo accounts; the API workers read its settings from the environment.
     os.environ.update(prepare_cognito().environment())
     if not seed:
@@ -42,7 +44,7 @@ def seed_profiles(table: Any, folder: Path = PRACTITIONERS) -> int:
     functions = str(ROOT / "functions")
     if functions not in sys.path:
         sys.path.insert(0, functions)
-    from chalicelib.core.keys import profile_key
+    from chalicelib.core.keys import profile_keys
     from chalicelib.core.profiles import profile_item
 
     count = 0
@@ -50,6 +52,7 @@ def seed_profiles(table: Any, folder: Path = PRACTITIONERS) -> int:
         for path in sorted(folder.glob("*.json")):
             record = json.loads(path.read_text(encoding="utf-8"))
             record.pop("$schema", None)
-            batch.put_item(Item={**profile_key(record["id"]), **profile_item(record)})
+            keys = profile_keys(record["id"], bool(record.get("online_booking")))
+            batch.put_item(Item={**keys, **profile_item(record)})
             count += 1
     return count

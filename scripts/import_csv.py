@@ -1,10 +1,11 @@
 """Import an operator's spreadsheet (CSV) into the directory's data files, all rows validated before any is written.
 
 One row per professional and practice site, with the columns of the open data (/open-data/practitioners.csv) and an
-optional ``hours`` column (``mon-fri 08:00-12:00; tue,thu 14:00-18:00``). Lists are separated by ``|``, booleans
-are ``yes``/``no``. A row whose file exists updates the fields present in the spreadsheet and keeps the others
-(visit reasons, booking rules, other sites); a new professional gets a phone-only "Consultation" visit reason and
-no online booking. See docs/data-files.md.
+optional ``hours`` column (``mon-fri 08:00-12:00; tue,thu 14:00-18:00``), separated by semicolons (as the open data)
+or commas, UTF-8 with or without a byte order mark. Lists are separated by ``|``, booleans are ``yes``/``no``. A
+row whose file exists updates the fields present in the spreadsheet and keeps the others (visit reasons, booking
+rules, other sites); a new professional gets a phone-only "Consultation" visit reason and no online booking.
+See docs/data-files.md.
 
     python scripts/import_csv.py operators.csv [--directory content/directory] [--dry-run]
 """
@@ -163,7 +164,11 @@ def import_csv(csv_path: Path, directory: Path, dry_run: bool = False) -> list[s
     records: dict[str, dict[str, Any]] = {}
     lines: dict[str, list[int]] = {}
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+        # the open data's semicolons, or the commas of a sheet saved by a spreadsheet set to English
+        header = handle.readline()
+        handle.seek(0)  # (the decoder starts again: a byte order mark is skipped again)
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        reader = csv.DictReader(handle, delimiter=delimiter)
         for row in reader:
             line = reader.line_num
             pid = (row.get("id") or "").strip()

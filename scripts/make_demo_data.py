@@ -70,6 +70,24 @@ GIVEN = [
     "Bruno",
     "Sophie",
 ]
+# The title each given name takes in French and English ("Mme Léa", never "M. Léa"); a name missing here (Camille
+# is given to both) takes either.
+TITLE_OF_GIVEN = {
+    **dict.fromkeys(
+        [
+            *["Lucas", "Hugo", "Louis", "Jules", "Adam", "Nathan", "Enzo", "Paul", "Marco", "Luca", "Matteo", "Pierre"],
+            *["Thomas", "Antoine", "Victor", "Nicolas", "Olivier", "Raphaël", "Gabriel", "Arthur", "Stéphane", "Bruno"],
+        ],
+        "mr",
+    ),
+    **dict.fromkeys(
+        [
+            *["Léa", "Chloé", "Manon", "Sarah", "Inès", "Alice", "Julia", "Eva", "Giulia", "Sofia", "Anna", "Claire"],
+            *["Laura", "Elena", "Marie", "Emma", "Lina", "Zoé", "Charlotte", "Isabelle", "Hélène", "Sophie"],
+        ],
+        "ms",
+    ),
+}
 FAMILY_START = [
     "Bel",
     "Cor",
@@ -480,6 +498,13 @@ KIND_LABEL = {
 }
 
 
+def title(given: str, rng: random.Random) -> str:
+    """``mr`` or ``ms`` as the given name is a man's or a woman's. The draw is made whatever the name, as it always
+    was, so that the seed makes every other value of every file as before."""
+    drawn = rng.choice(["mr", "ms"])
+    return TITLE_OF_GIVEN.get(given, drawn)
+
+
 class Generator:
     def __init__(self, seed: int) -> None:
         self.seed = seed
@@ -596,6 +621,7 @@ class Generator:
                 "new_patients": new,
                 "existing_patients": existing,
                 "online": online,
+                **({"at_home": True} if rid == "home-visit" else {}),
                 **(
                     {
                         "instructions": {
@@ -639,9 +665,7 @@ class Generator:
         record: dict[str, Any] = {
             "$schema": "../schema/practitioner.schema.json",
             "id": f"pr-{number:06d}",
-            "civility": "dr"
-            if profession in ("physician", "dentist", "medical-biologist")
-            else rng.choice(["mr", "ms"]),
+            "civility": "dr" if profession in ("physician", "dentist", "medical-biologist") else title(given, rng),
             "given_name": given,
             "family_name": family,
             "profession": profession,

@@ -18,13 +18,21 @@ from .backoffice import reminder_openapi as practice_reminders
 from .booking import openapi as booking
 from .core.openapi import REF, UNAVAILABLE, Part, answers
 from .core.schemas import ErrorResponse, HealthResponse
+from .patients import openapi as patients
 from .reminders import openapi as reminders
 from .waitlist import openapi as waitlist
 
 
 def parts() -> list[Part]:
     """Every route set's part, in the document's order (a new route set adds its own here)."""
-    return [booking.part(), reminders.part(), waitlist.part(), backoffice.part(), practice_reminders.part()]
+    return [
+        booking.part(),
+        reminders.part(),
+        waitlist.part(),
+        patients.part(),
+        backoffice.part(),
+        practice_reminders.part(),
+    ]
 
 
 @cache

@@ -27,13 +27,22 @@ if TYPE_CHECKING:
     from .backoffice.insights import Insights
     from .backoffice.settings import Practice
     from .backoffice.signin import SignIn
+    from .booking.proofs import EmailProofs
     from .booking.service import Bookings
     from .core.notify import Mailer
     from .core.ratelimit import Limits
+    from .core.retention import Retention
     from .core.sms import Texter
     from .core.store import Store
     from .followup import FollowUp
+    from .patients.mydata import MyDataService
+    from .patients.passkeys import Passkeys
+    from .patients.relatives import Relatives
+    from .patients.sessions import Sessions
+    from .patients.signin import EmailSignIn
+    from .patients.space import Space
     from .reminders.service import Reminders
+    from .slotfeed.publisher import SlotFeed
     from .waitlist.service import Waitlist
 
 Clock = Callable[[], datetime]
@@ -156,8 +165,26 @@ def get_limits() -> Limits:
 # -- what patients call ---------------------------------------------------------------------------------------------
 
 
+def get_retention() -> Retention:
+    """The retention policy of the stage's settings (``RETENTION_DAYS``, ``AUDIT_RETENTION_DAYS``)."""
+    from .core.retention import Retention
+
+    return Retention(settings().retention_days, settings().audit_retention_days)
+
+
+def get_proofs() -> EmailProofs:
+    """E-mail proofs: their codes, and what a request's ``Email-Proof`` token stands for."""
+
+    def make() -> EmailProofs:
+        from .booking.proofs import EmailProofs
+
+        return EmailProofs(get_store(), get_mailer, limits=get_limits(), clock=clock)
+
+    return _made("proofs", make)
+
+
 def get_bookings() -> Bookings:
-    """The booking rules over the store, the mailer and the clock."""
+    """The booking rules over the store, the mailer, the e-mail proofs, the limits, the retention and the clock."""
 
     def make() -> Bookings:
         from .booking.service import Bookings
@@ -166,7 +193,9 @@ def get_bookings() -> Bookings:
             get_store(),
             get_mailer,
             site_url=settings().site_url,
+            proofs=get_proofs(),
             limits=get_limits(),
+            retention=get_retention(),
             clock=clock,
             followup=get_followup,
         )
@@ -185,18 +214,25 @@ def get_reminders() -> Reminders:
 
         config = settings()
         return Reminders(
-            get_store(), get_mailer, get_texter, config.site_url, config.phone_region, config.mail_from_name, clock
+            get_store(),
+            get_mailer,
+            get_texter,
+            config.site_url,
+            config.phone_region,
+            config.mail_from_name,
+            clock,
+            retention=get_retention(),
         )
 
     return _made("reminders", make)
 
 
 def get_waitlist() -> Waitlist:
-    """The waiting list. Its proof of the patient's address is the e-mailed code (waitlist/proof.py): the one line
-    to change for another proof of the address."""
+    """The waiting list. Its proof of the patient's address is the booking's (waitlist/proof.py): the request's
+    e-mail proof, else the e-mailed code, which earns one; the one line to change for another proof."""
 
     def make() -> Waitlist:
-        from .waitlist.proof import EmailedCode
+        from .waitlist.proof import ProofOrCode
         from .waitlist.service import Waitlist
 
         config = settings()
@@ -204,11 +240,12 @@ def get_waitlist() -> Waitlist:
             get_store(),
             get_mailer,
             get_texter,
-            EmailedCode(get_mailer),
+            ProofOrCode(get_mailer, get_proofs),
             config.site_url,
             config.phone_region,
             config.mail_from_name,
             limits=get_limits(),
+            retention=get_retention(),
             clock=clock,
             followup=get_followup,
         )
@@ -227,6 +264,75 @@ def get_followup() -> FollowUp:
     return _made("followup", make)
 
 
+# -- the patient space ---------------------------------------------------------------------------------------------
+
+
+def get_sessions() -> Sessions:
+    """Signed-in patients' sessions (cookie, CSRF token, timeouts)."""
+
+    def make() -> Sessions:
+        from .patients.sessions import Sessions
+
+        return Sessions(get_store(), clock)
+
+    return _made("sessions", make)
+
+
+def get_email_signin() -> EmailSignIn:
+    """Sign-in with an e-mailed code (the e-mail proofs' codes and limits)."""
+
+    def make() -> EmailSignIn:
+        from .patients.signin import EmailSignIn
+
+        return EmailSignIn(get_store(), get_proofs(), clock)
+
+    return _made("email_signin", make)
+
+
+def get_passkeys() -> Passkeys:
+    """Passkeys (WebAuthn) of the stage's relying party (its id: the site's domain)."""
+
+    def make() -> Passkeys:
+        from .patients.passkeys import Passkeys
+
+        return Passkeys(get_store(), settings().site_url, clock)
+
+    return _made("passkeys", make)
+
+
+def get_relatives() -> Relatives:
+    """The people signed-in patients book for."""
+
+    def make() -> Relatives:
+        from .patients.relatives import Relatives
+
+        return Relatives(get_store(), clock)
+
+    return _made("relatives", make)
+
+
+def get_mydata() -> MyDataService:
+    """My data: the export, who looked at my appointments, deleting my account."""
+
+    def make() -> MyDataService:
+        from .patients.mydata import MyDataService
+
+        return MyDataService(get_store(), get_bookings, clock)
+
+    return _made("mydata", make)
+
+
+def get_space() -> Space:
+    """A signed-in patient's appointments."""
+
+    def make() -> Space:
+        from .patients.space import Space
+
+        return Space(get_store(), clock)
+
+    return _made("space", make)
+
+
 # -- what practices call --------------------------------------------------------------------------------------------
 
 
@@ -236,7 +342,7 @@ def get_agenda() -> Agenda:
     def make() -> Agenda:
         from .backoffice.agenda import Agenda
 
-        return Agenda(get_store(), get_mailer, settings().site_url, clock, followup=get_followup)
+        return Agenda(get_store(), get_mailer, settings().site_url, clock, get_retention(), followup=get_followup)
 
     return _made("agenda", make)
 
@@ -295,3 +401,21 @@ def get_signin() -> SignIn:
         return configured_signin(settings())
 
     return _made("signin", make)
+
+
+# -- what the site publishes ----------------------------------------------------------------------------------------
+
+
+def get_slot_feed() -> SlotFeed:
+    """The SMART Scheduling Links publisher over the store and the site's bucket (its S3 client is made here)."""
+
+    def make() -> SlotFeed:
+        from .slotfeed.bucket import Bucket, make_s3_client
+        from .slotfeed.publisher import SlotFeed
+        from .slotfeed.resources import Publication
+
+        s = settings()
+        publication = Publication(origin=s.site_url, lang=s.site_language, territory=s.territory)
+        return SlotFeed(get_store(), Bucket(make_s3_client(), s.site_bucket), publication, clock)
+
+    return _made("slot_feed", make)

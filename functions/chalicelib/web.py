@@ -107,14 +107,29 @@ def header(name: str) -> str:
     return str(current().headers.get(name) or "")
 
 
+def network() -> str:
+    """What per-address limits count: the viewer's address as CloudFront saw it, an IPv6 one as its /64
+    (core/clientaddress.py)."""
+    from .core.clientaddress import VIEWER_ADDRESS_HEADER, client_address
+    from .core.clientaddress import network as network_of
+
+    source_ip = current().context.get("identity", {}).get("sourceIp")
+    return network_of(client_address(header(VIEWER_ADDRESS_HEADER), source_ip))
+
+
 def bearer() -> str | None:
     """The token of ``Authorization: Bearer <token>``, or None (a header keeps it out of URLs and logs)."""
     scheme, _, token = header("authorization").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def reply(model: BaseModel, status: int = 200, cache: str = "no-store", **headers: str) -> Response:
-    """A response model as the JSON answer, ``Cache-Control: no-store`` unless told otherwise."""
+def reply(
+    model: BaseModel, status: int = 200, cache: str = "no-store", set_cookie: str | None = None, **headers: str
+) -> Response:
+    """A response model as the JSON answer, ``Cache-Control: no-store`` unless told otherwise (and ``Set-Cookie``
+    when given: the patient space's session)."""
+    if set_cookie is not None:
+        headers["Set-Cookie"] = set_cookie
     return Response(body=dump(model), status_code=status, headers={"Cache-Control": cache, **headers})
 
 

@@ -4,10 +4,10 @@
 // for the local portal; tests/infra/test_language_choice.py runs one table of cases against both.
 // An S3 origin behind origin access control has no index documents: "/fr/" must be asked for as
 // "/fr/index.html". A path whose last segment has no extension ("/fr/specialites") is redirected to the
-// folder form ("/fr/specialites/") so that the page's relative links resolve as they do locally.
+// folder form ("/fr/specialites/") so that the page's relative links resolve as they do locally; but a FHIR
+// operation's name ("/fhir/$bulk-publish", the slot feed's manifest, "$" percent-encoded or not) is a file.
 var LANGUAGES = ['fr', 'en', 'it', 'es', 'ru']; // pelicanconf.LANGUAGES; the first is the fallback
 var COOKIE = 'lang'; // set by theme/static/js/language.js when a language is chosen in the switcher
-
 function handler(event) {
   var request = event.request;
   var uri = request.uri;
@@ -27,6 +27,9 @@ function handler(event) {
     return request;
   }
   var last = uri.substring(uri.lastIndexOf('/') + 1);
+  if (last.charAt(0) === '$' || last.substring(0, 3).toUpperCase() === '%24') {
+    return request;
+  }
   // A path holding "//" or a backslash could make the Location header point to another site: left to fail (404).
   if (last.indexOf('.') === -1 && uri.indexOf('//') === -1 && uri.indexOf('\\') === -1) {
     return {

@@ -18,11 +18,10 @@ from pelican.generators import Generator
 
 from plugins.assets.minifier import MinifyError
 from plugins.assets.pipeline import Asset, AssetError, build_assets, module_closure
-from plugins.directory.model import cache_file
 
 logger = logging.getLogger(__name__)
 
-CONTEXT_KEY = "theme_assets"
+CONTEXT_KEY = "theme_assets"  # the directory plugin reads ``digest`` there into its pages' fingerprint
 PREFIX = "theme"  # the site folder of the theme's files
 # Addresses browsers and other clients ask for whatever a page says: short-lived, never renamed.
 ROOT_FILES = {"images/favicon.ico": "favicon.ico", "images/apple-touch-icon.png": "apple-touch-icon.png"}
@@ -68,7 +67,8 @@ class Assets:
 
     @property
     def digest(self) -> str:
-        """Changes whenever a served name changes (and so the pages that link it)."""
+        """Changes whenever a served name changes (and so the pages that link it): part of the fingerprint every
+        directory page has (plugins/directory/rebuild.py), so those pages are rendered again."""
         return " ".join(f"{name}={asset.path}" for name, asset in self.files.items())
 
 
@@ -109,19 +109,6 @@ class AssetsGenerator(Generator):  # type: ignore[misc]
 
     def generate_context(self) -> None:
         self.assets.files  # noqa: B018 - built now: before pages are rendered, in this process, before any fork
-        self.forget_pages_on_new_names()
-
-    def forget_pages_on_new_names(self) -> None:
-        """Make the directory plugin render every page again when a served name changed: its record of rendered
-        pages does not know the pages link assets by hash."""
-        cache = Path(self.settings.get("CACHE_PATH", "cache"))
-        output = Path(self.output_path)
-        stamp = cache_file(cache, "assets", output, "txt")
-        if stamp.exists() and stamp.read_text(encoding="utf-8") == self.assets.digest:
-            return
-        cache_file(cache, "pages", output, "marshal").unlink(missing_ok=True)
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(self.assets.digest, encoding="utf-8")
 
     def generate_output(self, writer: Any) -> None:
         output = Path(self.output_path)

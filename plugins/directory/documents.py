@@ -10,9 +10,11 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pelican.contents import Article, Page
 
@@ -26,7 +28,7 @@ ARTICLE_FIELDS = ("category", "summary", "reviewed", "reviewer", "sources")
 def read_documents(context: Mapping[str, Any]) -> tuple[list[Article], list[Page]]:
     """The articles (by title) and pages (by source file) Pelican read, from its context."""
     documents = [c for c in context.get("generated_content", {}).values() if isinstance(c, Article | Page)]
-    articles = sorted((c for c in documents if isinstance(c, Article)), key=lambda a: a.title.casefold())
+    articles = sorted((c for c in documents if isinstance(c, Article)), key=lambda a: title_order(a.title))
     pages = sorted((c for c in documents if not isinstance(c, Article)), key=lambda c: str(c.source_path))
     return articles, pages
 
@@ -35,7 +37,8 @@ def check_documents(
     documents: Sequence[Article | Page], languages: Sequence[str], categories: Mapping[str, Any], root: Path
 ) -> list[DataError]:
     """Articles need a category, summary, last-reviewed date, reviewer and sources; every document a language.
-    Also sets what the templates read of an article: ``title_initial``, ``reviewed_date``, ``sources`` as a list."""
+    Also sets what the templates read of an article: ``title_initial``, ``reviewed_date``, ``sources`` (each a
+    ``Source``: text and address) and ``demo`` (``Demo: yes``: content a real reviewer has yet to confirm)."""
     errors = []
     for doc in documents:
         rel = os.path.relpath(doc.source_path, root)
@@ -53,10 +56,82 @@ def check_documents(
                     doc.reviewed_date = date.fromisoformat(str(meta["reviewed"]))
                 except ValueError:
                     problems.append(("reviewed", f"{meta['reviewed']!r} is not a date (YYYY-MM-DD)"))
-            if isinstance(meta.get("sources"), str):
-                doc.sources = [meta["sources"]]
+            if "sources" in meta:
+                lines = [meta["sources"]] if isinstance(meta["sources"], str) else list(meta["sources"])
+                doc.sources = [Source.of(line) for line in lines]
+                problems += [
+                    (
+                        "sources",
+                        f"{line.strip()!r} does not end with its address: 'Publisher — Title (year) https://...'",
+                    )
+                    for line, source in zip(lines, doc.sources, strict=True)
+                    if not source.url
+                ]
+            doc.demo = str(meta.get("demo", "")).strip().lower() == "yes"
         errors += [DataError(rel, source_line(doc.source_path, name), name, msg) for name, msg in problems]
     return errors
+
+
+@dataclass(frozen=True)
+class Source:
+    """One line of an article's ``Sources``: ``Publisher — Title (year) https://url``, the address last, after the
+    last space (an address has none; it may have parentheses)."""
+
+    text: str  # "Publisher — Title (year)"
+    url: str  # "" when the line does not end with an https address
+    publisher: str = ""
+    title: str = ""
+    year: str = ""
+
+    @classmethod
+    def of(cls, line: str) -> Source:
+        text, _, url = line.strip().rpartition(" ")
+        if not (text and re.fullmatch(r"https://[^\s/]+\.[^\s/]+(/\S*)?", url)):
+            return cls(line.strip(), "")
+        found = re.fullmatch(r"(?P<publisher>.+?) — (?P<title>.+?)(?: \((?P<year>\d{4})\))?", text)
+        if not found:
+            return cls(text, url)
+        return cls(text, url, found["publisher"], found["title"], found["year"] or "")
+
+    @property
+    def host(self) -> str:
+        """``www.who.int``: where the link leads, shown beside it."""
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def jsonld(self) -> dict[str, Any]:
+        """schema.org CreativeWork of an article's ``citation``."""
+        work: dict[str, Any] = {"@type": "CreativeWork", "name": self.title or self.text, "url": self.url}
+        if self.publisher:
+            work["publisher"] = {"@type": "Organization", "name": self.publisher}
+        if self.year:
+            work["datePublished"] = self.year
+        return work
+
+
+BOLD_NUMBER = re.compile(r"<strong>(\+?[0-9][0-9 \u00a0\u202f]*[0-9])</strong>")
+
+
+def call_links(documents: Sequence[Article | Page], numbers: Sequence[Mapping[str, Any]]) -> None:
+    """Make each number of ``content/emergency.json`` that a document gives in bold (``**15**``, as writers give
+    them) a ``tel:`` link, which a phone calls when tapped; other bold numbers stay as they are."""
+    known = {re.sub(r"\D", "", str(n["number"])): str(n["number"]) for n in numbers}
+
+    def link(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match[1])
+        if digits not in known or known[digits].startswith("+") != match[1].startswith("+"):
+            return match[0]
+        return f'<a class="tel" href="tel:{"+" if match[1].startswith("+") else ""}{digits}">{match[0]}</a>'
+
+    for doc in documents:
+        doc._content = BOLD_NUMBER.sub(link, doc._content or "")
+
+
+def title_order(title: str) -> tuple[str, str]:
+    """How titles are ordered in the A–Z index: letters without their accents first ("Dépistage" before
+    "Diabète", as in a French dictionary), then as written."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return plain.casefold(), title
 
 
 def initial(title: str) -> str:

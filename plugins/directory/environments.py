@@ -13,13 +13,18 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from plugins.directory.i18n import Catalogs, language_environment, language_name, localized
+from plugins.directory.i18n import Catalogs, by_language_name, language_environment, language_name, localized
 from plugins.directory.rebuild import fingerprint
 from plugins.directory.records import compact
-from plugins.directory.views import hours_by_day, route
+from plugins.directory.sitemap import origin
+from plugins.directory.views import ESTABLISHMENT_TYPES, hours_by_day, route
 
 # The settings templates read, as globals of the same names.
-TEMPLATE_SETTINGS = ("SITEURL", "SITENAME", "SITE_TAGLINE", "ARTICLE_CATEGORIES", "TERRITORY_COUNTRY", "TIMEZONE")
+TEMPLATE_SETTINGS = (
+    *("SITEURL", "SITENAME", "SITE_TAGLINE", "ARTICLE_CATEGORIES", "TERRITORY_COUNTRY"),
+    "BOOKING_RETENTION_DAYS",  # what the booking widget says of how long details are kept
+    *("OPEN_DATA_LICENCE", "OPEN_DATA_CSV_DELIMITER", "TIMEZONE"),
+)
 
 
 def install_filters(generator: Generator) -> None:
@@ -32,6 +37,7 @@ def install_filters(generator: Generator) -> None:
             "lookup": lookup,
             "tr": lambda text: localized(text, default, default),
             "language_name": lambda code: language_name(code, default),
+            "by_language_name": lambda codes: by_language_name(codes, default),
         }
     )
 
@@ -50,6 +56,7 @@ def jsonld(value: Any) -> Markup:
 def language_globals(settings: Mapping[str, Any], languages: list[str], lang: str) -> dict[str, Any]:
     """Settings and helpers the templates use, bound to one language."""
     siteurl = str(settings.get("SITEURL", ""))
+    site_origin = origin(settings)
     default = languages[0]
 
     def url(kind: str, key: str = "", number: int = 1, lang: str = lang) -> str:
@@ -62,13 +69,28 @@ def language_globals(settings: Mapping[str, Any], languages: list[str], lang: st
             for dep in establishment.get("departments", [])
         ]
 
+    def practices_at(sites: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The establishments a physician's sites are in, as schema.org organizations (their JSON-LD)."""
+        return [
+            {
+                "@type": ESTABLISHMENT_TYPES[e["kind"]],
+                "@id": f"{site_origin}/{route('establishment', lang, e['id'])}",
+                "name": e["name"],
+            }
+            for site in sites
+            if (e := site.get("establishment_record"))
+        ]
+
     return {
         **{name: settings.get(name) for name in TEMPLATE_SETTINGS},
         "DEFAULT_LANG": default,
         "LANGUAGES": languages,
+        "LOCALE": dict(settings.get("OPEN_GRAPH_LOCALES") or {}).get(lang, lang),  # "fr_FR": dates, the scripts' clock
         "url": url,
         "hours_by_day": hours_by_day,
         "departments_jsonld": departments_jsonld,
+        "SCHEMA_TYPES": ESTABLISHMENT_TYPES,
+        "practices_at": practices_at,
     }
 
 
@@ -80,7 +102,13 @@ def language_environments(
     shortcuts = bool(settings.get("DIRECTORY_TEMPLATE_SHORTCUTS", True))
     envs = {
         lang: language_environment(
-            base, lang, catalogs, languages[0], language_globals(settings, languages, lang), shortcuts=shortcuts
+            base,
+            lang,
+            catalogs,
+            languages[0],
+            language_globals(settings, languages, lang),
+            shortcuts=shortcuts,
+            locale=dict(settings.get("OPEN_GRAPH_LOCALES") or {}).get(lang),
         )
         for lang in languages
     }

@@ -29,7 +29,7 @@ from pelican.generators import Generator
 from plugins.directory import fhir
 from plugins.directory.fhir import Publisher
 from plugins.directory.model import cache_file, collection_paused
-from plugins.directory.rebuild import previous_positions
+from plugins.directory.rebuild import data_time, previous_positions
 from plugins.directory.records import Directory, compact
 from plugins.directory.writer import Splice
 
@@ -117,11 +117,7 @@ class FhirWriter:
         """The newest modification among the files the resources come from (and their folders, so that a removed
         file counts): every change up to it is in the files, none after. The same data gives the same manifest,
         so a client polling it sees a new time exactly when the directory changed."""
-        times = [t for t, _ in self.d.practitioner_stamps]
-        times += [t for t, _ in self.d.stamps.values()]
-        paths = [self.folder / n for n in ("taxonomy.json", "places.json", "practitioners", "establishments")]
-        times += [p.stat().st_mtime_ns for p in paths if p.exists()]
-        return instant(max(times))
+        return instant(data_time(self.d, self.folder))
 
     def write(self, previous: dict[str, Any]) -> dict[str, Any]:
         """Write the NDJSON files and the manifest; returns what the next build needs to splice."""

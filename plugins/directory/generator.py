@@ -14,7 +14,11 @@ It wires the plugin's modules; each does one thing:
 ``workers``         the forked processes that render and write beside the build
 ``rebuild``         stamps, fingerprints and the manifest: only what changed is written again
 ``opendata``        open-data/ (JSON and CSV)
+``dictionary``      what every column and field of the open data means (its page, ``datapackage``)
+``changelog``       open-data/changes.json: what changed since the previous build
 ``sitemap``         sitemap.xml and robots.txt
+``vocabulary``      the search vocabulary of each language (content/search/): checks, professionals' keywords
+``search_terms``    what the search page reads besides the index: the vocabulary and the words for typos
 ==================  ===========================================================================================
 
 The search index (``search_index``, with ``search_pages``) is a command of its own, run on the built site.
@@ -35,7 +39,10 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from plugins.directory.documents import check_documents, read_documents
+from plugins.directory.changelog import write_changes
+from plugins.directory.datapackage import write_descriptor
+from plugins.directory.dictionary import SchemaFiles, missing_meanings
+from plugins.directory.documents import call_links, check_documents, read_documents
 from plugins.directory.environments import language_environments
 from plugins.directory.model import (
     DataError,
@@ -45,9 +52,11 @@ from plugins.directory.model import (
     load_data_file,
     load_directory,
 )
-from plugins.directory.opendata import write_open_data
+from plugins.directory.opendata import DEFAULT_DELIMITER, write_open_data
 from plugins.directory.pages import SitePages
 from plugins.directory.rebuild import (
+    ASSETS_CONTEXT_KEY,
+    data_time,
     load_indexes,
     practitioner_folders,
     practitioners_to_render,
@@ -55,11 +64,15 @@ from plugins.directory.rebuild import (
     remove_practitioner_pages,
     shared_fingerprint,
     site_fingerprint,
+    suggestions_changed,
     write_manifest,
 )
 from plugins.directory.records import Directory
+from plugins.directory.search_terms import write_search_terms
 from plugins.directory.sitemap import origin, sitemap_fingerprint, write_robots, write_sitemap
 from plugins.directory.views import Indexes
+from plugins.directory.vocabulary import FOLDER as VOCABULARY_FOLDER
+from plugins.directory.vocabulary import Vocabulary, load_vocabularies
 from plugins.directory.workers import Background, in_processes, process_count
 from plugins.directory.writer import PageJob, render_pages
 
@@ -90,9 +103,27 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             emergency = load_data_file(content / "emergency.json", "emergency", folder / "schema", root)
         except DataFilesError as err:
             errors += err.errors
+        self.schemas = SchemaFiles(folder / "schema")
+        errors += missing_meanings(self.schemas, self.languages)
         self.articles, self.pages = read_documents(self.context)
         categories = self.settings.get("ARTICLE_CATEGORIES", {})
         errors += check_documents([*self.articles, *self.pages], self.languages, categories, root)
+        self.vocabularies: dict[str, Vocabulary] = {}
+        if directory is not None:
+            slugs = {lang: {a.slug for a in self.articles if a.lang == lang} for lang in self.languages}
+            try:
+                self.vocabularies = load_vocabularies(
+                    content,
+                    self.languages,
+                    directory,
+                    folder / "schema",
+                    articles=slugs,
+                    folder=self.settings.get("SEARCH_VOCABULARY_PATH", VOCABULARY_FOLDER),
+                    report_root=root,
+                )
+            except DataFilesError as err:
+                errors += err.errors
+        call_links([*self.articles, *self.pages], emergency["numbers"])
         if errors or directory is None:
             raise DataFilesError(errors)
         self.directory: Directory = directory
@@ -116,7 +147,7 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         manifest_file = self.cache_file("pages", output, "marshal")
         previous = read_manifest(manifest_file)
         content, d, languages = Path(self.path), self.directory, self.languages
-        shared = shared_fingerprint(self.settings, content, d)
+        shared = shared_fingerprint(self.settings, content, d, self.assets_digest())
         # The open data depends on the records alone: written from the start, by a process of its own in large
         # builds (also in a rebuild of a large directory: splicing the open data of 100,000 professionals takes
         # half a second), while this one works out which pages to render and renders them.
@@ -125,13 +156,31 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         ids = [p.summary.id for p in d.practitioners]
         stamps = array("q", chain.from_iterable(d.practitioner_stamps))  # each file's modification time and size
         open_data = Background(
-            partial(write_open_data, d, output, ids, stamps, previous.get("open_data", {})),
+            partial(
+                write_open_data,
+                d,
+                output,
+                ids,
+                stamps,
+                previous.get("open_data", {}),
+                delimiter=str(self.settings.get("OPEN_DATA_CSV_DELIMITER") or DEFAULT_DELIMITER),
+            ),
             large,
             "Writing the open data failed",
         )
         site_origin = origin(self.settings)
         documents = [*self.articles, *self.pages]
-        site = SitePages(d, self.indexes, languages, self.settings, self.articles, self.pages, shared)
+        site = SitePages(
+            d,
+            self.indexes,
+            languages,
+            self.settings,
+            self.articles,
+            self.pages,
+            shared,
+            self.schemas,
+            self.vocabularies,
+        )
         old_practitioners: dict[str, Any] = previous.get("practitioners", {})
         sitemap_writer = None
         try:
@@ -150,8 +199,13 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             changed = practitioners_to_render(
                 output, ids, stamps, old_practitioners, shared=shared, languages=languages
             )
+            nearest = site.nearest_stamps()
+            changed |= suggestions_changed(ids, nearest, previous.get("nearest", {}))
             todo += site.practitioner_jobs(changed, ids)
-            urls = sitemap_fingerprint(site_origin, pages, ids)
+            newest = data_time(d, content / self.settings.get("DIRECTORY_PATH", "directory"))
+            urls = sitemap_fingerprint(
+                site_origin, pages, ids, times=stamps[0::2].tobytes(), newest=newest, documents=documents
+            )
             if previous.get("sitemap") != urls or not (output / "sitemap.xml").exists():
                 sitemap_writer = Background(
                     partial(
@@ -161,13 +215,23 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
                         jobs,
                         documents=documents,
                         practitioners=d.practitioners,
+                        stamps=d.practitioner_stamps,
                         languages=languages,
+                        newest=newest,
+                        zone=str(self.settings.get("TIMEZONE") or "UTC"),
                     ),
                     large,
                     "Writing the sitemap failed",
                 )
             self.render(todo)
             write_robots(output, site_origin, languages)
+            titles = {lang: [a.title for a in self.articles if a.lang == lang] for lang in languages}
+            helpers = {lang: {"tr": env.globals["tr"], "_": env.globals["_"]} for lang, env in self.envs.items()}
+            write_search_terms(output, self.vocabularies, d, helpers, titles)
+            write_descriptor(output, self.settings, self.schemas, site_origin)
+            changes = write_changes(
+                output, d, ids, stamps, previous=previous.get("changes", {}), settings=self.settings, time=newest
+            )
             if sitemap_writer is not None:
                 sitemap_writer.result()
             offsets = open_data.result()
@@ -187,8 +251,20 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
             "folders": practitioner_folders(output, languages),
         }
         write_manifest(
-            manifest_file, {"pages": pages, "practitioners": practitioners, "open_data": offsets, "sitemap": urls}
+            manifest_file,
+            {
+                "pages": pages,
+                "practitioners": practitioners,
+                "open_data": offsets,
+                "sitemap": urls,
+                "nearest": nearest,
+                "changes": changes,
+            },
         )
+
+    def assets_digest(self) -> str:
+        """The served names of the theme's files (plugins/assets, when it is on): pages link them by name."""
+        return str(getattr(self.context.get(ASSETS_CONTEXT_KEY), "digest", ""))
 
     def render(self, jobs: list[PageJob]) -> None:
         """Render ``jobs``; above a few thousand pages, in one forked process per core (same templates, no IPC)."""

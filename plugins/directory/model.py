@@ -35,7 +35,7 @@ from plugins.directory.records import Directory, Practitioner, Record, Summary, 
 
 PathPart = str | int
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 JOURNAL_LIMIT = 2000  # entries in the cache's journal before the base file is written again
 
 

@@ -1,6 +1,11 @@
 """The whole directory as open data, under ``open-data/``: JSON (the data files as they are) and CSV (one row per
 professional and site), for professionals and establishments.
 
+The CSV files are for spreadsheets as much as for programs: UTF-8 with a byte order mark (without it Excel reads
+UTF-8 as the system's code page and breaks every accent) and the ``OPEN_DATA_CSV_DELIMITER`` (a semicolon by
+default: Excel in French, Italian, German... splits a double-clicked file on the list separator of the system's
+region, a semicolon wherever the decimal mark is a comma; LibreOffice and Google Sheets detect either).
+
 The professionals' files are spliced: a record unchanged since the last build is copied from the previous files
 by the kernel (``writer.Splice``), so a rebuild after one change reads and writes one record, not 212 MB. Large
 builds write the open data in a process of their own while the pages render (plugins.directory.workers).
@@ -27,6 +32,8 @@ PRACTITIONER_COLUMNS = [
     "consultation_eur", "payment_methods", "site_id", "site_name", "establishment", "department", "address",
     "postal_code", "city", "place", "latitude", "longitude", "accessibility", "biography_fr", "biography_en",
 ]  # fmt: skip
+BOM = "\ufeff"
+DEFAULT_DELIMITER = ";"
 ESTABLISHMENT_COLUMNS = [
     "id", "name", "kind", "address", "postal_code", "city", "place", "latitude", "longitude", "phone", "email",
     "website", "emergency", "accessibility", "departments",
@@ -65,14 +72,20 @@ def establishment_row(e: Mapping[str, Any]) -> list[Any]:
     return [_cell(row.get(column)) for column in ESTABLISHMENT_COLUMNS]
 
 
-def csv_text(rows: Iterable[list[Any]]) -> str:
+def csv_text(rows: Iterable[list[Any]], delimiter: str = DEFAULT_DELIMITER) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
 
 
 def write_open_data(
-    d: Directory, output: Path, ids: list[str], stamps: array[int], previous: dict[str, Any]
+    d: Directory,
+    output: Path,
+    ids: list[str],
+    stamps: array[int],
+    previous: dict[str, Any],
+    *,
+    delimiter: str = DEFAULT_DELIMITER,
 ) -> dict[str, Any]:
     """The whole directory as open data: JSON (the data files as they are) and CSV (one row per site).
 
@@ -83,22 +96,32 @@ def write_open_data(
     folder = output / "open-data"
     folder.mkdir(parents=True, exist_ok=True)
     files = folder / "practitioners.json", folder / "practitioners.csv"
-    spliced = splice_practitioners(d, *files, ids=ids, stamps=stamps, previous=previous)
+    spliced = splice_practitioners(d, *files, ids=ids, stamps=stamps, previous=previous, delimiter=delimiter)
     places = [{k: v for k, v in e.items() if k != "$schema"} for e in d.establishments]
     (folder / "establishments.json").write_text(compact(places), encoding="utf-8")
-    rows = csv_text([ESTABLISHMENT_COLUMNS, *(establishment_row(e) for e in d.establishments)])
-    (folder / "establishments.csv").write_text(rows, encoding="utf-8")
+    rows = csv_text([ESTABLISHMENT_COLUMNS, *(establishment_row(e) for e in d.establishments)], delimiter)
+    (folder / "establishments.csv").write_text(BOM + rows, encoding="utf-8")
     return spliced
 
 
 def splice_practitioners(
-    d: Directory, json_file: Path, csv_file: Path, *, ids: list[str], stamps: array[int], previous: dict[str, Any]
+    d: Directory,
+    json_file: Path,
+    csv_file: Path,
+    *,
+    ids: list[str],
+    stamps: array[int],
+    previous: dict[str, Any],
+    delimiter: str = DEFAULT_DELIMITER,
 ) -> dict[str, Any]:
     """The professionals' open data files (``ids`` and their files' ``stamps`` in file order), written anew only
-    where records changed: each run of records unchanged and consecutive in the previous files is copied."""
-    json_out, csv_out = Splice(b"[", b",", b"]"), Splice(csv_text([PRACTITIONER_COLUMNS]).encode(), b"", b"")
+    where records changed: each run of records unchanged and consecutive in the previous files is copied (when the
+    previous CSV has the same format: BOM and delimiter)."""
+    head = (BOM + csv_text([PRACTITIONER_COLUMNS], delimiter)).encode()
+    json_out, csv_out = Splice(b"[", b",", b"]"), Splice(head, b"", b"")
     old_sizes = [path.stat().st_size if path.exists() else -1 for path in (json_file, csv_file)]
-    old_ids: list[str] = previous.get("ids", []) if previous.get("sizes") == old_sizes else []
+    same = previous.get("sizes") == old_sizes and previous.get("csv_head") == head
+    old_ids: list[str] = previous.get("ids", []) if same else []
     old_stamps, old_lengths = array("q"), array("q")  # per record: mtime and size; JSON and CSV lengths
     if old_ids:
         old_stamps.frombytes(previous["stamps"])
@@ -113,7 +136,7 @@ def splice_practitioners(
 
     def add(i: int) -> None:
         p = d.practitioners[i]
-        text, rows = compact(p.data).encode(), csv_text(practitioner_rows(p.data)).encode()
+        text, rows = compact(p.data).encode(), csv_text(practitioner_rows(p.data), delimiter).encode()
         json_out.add(text)
         csv_out.add(rows)
         lengths[2 * i], lengths[2 * i + 1] = len(text), len(rows)
@@ -144,4 +167,4 @@ def splice_practitioners(
         json_out.write(json_file)
         csv_out.write(csv_file)
     sizes = [json_file.stat().st_size, csv_file.stat().st_size]
-    return {"sizes": sizes, "ids": ids, "stamps": stamps.tobytes(), "lengths": lengths.tobytes()}
+    return {"sizes": sizes, "ids": ids, "stamps": stamps.tobytes(), "lengths": lengths.tobytes(), "csv_head": head}

@@ -9,15 +9,19 @@ route in ``views.ROUTES``, a template, and a ``PageJob`` here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
 from pelican.contents import Article, Page
 
+from plugins.directory.datapackage import TITLES
+from plugins.directory.dictionary import FILES, KINDS, SchemaFiles, csv_fields
 from plugins.directory.documents import article_list_jobs, document_jobs, untranslated
-from plugins.directory.records import Directory, Practitioner
+from plugins.directory.nearest import specialty_key
+from plugins.directory.records import Directory, Practitioner, Summary
 from plugins.directory.views import Indexes, chunks, page_values, practitioner_view, route
+from plugins.directory.vocabulary import Vocabulary
 from plugins.directory.writer import PageJob
 
 # The professionals' area: static pages that the back-office API fills in once signed in (route -> template).
@@ -27,6 +31,24 @@ PRO_PAGES = {
     "pro-appointment": "pro/appointment",
     "pro-settings": "pro/settings",
 }
+
+
+def list_tools(d: Directory, positions: Sequence[int]) -> dict[str, Any]:
+    """What a list's sort and filters offer (listing.html): the languages its professionals speak, and its
+    professions with the specialties they have there, in the taxonomy's order (from the summaries: every page of
+    the list offers the same, whichever page it is)."""
+    everyone = d.practitioners
+    languages = sorted({code for i in positions for code in everyone[i].summary.languages})
+    found: dict[str, set[str]] = {}
+    for i in positions:
+        summary = everyone[i].summary
+        found.setdefault(summary.profession, set()).update(summary.specialties)
+    choices = [
+        {"profession": code, "specialties": [s for s in d.specialties if s in found[code]]}
+        for code in d.professions
+        if code in found
+    ]
+    return {"languages": languages, "choices": choices, "options": sum(len(c["specialties"]) or 1 for c in choices)}
 
 
 def member_records(members: list[Practitioner]) -> dict[str, Any]:
@@ -46,6 +68,8 @@ class SitePages:
     articles: list[Article]
     pages: list[Page]
     shared: str
+    schemas: SchemaFiles  # the published JSON SchemaFiles: the open data's dictionary shows their fields
+    vocabularies: Mapping[str, Vocabulary] = field(default_factory=dict)
 
     def values(self, lang: str, kind: str, key: str = "", number: int = 1, **values: Any) -> dict[str, Any]:
         return page_values(self.languages, lang, kind, key, number, **values)
@@ -71,7 +95,13 @@ class SitePages:
             yield PageJob(
                 f"{lang}/index.html",
                 "home",
-                self.values(lang, "home", latest_articles=latest, professions=self.profession_counts()),
+                self.values(
+                    lang,
+                    "home",
+                    latest_articles=latest,
+                    professions=self.profession_counts(),
+                    featured=self.featured_specialties(),
+                ),
             )
             yield PageJob(
                 f"{lang}/search/index.html",
@@ -80,6 +110,7 @@ class SitePages:
             )
             # the patient's "manage my appointment" page: the page reads the appointment from the link's fragment
             yield PageJob(f"{lang}/appointment/index.html", "appointment", self.values(lang, "appointment"))
+            yield PageJob(route("me", lang) + "index.html", "me", self.values(lang, "me"))
             for kind, template in PRO_PAGES.items():
                 yield PageJob(route(kind, lang) + "index.html", template, self.values(lang, kind))
             yield PageJob(
@@ -97,6 +128,7 @@ class SitePages:
                 "establishments",
                 self.values(lang, "establishments", groups=ix.establishments_by_place),
             )
+            yield PageJob(route("dictionary", lang) + "index.html", "dictionary", partial(self.dictionary, lang))
             elsewhere = untranslated(self.articles, lang, self.languages)
             categories = self.settings.get("ARTICLE_CATEGORIES", {})
             yield from article_list_jobs(lang, articles, categories, self.values, elsewhere)
@@ -123,19 +155,23 @@ class SitePages:
             ("place", code, "by_place", {"place": place, "establishments": ix.establishments_by_place.get(code, [])})
             for code, place in d.places.items()
         ]
+        most = int(self.settings.get("DIRECTORY_LIST_TOOLS_MAX", 1000))
         for kind, code, group, extra in lists:
             members = getattr(ix, group).get(code, [])
             pages = chunks(members, size)
+            positions = ix.positions[group].get(code, [])
+            tools = list_tools(d, positions) if 0 < len(members) <= most else None
             for number, part in enumerate(pages, start=1):
                 key = (kind, code, number)
                 if key not in stamps:
-                    where = ix.positions[group].get(code, [])[(number - 1) * size : number * size]
-                    stamps[key] = f"{shared}:{len(members)}:{len(pages)}:{members_stamp(where)}"
+                    where = positions[(number - 1) * size : number * size]
+                    stamps[key] = f"{shared}:{len(members)}:{len(pages)}:{members_stamp(where)}:{tools!r}"
                 stamp = stamps[key]
+                values = {"pages": len(pages), "total": len(members), "tools": tools, **extra}
                 yield PageJob(
                     route(kind, lang, code, number) + "index.html",
                     "listing",
-                    partial(self.values, lang, kind, code, number, pages=len(pages), total=len(members), **extra),
+                    partial(self.values, lang, kind, code, number, **values),
                     stamp,
                     partial(member_records, part),
                     lang,
@@ -154,6 +190,30 @@ class SitePages:
                 partial(member_records, members),
             )
 
+    def featured_specialties(self) -> list[dict[str, Any]]:
+        """The home page's first specialties (``HOME_SPECIALTIES``: code -> how patients name whom they look for),
+        those with professionals, with their count."""
+        featured: Mapping[str, Any] = self.settings.get("HOME_SPECIALTIES") or {}
+        return [
+            {"code": code, "label": label, "count": len(self.indexes.by_specialty[code])}
+            for code, label in featured.items()
+            if self.indexes.by_specialty.get(code)
+        ]
+
+    def dictionary(self, lang: str) -> dict[str, Any]:
+        """The open data's dictionary: each file's CSV columns and JSON fields (plugins.directory.dictionary)."""
+        tables = [
+            {
+                "kind": kind,
+                "file": FILES[kind],
+                "title": TITLES[kind],
+                "csv": csv_fields(self.schemas, kind),
+                "json": list(self.schemas.fields(kind)),
+            }
+            for kind in KINDS
+        ]
+        return self.values(lang, "dictionary", tables=tables)
+
     def profession_counts(self) -> list[dict[str, Any]]:
         """Professions with their specialties and how many professionals each has."""
         d, ix = self.directory, self.indexes
@@ -171,6 +231,45 @@ class SitePages:
             if ix.by_profession.get(code)
         ]
 
+    def nearest_view(self, i: int) -> list[dict[str, Any]]:
+        """Who nearby accepts new patients, for the professional at position ``i`` when they do not: what the
+        nearest-accepting component shows of each (empty for everyone else)."""
+        d = self.directory
+        found = []
+        for j, metres in self.indexes.nearest.get(i, ()):
+            other = d.practitioners[j].summary
+            kind, code = specialty_key(d.practitioners[i].summary)
+            found.append(
+                {
+                    "id": other.id,
+                    "civility": other.civility,
+                    "given_name": other.given_name,
+                    "family_name": other.family_name,
+                    "label": (d.specialties if kind == "specialty" else d.professions)[code]["label"],
+                    "place": d.places[other.places[0]]["name"],
+                    "metres": metres,
+                }
+            )
+        return found
+
+    def nearest_stamps(self) -> dict[str, tuple[Any, ...]]:
+        """What each professional's suggestions show, by id (those with suggestions only): a page is rendered again
+        when its own changes, though their data file did not (another professional moved or stopped accepting)."""
+        everyone = self.directory.practitioners
+        return {
+            everyone[i].summary.id: tuple(
+                (s.id, s.civility, s.given_name, s.family_name, s.places[0], metres)
+                for j, metres in suggestions
+                for s in (everyone[j].summary,)
+            )
+            for i, suggestions in self.indexes.nearest.items()
+        }
+
+    def keywords(self, lang: str, summary: Summary) -> str:
+        """The vocabulary's names of what a professional is, for their search index entry (practitioner.html)."""
+        vocabulary = self.vocabularies.get(lang)
+        return vocabulary.keywords(summary.profession, summary.specialties) if vocabulary else ""
+
     def practitioner_jobs(self, todo: Iterable[int], ids: Sequence[str]) -> list[PageJob]:
         """The pages of the professionals at positions ``todo``, every language of one side by side."""
         d = self.directory
@@ -178,13 +277,14 @@ class SitePages:
 
         @lru_cache(maxsize=1)  # a professional's languages are rendered one after the other: one view for all
         def view(i: int) -> dict[str, Any]:
-            return practitioner_view(d.practitioners[i], d, country)
+            return {**practitioner_view(d.practitioners[i], d, country), "nearest": self.nearest_view(i)}
 
         jobs = []
         for i in sorted(todo):
             pid = ids[i]
+            summary = d.practitioners[i].summary
             for lang in self.languages:
-                values = self.values(lang, "practitioner", pid)
+                values = self.values(lang, "practitioner", pid, search_keywords=self.keywords(lang, summary))
                 jobs.append(
                     PageJob(
                         route("practitioner", lang, pid) + "index.html", "practitioner", values, "", partial(view, i)

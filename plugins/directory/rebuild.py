@@ -6,7 +6,8 @@
   templates, translations, the plugin's code, code lists, establishments, settings); the site's other pages add
   the articles, pages and emergency numbers (``site_fingerprint``); a list page adds its members' stamps.
 * **The manifest** (``read_manifest``, ``write_manifest``): what the last build wrote there, with those stamps and
-  fingerprints, the open data's record lengths and the sitemap's fingerprint.
+  fingerprints, the open data's record lengths, the sitemap's fingerprint, and what each professional's
+  suggestions of others nearby show (``suggestions_changed``: their page is rendered again when that changes).
 * **The indexes' cache** (``load_indexes``): the lists' order, kept while no professional's summary changed.
 
 Every cache says what it was made from, so a rebuilt site is byte for byte what a build from nothing makes
@@ -27,15 +28,18 @@ from typing import Any
 from plugins.directory.records import Directory
 from plugins.directory.views import Indexes, build_indexes, route
 
-INDEXES_FORMAT = 2  # of the cache file of the indexes' positions
+INDEXES_FORMAT = 3  # of the cache file of the indexes' positions
 MANIFEST_FORMAT = 2  # of the cache file that says what the last build into an output folder wrote
 PLUGIN = Path(__file__).resolve().parent
 # The plugin's modules that do not make pages: the search index is a command of its own, run on the built site.
-NOT_PAGE_CODE = frozenset({"search_index.py", "search_pages.py"})
+NOT_PAGE_CODE = frozenset({"search_index.py", "search_pages.py", "search_terms.py"})
+# Where plugins/assets keeps the theme's files in Pelican's context; their ``digest`` names every served file.
+ASSETS_CONTEXT_KEY = "theme_assets"
 # The settings every directory page shows or depends on.
 SHARED_SETTINGS = (
     *("SITEURL", "SITENAME", "SITE_TAGLINE", "SITE_ORIGIN", "DEFAULT_LANG", "LANGUAGES", "TERRITORY_COUNTRY"),
-    *("DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES"),
+    *("DIRECTORY_PAGE_SIZE", "THEME_STATIC_DIR", "ARTICLE_CATEGORIES", "HOME_SPECIALTIES"),
+    *("OPEN_DATA_LICENCE", "OPEN_DATA_CSV_DELIMITER"),
 )
 
 
@@ -49,17 +53,37 @@ def page_code() -> list[Path]:
     return [path for path in PLUGIN.glob("*.py") if path.name not in NOT_PAGE_CODE]
 
 
-def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory) -> str:
-    """What every directory page depends on: templates, translations, code lists, establishments, settings."""
+def shared_fingerprint(settings: Mapping[str, Any], content: Path, d: Directory, assets: str = "") -> str:
+    """What every directory page depends on: templates, translations, code lists, the schemas (the data
+    dictionary shows them), the search vocabulary, establishments, settings, and
+    ``assets``, the names under which the theme's files are served (plugins/assets: pages link them by their
+    content hash, so a changed stylesheet is a changed page)."""
     theme = Path(settings["THEME"])
     files = [p for folder in (theme / "templates", theme / "translations") for p in folder.rglob("*")]
     stamps = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [*files, *page_code()] if p.is_file())
     folder = content / settings.get("DIRECTORY_PATH", "directory")
-    for name in ("taxonomy.json", "places.json"):
-        stat = (folder / name).stat()
-        stamps.append((name, stat.st_mtime_ns, stat.st_size))
+    # the search vocabulary: its terms are in the professionals' pages (their search keywords)
+    vocabulary = sorted((content / settings.get("SEARCH_VOCABULARY_PATH", "search")).glob("vocabulary.*.json"))
+    for path in [
+        folder / "taxonomy.json",
+        folder / "places.json",
+        *sorted((folder / "schema").glob("*.json")),
+        *vocabulary,
+    ]:
+        stat = path.stat()
+        stamps.append((path.name, stat.st_mtime_ns, stat.st_size))
     stamps += [(e["id"], *d.stamps[e["id"]]) for e in d.establishments]
-    return fingerprint(*stamps, *(repr(settings.get(k)) for k in SHARED_SETTINGS))
+    return fingerprint(*stamps, *(repr(settings.get(k)) for k in SHARED_SETTINGS), assets)
+
+
+def data_time(d: Directory, folder: Path) -> int:
+    """The newest modification (nanoseconds) among the directory's data files, the code lists and the folders that
+    hold them (so that a removed file counts): a property of the data, the same for every build of it."""
+    times = [t for t, _ in d.practitioner_stamps]
+    times += [t for t, _ in d.stamps.values()]
+    paths = [folder / n for n in ("taxonomy.json", "places.json", "practitioners", "establishments")]
+    times += [p.stat().st_mtime_ns for p in paths if p.exists()]
+    return max(times, default=0)
 
 
 def site_fingerprint(shared: str, sources: Iterable[str], content: Path, summaries: str) -> str:
@@ -135,6 +159,13 @@ def practitioners_to_render(
     return todo
 
 
+def suggestions_changed(ids: Sequence[str], now: Mapping[str, Any], before: Mapping[str, Any]) -> set[int]:
+    """The positions of the professionals whose suggestions of others nearby (``now``, ``before``: what each shows,
+    by id) are not what the last build showed: new, changed or gone."""
+    different = {pid for pid in now.keys() | before.keys() if now.get(pid) != before.get(pid)}
+    return {i for i, pid in enumerate(ids) if pid in different} if different else set()
+
+
 def remove_practitioner_pages(output: Path, ids: Iterable[str], languages: Sequence[str]) -> None:
     """Delete the pages of professionals no longer in the directory, and their folders."""
     for pid in ids:
@@ -157,22 +188,24 @@ def read_manifest(path: Path) -> dict[str, Any]:
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     """Keep what this build wrote for the next one: ``pages`` (each page's fingerprint by path), ``practitioners``
     (the shared fingerprint, the ids, their files' stamps and their folders' times), ``open_data`` (what
-    ``write_open_data`` returned) and ``sitemap`` (its fingerprint)."""
+    ``write_open_data`` returned), ``sitemap`` (its fingerprint) and ``nearest`` (what each professional's
+    suggestions of others nearby show)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(marshal.dumps({"format": MANIFEST_FORMAT, **manifest}))
 
 
 def load_indexes(d: Directory, path: Path) -> Indexes:
-    """The directory's indexes; their positions come from the cache file ``path`` while no summary changed
-    (sorting 100,000 names is most of the time a rebuild would spend on them)."""
+    """The directory's indexes; their positions and the suggestions of who accepts new patients nearby come from
+    the cache file ``path`` while no summary changed (sorting 100,000 names is most of the time a rebuild would
+    spend on them)."""
     try:
         cached = marshal.loads(path.read_bytes())  # noqa: S302 - our own cache file
     except (OSError, ValueError, EOFError, TypeError):
         cached = None
     version = (INDEXES_FORMAT, d.summaries)
     if isinstance(cached, dict) and cached.get("version") == version and d.summaries:
-        return build_indexes(d, cached["positions"])
+        return build_indexes(d, cached["positions"], cached["nearest"])
     indexes = build_indexes(d)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(marshal.dumps({"version": version, "positions": indexes.positions}))
+    path.write_bytes(marshal.dumps({"version": version, "positions": indexes.positions, "nearest": indexes.nearest}))
     return indexes

@@ -18,7 +18,8 @@ Record = dict[str, Any]
 
 
 class Summary(NamedTuple):
-    """What lists and indexes need of a professional, kept apart so that a rebuild need not parse every file."""
+    """What lists, indexes and the suggestions of other professionals need of a professional, kept apart so that a
+    rebuild need not parse every file."""
 
     id: str
     given_name: str
@@ -28,6 +29,9 @@ class Summary(NamedTuple):
     places: tuple[str, ...]  # distinct, in the order of the sites
     establishments: tuple[str, ...]
     languages: tuple[str, ...]
+    civility: str  # "" when the file gives none
+    accepting_new_patients: bool
+    positions: tuple[tuple[float, float], ...]  # (latitude, longitude) of each site, in the order of the sites
 
     @classmethod
     def of(cls, record: Record) -> Summary:
@@ -41,6 +45,9 @@ class Summary(NamedTuple):
             tuple(dict.fromkeys(site["place"] for site in sites)),
             tuple(dict.fromkeys(site["establishment"] for site in sites if "establishment" in site)),
             tuple(record["languages"]),
+            record.get("civility", ""),
+            record["accepting_new_patients"],
+            tuple((site["latitude"], site["longitude"]) for site in sites),
         )
 
 

@@ -51,6 +51,8 @@ from plugins.directory.model import DataFilesError, cache_file, collection_pause
 from plugins.directory.records import Directory, Practitioner
 from plugins.directory.search_pages import Texts, practitioner_page
 from plugins.directory.views import route
+from plugins.directory.vocabulary import FOLDER as VOCABULARY_FOLDER
+from plugins.directory.vocabulary import load_vocabularies
 
 # The other pages whose template marks a search body (article.html, establishment.html), copied from the built
 # site; tests/site/test_search_index.py checks that no other page of the site has one.
@@ -264,7 +266,6 @@ def build_search_index(
         raise SearchIndexError(f"{site} is not a built site (no index.html): build the pages first")
     languages = list(settings.get("LANGUAGES") or [settings["DEFAULT_LANG"]])
     catalogs = Catalogs(Path(settings["THEME"]) / "translations", languages)
-    texts = [Texts(lang, languages[0], catalogs) for lang in languages]
     content = Path(os.path.abspath(content))  # as Pelican makes PATH absolute: the cache names files relative to it
     folder = content / settings.get("DIRECTORY_PATH", "directory")
     cache = records_cache(cache_path or Path(settings.get("CACHE_PATH") or "cache"), folder)
@@ -273,6 +274,15 @@ def build_search_index(
     with collection_paused():
         directory = load_directory(folder, cache, content.resolve().parent)  # as DirectoryGenerator loads it
         directory.establishment_by_id  # noqa: B018 - computed once, before the pages are written in a thread
+    vocabularies = load_vocabularies(  # the pages' build checked the articles they name
+        content,
+        languages,
+        directory,
+        folder / "schema",
+        folder=settings.get("SEARCH_VOCABULARY_PATH", VOCABULARY_FOLDER),
+        report_root=content.resolve().parent,
+    )
+    texts = [Texts(lang, languages[0], catalogs, vocabularies[lang]) for lang in languages]
     report.seconds["data"] = time.perf_counter() - start
     staging = site / f".{BUNDLE}-building"
     leftovers = [bundle_path(staging, lang, number) for number, lang in enumerate(languages)]

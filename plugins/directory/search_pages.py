@@ -16,6 +16,7 @@ from typing import Any
 
 from plugins.directory.i18n import Catalogs, language_name, localized, person_name
 from plugins.directory.records import Directory, Record
+from plugins.directory.vocabulary import Vocabulary
 
 ACCESS = {  # as in practitioner.html
     "step-free": "Step-free access",
@@ -35,12 +36,18 @@ class Texts:
     lang: str
     default_lang: str
     catalogs: Catalogs
+    vocabulary: Vocabulary | None = None  # the professionals' keywords (practitioner.html's search_keywords)
 
     def __call__(self, message: str) -> str:
         return self.catalogs.gettext(self.lang, message)
 
     def tr(self, text: Mapping[str, str] | str | None) -> str:
         return localized(text, self.lang, self.default_lang)
+
+    def role_attributes(self, p: Record) -> str:
+        """The keywords meta of the profession's line, as practitioner.html writes it (nothing without any)."""
+        keywords = self.vocabulary.keywords(p["profession"], p["specialties"]) if self.vocabulary else ""
+        return f' data-pagefind-meta="keywords[data-keywords]" data-keywords="{_e(keywords)}"' if keywords else ""
 
 
 def _e(value: Any) -> str:
@@ -83,7 +90,8 @@ def practitioner_page(p: Record, d: Directory, t: Texts) -> str:
     parts = [
         f'<html lang="{lang}"><body><main id="main" data-pagefind-body>',
         f'<article data-pagefind-meta="id:{_e(p["id"])}"><header>',
-        f'<h1 data-pagefind-meta="title">{_e(name)}</h1><p>{role}</p><ul>{facts_html(p, t)}</ul></header>',
+        f'<h1 data-pagefind-meta="title">{_e(name)}</h1><p{t.role_attributes(p)}>{role}</p>',
+        f"<ul>{facts_html(p, t)}</ul></header>",
         f'<section><h2 id="sites-title">{_e(t("Where to find them") if len(sites) > 1 else t("Address"))}</h2>',
         *(site_html(site, d, t) for site in sites),
         "</section>",
@@ -114,7 +122,8 @@ def facts_html(p: Record, t: Texts) -> str:
 
 
 def site_html(site: Record, d: Directory, t: Texts) -> str:
-    """One practice site: name, address with its place (a filter), establishment, map link, phone, access."""
+    """One practice site: name, address with its place (a filter), establishment, phone, access (the directions
+    links are not searched)."""
     place = d.places[site["place"]]["name"]
     parts = [
         f"<div><h3>{_e(site.get('name') or t('Practice'))}</h3>",
@@ -129,7 +138,6 @@ def site_html(site: Record, d: Directory, t: Texts) -> str:
             if found:
                 department = f", {_e(t.tr(found[0]['name']))}"
         parts.append(f"<p>{_e(t('At'))} <a>{_e(establishment['name'])}</a>{department}</p>")
-    parts.append(f"<p><a>{_e(t('Open in a map app'))}<span> ({_e(site['address'])})</span></a></p>")
     if site.get("phone"):
         parts.append(f"<p>{_e(t('Phone:'))} <a>{_e(site['phone'])}</a></p>")
     if site.get("accessibility"):

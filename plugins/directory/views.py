@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from plugins.directory.nearest import Nearest, nearest_accepting
 from plugins.directory.records import Directory, Practitioner, Record
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -26,7 +27,9 @@ ROUTES = {
     "articles": "articles/",
     "category": "articles/categories/{key}/",
     "search": "search/",
+    "dictionary": "open-data/dictionary/",  # the open data's dictionary (the open-data page is a Markdown page)
     "appointment": "appointment/",  # the patient's "manage my appointment" page (the e-mailed link)
+    "me": "me/",  # the patient space: sign-in, my appointments, my passkeys. Not indexed.
     # The professionals' area (back-office): sign-in, agenda, one appointment, settings. Not indexed.
     "pro": "pro/",
     "pro-agenda": "pro/agenda/",
@@ -80,6 +83,7 @@ class Indexes:
     by_establishment: dict[str, list[Practitioner]] = field(default_factory=lambda: defaultdict(list))
     establishments_by_place: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     positions: Positions = field(default_factory=dict)
+    nearest: Nearest = field(default_factory=dict)  # who nearby accepts new patients, for those who do not
 
     @property
     def spoken_languages(self) -> list[str]:
@@ -106,12 +110,14 @@ def index_positions(d: Directory) -> Positions:
     return {name: dict(group) for name, group in groups.items()}
 
 
-def build_indexes(d: Directory, positions: Positions | None = None) -> Indexes:
-    """The indexes of ``d``; from ``positions`` when given (what ``index_positions(d)`` returned for the same
-    summaries), without sorting again."""
+def build_indexes(d: Directory, positions: Positions | None = None, nearest: Nearest | None = None) -> Indexes:
+    """The indexes of ``d``; from ``positions`` and ``nearest`` when given (what ``index_positions(d)`` and
+    ``nearest_accepting`` returned for the same summaries), without computing them again."""
     positions = index_positions(d) if positions is None else positions
     everyone = d.practitioners
-    ix = Indexes(positions=positions)
+    if nearest is None:
+        nearest = nearest_accepting([p.summary for p in everyone])
+    ix = Indexes(positions=positions, nearest=nearest)
     for name in GROUPS:
         group = getattr(ix, name)
         for code, members in positions[name].items():
@@ -133,6 +139,40 @@ def hours_by_day(periods: list[Record]) -> list[tuple[str, list[str]]]:
         for day in period["days"]:
             days[day].append((period["start"], period["end"]))
     return [(day, [f"{a}–{b}" for a, b in sorted(set(days[day]))]) for day in WEEKDAYS if day in days]
+
+
+# The taxonomy's medical specialties as schema.org MedicalSpecialty values (a physician's JSON-LD); a specialty
+# schema.org has no value for (ophthalmology, allergology, sports medicine) is left out there.
+SCHEMA_SPECIALTIES = {
+    "general-practice": ["PrimaryCare"],
+    "paediatrics": ["Pediatric"],
+    "gynaecology-obstetrics": ["Gynecologic", "Obstetric"],
+    "cardiology": ["Cardiovascular"],
+    "dermatology": ["Dermatology"],
+    "ent": ["Otolaryngologic"],
+    "psychiatry": ["Psychiatric"],
+    "rheumatology": ["Rheumatologic"],
+    "gastroenterology": ["Gastroenterologic"],
+    "endocrinology": ["Endocrine"],
+    "pulmonology": ["Pulmonary"],
+    "neurology": ["Neurologic"],
+    "radiology": ["Radiography"],
+    "orthopaedic-surgery": ["Surgical", "Musculoskeletal"],
+    "urology": ["Urologic"],
+    "geriatrics": ["Geriatric"],
+    "anaesthesiology": ["Anesthesia"],
+    "emergency-medicine": ["Emergency"],
+}
+# schema.org types of establishments (their page's JSON-LD, and where a physician practises)
+ESTABLISHMENT_TYPES = {
+    "hospital": "Hospital",
+    "clinic": "MedicalClinic",
+    "laboratory": "DiagnosticLab",
+    "radiology": "MedicalClinic",
+    "pharmacy": "Pharmacy",
+    "health-centre": "MedicalClinic",
+    "nursing-home": "MedicalOrganization",
+}
 
 
 def place_jsonld(record: Record, name: str, country: str) -> dict[str, Any]:
@@ -171,6 +211,7 @@ def practitioner_view(p: Practitioner, d: Directory, country: str = "MC") -> dic
             }
         )
     online_reasons = [r for r in p["visit_reasons"] if r["online"]]
+    schema_specialties = [f"https://schema.org/{v}" for c in p["specialties"] for v in SCHEMA_SPECIALTIES.get(c, [])]
     return {
         "p": p.data,  # the plain record: templates read many fields
         "profession": d.professions[p["profession"]],
@@ -178,4 +219,5 @@ def practitioner_view(p: Practitioner, d: Directory, country: str = "MC") -> dic
         "sites": sites,
         "online_reasons": online_reasons,
         "bookable": p["online_booking"] and bool(online_reasons),
+        "schema_specialties": list(dict.fromkeys(schema_specialties)),
     }

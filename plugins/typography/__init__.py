@@ -19,7 +19,7 @@ SPACES = " \u00a0\u202f"
 # "09:00", "https://", "?q=" and "a;b" are left alone
 SIGN = re.compile(r"([^\s:;?!])[ \u00a0\u202f]?([:;?!])(?=[\s\"»)\]]|$)")
 LEADING_SIGN = re.compile(r"^[ \u00a0\u202f]*([:;?!])(?=[\s\"»)\]]|$)")
-GUILLEMETS = re.compile(r"(«)[ \u00a0]?|[ \u00a0]?»")
+GUILLEMETS = re.compile(r"(«)[ \u00a0\u202f]*|[ \u00a0\u202f]*»")  # any spacing there becomes one (idempotent)
 TAG = re.compile(r"(<[^>]*>)")
 ASCII_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 VERBATIM = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
@@ -34,6 +34,12 @@ def french_text(text: str) -> str:
     « guillemets » a narrow no-break space too."""
     text = SIGN.sub(lambda m: m.group(1) + space_before(m.group(2)) + m.group(2), text)
     return GUILLEMETS.sub(lambda m: "«" + NNBSP if m.group(1) else NNBSP + "»", text)
+
+
+def french_source(line: str) -> str:
+    """An article's source line spaced, but for the address it ends with (``?`` and ``:`` are part of it)."""
+    text, space, address = line.rpartition(" ")
+    return french_text(text) + space + address if address.startswith("http") else french_text(line)
 
 
 def french_html(html: str) -> str:
@@ -64,6 +70,10 @@ def french_document(content: Any) -> None:
     if getattr(content, "lang", None) != "fr":
         return
     content.title = french_text(content.title)
+    sources = content.metadata.get("sources")  # "Publisher — Title (year) https://...": the address as it is
+    if sources:
+        spaced = [french_source(line) for line in ([sources] if isinstance(sources, str) else sources)]
+        content.metadata["sources"] = spaced[0] if isinstance(sources, str) else spaced
     if content.metadata.get("summary"):  # what Pelican's ``summary`` returns when the document gives one
         content.metadata["summary"] = content._summary = french_html(content.metadata["summary"])
     content._content = french_html(content._content or "")

@@ -83,8 +83,10 @@ class Console:
 
 @pytest.fixture
 def browser_page(chromium: Any) -> Iterator[tuple[Any, Console]]:
-    """A fresh page (own context: no shared storage) and the console messages it logs; generous timeouts."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    """A fresh page (own context: no shared storage) and the console messages it logs; generous timeouts. The
+    browser's clock is UTC, another zone than the demo's practices (Monaco): times name their zone (a visitor in
+    Monaco's zone sees them without it, test_booking_weeks.py)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, timezone_id="UTC")
     context.set_default_timeout(30_000)
     page = context.new_page()
     console = Console(page)
@@ -92,6 +94,13 @@ def browser_page(chromium: Any) -> Iterator[tuple[Any, Console]]:
         yield page, console
     finally:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def own_network(request: pytest.FixtureRequest) -> None:
+    """Each test that uses the portal starts as a patient on a network of their own (tests/e2e/portal.py)."""
+    if "portal" in request.fixturenames:
+        request.getfixturevalue("portal").new_network()
 
 
 @pytest.fixture(scope="session")

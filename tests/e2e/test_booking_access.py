@@ -121,3 +121,29 @@ def test_the_widget_fits_a_320_pixel_screen(portal: Portal, chromium: Any) -> No
         assert page.locator("#bw-email").bounding_box()["width"] <= 320
     finally:
         context.close()
+
+
+def test_the_first_tap_on_send_after_correcting_a_field_sends(portal: Portal, chromium: Any) -> None:
+    """Leaving the corrected field took its error away, which lifted "Recevoir le code" from under the pointer (by
+    56 px, 81 px on a phone): the first tap landed below the button and nothing was sent."""
+    for number, width in ((12, 1280), (13, 375)):
+        context = chromium.new_context(viewport={"width": width, "height": 812}, timezone_id="UTC")
+        context.set_default_timeout(30_000)
+        try:
+            page = context.new_page()
+            open_widget(page, portal.url, practitioner(number), "fr")
+            choose_existing_patient(page)
+            page.locator("[data-days] .slot").first.click()
+            fill_details(page, "louise@example")
+            send = page.locator("form[data-details] button[type=submit]")
+            assert send.inner_text() == "Recevoir le code"
+            send.click()
+            assert page.locator("#bw-email-error").inner_text() != ""
+            page.fill("#bw-email", email("tap"))  # corrected; the field still has the focus
+            with page.expect_request(
+                lambda r: r.url.endswith("/api/v1/appointments") and r.method == "POST", timeout=5_000
+            ):
+                send.click()  # one tap: the field loses the focus, then the button is pressed
+            page.locator("[data-step=code] h3").wait_for()
+        finally:
+            context.close()

@@ -51,6 +51,8 @@ def test_a_list_shows_each_first_free_time_from_one_call_per_50_cards(
         else:
             assert text.startswith("Premier créneau libre\u00a0: "), (pid, text)
             assert f"à {slot['start'][11:16]} (UTC{slot['start'][19:]})" in text, (pid, text)
+            link = cards.nth(i).locator(".first-available a")  # one tap from the booking
+            assert link.get_attribute("href") == f"/fr/professionals/{pid}/#booking", pid
     shoot(page, "15-list-first-available")
     assert unexpected(console.errors) == []
 

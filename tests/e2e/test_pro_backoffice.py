@@ -387,6 +387,33 @@ def test_a_front_desk_runs_the_agenda_and_is_offered_no_settings(chromium: Any, 
         context.close()
 
 
+def test_a_booking_for_a_child_shows_the_child_and_apart_the_parent(
+    pro_page: tuple[Any, list[str]], portal: Any
+) -> None:
+    page, errors = pro_page
+    email = f"parent-{PRO['id']}@example.org"
+    child = {"given_name": "Léa", "family_name": "Rossi", "birth_date": "2019-05-04", "relation": "child"}
+    booked = portal.book_for_relative(PRO["id"], REASON["id"], email, child)
+    start = datetime.fromisoformat(booked["start"])
+    page.goto(f"{portal.url}/fr/pro/agenda/")
+    expect(page.locator(".agenda-day")).to_have_count(1)
+    page.locator("#agenda-date").fill(start.date().isoformat())
+    page.locator("#agenda-date").dispatch_event("change")
+    item = page.locator(".agenda-item", has_text="Léa Rossi")
+    expect(item).to_contain_text("Réservé par Louise Rossi (lien : enfant)")
+    assert_accessible(page, "agenda with a booking for a child (fr)")
+    item.get_by_role("link", name=f"Détails du rendez-vous de {start.strftime('%H:%M')}").click()
+    expect(page.locator('[data-show="birth_date"]')).to_have_text("4 mai 2019")
+    expect(page.locator('[data-show="booked_by"]')).to_have_text("Louise Rossi (lien : enfant)")
+    assert_accessible(page, "appointment for a child (fr)")
+
+    # the parent sees in their space that the practice's screens showed the child's details
+    session = portal.patient_session(email)
+    looks = portal.api("GET", "/me/looks", None, session)["looks"]
+    assert {(look["action"], look["appointment"]) for look in looks} >= {("list", booked["id"]), ("read", booked["id"])}
+    assert script_errors(errors) == []
+
+
 def test_reminder_times_are_saved_and_the_waiting_list_is_counted(pro_page: tuple[Any, list[str]], portal: Any) -> None:
     page, errors = pro_page
     page.goto(f"{portal.url}/fr/pro/settings/")

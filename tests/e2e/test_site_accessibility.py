@@ -5,6 +5,7 @@ production Content-Security-Policy (no CSP error, no failed request)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -16,18 +17,25 @@ from tests.site.sitebuild import ROOT
 DIRECTORY = load_directory(ROOT / "content" / "directory")
 PRACTITIONER = next(p for p in DIRECTORY.practitioners if p["online_booking"] and len(p["visit_reasons"]) > 2)
 ESTABLISHMENT = next(e for e in DIRECTORY.establishments if e.get("departments"))
+NOT_ACCEPTING = next(p for p in DIRECTORY.practitioners if not p["accepting_new_patients"])
 PAGES = {
     "home": "",
     "search": "search/?q=cardio",
     "professional": f"professionals/{PRACTITIONER['id']}/",
     "establishment": f"establishments/{ESTABLISHMENT['id']}/",
     "specialty": "specialties/general-practice/",
+    "profession, two pages, filtered": "professions/physician/",
+    "professional not accepting new patients": f"professionals/{NOT_ACCEPTING['id']}/",
+    "search with a typo": "search/?q=cardiolgue&language=Italien",
     "article": "articles/hypertension/",
     "place": "places/monte-carlo/",
     "articles A-Z": "articles/",
     "privacy notice": "privacy/",
     "how to use the portal": "help/",
     "article with a list and links": "articles/finding-a-gp/",
+    "emergency article": "articles/emergencies/",
+    "open data": "open-data/",
+    "open data dictionary": "open-data/dictionary/",
 }
 # The main pages in the languages added later: the same templates, with their own words, dates and articles.
 MAIN = ["home", "professional", "specialty", "articles A-Z", "how to use the portal", "article with a list and links"]
@@ -50,8 +58,12 @@ def test_axe_reports_no_violation(site_url: str, browser_page: tuple[Any, Any], 
     response = page.goto(f"{site_url}/{lang}/{PAGES[name]}")
     assert response.status == 200
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
-    if name == "search":  # wait for the results so that axe sees them too
+    if name.startswith("search"):  # wait for the results so that axe sees them too
         page.locator("[data-search-results] li").first.wait_for()
+    if name.startswith("profession,"):  # the whole list sorted and filtered: every page's cards, the status
+        page.locator("[data-list-tools] select[name=language]").select_option(index=1)
+        page.locator("[data-list-tools] input[name=new_patients]").check()
+        page.locator("[data-list-status]").filter(has_text=re.compile(r"\d")).wait_for()
     results = AXE.run(page)
     violations = results.response["violations"]
     assert violations == [], describe(violations)
@@ -70,6 +82,8 @@ def test_pages_fit_the_screen_from_320_pixels(site_url: str, chromium: Any, widt
             "fr/search/",
             "fr/articles/sexual-health/",
             "en/help/",
+            "fr/open-data/dictionary/",
+            f"en/establishments/{ESTABLISHMENT['id']}/",
         )
         for path in pages:  # the article's sources are long web addresses
             page.goto(f"{site_url}/{path}")

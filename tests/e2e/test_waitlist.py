@@ -6,7 +6,7 @@ reminder's time sends it, by text too to a proven mobile number, and the local o
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tests.e2e.journey import (
@@ -22,8 +22,8 @@ from tests.e2e.journey import (
 from tests.e2e.portal import Portal
 
 
-def join_in_the_widget(page: Any, portal: Portal, p: dict[str, Any], lang: str, *, address: str, before: str) -> None:
-    """The professional's page: no time suits, so the patient joins the waiting list with the e-mailed code."""
+def ask_in_the_widget(page: Any, portal: Portal, p: dict[str, Any], lang: str, *, address: str, before: str) -> None:
+    """The professional's page: the waiting list's form, filled and sent."""
     open_widget(page, portal.url, p, lang)
     choose_existing_patient(page)
     page.locator("[data-wait-open]").click()
@@ -33,6 +33,11 @@ def join_in_the_widget(page: Any, portal: Portal, p: dict[str, Any], lang: str, 
     page.fill("#bw-w-family-name", "Fontana")
     page.fill("#bw-w-email", address)
     page.locator("form[data-wait-form] button[type=submit]").click()
+
+
+def join_in_the_widget(page: Any, portal: Portal, p: dict[str, Any], lang: str, *, address: str, before: str) -> None:
+    """The professional's page: no time suits, so the patient joins the waiting list with the e-mailed code."""
+    ask_in_the_widget(page, portal, p, lang, address=address, before=before)
     page.locator("form[data-wait-code]").wait_for()
     code = portal.code_for(address, "Votre code pour rejoindre" if lang == "fr" else "Your code to join")
     page.fill("#bw-w-code", code)
@@ -97,6 +102,25 @@ def test_a_cancelled_time_goes_to_the_waiting_patient_who_accepts_it(
     page.locator("[data-reminders]").wait_for()
     shoot(page, "33-offer-accepted")
     portal.mail(bruno, "Rendez-vous confirmé")
+    assert unexpected(console.errors) == []
+
+
+def test_a_tab_whose_code_proved_the_address_joins_another_list_with_no_code(
+    portal: Portal, browser_page: tuple[Any, Any]
+) -> None:
+    page, console = browser_page
+    p = practitioner(24)
+    reason = reason_of(p)
+    bruno = email("bruno")
+    day = portal.book(p["id"], reason["id"], email("anna"), "en")["start"][:10]
+    join_in_the_widget(page, portal, p, "en", address=bruno, before=day)  # his code earns this tab an e-mail proof
+    sent = [m for m in portal.outbox() if bruno in m["recipients"]]
+    later = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    ask_in_the_widget(page, portal, p, "en", address=bruno, before=later)  # the page opened again, same tab
+    page.locator("[data-wait-done]").wait_for()
+    assert page.locator("form[data-wait-code]").is_hidden()
+    assert "waiting list until" in page.locator("[data-wait-done]").inner_text()
+    assert [m for m in portal.outbox() if bruno in m["recipients"]] == sent  # no second code
     assert unexpected(console.errors) == []
 
 

@@ -192,6 +192,12 @@ def hold_body(start: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
+def viewer(address: str | None) -> dict[str, str]:
+    """The header CloudFront adds with the viewer's address (``ip:port``): a request from ``address`` (None: from
+    the test client's own address, as without CloudFront)."""
+    return {"CloudFront-Viewer-Address": f"{address}:44321"} if address else {}
+
+
 def local(day: int, hour: int, minute: int = 0) -> str:
     """An ISO start on March ``day`` 2027 in Monaco (winter time, +01:00)."""
     return datetime(2027, 3, day, hour, minute, tzinfo=MONACO).isoformat()

@@ -61,6 +61,7 @@ def test_the_policy_grants_the_calls_the_code_makes_and_no_more(stage: str) -> N
     assert table["Resource"] == [
         f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}",
         f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}/index/GSI1",
+        f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}/index/GSI2",
     ]
     mail = statements["PatientMail"]
     assert mail["Action"] == ["ses:SendRawEmail"]  # notify.py sends raw MIME (the calendar attachment)
@@ -75,3 +76,29 @@ def test_the_policy_grants_the_calls_the_code_makes_and_no_more(stage: str) -> N
 def test_the_code_reads_no_table_by_scanning() -> None:
     for path in (FUNCTIONS / "chalicelib").rglob("*.py"):
         assert not re.search(r"\.scan\(|\"scan\"", path.read_text(encoding="utf-8")), path.name
+
+
+S3_ACTIONS = {"list_objects_v2": "s3:ListBucket", "put_object": "s3:PutObject", "delete_objects": "s3:DeleteObject"}
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_the_slot_feed_s_policy_grants_its_reads_and_its_writes_and_no_more(stage: str) -> None:
+    """The scheduled function Queries the table (the bookable profiles on GSI1, then units) and writes the site's
+    bucket under the feed's keys alone: its own role, not the API's."""
+    config = json.loads((FUNCTIONS / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    settings = config["stages"][stage]["lambda_functions"]["publish_slot_feed"]
+    policy = json.loads((FUNCTIONS / ".chalice" / settings["iam_policy_file"]).read_text(encoding="utf-8"))
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    table = config["stages"][stage]["environment_variables"]["TABLE_NAME"]
+    assert statements["Table"]["Action"] == ["dynamodb:Query"]
+    assert statements["Table"]["Resource"] == [
+        f"arn:aws:dynamodb:*:*:table/{table}",
+        f"arn:aws:dynamodb:*:*:table/{table}/index/GSI1",
+    ]
+    feed = (FUNCTIONS / "chalicelib" / "slotfeed" / "bucket.py").read_text(encoding="utf-8")
+    calls = set(re.findall(r"self\.client\.(\w+)\(", feed)) - {"get_paginator"}
+    calls |= set(re.findall(r"get_paginator\(\"(\w+)\"\)", feed))
+    granted = {a for s in policy["Statement"] if s["Sid"] != "Table" for a in s["Action"] if a.startswith("s3:")}
+    assert granted == {S3_ACTIONS[call] for call in calls}
+    assert statements["Logs"]["Resource"] == f"arn:aws:logs:*:*:log-group:/aws/lambda/portal-{stage}-publish_slot_feed*"
+    assert all(s["Effect"] == "Allow" and "*" not in "".join(s["Action"]) for s in policy["Statement"])

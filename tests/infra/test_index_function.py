@@ -60,3 +60,9 @@ def test_no_redirect_to_another_host() -> None:
     double, backslash = run(("//evil.example", {}), ("/\\evil", {}))
     for answer in (double, backslash):
         assert "statusCode" not in answer  # passed on to S3 (a 404), never a Location to elsewhere
+
+
+def test_a_fhir_operation_is_a_file_not_a_folder() -> None:
+    """The slot feed's manifest, /fhir/$bulk-publish, has no extension and must reach S3 as it is."""
+    answers = run(("/fhir/$bulk-publish", {}), ("/fhir/%24bulk-publish", {"_since": {"value": "2027-03-01"}}))
+    assert [a["uri"] for a in answers] == ["/fhir/$bulk-publish", "/fhir/%24bulk-publish"]

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.publish import IMMUTABLE, REVALIDATE, cache_control, content_type, publish_site
+from infra.publish import IMMUTABLE, REVALIDATE, WRITTEN_BY_FUNCTIONS, cache_control, content_type, publish_site
 
 BUCKET = "portal-dev-site"
 
@@ -101,6 +101,19 @@ def test_republishing_sends_only_changes_and_deletes_what_is_gone(aws: Any, tmp_
     assert "nouveau" in body
     assert "sitemap.xml" not in {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert changed.invalidation_id is not None
+
+
+def test_a_deploy_keeps_the_files_the_slot_feed_writes(aws: Any, tmp_path: Path) -> None:
+    from chalicelib.slotfeed.files import MANIFEST, PREFIX
+
+    s3, cloudfront, distribution = aws
+    assert (MANIFEST, PREFIX) == WRITTEN_BY_FUNCTIONS
+    for key in (MANIFEST, PREFIX + "Slot.2027-03-02.ndjson", "fhir/old-file.ndjson"):
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"{}")
+    report = publish_site(s3, cloudfront, make_site(tmp_path, SITE), BUCKET, distribution)
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert report.deleted == 1 and "fhir/old-file.ndjson" not in keys  # what a build no longer has goes
+    assert {MANIFEST, PREFIX + "Slot.2027-03-02.ndjson"} <= keys
 
 
 def test_a_site_without_index_page_is_refused(aws: Any, tmp_path: Path) -> None:

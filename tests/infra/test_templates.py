@@ -11,7 +11,7 @@ import pytest
 
 from infra.headers import path_headers, security_headers
 from infra.stages import FUNCTIONS, load_stage, stage_names
-from infra.synth import requirements
+from infra.synth import requirements, schedule_period
 from infra.table import table_definition
 from tests.infra.conftest import of_type, parameter_default
 
@@ -409,16 +409,18 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
     functions = of_type(template, "AWS::Serverless::Function")
     assert "APIHandler" in functions
     config = load_stage(stage).chalice["stages"][stage]
-    assert set(functions) == {"APIHandler", "ScheduledPass"}
+    assert set(functions) == {"APIHandler", "ScheduledPass", "PublishSlotFeed"}
+    own = config.get("lambda_functions", {})
     for name, function in functions.items():
         props = function["Properties"]
-        if name == "APIHandler":
+        settings = next((v for k, v in own.items() if k.replace("_", "") == name.lower()), config)
+        assert props["ReservedConcurrentExecutions"] == settings["reserved_concurrency"], name
+        period = schedule_period(props)
+        if period is None:
             assert props["Timeout"] < 29, name  # API Gateway gives up at 29 s
-            assert props["ReservedConcurrentExecutions"] == config["reserved_concurrency"], name
-        else:  # the scheduled pass answers no one: time for a pass over thousands of reminders, two at most at once
-            own = config["lambda_functions"]["scheduled_pass"]
-            assert props["Timeout"] == own["lambda_timeout"] == 300, name
-            assert props["ReservedConcurrentExecutions"] == own["reserved_concurrency"] == 2, name
+        else:  # the runs under way at once fit in its reserved concurrency, and a failed run is not retried
+            assert props["Timeout"] < period * props["ReservedConcurrentExecutions"], name
+            assert props["EventInvokeConfig"]["MaximumRetryAttempts"] == 0, name
         if requirements():
             assert {"Ref": "DependenciesLayer"} in props["Layers"], name
         variables = props["Environment"]["Variables"]
@@ -437,7 +439,59 @@ def test_lambda_timeouts_concurrency_layer_logs_and_alarms(templates: dict[str, 
             for a in of_type(template, "AWS::CloudWatch::Alarm").values()
             if a["Properties"].get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": name}}]
         }
-        assert alarms == {"Errors", "Throttles"}, name
+        assert alarms == ({"Errors", "Throttles"} | ({"Invocations"} if schedule_period(props) else set())), name
+    # the scheduled pass: time for a pass over thousands of reminders, two at most at once
+    reminder_pass = functions["ScheduledPass"]["Properties"]
+    assert reminder_pass["Timeout"] == own["scheduled_pass"]["lambda_timeout"] == 300
+    assert reminder_pass["ReservedConcurrentExecutions"] == own["scheduled_pass"]["reserved_concurrency"] == 2
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_slot_feed_function_runs_every_period_with_a_role_of_its_own(templates: dict[str, Any], stage: str) -> None:
+    """Query on the table alone, and S3 writes under the feed's two keys of the site's bucket: nothing else."""
+    from chalicelib.slotfeed import PERIOD_MINUTES
+    from chalicelib.slotfeed.files import MANIFEST, PREFIX
+
+    template = portal(templates, stage)
+    resources = template["Resources"]
+    props = resources["PublishSlotFeed"]["Properties"]
+    assert props["Handler"] == "app.publish_slot_feed"
+    [event] = props["Events"].values()
+    assert event == {"Type": "Schedule", "Properties": {"Schedule": f"rate({PERIOD_MINUTES} minutes)"}}
+    assert props["EventInvokeConfig"] == {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": PERIOD_MINUTES * 60}
+    assert props["Environment"]["Variables"]["SITE_BUCKET"] == {"Ref": "SiteBucket"}
+    assert "SITE_BUCKET" not in resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert props["Role"] == {"Fn::GetAtt": ["PublishSlotFeedRole", "Arn"]}
+    (policy,) = resources["PublishSlotFeedRole"]["Properties"]["Policies"]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    table = load_stage(stage).table_name
+    assert statements["Table"]["Action"] == ["dynamodb:Query"]
+    assert [r["Fn::Sub"].rsplit(":", 1)[1] for r in statements["Table"]["Resource"]] == [
+        f"table/{table}",
+        f"table/{table}/index/GSI1",
+    ]
+    bucket = "arn:${AWS::Partition}:s3:::${SiteBucket}"
+    assert statements["FeedFiles"]["Action"] == ["s3:PutObject", "s3:DeleteObject"]
+    assert statements["FeedFiles"]["Resource"] == {"Fn::Sub": f"{bucket}/{PREFIX}*"}
+    assert statements["FeedManifest"]["Action"] == ["s3:PutObject"]
+    assert statements["FeedManifest"]["Resource"] == {"Fn::Sub": f"{bucket}/{MANIFEST}"}
+    assert statements["FeedListing"]["Action"] == ["s3:ListBucket"]
+    assert statements["FeedListing"]["Condition"] == {"StringEquals": {"s3:prefix": PREFIX}}
+    assert set(statements) == {"Logs", "Table", "FeedFiles", "FeedManifest", "FeedListing"}
+    api = json.dumps(resources["ApiHandlerRole"]["Properties"]["Policies"])
+    assert '"s3:' not in api  # the booking API never writes the site
+    alarms = {name: a["Properties"] for name, a in of_type(template, "AWS::CloudWatch::Alarm").items()}
+    errors, missed = alarms["PublishSlotFeedErrorsAlarm"], alarms["PublishSlotFeedMissedRunsAlarm"]
+    assert (errors["Threshold"], errors["EvaluationPeriods"], errors["Period"]) == (1, 2, PERIOD_MINUTES * 60)
+    assert (missed["MetricName"], missed["ComparisonOperator"], missed["TreatMissingData"]) == (
+        "Invocations",
+        "LessThanThreshold",
+        "breaching",
+    )
+    rules = {r["Id"]: r for r in resources["SiteBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    assert rules["slot-feed-old-versions"]["Prefix"] == PREFIX
+    assert rules["slot-feed-manifest-old-versions"]["Prefix"] == MANIFEST
+    assert all(r["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1} for r in rules.values() if "slot" in r["Id"])
 
 
 def allow_statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -522,6 +576,33 @@ def test_table_is_the_one_definition_with_pitr_protection_and_customer_key(
     kept = "Retain" if load_stage(stage).retain_data else "Delete"
     assert table["DeletionPolicy"] == kept and key["DeletionPolicy"] == kept
     assert (stage == "prod") == (kept == "Retain")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_sets_its_retention_policy_and_the_table_expires_items(
+    templates: dict[str, Any], stage: str
+) -> None:
+    """The functions delete patients' data by the table's TTL attribute, on the periods of the stage's settings;
+    backups then keep a deleted item at most as long as they are kept (docs/security.md, "Retention")."""
+    settings = load_stage(stage)
+    assert settings.retention_days == 90 and settings.audit_retention_days == 365
+    assert settings.audit_retention_days >= settings.retention_days  # who saw an appointment outlives it
+    ttl = portal(templates, stage)["Resources"]["Table"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expires_at", "Enabled": True}
+    assert int(settings.params["backup_retention_days"]) <= 35
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_waf_logs_never_keep_a_credential(templates: dict[str, Any], stage: str) -> None:
+    """Blocked requests are logged; their tokens, cookies and e-mail proofs are not."""
+    configs = [
+        *of_type(templates[stage]["edge"], "AWS::WAFv2::LoggingConfiguration").values(),
+        *of_type(portal(templates, stage), "AWS::WAFv2::LoggingConfiguration").values(),
+    ]
+    assert len(configs) == 2
+    for config in configs:
+        redacted = {field["SingleHeader"]["Name"] for field in config["Properties"]["RedactedFields"]}
+        assert {"authorization", "cookie", "email-proof"} <= redacted
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -725,10 +806,20 @@ def test_what_cloudformation_creates_for_the_api(templates: dict[str, Any], stag
     (rest_api,) = of_type(expanded, "AWS::ApiGateway::RestApi").values()
     assert rest_api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
     assert "MISSING_AUTHENTICATION_TOKEN" in rest_api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
-    for name, function in of_type(expanded, "AWS::Lambda::Function").items():
+    functions = of_type(expanded, "AWS::Lambda::Function")
+    for name, function in functions.items():
         props = function["Properties"]
-        assert props["Timeout"] < 29 or name == "ScheduledPass", name  # only the API answers API Gateway
+        assert props["Timeout"] < 29 or name in ("ScheduledPass", "PublishSlotFeed"), name  # only the API answers
         assert len(props.get("Layers", [])) == (1 if requirements() else 0)
+    targets = [r["Properties"]["Targets"][0]["Arn"] for r in of_type(expanded, "AWS::Events::Rule").values()]
+    for scheduled in ("ScheduledPass", "PublishSlotFeed"):  # each schedule runs its function, never retried
+        assert {"Fn::GetAtt": [scheduled, "Arn"]} in targets
+        invokes = of_type(expanded, "AWS::Lambda::EventInvokeConfig").values()
+        assert [
+            i["Properties"]["MaximumRetryAttempts"]
+            for i in invokes
+            if i["Properties"]["FunctionName"] == {"Ref": scheduled}
+        ] == [0]
 
 
 @pytest.mark.parametrize("stage", STAGES)

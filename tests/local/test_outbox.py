@@ -78,7 +78,7 @@ def test_the_api_sender_is_verified_and_sent_mail_is_listed_newest_first(portal:
     messages = portal.outbox()
     newest, previous = messages[0], messages[1]
     assert newest["to"] == "second@example.org" and newest["recipients"] == ["second@example.org"]
-    assert newest["subject"] == "Appointment confirmed: Monday, 2 March 2026 at 10:15"
+    assert newest["subject"] == "Appointment confirmed: Monday 2 March 2026 at 10:15"
     assert "10:15 (Monaco time, UTC+01:00)" in str(newest["text"])
     assert newest["attachments"] == ["appointment.ics"]
     assert previous["to"] == "first@example.org"

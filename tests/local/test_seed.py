@@ -33,3 +33,11 @@ def test_every_data_file_becomes_a_profile_the_engine_can_book(table_name: str) 
     )
     stored: dict[str, Any] = table.get_item(Key={"PK": f"PRO#{record['id']}", "SK": "PROFILE"})["Item"]
     assert json.loads(stored["record"])["family_name"] == record["family_name"]
+
+
+def test_the_professionals_who_book_online_are_listed_for_the_slot_feed(table_name: str) -> None:
+    count = seed_profiles(boto3.resource("dynamodb").Table(table_name))
+    records = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(PRACTITIONERS.glob("*.json"))]
+    listed = Store(make_table(table_name)).bookable_profiles()
+    assert count == len(records)
+    assert [item["practitioner_id"] for item in listed] == [r["id"] for r in records if r["online_booking"]]

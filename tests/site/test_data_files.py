@@ -120,8 +120,8 @@ def test_a_rebuild_parses_only_changed_files_and_renders_only_their_pages(tmp_pa
     current = load_directory(content / "directory")
     assert opendata == [dict(p) for p in current.practitioners]
     assert next(p for p in opendata if p["id"] == "pr-000005")["family_name"] == "Renommé"
-    with (output / "open-data" / "practitioners.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    with (output / "open-data" / "practitioners.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
     assert len(rows) == sum(len(p["sites"]) for p in current.practitioners)
     assert [r["family_name"] for r in rows if r["id"] == "pr-000005"] == ["Renommé"]
     # a removed professional's pages go away

@@ -90,9 +90,26 @@ def test_every_page_has_a_language_one_main_and_a_title(pages: dict[str, Page]) 
             assert html.attrs["lang"] == "en", page.url
 
 
+def within(page: Page, tag: str, class_: str) -> set[int]:
+    """The ids of the elements inside every ``<tag class="class_">`` of a page."""
+    found: set[int] = set()
+    stack = [e for e in page.elements if e.tag == tag and class_ in e.attrs.get("class", "").split()]
+    while stack:
+        element = stack.pop()
+        found.add(id(element))
+        stack += element.children
+    return found
+
+
 def test_no_page_references_another_host_or_inlines_script_or_style(pages: dict[str, Page]) -> None:
+    """Nothing is loaded from another host; the only links to one are an article's sources and the directions to
+    a practice (plain links that a person follows, ``https:`` only)."""
     for page in pages.values():
+        elsewhere = within(page, "ul", "sources") | within(page, "ul", "directions")
         for element in page.elements:
+            if element.tag == "a" and id(element) in elsewhere:
+                assert element.attrs["href"].startswith("https://"), f"{page.url}: {element.attrs['href']}"
+                continue
             for name, value in element.attrs.items():
                 assert not name.startswith("on"), f"{page.url}: inline handler {name}"
                 if name in ("href", "src", "action", "srcset", "poster", "data", "formaction"):
@@ -120,11 +137,27 @@ def test_json_ld_parses_on_profiles_establishments_and_articles(pages: dict[str,
         assert value["@context"] == "https://schema.org"
         return value
 
-    practitioner = directory.practitioners[0]
-    person = data(f"/fr/professionals/{practitioner['id']}/")
-    assert person["@type"] == "Person"
-    assert person["familyName"] == practitioner["family_name"]
-    assert person["workLocation"][0]["address"]["streetAddress"] == practitioner["sites"][0]["address"]
+    # a doctor is an IndividualPhysician (schema.org's type for an individual medical practitioner), not a Person
+    doctor = directory.practitioners[0]
+    assert doctor["profession"] == "physician" and doctor["specialties"] == ["general-practice"]
+    physician = data(f"/fr/professionals/{doctor['id']}/")
+    assert physician["@type"] == "IndividualPhysician"
+    assert physician["name"] == f"Dr {doctor['given_name']} {doctor['family_name']}"
+    assert physician["medicalSpecialty"] == ["https://schema.org/PrimaryCare"]
+    assert physician["isAcceptingNewPatients"] is doctor["accepting_new_patients"]
+    assert physician["address"]["streetAddress"] == doctor["sites"][0]["address"]
+    assert physician["location"][0]["geo"]["latitude"] == doctor["sites"][0]["latitude"]
+    assert "givenName" not in physician and "jobTitle" not in physician  # a Person's properties
+    in_hospital = next(
+        p for p in directory.practitioners if p["profession"] == "physician" and "establishment" in p["sites"][0]
+    )
+    where = data(f"/en/professionals/{in_hospital['id']}/")["practicesAt"][0]
+    assert where["@id"].endswith(f"/en/establishments/{in_hospital['sites'][0]['establishment']}/")
+    nurse = first([p.data for p in directory.practitioners], profession="nurse")
+    person = data(f"/fr/professionals/{nurse['id']}/")
+    assert person["@type"] == "Person" and person["jobTitle"] == "Infirmier·ère"
+    assert person["familyName"] == nurse["family_name"]
+    assert person["workLocation"][0]["address"]["streetAddress"] == nurse["sites"][0]["address"]
     hospital = first(directory.establishments, kind="hospital")
     place = data(f"/en/establishments/{hospital['id']}/")
     assert place["@type"] == "Hospital" and place["name"] == hospital["name"]
@@ -244,8 +277,8 @@ def test_articles_have_an_a_to_z_index_categories_review_and_sources(pages: dict
     letters = [h.text for h in index.find("h2") if h.attrs.get("id", "").startswith("letter-")]
     assert letters == sorted(letters) and "H" in letters
     article = pages["/fr/articles/hypertension/"]
-    assert "Relu le 20 octobre 2026 par Dr Anna Belrelli" in " ".join(
-        article.one("footer", class_="article__footer").text.split()
+    assert " ".join(article.one("p", class_="article__review").text.split()) == (
+        "Relu le 20 octobre 2026 par Dr Anna Belrelli, cardiologue"
     )
     assert len(article.one("ul", class_="sources").children) == 3
     category = pages["/en/articles/categories/conditions/"]
@@ -256,8 +289,8 @@ def test_machine_readable_files(site: Path, directory: Directory, pages: dict[st
     people = json.loads((site / "open-data" / "practitioners.json").read_text(encoding="utf-8"))
     assert [p["id"] for p in people] == [p["id"] for p in directory.practitioners]
     assert people[0] == {k: v for k, v in directory.practitioners[0].items() if k != "$schema"}
-    with (site / "open-data" / "practitioners.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    with (site / "open-data" / "practitioners.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
     assert len(rows) == sum(len(p["sites"]) for p in directory.practitioners)
     assert rows[0]["family_name"] == directory.practitioners[0]["family_name"]
     establishments = json.loads((site / "open-data" / "establishments.json").read_text(encoding="utf-8"))

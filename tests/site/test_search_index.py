@@ -29,9 +29,11 @@ from plugins.directory.search_index import (
     main,
     read_settings,
 )
+from plugins.directory.vocabulary import load_vocabularies
 from tests.site.sitebuild import ROOT, index
 
 DIRECTORY = load_directory(ROOT / "content" / "directory")
+VOCABULARIES = load_vocabularies(ROOT / "content", ["fr", "en"], DIRECTORY, ROOT / "content" / "directory" / "schema")
 
 
 def fragments(bundle: Path) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -106,7 +108,9 @@ def test_a_professionals_record_carries_url_language_meta_filters_and_text(index
         name, fragment = pages[url]
         assert name.startswith(f"{lang}_")  # in that language's index
         title = fragment["meta"]["title"]
+        keywords = fragment["meta"].pop("keywords")  # the vocabulary's names of what they are
         assert fragment["meta"] == {"id": p["id"], "title": title}
+        assert keywords == VOCABULARIES[lang].keywords(p["profession"], p["specialties"]) != ""
         assert title.endswith(f"{p['given_name']} {p['family_name']}")
         filters = fragment["filters"]
         assert filters["profession"] == [DIRECTORY.professions[p["profession"]]["label"][lang]]

@@ -75,6 +75,8 @@ def test_the_rule_itself() -> None:
     assert french_text("Annuler ?") == f"Annuler{NNBSP}?"
     assert french_text("avant %(time)s ; passé") == f"avant %(time)s{NNBSP}; passé"
     assert french_text("pour « %(query)s »") == f"pour «{NNBSP}%(query)s{NNBSP}»"
+    spaced = french_text("Annuler ? pour « %(query)s » : oui")  # text already spaced stays as it is
+    assert french_text(spaced) == spaced
     for untouched in ("à 09:00", "https://example.org/?q=1", "a;b"):
         assert french_text(untouched) == untouched
     html = '<p><strong>Éditeur</strong> : voir <a href="https://x?a=b">ici</a> !</p><pre>a: b</pre>'

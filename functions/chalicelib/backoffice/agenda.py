@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from ..core.availability import occupied_units
 from ..core.concurrency import StaleRead, Versioned
 from ..core.errors import InvalidInput, NotConfirmed, NotFound, NotStarted, TooLate, Unavailable
 from ..core.profiles import Profile, text_in
+from ..core.retention import Retention
 from ..core.schedule import MAX_LOCKED_MINUTES, UNIT_SECONDS
 from ..core.schemas import LANGUAGES
 from . import audit
@@ -61,6 +62,7 @@ class Agenda:
     mailer: Callable[[], Mailer | None]  # the patients' e-mails, asked for when one is due
     site_url: str  # where the e-mails' manage links lead
     clock: Callable[[], datetime]
+    retention: Retention = field(default_factory=Retention)  # when appointments and audit entries are deleted
     followup: Callable[[], FollowUp | None] = lambda: None  # reminders, waiting list (followup.py)
 
     # -- reads -------------------------------------------------------------------------------------------------
@@ -103,7 +105,7 @@ class Agenda:
             if _visible(appointment, int(now.timestamp()))
         ]
         named = [a.id for a in shown if a.status != HELD and a.patient]
-        audit.record(self.store, principal, practitioner_id, named, action="list", at=now)
+        audit.record(self.store, principal, practitioner_id, named, action="list", at=now, retention=self.retention)
         return AgendaResponse.model_validate(
             {
                 "practitioner": practitioner_id,
@@ -143,7 +145,8 @@ class Agenda:
             if appointment.status == CONFIRMED and appointment.start_epoch <= now_s:
                 raise TooLate("This appointment has started or is over; mark it as missed instead.")
             try:
-                self.store.cancel_by_practice(appointment, now_s)
+                kept = dataclasses.replace(appointment, expires_at=self.retention.appointment(appointment.end_epoch))
+                self.store.cancel_by_practice(kept, now_s)
                 break
             except StaleRead:
                 appointment = self.load(principal, appointment_id)
@@ -182,9 +185,10 @@ class Agenda:
                 start_epoch=start,
                 end_epoch=start + length,
                 units=tuple(_units(start, start + length, profile)),
+                expires_at=self.retention.appointment(start + length),
             )
             try:
-                self.store.move(appointment, moved, now_s)
+                self.store.move(appointment, moved, self._counter(appointment, now_s), now_s)
                 break
             except StaleRead:
                 appointment = self.load(principal, appointment_id)
@@ -238,12 +242,10 @@ class Agenda:
             source=PHONE,
             confirmed_at=now_s,
             token_hash=tokens.token_hash(token) if token else None,
+            expires_at=self.retention.appointment(end),
         )
         for _ in range(OPTIMISTIC_TRIES):
-            counter = None
-            if patient.email:
-                read = self.store.patient_appointments(practitioner_id, patient.email)
-                counter = Versioned({k: v for k, v in read.entries.items() if v > now.timestamp()}, read.version)
+            counter = self._counter(appointment, now_s)
             try:
                 self.store.book_by_practice(appointment, counter, now_s)
                 break
@@ -283,6 +285,7 @@ class Agenda:
             now=now_s,
             status=BLOCKED,
             source=BLOCK,
+            expires_at=self.retention.appointment(end),  # a blocked time names no one; it goes with its day
         )
         self.store.book_by_practice(appointment, None, now_s)
         logger.info("back-office: time blocked for %s (%s)", practitioner_id, appointment.id)
@@ -296,8 +299,21 @@ class Agenda:
     def _audit(self, principal: Principal, appointment: Appointment, action: audit.Action) -> None:
         if appointment.patient:
             audit.record(
-                self.store, principal, appointment.practitioner_id, [appointment.id], action=action, at=self.clock()
+                self.store,
+                principal,
+                appointment.practitioner_id,
+                [appointment.id],
+                action=action,
+                at=self.clock(),
+                retention=self.retention,
             )
+
+    def _counter(self, appointment: Appointment, now: int) -> Versioned | None:
+        """The patient's cap counter as read now, its past appointments left out (None without an e-mail)."""
+        if not appointment.email:
+            return None
+        read = self.store.patient_appointments(appointment.practitioner_id, appointment.email)
+        return Versioned({k: v for k, v in read.entries.items() if v > now}, read.version)
 
     def _mail(self, appointment: Appointment, send: Callable[[Mailer, str], bool]) -> bool | None:
         """Send a patient e-mail if the appointment has an address; whether it went out (None: no address)."""

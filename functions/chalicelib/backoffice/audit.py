@@ -6,7 +6,8 @@ what (``list``: the agenda showed the patient's name; ``read``: the details page
 written **before** the answer that shows the details; if they cannot be written, nothing is shown (503).
 
 The operator queries them by appointment (a patient asking who saw their appointment) or by professional over a
-period (scripts/audit_log.py). Entries hold no name, e-mail or phone: the appointment id leads to them.
+period (scripts/audit_log.py). Entries hold no name, e-mail or phone: the appointment id leads to them. Each is
+deleted by the table's TTL after the audit period of the retention policy (core/retention.py; 365 days by default).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..core import keys
 
 if TYPE_CHECKING:
+    from ..core.retention import Retention
     from ..core.store import Store
     from .auth import Principal
 
@@ -26,9 +28,15 @@ Action = Literal["list", "read", "cancel", "move", "no_show", "create"]
 
 
 def entry(
-    principal: Principal, practitioner_id: str, appointment_id: str, action: Action, at: datetime
+    principal: Principal,
+    practitioner_id: str,
+    appointment_id: str,
+    action: Action,
+    *,
+    at: datetime,
+    retention: Retention,
 ) -> dict[str, Any]:
-    """One audit item, keys included (docs/data-model.md, patterns 21 to 23)."""
+    """One audit item, keys included (docs/data-model.md, patterns 21 to 23), deleted after the audit period."""
     entry_id = secrets.token_hex(6)
     return {
         **keys.audit_key(appointment_id, at, entry_id),
@@ -40,6 +48,7 @@ def entry(
         "token_id": principal.token_id,
         "action": action,
         "at": keys.audit_stamp(at),
+        "expires_at": retention.audit(int(at.timestamp())),
     }
 
 
@@ -51,9 +60,13 @@ def record(
     *,
     action: Action,
     at: datetime,
+    retention: Retention,
 ) -> None:
     """Write one entry per appointment (raises Unavailable unless all are written)."""
-    entries = [entry(principal, practitioner_id, appointment_id, action, at) for appointment_id in appointment_ids]
+    entries = [
+        entry(principal, practitioner_id, appointment_id, action, at=at, retention=retention)
+        for appointment_id in appointment_ids
+    ]
     if entries:
         store.write_audit(entries)
 

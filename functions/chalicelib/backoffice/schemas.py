@@ -185,6 +185,7 @@ class ReasonSettings(Request):
     new_patients: bool
     existing_patients: bool
     online: bool
+    at_home: bool | None = Field(None, description="A home visit: the patient's home is the place, not the site.")
     instructions: LongTexts | None = None
 
 

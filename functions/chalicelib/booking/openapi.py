@@ -5,22 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import ids
-from ..core.appointment import AppointmentView, ConfirmResponse, HoldResponse
+from ..core.appointment import AppointmentView, ConfirmResponse, EmailProof, HoldResponse
 from ..core.openapi import REF, UNAVAILABLE, Part, answers, json_content, path_parameter
 from ..core.schemas import EmptyRequest, MoveRequest
 from . import schemas
 
 ERRORS = {
     400: "Malformed request (body not JSON, header missing); `field` names it.",
-    404: "Unknown id, no online booking, or a wrong or missing manage token (indistinguishable on purpose).",
+    401: "A booking for a relative (`relative`) without a signed-in session.",
+    404: "Unknown id, no online booking, a relative that is not one of mine, or a wrong or missing manage token "
+    "(indistinguishable on purpose).",
     409: "Conflict: the slot was just taken, the patient's cap is reached, the appointment is not in that state.",
+    422: "Invalid input; `field` names it (`patient.email`, `email`, `start`, `code`, `Idempotency-Key`).",
+    429: "Too many requests or code attempts from this e-mail or network (`too_many_requests`, `too_many_attempts`), "
+    "too many holds awaiting confirmation (`too_many_holds`), or the unproven holds' share of this e-mail or network "
+    "is used up: prove the e-mail address first (`proof_required`, then POST /v1/email-proofs).",
     410: "The hold expired before it was confirmed.",
-    422: "Invalid input; `field` names it (`patient.email`, `start`, `Idempotency-Key`).",
-    429: "Too many requests or code attempts from this e-mail or address.",
     503: UNAVAILABLE,
 }
+HOLD_RULES = (
+    "Limits (docs/api.md): a client without an e-mail proof for the patient's address holds at most 2 times at once "
+    "per e-mail and 2 per network (an IPv4 address, or an IPv6 /64), then gets 429 `proof_required`; with a proof, "
+    "3 per e-mail. A network holds at most 5 times at once, proven or not (429 `too_many_holds`). Each code e-mail "
+    "counts 3 an hour and 5 a day per e-mail and network, 10 a day per e-mail, 100 per network in 10 minutes "
+    "(429 `too_many_requests`); e-mails count by their canonical mailbox (case, a +tag and Gmail's dots ignored). "
+    "A refused request counts for nothing."
+)
 SECURITY_SCHEMES = {
     "manageToken": {"type": "http", "scheme": "bearer", "description": "The token from the confirmation."},
+    "emailProof": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Email-Proof",
+        "description": "An e-mail proof's token (from a confirmation with a code, or from POST /v1/email-proofs/"
+        "{proof_id}/confirm), valid 30 minutes: a hold for the same address needs no code and does not count "
+        "among the unproven holds. Optional: without it, the hold's code is e-mailed.",
+    },
 }
 
 
@@ -32,6 +52,15 @@ def _confirm_responses() -> dict[str, Any]:
     found = _responses(200, ConfirmResponse, (404, 409, 410, 422, 429), "Booked.")
     found["422"]["description"] = (
         "A malformed code (`invalid_input`), or a wrong one (`wrong_code`, whose body also carries `attempts_left`)."
+    )
+    return found
+
+
+def _proof_responses() -> dict[str, Any]:
+    found = _responses(200, EmailProof, (400, 404, 410, 422, 429), "The e-mail proof.")
+    found["410"]["description"] = "The code expired (`code_expired`, after 10 minutes): ask for a new one."
+    found["422"]["description"] = (
+        "A malformed code (`invalid_input`), or a wrong one (`wrong_code`, with `attempts_left`)."
     )
     return found
 
@@ -60,6 +89,8 @@ def part() -> Part:
     practitioner = path_parameter("practitioner_id", ids.PRACTITIONER_ID)
     appointment = path_parameter("appointment_id", ids.APPOINTMENT_ID)
     bearer: list[dict[str, list[str]]] = [{"manageToken": []}]
+    proof_or_none: list[dict[str, list[str]]] = [{}, {"emailProof": []}]
+    proof_request = path_parameter("proof_id", ids.PROOF_CODE_ID)
     idempotency = {
         "name": "Idempotency-Key",
         "in": "header",
@@ -85,13 +116,16 @@ def part() -> Part:
         },
         "/v1/appointments": {
             "post": {
-                "summary": "Hold a slot for 10 minutes and e-mail a one-time code to confirm it.",
+                "summary": "Hold a slot for 10 minutes and e-mail a one-time code to confirm it (with an e-mail "
+                "proof for the patient's address: no code, confirm with the proof).",
+                "description": HOLD_RULES,
                 "parameters": [idempotency],
+                "security": [*proof_or_none, {"patientSession": []}],
                 "requestBody": _body(schemas.HoldRequest),
                 "responses": _responses(
                     201,
                     HoldResponse,
-                    (400, 404, 409, 422, 429),
+                    (400, 401, 404, 409, 422, 429),
                     "Held (or the same hold again for a repeated key).",
                 ),
             }
@@ -106,10 +140,28 @@ def part() -> Part:
         },
         "/v1/appointments/{appointment_id}/confirm": {
             "post": {
-                "summary": "Confirm a hold with its code; answers the manage token once.",
+                "summary": "Confirm a hold with its code, or with an e-mail proof for the patient's address; answers "
+                "the manage token once (and, after a code, an e-mail proof).",
                 "parameters": [appointment],
+                "security": [*proof_or_none, {"patientSession": []}],
                 "requestBody": _body(schemas.ConfirmRequest),
                 "responses": _confirm_responses(),
+            }
+        },
+        "/v1/email-proofs": {
+            "post": {
+                "summary": "E-mail a 6-digit code that proves the address, before any time is held (when a hold "
+                "answered 429 `proof_required`).",
+                "requestBody": _body(schemas.ProofRequest),
+                "responses": _responses(202, schemas.ProofCodeSent, (400, 422, 429), "A code is on its way."),
+            }
+        },
+        "/v1/email-proofs/{proof_id}/confirm": {
+            "post": {
+                "summary": "The code, for an e-mail proof (valid 30 minutes; send it as the Email-Proof header).",
+                "parameters": [proof_request],
+                "requestBody": _body(schemas.ProofConfirmRequest),
+                "responses": _proof_responses(),
             }
         },
         "/v1/appointments/{appointment_id}": {
@@ -141,7 +193,14 @@ def part() -> Part:
     }
     return Part(
         paths=paths,
-        requests=[schemas.HoldRequest, schemas.ConfirmRequest, MoveRequest, EmptyRequest],
+        requests=[
+            schemas.HoldRequest,
+            schemas.ConfirmRequest,
+            schemas.ProofRequest,
+            schemas.ProofConfirmRequest,
+            MoveRequest,
+            EmptyRequest,
+        ],
         responses=[
             schemas.SlotsResponse,
             schemas.NextAvailableResponse,
@@ -149,6 +208,8 @@ def part() -> Part:
             ConfirmResponse,
             AppointmentView,
             schemas.CodeSent,
+            schemas.ProofCodeSent,
+            EmailProof,
         ],
         security_schemes=SECURITY_SCHEMES,
     )

@@ -1,5 +1,6 @@
-"""What patients call: free slots, the next free slot of many professionals, holds confirmed by an e-mailed code,
-and the appointment managed with its token. A Chalice blueprint that app.py registers as it is (paths ``/v1/...``).
+"""What patients call: free slots, the next free slot of many professionals, holds confirmed by an e-mailed code
+(or an e-mail proof), e-mail proofs, and the appointment managed with its token. A Chalice blueprint that app.py
+registers as it is (paths ``/v1/...``).
 
 Thin views: parse, call the booking service, answer. Each imports what it needs when it first runs, so a cold
 start pays only for the route it answers (docs/performance.md).
@@ -22,12 +23,24 @@ route = web.router(routes)
 
 
 def caller() -> Caller:
-    """Who is asking: the viewer's address, as CloudFront saw it (core/clientaddress.py)."""
-    from ..core.clientaddress import VIEWER_ADDRESS_HEADER, client_address
+    """Who is asking: their network, and the e-mail proof the request carries (``Email-Proof``; core/proof.py), or
+    else a signed-in patient's session (its cookie and CSRF token: the account's proven e-mail). A session that does
+    not hold (ended, no CSRF token) is no proof: the request is a guest's, and the code is e-mailed."""
+    from ..core.proof import PROOF_HEADER
     from .service import Caller
 
-    source_ip = web.current().context.get("identity", {}).get("sourceIp")
-    return Caller(address=client_address(web.header(VIEWER_ADDRESS_HEADER), source_ip))
+    token = web.header(PROOF_HEADER).strip()
+    proof = services.get_proofs().verify(token) if token else None
+    if "portal_session=" in web.header("cookie"):
+        from ..core.errors import PortalError
+        from ..patients.routes import signed_in
+
+        try:
+            signed = signed_in()
+        except PortalError:
+            return Caller(network=web.network(), proof=proof)
+        return Caller(network=web.network(), proof=proof or signed.proof, account_id=signed.account.id)
+    return Caller(network=web.network(), proof=proof)
 
 
 def idempotency_key() -> str:
@@ -85,6 +98,22 @@ def confirm(appointment_id: str) -> Response:
 
     code = web.body(ConfirmRequest).code
     return web.reply(services.get_bookings().confirm(appointment_id, code, caller()))
+
+
+@route("/v1/email-proofs", methods=["POST"])
+def prove_email() -> Response:
+    from .schemas import ProofRequest
+
+    sent = services.get_proofs().send_code(web.body(ProofRequest), web.network())
+    return web.reply(sent, status=202)
+
+
+@route("/v1/email-proofs/{proof_id}/confirm", methods=["POST"])
+def confirm_email(proof_id: str) -> Response:
+    from .schemas import ProofConfirmRequest
+
+    code = web.body(ProofConfirmRequest).code
+    return web.reply(services.get_proofs().redeem(proof_id, code, web.network()))
 
 
 @route("/v1/appointments/{appointment_id}", methods=["GET"])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 
+from ..core import ids
 from ..core.schemas import (
     Day,
     Email,
@@ -73,10 +74,35 @@ class HoldRequest(Request):
     start: Instant = Field(description="A slot's start, ISO 8601 with its UTC offset.")
     patient: PatientIn
     language: Language = "fr"
+    relative: Annotated[str, StringConstraints(pattern=ids.RELATIVE_ID)] | None = Field(
+        None,
+        description="Signed in only: the id of one of my relatives (GET /v1/me/relatives) the appointment is for. "
+        "``patient`` is then the person who books; the relative is the patient the practice sees.",
+    )
+
+
+Code = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
 
 class ConfirmRequest(Request):
-    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")] = Field(description="The 6-digit e-mailed code.")
+    """Body of ``POST /v1/appointments/{id}/confirm``: the e-mailed code, or nothing with an Email-Proof header."""
+
+    code: Code | None = Field(
+        None,
+        description="The 6-digit e-mailed code. Leave it out only when the request carries an e-mail proof for the "
+        "patient's address (Email-Proof header).",
+    )
+
+
+class ProofRequest(Request):
+    """Body of ``POST /v1/email-proofs``: the address to prove, before holding a time."""
+
+    email: Email
+    language: Language = Field("fr", description="The language of the e-mail with the code.")
+
+
+class ProofConfirmRequest(Request):
+    code: Code = Field(description="The 6-digit e-mailed code.")
 
 
 # -- responses -----------------------------------------------------------------------------------------------------
@@ -88,6 +114,10 @@ class SlotsResponse(Reply):
     from_: date = Field(alias="from")
     days: int
     slots: list[SlotOut]
+    last_day: date = Field(
+        description="The last local date a slot can be on: today plus the professional's booking horizon. A "
+        "window after it has no slot, so a patient need not look further."
+    )
 
 
 class PeriodOut(Reply):
@@ -118,3 +148,8 @@ class NextAvailableResponse(Reply):
 
 class CodeSent(Reply):
     status: Literal["sent"]
+
+
+class ProofCodeSent(Reply):
+    id: str = Field(description="Send the code to /v1/email-proofs/{id}/confirm.")
+    expires_at: datetime = Field(description="The code works until then (10 minutes).")

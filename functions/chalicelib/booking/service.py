@@ -22,37 +22,44 @@ from ..core.appointment import (
     HELD,
     Appointment,
     AppointmentView,
+    Booker,
     ConfirmResponse,
     HoldResponse,
     Patient,
 )
 from ..core.availability import check_slot, first_free_slot, occupied_units
-from ..core.concurrency import IdempotentReplay, Replay, StaleRead, Versioned
+from ..core.concurrency import Holds, IdempotentReplay, Replay, StaleRead, Versioned
+from ..core.emailaddress import canonical
 from ..core.errors import (
     AlreadyConfirmed,
     HoldExpired,
     InvalidInput,
     NotConfirmed,
     NotFound,
+    ProofRequired,
     TooLate,
     TooManyAppointments,
     TooManyAttempts,
     TooManyHolds,
+    Unauthorized,
     Unavailable,
     WrongCode,
 )
-from ..core.keys import digest
+from ..core.keys import digest, network_hash
 from ..core.profiles import Profile
 from ..core.ratelimit import Limits
+from ..core.retention import Retention
 from ..core.schemas import SlotOut
 from ..core.units import busy_intervals
 from .schemas import HoldRequest, NextAvailableResponse, SlotsQuery, SlotsResponse
 
 if TYPE_CHECKING:
     from ..core.notify import Mailer
+    from ..core.proof import Proof
     from ..core.schemas import MoveRequest
     from ..core.store import Store
     from ..followup import FollowUp
+    from .proofs import EmailProofs
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +73,27 @@ NO_APPOINTMENT = "No such appointment."
 TOO_BUSY = "Too many simultaneous changes; please try again."
 TOO_MANY_WRONG_CODES = "Too many wrong codes for this hold; please choose a time again."
 STARTED = "This appointment has started or is over; call the practice."
+NO_MORE_CODES = "No more codes can be sent for this hold."
+CODE_REQUIRED = "The 6-digit code from the e-mail is required (or an e-mail proof for this address)."
+NETWORK_FULL = "Too many times are on hold from your network; please try again in a few minutes."
+EMAIL_FULL = "This e-mail already has times on hold awaiting confirmation; confirm them or let them lapse first."
+EMAIL_PROOF_REQUIRED = (
+    "This e-mail address already has times waiting for their code; confirm the address first to book another."
+)
+NETWORK_PROOF_REQUIRED = "Several bookings from your network are waiting for their code; confirm your e-mail first."
+# What an unknown appointment id is compared with, so that it costs what a wrong token on a real one costs.
+DECOY = {"token_hash": tokens.token_hash("no appointment has this token"), "status": CONFIRMED}
 
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is asking: the viewer's address (CloudFront-Viewer-Address, else identity.sourceIp; clientaddress.py)."""
+    """Who is asking: the network the viewer's address counts as (clientaddress.network: CloudFront-Viewer-Address,
+    else identity.sourceIp; an IPv6 address as its /64), and the e-mail proof the request carries, if any
+    (core/proof.py: an ``Email-Proof`` token, or a signed-in patient's session)."""
 
-    address: str
+    network: str
+    proof: Proof | None = None
+    account_id: str | None = None  # a signed-in patient's account (a booking for one of its relatives)
 
 
 @dataclass
@@ -81,8 +102,16 @@ class Bookings:
     mailer: Callable[[], Mailer | None]  # asked for when an e-mail is due (a request that sends none loads none)
     site_url: str
     limits: Limits = field(default_factory=Limits)
+    retention: Retention = field(default_factory=Retention)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     followup: Callable[[], FollowUp | None] = field(default=lambda: None)  # reminders, waiting list (followup.py)
+    proofs: EmailProofs = None  # type: ignore[assignment]  # made over the same parts unless given
+
+    def __post_init__(self) -> None:
+        if self.proofs is None:
+            from .proofs import EmailProofs
+
+            self.proofs = EmailProofs(self.store, self.mailer, self.limits, self.clock)
 
     # -- reads -----------------------------------------------------------------------------------------------------
 
@@ -105,6 +134,7 @@ class Bookings:
             SlotOut(start=slot.start, end=slot.end, site=site)
             for site, slot in profile.free_slots(query.reason, busy, first_day, query.days, now, query.patient, sites)
         ]
+        schedule = profile.schedule(sites[0])
         return SlotsResponse.model_validate(
             {
                 "practitioner": practitioner_id,
@@ -112,6 +142,7 @@ class Bookings:
                 "from": first_day,
                 "days": query.days,
                 "slots": found,
+                "last_day": schedule.rules.last_day(now, schedule.zone),
             }
         )
 
@@ -161,10 +192,13 @@ class Bookings:
     # -- hold ------------------------------------------------------------------------------------------------------
 
     def hold(self, request: HoldRequest, idempotency_key: str, caller: Caller) -> tuple[HoldResponse, bool]:
-        """Hold a slot for HOLD_SECONDS and e-mail a one-time code. Returns the hold and whether it is a replay.
+        """Hold a slot for HOLD_SECONDS and e-mail a one-time code, or, for a client with an e-mail proof of the
+        patient's address, hold it without a code (confirm with the proof). Returns the hold and whether it is a
+        replay.
 
         A repeated request with the same ``idempotency_key`` returns the appointment the first one created and
-        writes nothing; the same key with a different request is a 422.
+        writes nothing; the same key with a different request is a 422. Every check that can refuse is made before
+        anything is counted, and what was counted is given back if the hold is refused after all (ratelimit.Charge).
         """
         fingerprint = digest(request.model_dump_json())
         replay = self.store.idempotency(idempotency_key)
@@ -176,12 +210,15 @@ class Bookings:
         now_s = int(now.timestamp())
         slot = check_slot(schedule, request.reason, request.start, (), now, request.patient.kind)
         email = request.patient.email
-        self.limits.code_per_address.check(self.store, caller.address, now_s)
-        self.limits.code_per_email.check(self.store, email.lower(), now_s)
-        if len(_future(self.store.patient_appointments(profile.id, email), now_s)) >= profile.max_future_per_patient:
+        proven = caller.proof is not None and caller.proof.covers(email, now_s)
+        patient, booker = self._who(request, caller, proven)
+        relative_id = request.relative if booker else None
+        counter = self.store.patient_appointments(profile.id, email, relative_id)
+        if len(_future(counter, now_s)) >= profile.max_future_per_patient:
             raise TooManyAppointments(_cap_message(profile.max_future_per_patient), field="patient.email")
-        code = tokens.new_code()
         appointment_id = tokens.new_appointment_id()
+        code = None if proven else tokens.new_code()
+        hold_until = now_s + HOLD_SECONDS
         appointment = Appointment.new(
             id=appointment_id,
             profile=profile,
@@ -193,38 +230,78 @@ class Bookings:
             status=HELD,
             language=request.language,
             reason_id=request.reason,
-            patient=Patient(**request.patient.model_dump()),
-            hold_until=now_s + HOLD_SECONDS,
-            code_hash=tokens.code_hash(appointment_id, code),
+            patient=patient,
+            booked_by=booker,
+            relative_id=relative_id,
+            hold_until=hold_until,
+            code_hash=tokens.code_hash(appointment_id, code) if code else None,
             code_attempts=0,
-            codes_sent=1,
-            expires_at=now_s + HOLD_SECONDS + 86400,  # the table's TTL deletes a lapsed hold a day later
+            codes_sent=0 if proven else 1,
+            proven=proven,
+            network_hash=network_hash(caller.network),
+            expires_at=Retention.transient(hold_until),  # the table's TTL deletes a lapsed hold a day later
         )
-        for _ in range(OPTIMISTIC_TRIES):
-            holds = self.store.email_holds(email)
-            live = {k: v for k, v in holds.entries.items() if v > now_s}
-            if len(live) >= self.limits.open_holds_per_email:
-                raise TooManyHolds(
-                    "This e-mail already has times on hold awaiting their code; confirm or let them lapse first.",
-                    field="patient.email",
-                )
-            try:
-                self.store.hold(
-                    appointment,
-                    (idempotency_key, fingerprint, now_s + IDEMPOTENCY_SECONDS),
-                    Versioned(live, holds.version),
-                    now_s,
-                )
-                break
-            except StaleRead:
-                continue
-            except IdempotentReplay as err:  # the same key raced us and won
-                return self._replay(err.replay, fingerprint), True
-        else:
-            raise Unavailable(TOO_BUSY)
-        if (mailer := self.mailer()) is not None:
+        with self.limits.charge(self.store, now_s) as charge:
+            for _ in range(OPTIMISTIC_TRIES):
+                holds = self.store.email_holds(email).live(now_s)
+                network = self.store.network_holds(str(appointment.network_hash)).live(now_s)
+                self._room(holds, network, proven)
+                if code and not charge.taken:
+                    self.limits.charge_code(charge, canonical(email), caller.network)
+                try:
+                    self.store.hold(
+                        appointment,
+                        (idempotency_key, fingerprint, now_s + IDEMPOTENCY_SECONDS),
+                        holds.with_hold(appointment_id, hold_until, proven),
+                        network.with_hold(appointment_id, hold_until, proven),
+                        now_s,
+                    )
+                    break
+                except StaleRead:
+                    continue
+                except IdempotentReplay as err:  # the same key raced us and won: this request sent nothing
+                    charge.refund()
+                    return self._replay(err.replay, fingerprint), True
+            else:
+                raise Unavailable(TOO_BUSY)
+        if code and (mailer := self.mailer()) is not None:
             mailer.send_code(email, code, appointment.notice(self.site_url))
         return appointment.hold_view(), False
+
+    def _who(self, request: HoldRequest, caller: Caller, proven: bool) -> tuple[Patient, Booker | None]:
+        """The patient, and who booked for them: for one of a signed-in patient's relatives, the relative is the
+        patient (with a date of birth) and the account holder the booker; otherwise the patient booked."""
+        if request.relative is None:
+            return Patient(**request.patient.model_dump()), None
+        if caller.account_id is None or not proven:
+            raise Unauthorized("Sign in to book for a relative.")
+        from ..patients.relatives import Relatives
+
+        relative = Relatives(self.store, self.clock).find(caller.account_id, request.relative)
+        me = request.patient
+        patient = Patient(
+            given_name=relative.given_name,
+            family_name=relative.family_name,
+            email=me.email,
+            phone=me.phone,
+            kind=me.kind,
+            birth_date=relative.birth_date.isoformat(),
+        )
+        return patient, Booker(me.given_name, me.family_name, relative.relation)
+
+    def _room(self, holds: Holds, network: Holds, proven: bool) -> None:
+        """Refuse a hold when its e-mail or its network already has its share of holds awaiting confirmation
+        (docs/api.md, "Limits"): a proof lifts the unproven share, never the network's total."""
+        limits = self.limits
+        if len(network.entries) >= limits.holds_per_network:
+            raise TooManyHolds(NETWORK_FULL, field=None)
+        if proven:
+            if holds.proven_count >= limits.proven_holds_per_email:
+                raise TooManyHolds(EMAIL_FULL, field="patient.email")
+        elif holds.unproven_count >= limits.unproven_holds_per_email:
+            raise ProofRequired(EMAIL_PROOF_REQUIRED, field="patient.email")
+        elif network.unproven_count >= limits.unproven_holds_per_network:
+            raise ProofRequired(NETWORK_PROOF_REQUIRED, field=None)
 
     def _replay(self, replay: Replay, fingerprint: str) -> HoldResponse:
         if replay.fingerprint != fingerprint:
@@ -237,27 +314,64 @@ class Bookings:
         return appointment.hold_view()
 
     def resend_code(self, appointment_id: str, caller: Caller) -> None:
-        """A new code for a live hold (at most MAX_CODE_SENDS in all); the previous code stops working."""
+        """A new code for a live hold (at most MAX_CODE_SENDS in all); the previous code stops working. Nothing is
+        sent, and nothing counted, for a hold that can no longer be confirmed (lapsed, confirmed, cancelled, or
+        locked by MAX_CODE_ATTEMPTS wrong codes)."""
         now_s = int(self.clock().timestamp())
-        self.limits.code_per_address.check(self.store, caller.address, now_s)
         appointment = self.store.appointment(appointment_id) if ids.is_appointment_id(appointment_id) else None
         if appointment is None:
             raise NotFound(NO_APPOINTMENT)
-        self.limits.code_per_email.check(self.store, appointment.email.lower(), now_s)
+        _why_no_code(appointment, now_s)
         code = tokens.new_code()
-        if not self.store.replace_code(appointment_id, tokens.code_hash(appointment_id, code), now_s, MAX_CODE_SENDS):
-            current = self.store.appointment(appointment_id) or appointment
-            _why_not_held(current, now_s)
-            raise TooManyAttempts("No more codes can be sent for this hold.", field=None)
+        with self.limits.charge(self.store, now_s) as charge:
+            self.limits.charge_code(charge, canonical(appointment.email), caller.network, field=None)
+            code_hash = tokens.code_hash(appointment_id, code)
+            if not self.store.replace_code(appointment_id, code_hash, now_s, MAX_CODE_SENDS, MAX_CODE_ATTEMPTS):
+                _why_no_code(self.store.appointment(appointment_id) or appointment, now_s)
+                raise TooManyAttempts(NO_MORE_CODES, field=None)
         if (mailer := self.mailer()) is not None:
             mailer.send_code(appointment.email, code, appointment.notice(self.site_url))
 
     # -- confirm ---------------------------------------------------------------------------------------------------
 
-    def confirm(self, appointment_id: str, code: str, caller: Caller) -> ConfirmResponse:
-        """Confirm a hold with its code: the appointment is booked and its manage token returned (and e-mailed)."""
+    def confirm(self, appointment_id: str, code: str | None, caller: Caller) -> ConfirmResponse:
+        """Confirm a hold with its code, or with an e-mail proof of the patient's address: the appointment is
+        booked and its manage token returned (and e-mailed). A code also earns an e-mail proof, so that the next
+        booking from the same browser needs none."""
         now_s = int(self.clock().timestamp())
-        self.limits.attempt_per_address.check(self.store, caller.address, now_s)
+        appointment = (
+            self._with_proof(appointment_id, caller, now_s)
+            if code is None
+            else self._with_code(appointment_id, code, caller, now_s)
+        )
+        token = tokens.new_manage_token()
+        expires_at = self.retention.appointment(appointment.end_epoch)
+        for _ in range(OPTIMISTIC_TRIES):
+            counter = self.store.patient_appointments(
+                appointment.practitioner_id, appointment.email, appointment.relative_id
+            )
+            future = _future(counter, now_s)
+            if len(future) >= appointment.patient_cap:
+                raise TooManyAppointments(_cap_message(appointment.patient_cap), field="patient.email")
+            try:
+                versioned = Versioned(future, counter.version)
+                self.store.confirm(appointment, tokens.token_hash(token), versioned, now_s, expires_at)
+                break
+            except StaleRead:
+                continue
+        else:
+            raise Unavailable(TOO_BUSY)
+        confirmed = dataclasses.replace(appointment, status=CONFIRMED, expires_at=expires_at)
+        earned = self.proofs.issue(appointment.email, now_s) if code is not None else None
+        if (after := self.followup()) is not None:
+            after.confirmed(confirmed, token)
+        if (mailer := self.mailer()) is not None:
+            mailer.send_confirmation(confirmed.email, confirmed.notice(self.site_url, token))
+        return confirmed.confirmation(token, earned)
+
+    def _with_code(self, appointment_id: str, code: str, caller: Caller, now_s: int) -> Appointment:
+        """The hold, once one of its code attempts is spent on ``code`` and the code is right."""
+        self.limits.attempt_per_network.check(self.store, caller.network, now_s)
         if not ids.is_appointment_id(appointment_id):
             raise NotFound(NO_APPOINTMENT)
         appointment = self.store.spend_code_attempt(appointment_id, now_s, MAX_CODE_ATTEMPTS)
@@ -267,59 +381,73 @@ class Bookings:
                 raise NotFound(NO_APPOINTMENT)
             _why_not_held(current, now_s)
             raise TooManyAttempts(TOO_MANY_WRONG_CODES, field="code")
-        self.limits.attempt_per_email.check(self.store, appointment.email.lower(), now_s)
         if not tokens.same_hash(appointment.code_hash, tokens.code_hash(appointment_id, code)):
             left = MAX_CODE_ATTEMPTS - int(appointment.code_attempts or 0)
             if left <= 0:
                 raise TooManyAttempts(TOO_MANY_WRONG_CODES, field="code")
             raise WrongCode(left)
-        token = tokens.new_manage_token()
-        for _ in range(OPTIMISTIC_TRIES):
-            counter = self.store.patient_appointments(appointment.practitioner_id, appointment.email)
-            future = _future(counter, now_s)
-            if len(future) >= appointment.patient_cap:
-                raise TooManyAppointments(_cap_message(appointment.patient_cap), field="patient.email")
-            try:
-                self.store.confirm(appointment, tokens.token_hash(token), Versioned(future, counter.version), now_s)
-                break
-            except StaleRead:
-                continue
-        else:
-            raise Unavailable(TOO_BUSY)
-        confirmed = dataclasses.replace(appointment, status=CONFIRMED)
-        if (after := self.followup()) is not None:
-            after.confirmed(confirmed, token)
-        if (mailer := self.mailer()) is not None:
-            mailer.send_confirmation(confirmed.email, confirmed.notice(self.site_url, token))
-        return confirmed.confirmation(token)
+        return appointment
+
+    def _with_proof(self, appointment_id: str, caller: Caller, now_s: int) -> Appointment:
+        """The hold, if the request's e-mail proof is for the patient's address; without a proof the code is due."""
+        appointment = self.store.appointment(appointment_id) if ids.is_appointment_id(appointment_id) else None
+        if appointment is None:
+            raise NotFound(NO_APPOINTMENT)
+        if caller.proof is None or not caller.proof.covers(appointment.email, now_s):
+            raise InvalidInput(CODE_REQUIRED, field="code")
+        _why_not_held(appointment, now_s)
+        return appointment
 
     # -- manage ----------------------------------------------------------------------------------------------------
 
     def _authorised(self, appointment_id: str, token: str | None) -> Appointment:
-        """The appointment if ``token`` is its manage token; otherwise the same 404 as an unknown id."""
-        found = self.store.appointment(appointment_id) if token and ids.is_appointment_id(appointment_id) else None
-        if (
-            found is None
-            or found.status == HELD
-            or not tokens.same_hash(found.token_hash, tokens.token_hash(token or ""))
-        ):
+        """The appointment if ``token`` is its manage token; otherwise the same 404 as an unknown id, after the same
+        work: whether the id exists or not, one read of the same two small attributes and one comparison of hashes,
+        so that the time of the answer does not tell a stranger which ids exist. Only the token's holder gets the
+        second read, of the whole appointment."""
+        secret = self.store.manage_secret(appointment_id) if ids.is_appointment_id(appointment_id) else None
+        stored = secret or DECOY
+        matches = tokens.same_hash(stored.get("token_hash") or DECOY["token_hash"], tokens.token_hash(token or ""))
+        if secret is None or not token or stored.get("status") == HELD or not matches:
+            raise NotFound(NO_APPOINTMENT)
+        found = self.store.appointment(appointment_id)
+        if found is None:
             raise NotFound(NO_APPOINTMENT)
         return found
 
     def show(self, appointment_id: str, token: str | None) -> AppointmentView:
         return self._authorised(appointment_id, token).patient_view()
 
+    def _owned(self, appointment_id: str, mailbox: str) -> Appointment:
+        """The appointment if it is listed in the patient space of ``mailbox`` (a signed-in patient's); otherwise the
+        same 404 as an unknown id: another patient's appointment does not exist for this one."""
+        found = self.store.appointment(appointment_id) if ids.is_appointment_id(appointment_id) else None
+        if found is None or found.mailbox != mailbox or found.status == HELD:
+            raise NotFound(NO_APPOINTMENT)
+        return found
+
+    def show_mine(self, appointment_id: str, mailbox: str) -> AppointmentView:
+        return self._owned(appointment_id, mailbox).patient_view()
+
     def cancel(self, appointment_id: str, token: str | None) -> AppointmentView:
         """Cancel (idempotent: cancelling a cancelled appointment answers it again, without a second e-mail)."""
+        return self._cancel(lambda: self._authorised(appointment_id, token))
+
+    def cancel_mine(self, appointment_id: str, mailbox: str) -> AppointmentView:
+        """Cancel from the patient space of ``mailbox``."""
+        return self._cancel(lambda: self._owned(appointment_id, mailbox))
+
+    def _cancel(self, find: Callable[[], Appointment]) -> AppointmentView:
         for _ in range(OPTIMISTIC_TRIES):
-            appointment = self._authorised(appointment_id, token)
+            appointment = find()
             if appointment.status == CANCELLED:
                 return appointment.patient_view()
             now_s = int(self.clock().timestamp())
             if appointment.start_epoch <= now_s:
                 raise TooLate(STARTED)
             try:
-                self.store.cancel(appointment, now_s, by="patient")
+                kept = dataclasses.replace(appointment, expires_at=self.retention.appointment(appointment.end_epoch))
+                self.store.cancel(kept, now_s, by="patient")
                 break
             except StaleRead:
                 continue
@@ -333,8 +461,15 @@ class Bookings:
 
     def move(self, appointment_id: str, token: str | None, request: MoveRequest) -> AppointmentView:
         """Move to another slot of the same reason and site: the new units taken and the old ones released together."""
+        return self._move(lambda: self._authorised(appointment_id, token), token, request)
+
+    def move_mine(self, appointment_id: str, mailbox: str, request: MoveRequest) -> AppointmentView:
+        """Move from the patient space of ``mailbox`` (the e-mail then carries no manage link)."""
+        return self._move(lambda: self._owned(appointment_id, mailbox), None, request)
+
+    def _move(self, find: Callable[[], Appointment], token: str | None, request: MoveRequest) -> AppointmentView:
         for _ in range(OPTIMISTIC_TRIES):
-            appointment = self._authorised(appointment_id, token)
+            appointment = find()
             now = self.clock()
             now_s = int(now.timestamp())
             if appointment.status != CONFIRMED:
@@ -349,9 +484,18 @@ class Bookings:
             if start == appointment.start_epoch:
                 return appointment.patient_view()
             units = [int(u.timestamp()) for u in occupied_units(slot.start, slot.end, profile.buffer_minutes)]
-            moved = dataclasses.replace(appointment, start_epoch=start, end_epoch=end, units=tuple(units))
+            moved = dataclasses.replace(
+                appointment,
+                start_epoch=start,
+                end_epoch=end,
+                units=tuple(units),
+                expires_at=self.retention.appointment(end),
+            )
+            counter = self.store.patient_appointments(
+                appointment.practitioner_id, appointment.email, appointment.relative_id
+            )
             try:
-                self.store.move(appointment, moved, now_s)
+                self.store.move(appointment, moved, Versioned(_future(counter, now_s), counter.version), now_s)
                 break
             except StaleRead:
                 continue
@@ -363,6 +507,15 @@ class Bookings:
             old, new = appointment.notice(self.site_url, token), moved.notice(self.site_url, token)
             mailer.send_moved(appointment.email, old, new)
         return moved.patient_view()
+
+
+def _why_no_code(appointment: Appointment, now: int) -> None:
+    """Raise why no new code may be sent for a hold (returns if one may)."""
+    _why_not_held(appointment, now)
+    if int(appointment.code_attempts or 0) >= MAX_CODE_ATTEMPTS:
+        raise TooManyAttempts(TOO_MANY_WRONG_CODES, field=None)
+    if int(appointment.codes_sent or 0) >= MAX_CODE_SENDS:
+        raise TooManyAttempts(NO_MORE_CODES, field=None)
 
 
 def _why_not_held(appointment: Appointment, now: int) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from . import keys
 from .profiles import Profile, text_in
 from .schemas import Language, PatientKind, Reply
 
@@ -45,6 +46,7 @@ class Patient:
     kind: PatientKind
     email: str | None = None
     phone: str | None = None
+    birth_date: str | None = None  # ISO date; given for a relative booked from a patient space
 
     @classmethod
     def from_item(cls, item: Mapping[str, Any]) -> Patient:
@@ -54,6 +56,7 @@ class Patient:
             kind=item["kind"],
             email=item.get("email"),
             phone=item.get("phone"),
+            birth_date=item.get("birth_date"),
         )
 
     def to_item(self, *, with_empty: bool) -> dict[str, Any]:
@@ -66,7 +69,29 @@ class Patient:
             "phone": self.phone,
             "kind": self.kind,
         }
+        if self.birth_date:
+            item["birth_date"] = self.birth_date
         return item if with_empty else {name: value for name, value in item.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Booker:
+    """Who booked an appointment for someone else (a patient space's holder booking for a relative): shown to the
+    practice apart from the patient. The e-mails go to the booker's address, which is the patient's contact."""
+
+    given_name: str
+    family_name: str
+    relation: str  # the patient's relation to the booker: child, partner, parent, other
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> Booker:
+        return cls(str(item["given_name"]), str(item["family_name"]), str(item["relation"]))
+
+    def to_item(self) -> dict[str, str]:
+        return {"given_name": self.given_name, "family_name": self.family_name, "relation": self.relation}
+
+    def view(self) -> BookerOut:
+        return BookerOut(given_name=self.given_name, family_name=self.family_name, relation=self.relation)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,8 @@ class AppointmentNotice:
     manage_url: str | None = None
     lang: Language = "fr"
     phone: str | None = None
+    patient_name: str | None = None  # named only when someone booked for the patient (a parent for a child)
+    at_home: bool = False  # a home visit: the patient's home is the place, not the site
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -119,13 +146,26 @@ class Appointment:
     reason_id: str | None = None  # None for a block
     reason_label: str | None = None
     instructions: str | None = None
+    at_home: bool | None = None  # True for a home visit (its reason's at_home): the place is the patient's home
     patient: Patient | None = None  # None for a block
     source: Source = ONLINE
-    # A hold: until when it holds its units, the one-time code's hash and counters, and the item's expiry (TTL).
+    # Booked from a patient space for a relative: who booked (shown to the practice apart from the patient), and the
+    # relative's id, which keys the relative's own cap counter (caps count per person, not per mailbox).
+    booked_by: Booker | None = None
+    relative_id: str | None = None
+    # The mailbox (keys.email_hash) whose patient space lists this appointment (GSI2): the booking's e-mail, or the
+    # account's new address once the account changed it.
+    mailbox: str | None = None
+    # A hold: until when it holds its units, the one-time code's hash and counters, whether the client proved the
+    # e-mail (core/proof.py), and the network it was made from (hashed; the network's holds item names it).
     hold_until: int | None = None
     code_hash: str | None = None
     code_attempts: int | None = None
     codes_sent: int | None = None
+    proven: bool | None = None
+    network_hash: str | None = None
+    # When the table deletes the item (its TTL; core/retention.py): a lapsed hold a day later, an appointment or a
+    # blocked time the retention period after its end.
     expires_at: int | None = None
     # Later: the manage token's hash and what happened to it.
     token_hash: str | None = None
@@ -159,7 +199,10 @@ class Appointment:
     ) -> Appointment:
         """A new appointment at ``site_id`` of ``profile`` (a patient's hold, a booking the practice takes, a block),
         with the practice's details and the visit reason's copied in ``language``; ``state`` sets the fields of its
-        kind (a hold's ``hold_until`` and code, a phone booking's ``confirmed_at``...)."""
+        kind (a hold's ``hold_until`` and code, a phone booking's ``confirmed_at``...). An appointment with an
+        e-mail is listed in that mailbox's patient space (``mailbox``)."""
+        if patient is not None and patient.email and "mailbox" not in state:
+            state["mailbox"] = keys.email_hash(patient.email)
         return cls(
             **_practice(profile, site_id, language),
             **(_reason(profile, reason_id, language) if reason_id else {}),
@@ -186,6 +229,7 @@ class Appointment:
         values["units"] = tuple(int(unit) for unit in item.get("units") or ())
         values["patient"] = Patient.from_item(item["patient"]) if item.get("patient") else None
         values["source"] = item.get("source") or ONLINE
+        values["booked_by"] = Booker.from_item(item["booked_by"]) if item.get("booked_by") else None
         return cls(**values)
 
     def to_item(self) -> dict[str, Any]:
@@ -202,6 +246,9 @@ class Appointment:
             elif f.name == "source":
                 if value != ONLINE:
                     item["source"] = value
+            elif f.name == "booked_by":
+                if value is not None:
+                    item["booked_by"] = value.to_item()
             elif value is not None or (f.name == "instructions" and self.reason_id is not None):
                 item[f.name] = value
         return item
@@ -216,6 +263,11 @@ class Appointment:
     @property
     def end(self) -> datetime:
         return datetime.fromtimestamp(self.end_epoch, ZoneInfo(self.timezone))
+
+    @property
+    def cap_counter_key(self) -> dict[str, str]:
+        """The key of the cap counter this appointment counts in: its person's with its professional."""
+        return keys.patient_key(self.practitioner_id, self.email, self.relative_id)
 
     @property
     def email(self) -> str:
@@ -233,15 +285,17 @@ class Appointment:
             start=self.start,
             end=self.end,
             hold_expires_at=datetime.fromtimestamp(int(self.hold_until or 0), ZoneInfo(self.timezone)),
+            proven=bool(self.proven),
         )
 
     def patient_view(self) -> AppointmentView:
         """What the patient's manage page shows."""
         return AppointmentView(**self._patient_view())
 
-    def confirmation(self, manage_token: str) -> ConfirmResponse:
-        """The patient's view once confirmed, with the manage token (answered this once)."""
-        return ConfirmResponse(**self._patient_view(), manage_token=manage_token)
+    def confirmation(self, manage_token: str, email_proof: EmailProof | None = None) -> ConfirmResponse:
+        """The patient's view once confirmed, with the manage token (answered this once) and, when the code
+        confirmed it, the e-mail proof that code earned (core/proof.py)."""
+        return ConfirmResponse(**self._patient_view(), manage_token=manage_token, email_proof=email_proof)
 
     def _patient_view(self) -> dict[str, Any]:
         patient = self.patient
@@ -255,6 +309,7 @@ class Appointment:
             "site": self.site_id,
             "site_name": self.site_name,
             "address": self.address,
+            "at_home": bool(self.at_home),
             "reason": self.reason_id,
             "reason_label": self.reason_label,
             "instructions": self.instructions,
@@ -262,6 +317,7 @@ class Appointment:
             "end": self.end,
             "timezone": self.timezone,
             "language": self.language,
+            "kept_until": datetime.fromtimestamp(self.expires_at, ZoneInfo(self.timezone)) if self.expires_at else None,
             "patient": PatientOut(
                 given_name=patient.given_name,
                 family_name=patient.family_name,
@@ -269,6 +325,7 @@ class Appointment:
                 phone=patient.phone,
                 kind=patient.kind,
             ),
+            "booked_by": self.booked_by.view() if self.booked_by else None,
         }
 
     def manage_url(self, site_url: str, token: str) -> str:
@@ -290,6 +347,10 @@ class Appointment:
             manage_url=self.manage_url(site_url, token) if token else None,
             lang=self.language,
             phone=self.phone or None,
+            patient_name=f"{self.patient.given_name} {self.patient.family_name}"
+            if self.patient and self.booked_by
+            else None,
+            at_home=bool(self.at_home),
         )
 
     def agenda_entry(self) -> AgendaEntry:
@@ -308,6 +369,7 @@ class Appointment:
             patient=AgendaPatient(given_name=patient.given_name, family_name=patient.family_name, kind=patient.kind)
             if patient
             else None,
+            booked_by=self.booked_by.view() if patient and self.booked_by else None,
         )
 
     def practice_view(self, emailed: bool | None = None) -> ProAppointment:
@@ -334,9 +396,11 @@ class Appointment:
                 email=patient.email,
                 phone=patient.phone,
                 kind=patient.kind,
+                birth_date=date.fromisoformat(patient.birth_date) if patient.birth_date else None,
             )
             if patient
             else None,
+            booked_by=self.booked_by.view() if self.booked_by else None,
             emailed=emailed,
         )
 
@@ -374,6 +438,7 @@ def _reason(profile: Profile, reason_id: str, language: str) -> dict[str, Any]:
         "reason_id": reason_id,
         "reason_label": text_in(reason.get("label"), language) or reason_id,
         "instructions": text_in(reason.get("instructions"), language),
+        "at_home": True if reason.get("at_home") else None,
     }
 
 
@@ -389,6 +454,22 @@ class HoldResponse(Reply):
     start: datetime
     end: datetime
     hold_expires_at: datetime = Field(description="The hold lapses then unless confirmed with the e-mailed code.")
+    proven: bool = Field(
+        description="true: held with an e-mail proof for the patient's address (Email-Proof header); no code was "
+        "sent, confirm with the same proof. false: a 6-digit code was e-mailed."
+    )
+
+
+Relation = Literal["child", "partner", "parent", "other"]
+
+
+class BookerOut(Reply):
+    given_name: str
+    family_name: str
+    relation: Relation = Field(description="The patient's relation to the person who booked.")
+
+
+BOOKED_BY = "null unless someone booked it for the patient from their patient space (a parent for a child...)."
 
 
 class PatientOut(Reply):
@@ -407,6 +488,7 @@ class AppointmentView(Reply):
     site: str
     site_name: str
     address: str
+    at_home: bool = Field(False, description="A home visit: the patient's home is the place, not the site's address.")
     reason: str
     reason_label: str
     instructions: str | None
@@ -414,11 +496,28 @@ class AppointmentView(Reply):
     end: datetime
     timezone: str
     language: Language
+    kept_until: datetime | None = Field(
+        description="When the portal deletes this appointment and the patient's details (the retention policy: "
+        "a number of days after the appointment's end). null only for an appointment stored before the policy."
+    )
     patient: PatientOut
+    booked_by: BookerOut | None = Field(None, description=BOOKED_BY)
+
+
+class EmailProof(Reply):
+    token: str = Field(
+        description="Send it as the Email-Proof header to hold and confirm times for the same e-mail address "
+        "without a code, until expires_at. Keep it in the browser tab only."
+    )
+    expires_at: datetime
 
 
 class ConfirmResponse(AppointmentView):
     manage_token: str = Field(description="Capability to show, cancel or move it (also e-mailed); keep it secret.")
+    email_proof: EmailProof | None = Field(
+        description="When a code confirmed the hold: a proof of the e-mail address, so that the next booking needs "
+        "no code. null when a proof confirmed it."
+    )
 
 
 class AgendaPatient(Reply):
@@ -438,6 +537,7 @@ class AgendaEntry(Reply):
     reason_label: str | None
     no_show: bool
     patient: AgendaPatient | None = Field(description="null for a block or a hold awaiting its code.")
+    booked_by: BookerOut | None = Field(None, description=BOOKED_BY)
 
 
 class ProPatientOut(Reply):
@@ -446,6 +546,7 @@ class ProPatientOut(Reply):
     email: str | None
     phone: str | None
     kind: PatientKind
+    birth_date: date | None = Field(None, description="Given when the patient is a relative booked for.")
 
 
 class ProAppointment(Reply):
@@ -464,6 +565,7 @@ class ProAppointment(Reply):
     no_show: bool
     cancelled_by: CancelledBy | None
     patient: ProPatientOut | None
+    booked_by: BookerOut | None = Field(None, description=BOOKED_BY)
     emailed: Annotated[bool | None, Field(description="After a change: whether the patient's e-mail went out.")] = None
 
 

@@ -166,7 +166,7 @@ class _Window:
             busy=_busy_seconds(busy, rules.buffer_minutes * 60),
             closed=closed,
             earliest=int(now.timestamp()) + rules.min_notice_minutes * 60,
-            last_day=now.astimezone(zone).date() + timedelta(days=rules.horizon_days),
+            last_day=rules.last_day(now, zone),
         )
 
     def is_holiday(self, day: date) -> bool:

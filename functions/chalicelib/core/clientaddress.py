@@ -1,4 +1,5 @@
-"""The client address that per-address rate limits count: the viewer's, as CloudFront saw it.
+"""The client address that per-address limits count: the viewer's, as CloudFront saw it, and the network it counts
+as (an IPv4 address, or the /64 an IPv6 address belongs to).
 
 Behind CloudFront, API Gateway's ``identity.sourceIp`` may be the address of CloudFront's edge server rather than the
 viewer's; CloudFront says who the viewer is in ``CloudFront-Viewer-Address`` (``ip:port``; IPv6 unbracketed, e.g.
@@ -27,3 +28,21 @@ def client_address(viewer_address: str | None, source_ip: str | None) -> str:
         except ValueError:
             pass
     return source_ip or "unknown"
+
+
+IPV6_PREFIX = 64
+
+
+def network(address: str) -> str:
+    """What per-address limits count for ``address``: an IPv4 address itself, an IPv6 address's /64 (one subscriber
+    line or host gets a whole /64, so counting full addresses would give it 2**64 counters), an IPv4-mapped IPv6
+    address as its IPv4 address. Anything else (``unknown``) counts as itself."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False))
+    return str(parsed)

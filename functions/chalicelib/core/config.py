@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .retention import DEFAULT_APPOINTMENT_DAYS, DEFAULT_AUDIT_DAYS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -25,6 +27,11 @@ class Settings:
     # Multiplies the booking API's rate limits (core/ratelimit.py). 1 in every deployed stage; the booking
     # benchmark raises it because all its requests come from one address.
     rate_limit_factor: float = 1.0
+    # The slot feed (chalicelib/slotfeed): the site's bucket it writes into (set by the stack for its function
+    # only), the language of its texts and links, and the territory's ISO 3166 code.
+    site_bucket: str = ""
+    site_language: str = "fr"
+    territory: str = "MC"
     # What patients see in the From of every e-mail, beside the address (the operator's brand).
     mail_from_name: str = "MonacoSanté"
     # SMS (reminders, waiting-list offers): off unless the stage enables it; numbers without an international
@@ -32,6 +39,10 @@ class Settings:
     sms_enabled: bool = False
     phone_region: str = "MC"
     sms_sender_id: str = "MonacoSante"
+    # The retention policy (core/retention.py): days an appointment is kept after its end, and an audit entry after
+    # it was written. Every stage sets both in .chalice/config.json; the privacy notice says the same.
+    retention_days: int = DEFAULT_APPOINTMENT_DAYS
+    audit_retention_days: int = DEFAULT_AUDIT_DAYS
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +57,22 @@ def settings() -> Settings:
         jwks_url=os.environ.get("COGNITO_JWKS_URL", ""),
         totp_issuer=os.environ.get("TOTP_ISSUER", "MonacoSanté"),
         rate_limit_factor=float(os.environ.get("RATE_LIMIT_FACTOR", "1")),
+        site_bucket=os.environ.get("SITE_BUCKET", ""),
+        site_language=os.environ.get("SITE_LANGUAGE", "fr"),
+        territory=os.environ.get("TERRITORY_COUNTRY", "MC"),
         mail_from_name=os.environ.get("MAIL_FROM_NAME", "MonacoSanté"),
         sms_enabled=os.environ.get("SMS_ENABLED", "").lower() in ("1", "true", "yes"),
         phone_region=os.environ.get("PHONE_REGION", "MC"),
         sms_sender_id=os.environ.get("SMS_SENDER_ID", "MonacoSante"),
+        retention_days=_days("RETENTION_DAYS", DEFAULT_APPOINTMENT_DAYS),
+        audit_retention_days=_days("AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_DAYS),
     )
+
+
+def _days(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number of days, not {value!r}")
+    return int(value)

@@ -43,6 +43,11 @@ class Unauthorized(PortalError):
     code = "unauthorized"
 
 
+class Forbidden(PortalError):
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(PortalError):
     status = 404
     code = "not_found"
@@ -124,3 +129,14 @@ class TooManyAttempts(TooManyRequests):
 
 class TooManyHolds(TooManyRequests):
     code = "too_many_holds"
+
+
+class ProofRequired(TooManyRequests):
+    """Too many holds await their code from this network (or for this e-mail): the client proves the e-mail address
+    first (``POST /v1/email-proofs``), then holds with the proof (core/proof.py)."""
+
+    code = "proof_required"
+
+
+class CodeExpired(Gone):
+    code = "code_expired"

@@ -41,6 +41,13 @@ PHONE = {
     "es": "Teléfono de la consulta: {phone}",
     "ru": "Телефон кабинета: {phone}",
 }
+AT_HOME = {
+    "fr": "À votre domicile",
+    "en": "At your home",
+    "it": "Presso il tuo domicilio",
+    "es": "En su domicilio",
+    "ru": "На дому",
+}
 
 
 def event_uid(appointment_id: str) -> str:
@@ -85,7 +92,7 @@ def make_ics(
         start=calendar_time(notice.start, zone),
         end=calendar_time(notice.end, zone),
         summary=SUMMARY[lang].format(reason=notice.reason_label, practitioner=notice.practitioner_name),
-        location=f"{notice.site_name}, {notice.address}",
+        location=AT_HOME[lang] if notice.at_home else f"{notice.site_name}, {notice.address}",
         description="\n\n".join(part for part in description if part) or None,
         sequence=sequence,
         status=STATUS.CANCELLED if method == "CANCEL" else STATUS.CONFIRMED,

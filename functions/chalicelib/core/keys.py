@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+from .emailaddress import canonical
+
 PROFILE = "PROFILE"
 APPOINTMENT = "APPOINTMENT"
 HOLDS = "HOLDS"
 IDEMPOTENCY = "IDEMPOTENCY"
+PROOF = "PROOF"
+PROOF_CODE = "PROOFCODE"
 UNIT_PREFIX = "UNIT#"
 
 
@@ -18,8 +22,9 @@ def digest(value: str) -> str:
 
 
 def email_hash(email: str) -> str:
-    """The e-mail address as it appears in keys: hashed after trimming and lower-casing."""
-    return digest(email.strip().lower())
+    """The e-mail address as it appears in keys and limits: its canonical mailbox (emailaddress.canonical), hashed,
+    so that ``Louise+1@example.org`` and ``louise@example.org`` share one cap and one budget."""
+    return digest(canonical(email))
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -33,6 +38,18 @@ def practitioner_pk(practitioner_id: str) -> str:
 
 def profile_key(practitioner_id: str) -> dict[str, str]:
     return {"PK": practitioner_pk(practitioner_id), "SK": PROFILE}
+
+
+BOOKABLE = "BOOKABLE"
+
+
+def profile_keys(practitioner_id: str, online_booking: bool) -> dict[str, str]:
+    """A profile's keys as written: its own, and for a professional who books online the GSI1 attributes that list
+    them with every other bookable one (a sparse index: a profile without online booking is not in it)."""
+    keys = profile_key(practitioner_id)
+    if online_booking:
+        keys |= {"GSI1PK": BOOKABLE, "GSI1SK": practitioner_pk(practitioner_id)}
+    return keys
 
 
 def unit_sk(unit_start: datetime) -> str:
@@ -53,8 +70,12 @@ def unit_start_of(sort_key: str) -> datetime:
     return datetime.strptime(sort_key[len(UNIT_PREFIX) :], "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
 
 
-def patient_key(practitioner_id: str, email: str) -> dict[str, str]:
-    return {"PK": practitioner_pk(practitioner_id), "SK": f"PATIENT#{email_hash(email)}"}
+def patient_key(practitioner_id: str, email: str, relative_id: str | None = None) -> dict[str, str]:
+    """The cap counter of one person with one professional: the mailbox's own (``PATIENT#<email hash>``), or, for a
+    relative booked from a patient space, that relative's (``PATIENT#<email hash>#<relative id>``): caps count per
+    person, not per mailbox."""
+    person = f"{email_hash(email)}#{relative_id}" if relative_id else email_hash(email)
+    return {"PK": practitioner_pk(practitioner_id), "SK": f"PATIENT#{person}"}
 
 
 def appointment_key(appointment_id: str) -> dict[str, str]:
@@ -72,7 +93,28 @@ def agenda_range(start: datetime, end: datetime) -> tuple[str, str]:
 
 
 def holds_key(email: str) -> dict[str, str]:
+    """The holds of one mailbox awaiting confirmation (its canonical form)."""
     return {"PK": f"EMAIL#{email_hash(email)}", "SK": HOLDS}
+
+
+def network_hash(network: str) -> str:
+    """A client's network (clientaddress.network) as it appears in keys and on a hold: never the address itself."""
+    return digest(network)
+
+
+def network_holds_key(network_hash: str) -> dict[str, str]:
+    """The holds made from one network (an IPv4 address or an IPv6 /64) awaiting confirmation."""
+    return {"PK": f"NETWORK#{network_hash}", "SK": HOLDS}
+
+
+def proof_key(token_hash: str) -> dict[str, str]:
+    """An e-mail proof, found by the SHA-256 of its token (the token is never stored)."""
+    return {"PK": f"PROOF#{token_hash}", "SK": PROOF}
+
+
+def proof_code_key(challenge_id: str) -> dict[str, str]:
+    """The code sent to prove an e-mail address before holding a time (POST /v1/email-proofs)."""
+    return {"PK": f"PROOFCODE#{challenge_id}", "SK": PROOF_CODE}
 
 
 def idempotency_key(key: str) -> dict[str, str]:
@@ -215,3 +257,56 @@ def lapse_key(until: datetime, appointment_id: str) -> dict[str, str]:
 
 def lapse_partition(hour: datetime) -> str:
     return f"LAPSE#{hour_stamp(hour)}"
+
+
+# -- the patient space -------------------------------------------------------------------------------------------
+
+ACCOUNT = "ACCOUNT"
+CHALLENGE = "CHALLENGE"
+PASSKEY_PREFIX = "PASSKEY#"
+RELATIVE_PREFIX = "RELATIVE#"
+SESSION_PREFIX = "SESSION#"
+
+
+def account_partition(account_id: str) -> str:
+    """Everything of one patient account lives in this partition: the account, its passkeys, relatives and
+    sessions (one Query reads them all, for "my data" and for deleting the account)."""
+    return f"PATIENT#{account_id}"
+
+
+def account_key(account_id: str) -> dict[str, str]:
+    return {"PK": account_partition(account_id), "SK": ACCOUNT}
+
+
+def account_email_key(mailbox: str) -> dict[str, str]:
+    """Which account owns a mailbox (``mailbox``: an ``email_hash``): one account per canonical address."""
+    return {"PK": f"EMAIL#{mailbox}", "SK": ACCOUNT}
+
+
+def passkey_key(account_id: str, credential_id: str) -> dict[str, str]:
+    """A passkey of the account, by its WebAuthn credential id (base64url, as the browser gives it)."""
+    return {"PK": account_partition(account_id), "SK": PASSKEY_PREFIX + credential_id}
+
+
+def relative_key(account_id: str, relative_id: str) -> dict[str, str]:
+    return {"PK": account_partition(account_id), "SK": RELATIVE_PREFIX + relative_id}
+
+
+def session_key(account_id: str, secret_hash: str) -> dict[str, str]:
+    """A signed-in session, by the SHA-256 of its cookie's secret (the secret is never stored)."""
+    return {"PK": account_partition(account_id), "SK": SESSION_PREFIX + secret_hash}
+
+
+def challenge_key(challenge_id: str) -> dict[str, str]:
+    """A WebAuthn ceremony's challenge (registration or sign-in), spent by its answer."""
+    return {"PK": f"CHALLENGE#{challenge_id}", "SK": CHALLENGE}
+
+
+def mailbox_partition(mailbox: str) -> str:
+    return f"MAILBOX#{mailbox}"
+
+
+def mailbox_keys(mailbox: str, start: datetime, appointment_id: str) -> dict[str, str]:
+    """GSI2 attributes that list every appointment booked with one mailbox (``mailbox``: an ``email_hash``), by
+    start time, whatever the professional: the patient space's "my appointments", guest bookings included."""
+    return {"GSI2PK": mailbox_partition(mailbox), "GSI2SK": f"START#{utc_stamp(start)}#{appointment_id}"}

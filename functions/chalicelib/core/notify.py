@@ -1,5 +1,6 @@
-"""E-mails to patients: the one-time code, the confirmation (with a calendar file), cancellations and moves,
-reminders, and the waiting list's code and offers; also the words of the texts (SMS) that go with them.
+"""E-mails to patients: the one-time codes (a hold's, an e-mail proof's, the waiting list's), the confirmation
+(with a calendar file), cancellations and moves, reminders, and the waiting list's offers; also the words of the
+texts (SMS) that go with them.
 
 Every e-mail comes from the operator's name (``MAIL_FROM_NAME``, MonacoSanté by default) and carries its brand,
 the same practical block (instructions, manage link, the practice's number as a ``tel:`` link in E.164) and,
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_location
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -33,6 +35,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .appointment import AppointmentNotice
+from .emailaddress import for_sending
 from .ics import make_ics
 from .schemas import Language
 from .sms import e164
@@ -85,6 +88,19 @@ class LocalTime:
     offset: str  # "UTC+01:00" (winter) or "UTC+02:00" (summer)
 
 
+# the day of a date pattern ("d", not "dd" nor a quoted letter): French writes the first of a month "1er"
+FRENCH_DAY = re.compile(r"(?<![d'])d(?![d'])")
+
+
+def full_date(moment: datetime, locale: str) -> str:
+    """The weekday and date as the site writes them (plugins/directory/i18n.py's date_text, booking-core.js):
+    "mardi 1er décembre 2026", "Tuesday 1 December 2026" (no comma after the weekday, en_GB's has one)."""
+    pattern = Locale.parse(locale).date_formats["full"].pattern.replace("EEEE, ", "EEEE ")
+    if locale.startswith("fr") and moment.day == 1:
+        pattern = FRENCH_DAY.sub("d'er'", pattern)
+    return str(format_date(moment, pattern, locale=locale))
+
+
 def local_time(moment: datetime, timezone: str, lang: str) -> LocalTime:
     """``moment`` in ``timezone``, formatted for ``lang`` with Babel (names of days, months and the zone)."""
     zone = ZoneInfo(timezone)
@@ -92,7 +108,7 @@ def local_time(moment: datetime, timezone: str, lang: str) -> LocalTime:
     locale = LOCALES[lang]
     offset = local.strftime("%z")
     return LocalTime(
-        date=format_date(local, "full", locale=locale),
+        date=full_date(local, locale),
         time=format_time(local, "HH:mm", locale=locale),
         city=get_timezone_location(zone, locale=locale, return_city=True),
         offset=f"UTC{offset[:3]}:{offset[3:]}",
@@ -190,16 +206,28 @@ class Mailer:
         """The one-time code (6 digits, valid CODE_VALIDITY_MINUTES minutes) that confirms a held slot."""
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise ValueError("a one-time code is 6 digits")
-        return self._deliver("code", to, notice, lambda: self._message(to, "code", notice, code=code))
+        return self._deliver(
+            "code", to, f"appointment {notice.appointment_id}", lambda to: self._message(to, "code", notice, code=code)
+        )
+
+    def send_proof_code(self, to: str, code: str, lang: Language) -> bool:
+        """The one-time code that proves the patient reads this mailbox, before any time is held (no appointment)."""
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ValueError("a one-time code is 6 digits")
+
+        def build(to: str) -> EmailMessage:
+            return self._letter(to, "proof", lang, code=code, code_minutes=CODE_VALIDITY_MINUTES)
+
+        return self._deliver("code", to, "an e-mail proof", build)
 
     def send_confirmation(self, to: str, notice: AppointmentNotice, *, sequence: int = 0) -> bool:
         """The confirmation, with the appointment as a calendar file and the manage link."""
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             message = self._message(to, "confirmation", notice)
             return self._attach(message, notice, to, sequence, "REQUEST")
 
-        return self._deliver("confirmation", to, notice, build)
+        return self._deliver("confirmation", to, f"appointment {notice.appointment_id}", build)
 
     def send_cancellation(
         self,
@@ -216,11 +244,11 @@ class Mailer:
             raise ValueError(f"unknown canceller {by!r}")
         times = [local_time(t, notice.timezone, notice.lang) for t in (book_again.times if book_again else ())]
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             message = self._message(to, "cancellation", notice, by=by, book_again=book_again, next_times=times)
             return self._attach(message, notice, to, revision() if sequence is None else sequence, "CANCEL")
 
-        return self._deliver("cancellation", to, notice, build)
+        return self._deliver("cancellation", to, f"appointment {notice.appointment_id}", build)
 
     def send_moved(
         self, to: str, old: AppointmentNotice, new: AppointmentNotice, *, sequence: int | None = None
@@ -229,11 +257,11 @@ class Mailer:
         if old.appointment_id != new.appointment_id:
             raise ValueError("a move keeps the appointment id")
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             message = self._message(to, "moved", new, old=old, old_when=local_time(old.start, old.timezone, new.lang))
             return self._attach(message, new, to, revision() if sequence is None else sequence, "REQUEST")
 
-        return self._deliver("moved", to, new, build)
+        return self._deliver("moved", to, f"appointment {new.appointment_id}", build)
 
     def send_reminder(self, to: str, notice: AppointmentNotice, *, cancel_url: str, reminders_url: str) -> bool:
         """A reminder of a coming appointment: its details, the manage link, "I can't come" (``cancel_url``, which
@@ -241,30 +269,30 @@ class Mailer:
         if not notice.manage_url:
             raise ValueError("a reminder carries the manage link")
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             return self._message(to, "reminder", notice, cancel_url=cancel_url, reminders_url=reminders_url)
 
-        return self._deliver("reminder", to, notice, build)
+        return self._deliver("reminder", to, f"appointment {notice.appointment_id}", build)
 
     def send_offer(self, to: str, notice: AppointmentNotice, *, accept_url: str, until: datetime) -> bool:
         """A time offered to a patient of the waiting list: held for them alone until ``until``; ``accept_url``
         opens the page where they accept it (or let it go to the next patient)."""
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             until_local = local_time(until, notice.timezone, notice.lang)
             return self._message(to, "offer", notice, accept_url=accept_url, until=until_local)
 
-        return self._deliver("offer", to, notice, build)
+        return self._deliver("offer", to, f"appointment {notice.appointment_id}", build)
 
     def send_waitlist_code(self, to: str, code: str, wait: WaitNotice) -> bool:
         """The one-time code that proves the address before a request joins the waiting list."""
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise ValueError("a one-time code is 6 digits")
 
-        def build() -> EmailMessage:
+        def build(to: str) -> EmailMessage:
             return self._letter(to, "waitlist_code", wait.lang, w=wait, code=code, code_minutes=CODE_VALIDITY_MINUTES)
 
-        return self._send("waitlist_code", wait.entry_id, build)
+        return self._deliver("waitlist_code", to, f"waiting-list request {wait.entry_id}", build)
 
     def _message(self, to: str, kind: str, notice: AppointmentNotice, **context: Any) -> EmailMessage:
         return self._letter(
@@ -284,6 +312,9 @@ class Mailer:
         subject, text, html = render(
             kind, lang, portal_name=self.portal_name, brand=self.portal_name or DEFAULT_BRAND, **context
         )
+        return self._envelope(to, subject, text, html, lang)
+
+    def _envelope(self, to: str, subject: str, text: str, html: str, lang: str) -> EmailMessage:
         message = EmailMessage(policy=MIME_POLICY)
         message["From"] = formataddr((self.portal_name, self.sender)) if self.portal_name else self.sender
         message["To"] = to
@@ -314,21 +345,19 @@ class Mailer:
         )
         return message
 
-    def _deliver(self, kind: str, to: str, notice: AppointmentNotice, build: Callable[[], EmailMessage]) -> bool:
-        """Build and send; on any failure log the kind, the appointment id and the error class only."""
-        return self._send(kind, f"appointment {notice.appointment_id}", build)
-
-    def _send(self, kind: str, reference: str, build: Callable[[], EmailMessage]) -> bool:
+    def _deliver(self, kind: str, to: str, ref: str, build: Callable[[str], EmailMessage]) -> bool:
+        """Build for ``to`` as SES takes it (emailaddress.for_sending) and send; on any failure log the kind, what
+        it is about (``ref``: the appointment or request id) and the error class only."""
         try:
-            message = build()
-            to = str(message["To"])
-            self.ses.send_raw_email(Source=self.sender, Destinations=[to], RawMessage={"Data": message.as_bytes()})
+            address = for_sending(to)
+            message = build(address)
+            self.ses.send_raw_email(Source=self.sender, Destinations=[address], RawMessage={"Data": message.as_bytes()})
         except ClientError as err:
             reason = str(err.response.get("Error", {}).get("Code", "ClientError"))
         except Exception as err:  # a failed e-mail must never undo the booking that is already stored
             reason = type(err).__name__
         else:
-            logger.info("e-mail sent: %s for %s", kind, reference)
+            logger.info("e-mail sent: %s for %s", kind, ref)
             return True
-        logger.error("e-mail not sent: %s for %s (%s)", kind, reference, reason)
+        logger.error("e-mail not sent: %s for %s (%s)", kind, ref, reason)
         return False

@@ -1,4 +1,5 @@
-"""Secrets a patient holds: appointment ids, one-time codes and manage tokens. Only their hashes are stored."""
+"""Secrets a patient holds: appointment ids, one-time codes, manage tokens and e-mail proofs. Only their hashes
+are stored."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ def new_appointment_id() -> str:
 def new_code() -> str:
     """A 6-digit one-time code, leading zeros kept."""
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def new_proof_token() -> str:
+    """An e-mail proof's token (core/proof.py): 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def new_manage_token() -> str:

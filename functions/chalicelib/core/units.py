@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from .retention import Retention
+
 # Unit states, as stored.
 HELD = "held"  # by a hold until its ``hold_until``, after which anyone may take the unit
 BOOKED = "booked"
@@ -23,7 +25,7 @@ def held(appointment_id: str, start: int, end: int, hold_until: int) -> dict[str
         "hold_until": hold_until,
         "busy_start": start,
         "busy_end": end,
-        "expires_at": hold_until + 86400,
+        "expires_at": Retention.transient(hold_until),
     }
 
 
@@ -34,7 +36,7 @@ def booked(appointment_id: str, start: int, end: int) -> dict[str, Any]:
         "state": BOOKED,
         "busy_start": start,
         "busy_end": end,
-        "expires_at": end + 86400,
+        "expires_at": Retention.transient(end),
     }
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import keys, tokens
 from ..core.appointment import CONFIRMED, Appointment
 from ..core.errors import InvalidInput, NotFound, TooManyAttempts, Unavailable, WrongCode
+from ..core.retention import Retention
 from ..core.sms import mobile_e164
 from .plan import ReminderSettings, due_times
 from .schemas import ReminderChoices, ReminderPlanned, RemindersView
@@ -36,8 +37,6 @@ logger = logging.getLogger(__name__)
 LOOKBACK_HOURS = 6  # a pass reads the due hours this far back (a pass that did not run is caught up)
 RETRY_AFTER = timedelta(minutes=5)
 MAX_TRIES = 3
-KEEP_AFTER_DUE = 7 * 86400  # a reminder nobody claimed is deleted by the table's TTL a week after its time
-PROOF_DAYS = 400  # a proven mobile number is remembered this long for the same e-mail
 SMS_CODE_SECONDS = 600
 MAX_SMS_CODES = 3
 MAX_SMS_ATTEMPTS = 5
@@ -66,6 +65,10 @@ class Reminders:
     phone_region: str
     brand: str
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # Every item written here expires as the retention policy says (core/retention.py): a reminder a day after it
+    # is due (a pass looks back LOOKBACK_HOURS), the plan a day after the appointment ends, a proven mobile number
+    # with the appointment it was proven for.
+    retention: Retention = field(default_factory=Retention)
 
     # -- planning: called after a change has committed ------------------------------------------------------------
 
@@ -108,14 +111,14 @@ class Reminders:
                         "sms": sms_to,
                         "token": plan["token"],
                         "tries": 0,
-                        "expires_at": int(due.timestamp()) + KEEP_AFTER_DUE,
+                        "expires_at": Retention.transient(int(due.timestamp())),
                     }
                 )
         new_plan = {
             **{k: v for k, v in plan.items() if k not in ("PK", "SK")},
             **keys.reminder_plan_key(appointment.id),
             "planned": [{"PK": item["PK"], "SK": item["SK"]} for item in items],
-            "expires_at": appointment.end_epoch + 86400,
+            "expires_at": Retention.transient(appointment.end_epoch),
         }
         self.store.replan_reminders(new_plan, planned, items)
 
@@ -192,7 +195,9 @@ class Reminders:
             return "skipped"
         again = now + RETRY_AFTER
         key = keys.reminder_key(again, appointment.id, str(claimed["kind"]))
-        self.store.put_item({**claimed, **key, "tries": tries, "expires_at": int(again.timestamp()) + KEEP_AFTER_DUE})
+        self.store.put_item(
+            {**claimed, **key, "tries": tries, "expires_at": Retention.transient(int(again.timestamp()))}
+        )
         return "retried"
 
     def _sms(self, appointment: Appointment, link: str) -> str:
@@ -285,7 +290,7 @@ class Reminders:
             {
                 **keys.phone_proof_key(appointment.email, mobile),
                 "proven_at": now_s,
-                "expires_at": now_s + PROOF_DAYS * 86400,
+                "expires_at": self.retention.appointment(appointment.end_epoch),
             }
         )
         self.store.update_plan(appointment.id, {"code_until": 0, "sms_on": True})

@@ -15,6 +15,7 @@ OFFER_TOKEN = {
     "offerToken": {"type": "http", "scheme": "bearer", "description": "The token of the offer's e-mailed link."}
 }
 SECURED: list[dict[str, list[str]]] = [{"offerToken": []}]
+PROOF_OR_NONE: list[dict[str, list[str]]] = [{}, {"emailProof": []}]  # the booking part's scheme
 
 
 def _operation(
@@ -37,21 +38,39 @@ def _operation(
     return operation
 
 
+def _join() -> dict[str, Any]:
+    """Joining: at once with an e-mail proof for the patient's address (201), else a code is e-mailed (202)."""
+    operation = _operation(
+        "Ask to be told of a time for a reason and site before a date: with an e-mail proof for the patient's "
+        "address, the request joins the waiting list at once; otherwise a code is e-mailed to prove the address.",
+        202,
+        schemas.WaitRequested,
+        (400, 404, 409, 422, 429),
+        request=schemas.WaitRequest,
+    )
+    operation["description"] = (
+        'The code e-mail counts as every code e-mail does (docs/api.md, "Limits"); an address on 3 waiting lists '
+        "already is refused before any code is sent (429 `too_many_holds`)."
+    )
+    operation["security"] = PROOF_OR_NONE
+    joined = {
+        "201": {
+            "description": "Joined at once: the request's e-mail proof covers the address.",
+            **json_content(schemas.WaitJoined),
+        }
+    }
+    operation["responses"] = {**joined, **operation["responses"]}
+    return operation
+
+
 def part() -> Part:
     offer = [path_parameter("offer_id", ids.APPOINTMENT_ID)]
     paths = {
-        "/v1/waitlist": {
-            "post": _operation(
-                "Ask to be told of a time for a reason and site before a date; e-mails a code to prove the address.",
-                202,
-                schemas.WaitRequested,
-                (400, 404, 409, 422, 429),
-                request=schemas.WaitRequest,
-            )
-        },
+        "/v1/waitlist": {"post": _join()},
         "/v1/waitlist/{request_id}/confirm": {
             "post": _operation(
-                "Enter the code: the request joins the waiting list, as of now (first come, first served).",
+                "Enter the code: the request joins the waiting list, as of now (first come, first served); answers "
+                "an e-mail proof for the next booking.",
                 201,
                 schemas.WaitJoined,
                 (400, 404, 422, 429),

@@ -1,5 +1,6 @@
-"""What patients call about the waiting list: join it (with the e-mailed code), and answer an offer (see it, accept
-it, let it go) with the token of the offer's link. A Chalice blueprint that app.py registers as it is.
+"""What patients call about the waiting list: join it (with the e-mail proof the request carries, or the e-mailed
+code), and answer an offer (see it, accept it, let it go) with the token of the offer's link. A Chalice blueprint
+that app.py registers as it is.
 """
 
 from __future__ import annotations
@@ -12,25 +13,22 @@ routes = Blueprint(__name__)
 route = web.router(routes)
 
 
-def address() -> str:
-    from ..booking.routes import caller
-
-    return caller().address
-
-
 @route("/v1/waitlist", methods=["POST"])
 def join() -> Response:
-    from .schemas import WaitRequest
+    from ..booking.routes import caller
+    from .schemas import WaitJoined, WaitRequest
 
-    return web.reply(services.get_waitlist().request(web.body(WaitRequest), address()), status=202)
+    answer = services.get_waitlist().request(web.body(WaitRequest), caller())
+    return web.reply(answer, status=201 if isinstance(answer, WaitJoined) else 202)
 
 
 @route("/v1/waitlist/{request_id}/confirm", methods=["POST"])
 def prove(request_id: str) -> Response:
+    from ..booking.routes import caller
     from .schemas import WaitProof
 
     code = web.body(WaitProof).code
-    return web.reply(services.get_waitlist().prove(request_id, code, address()), status=201)
+    return web.reply(services.get_waitlist().prove(request_id, code, caller()), status=201)
 
 
 @route("/v1/offers/{offer_id}", methods=["GET"])

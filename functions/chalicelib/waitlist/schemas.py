@@ -8,12 +8,13 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from ..booking.schemas import PatientIn
-from ..core.appointment import AppointmentView
+from ..core.appointment import AppointmentView, EmailProof
 from ..core.schemas import Day, Id, Language, PractitionerId, Reply, Request
 
 
 class WaitRequest(Request):
-    """Body of ``POST /v1/waitlist``: be told of a time for this reason and site before a date."""
+    """Body of ``POST /v1/waitlist``: be told of a time for this reason and site before a date. ``patient.email``
+    is checked as every address the API takes (core/schemas.py's ``Email``: email-validator)."""
 
     practitioner: PractitionerId
     site: Id
@@ -40,6 +41,10 @@ class WaitJoined(Reply):
     site: str
     reason: str
     before: date
+    email_proof: EmailProof | None = Field(
+        description="When a code proved the address: an e-mail proof, so that the next booking or request needs no "
+        "code (as a booking's confirmation earns). null when the request's own proof (Email-Proof header) proved it."
+    )
 
 
 class OfferView(Reply):

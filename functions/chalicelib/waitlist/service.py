@@ -2,8 +2,9 @@
 date; when a time frees, the first patient waiting for it gets it held for them alone, for OFFER_MINUTES.
 
 Fair by construction (docs/notifications.md says why in full): the queue is ordered by the millisecond the
-server saw the e-mail proven, and nothing a client sends changes that order; a request needs a code e-mailed to
-its address, and an address has at most MAX_ENTRIES entries and one open offer at a time; entries end at their
+server saw the e-mail proven, and nothing a client sends changes that order; a request needs its address proven
+(an e-mail proof it carries, or a code e-mailed to it, counted like every code e-mail: waitlist/proof.py), and an
+address has at most MAX_ENTRIES entries and one open offer at a time; entries end at their
 date; the offered time is held in the same transaction that marks the entry offered, for that patient alone (only
 the token in their offer opens it); and no answer of the API tells a position, nor which time will be offered.
 Times free when appointments are cancelled or moved (at once, from those requests), when holds and offers lapse
@@ -22,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..core import ids, keys, tokens
-from ..core.appointment import CONFIRMED, HELD, Appointment, ConfirmResponse, Patient
+from ..core.appointment import CONFIRMED, HELD, Appointment, ConfirmResponse, EmailProof, Patient
 from ..core.availability import occupied_units
 from ..core.concurrency import StaleRead, Versioned
+from ..core.emailaddress import canonical
 from ..core.errors import (
     AlreadyConfirmed,
     Conflict,
@@ -40,6 +42,7 @@ from ..core.errors import (
 )
 from ..core.profiles import Profile, text_in
 from ..core.ratelimit import Limits
+from ..core.retention import DAY, Retention
 from ..core.schemas import LANGUAGES
 from ..core.sms import mobile_e164
 from ..core.units import busy_intervals
@@ -47,6 +50,7 @@ from .proof import Proof
 from .schemas import OfferDeclined, OfferView, WaitingCount, WaitJoined, WaitRequest, WaitRequested
 
 if TYPE_CHECKING:
+    from ..booking.service import Caller
     from ..core.notify import Mailer, WaitNotice
     from ..core.sms import Texter
     from ..core.store import Store
@@ -56,6 +60,7 @@ logger = logging.getLogger(__name__)
 
 OFFER_MINUTES = 15
 REQUEST_SECONDS = 600  # the e-mailed code's life, as a hold's
+NOT_STORED = ("PK", "SK", "code_hash", "code_until", "code_attempts", "expires_at")  # the request's, not the entry's
 MAX_ATTEMPTS = 5
 MAX_ENTRIES = 3  # live entries per e-mail, every professional together
 MAX_DAYS_AHEAD = 90
@@ -82,13 +87,16 @@ class Waitlist:
     phone_region: str
     brand: str
     limits: Limits = field(default_factory=Limits)
+    retention: Retention = field(default_factory=Retention)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     followup: Callable[[], FollowUp | None] = field(default=lambda: None)
 
     # -- joining -----------------------------------------------------------------------------------------------
 
-    def request(self, body: WaitRequest, address: str) -> WaitRequested:
-        """Check the request, note the free times there are now (never offered), and e-mail the code."""
+    def request(self, body: WaitRequest, caller: Caller) -> WaitRequested | WaitJoined:
+        """Check the request and note the free times there are now (never offered). A request whose e-mail proof
+        covers the address joins at once (WaitJoined); otherwise the code is e-mailed (WaitRequested), counted like
+        every code e-mail and given back if the request is refused after all."""
         profile = self._profile(body.practitioner)
         site = profile.site(body.site)
         if site is None:
@@ -103,8 +111,6 @@ class Waitlist:
         if not today <= body.before <= today + timedelta(days=MAX_DAYS_AHEAD):
             raise InvalidInput(f"Choose a date from today to {MAX_DAYS_AHEAD} days ahead.", field="before")
         email = body.patient.email
-        self.limits.code_per_address.check(self.store, address, now_s)
-        self.limits.code_per_email.check(self.store, email.lower(), now_s)
         seen = [
             int(s.start.timestamp())
             for s in self._free(
@@ -122,34 +128,45 @@ class Waitlist:
                 "Many times are free before this date: choose one of them, or an earlier date.", field="before"
             )
         request_id = tokens.new_appointment_id()
-        stored = self.proof.send(request_id, email, self._notice(request_id, profile, body, zone))
-        self.store.put_item(
-            {
-                **keys.wait_request_key(request_id),
-                "practitioner_id": profile.id,
-                "site": body.site,
-                "reason": body.reason,
-                "before": body.before.isoformat(),
-                "before_epoch": int(datetime.combine(body.before + timedelta(days=1), time(), zone).timestamp()),
-                "patient": Patient(**body.patient.model_dump()).to_item(with_empty=False),
-                "email": email,
-                "language": body.language,
-                "seen": seen,
-                "code_hash": stored,
-                "code_until": now_s + REQUEST_SECONDS,
-                "code_attempts": 0,
-                "expires_at": now_s + REQUEST_SECONDS + 86400,
-            }
-        )
+        details = {
+            "practitioner_id": profile.id,
+            "site": body.site,
+            "reason": body.reason,
+            "before": body.before.isoformat(),
+            "before_epoch": int(datetime.combine(body.before + timedelta(days=1), time(), zone).timestamp()),
+            "patient": Patient(**body.patient.model_dump()).to_item(with_empty=False),
+            "email": email,
+            "language": body.language,
+            "seen": seen,
+        }
+        if self.proof.proven(caller, email, now_s):  # proven a moment ago (a booking's code): no second code
+            self._join(None, request_id, details, now)
+            return _joined(request_id, details, None)
+        self._room(email, now_s)  # no code for a request that could not join
+        code_until = now_s + REQUEST_SECONDS
+        with self.limits.charge(self.store, now_s) as charge:
+            self.limits.charge_code(charge, canonical(email), caller.network)
+            stored = self.proof.send(request_id, email, self._notice(request_id, profile, body, zone))
+            self.store.put_item(
+                {
+                    **keys.wait_request_key(request_id),
+                    **details,
+                    "code_hash": stored,
+                    "code_until": code_until,
+                    "code_attempts": 0,
+                    "expires_at": Retention.transient(code_until),
+                }
+            )
         return WaitRequested(
-            id=request_id, status="code_sent", code_expires_at=datetime.fromtimestamp(now_s + REQUEST_SECONDS, zone)
+            id=request_id, status="code_sent", code_expires_at=datetime.fromtimestamp(code_until, zone)
         )
 
-    def prove(self, request_id: str, code: str, address: str) -> WaitJoined:
-        """The code entered: the request takes its place in the queue, as of now."""
+    def prove(self, request_id: str, code: str, caller: Caller) -> WaitJoined:
+        """The code entered: the request takes its place in the queue, as of now, and the address is proven for
+        the next booking (an e-mail proof, as a booking's code earns)."""
         now = self.clock()
         now_s = int(now.timestamp())
-        self.limits.attempt_per_address.check(self.store, address, now_s)
+        self.limits.attempt_per_network.check(self.store, caller.network, now_s)
         if not ids.is_appointment_id(request_id):
             raise NotFound("No such request.")
         key = keys.wait_request_key(request_id)
@@ -163,43 +180,49 @@ class Waitlist:
             if left <= 0:
                 raise TooManyAttempts("Too many wrong codes; please ask again.", field="code")
             raise WrongCode(left)
-        email = str(request["email"])
+        details = {k: v for k, v in request.items() if k not in NOT_STORED}
+        self._join(key, request_id, details, now)
+        return _joined(request_id, details, self.proof.earned(str(request["email"]), now_s))
+
+    def _room(self, email: str, now: int) -> dict[str, Any]:
+        """The e-mail's waiting-list item, if it may join another list (TooManyHolds otherwise)."""
+        item = self.store.get_item(keys.email_waitlist_key(email)) or {}
+        if len(_live(item, now)) >= MAX_ENTRIES:
+            raise TooManyHolds(
+                f"This e-mail is already on {MAX_ENTRIES} waiting lists; wait for one of them to end.",
+                field="patient.email",
+            )
+        return item
+
+    def _join(self, request_key: dict[str, str] | None, entry_id: str, details: dict[str, Any], now: datetime) -> None:
+        """A proven request takes its place in its professional's queue (from its stored request, deleted then, or
+        at once when the request carried a proof), and the times free now are offered."""
+        now_s = int(now.timestamp())
+        email, practitioner_id = str(details["email"]), str(details["practitioner_id"])
         position = int(now.timestamp() * 1000)
         entry = {
-            **keys.wait_key(str(request["practitioner_id"]), position, request_id),
-            **{k: v for k, v in request.items() if k not in ("PK", "SK", "code_hash", "code_until", "code_attempts")},
-            "id": request_id,
+            **keys.wait_key(practitioner_id, position, entry_id),
+            **details,
+            "id": entry_id,
             "state": "waiting",
             "joined_at": now_s,
             "position": position,
-            "expires_at": int(request["before_epoch"]) + 86400,
+            "expires_at": Retention.transient(int(details["before_epoch"])),
         }
+        # the pass visits the professional while anyone may wait: past the latest date a request may name
+        marker_expires = Retention.transient(now_s + (MAX_DAYS_AHEAD + 2) * DAY)
         for _ in range(TRIES):
-            item = self.store.get_item(keys.email_waitlist_key(email)) or {}
-            live = {k: v for k, v in dict(item.get("entries") or {}).items() if v > now_s}
-            if len(live) >= MAX_ENTRIES:
-                raise TooManyHolds(
-                    f"This e-mail is already on {MAX_ENTRIES} waiting lists; wait for one of them to end.",
-                    field="patient.email",
-                )
+            item = self._room(email, now_s)
             kept: dict[str, Any] = {k: item[k] for k in ("offer_until", "offer_id") if k in item}
-            cap = Versioned({**live, request_id: int(entry["expires_at"])}, int(item.get("version") or 0))
+            cap = Versioned({**_live(item, now_s), entry_id: int(entry["expires_at"])}, int(item.get("version") or 0))
             try:
-                self.store.join_waitlist(key, entry, cap, email, kept)
+                self.store.join_waitlist(request_key, entry, cap, email, kept, marker_expires)
                 break
             except StaleRead:
                 continue
         else:
             raise Unavailable("Too many simultaneous changes; please try again.")
-        self.offer_for(str(request["practitioner_id"]), now)
-        return WaitJoined(
-            id=request_id,
-            status="waiting",
-            practitioner=str(request["practitioner_id"]),
-            site=str(request["site"]),
-            reason=str(request["reason"]),
-            before=date.fromisoformat(str(request["before"])),
-        )
+        self.offer_for(practitioner_id, now)
 
     # -- offers ------------------------------------------------------------------------------------------------
 
@@ -280,7 +303,8 @@ class Waitlist:
             hold_until=until,
             code_attempts=0,
             codes_sent=0,
-            expires_at=until + 86400,
+            proven=True,  # for a patient whose address is proven: never among the unproven holds' share
+            expires_at=Retention.transient(until),
         )
         lapse = {
             **keys.lapse_key(datetime.fromtimestamp(until, UTC), offer_id),
@@ -289,14 +313,14 @@ class Waitlist:
             "entry": {"PK": entry["PK"], "SK": entry["SK"]},
             "email": email,
             "start_epoch": appointment.start_epoch,
-            "expires_at": until + 7 * 86400,
+            "expires_at": Retention.transient(until),
         }
         for _ in range(TRIES):
-            holds = self.store.email_holds(email)
-            live = Versioned({k: v for k, v in holds.entries.items() if v > now_s}, holds.version)
+            # the offer joins the e-mail's holds as a proven one: no cap on holds awaiting a code stops it
+            holds = self.store.email_holds(email).live(now_s).with_hold(offer_id, until, proven=True)
             try:
                 if not self.store.offer(
-                    appointment, entry, live, lapse, now_s, offer_hash=tokens.code_hash(offer_id, token)
+                    appointment, entry, holds, lapse, now_s, offer_hash=tokens.code_hash(offer_id, token)
                 ):
                     return False
                 break
@@ -389,6 +413,7 @@ class Waitlist:
         if lapse is None:
             raise HoldExpired("This time was held for you for a limited time, and it has gone to the next patient.")
         manage = tokens.new_manage_token()
+        expires_at = self.retention.appointment(offer.end_epoch)
         try:
             for _ in range(TRIES):
                 counter = self.store.patient_appointments(offer.practitioner_id, offer.email)
@@ -399,7 +424,8 @@ class Waitlist:
                         field="patient.email",
                     )
                 try:
-                    self.store.confirm(offer, tokens.token_hash(manage), Versioned(future, counter.version), now_s)
+                    versioned = Versioned(future, counter.version)
+                    self.store.confirm(offer, tokens.token_hash(manage), versioned, now_s, expires_at)
                     break
                 except StaleRead:
                     continue
@@ -412,7 +438,7 @@ class Waitlist:
         self.store.settle_entry(lapse["entry"], offer_id, "booked", None)
         entry_id = str(lapse["entry"]["SK"]).rsplit("#", 1)[-1]
         self.store.end_offer(offer.email, offer_id, entry_id)
-        confirmed = dataclasses.replace(offer, status=CONFIRMED)
+        confirmed = dataclasses.replace(offer, status=CONFIRMED, expires_at=expires_at)
         if (after := self.followup()) is not None:
             after.confirmed(confirmed, manage)
         if (mailer := self.mailer()) is not None:
@@ -494,3 +520,20 @@ class Waitlist:
             before=format_date(body.before, "full", locale=LOCALES[body.language]),
             lang=body.language,
         )
+
+
+def _live(item: dict[str, Any], now: int) -> dict[str, int]:
+    """An e-mail's waiting-list entries that have not ended, ``{entry id: end}``."""
+    return {k: int(v) for k, v in dict(item.get("entries") or {}).items() if int(v) > now}
+
+
+def _joined(entry_id: str, details: dict[str, Any], proof: EmailProof | None) -> WaitJoined:
+    return WaitJoined(
+        id=entry_id,
+        status="waiting",
+        practitioner=str(details["practitioner_id"]),
+        site=str(details["site"]),
+        reason=str(details["reason"]),
+        before=date.fromisoformat(str(details["before"])),
+        email_proof=proof,
+    )

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from icalendar import Calendar
 
 from chalicelib.core.errors import Unavailable
 from tests.functions.conftest import Api, Clock, ProPool, code_in, hold_body, local, patient, text_of
+from tests.functions.factories import practitioner_record, reason
 
 Outbox = Callable[[], list[Any]]
 AGENDA = "/v1/pro/practitioners/pr-test/agenda"
@@ -91,7 +93,9 @@ def test_a_patients_details_are_recorded_in_the_audit_log_before_they_are_shown(
         "email": "louise@example.org",
         "phone": "+377 93 00 11 22",
         "kind": "existing",
+        "birth_date": None,  # given only for a relative booked from a patient space
     }
+    assert shown.body["booked_by"] is None
     assert shown.body["source"] == "online"
     [entry] = store.audit_of_appointment(booked["id"])
     assert entry["action"] == "read"
@@ -263,6 +267,26 @@ def test_an_appointment_taken_by_phone_goes_through_the_same_transaction(
 
 
 @pytest.mark.usefixtures("practice")
+@pytest.mark.parametrize("address", ["paul,vial@example.org", "paul;x@example.org", "paul\x00@example.org"])
+def test_a_phone_booking_refuses_an_address_the_mailer_cannot_use(
+    pro_api: Api, pro_pool: ProPool, outbox: Outbox, address: str
+) -> None:
+    caller = {"given_name": "Paul", "family_name": "Vial", "email": address, "kind": "new"}
+    answer = pro_api.post(
+        "/v1/pro/practitioners/pr-test/appointments",
+        {"site": "main", "reason": "consultation", "start": local(2, 9), "patient": caller},
+        headers=pro_pool.auth("secretary"),
+    )
+    assert (answer.status, answer.body["error"]["code"], answer.body["error"]["field"]) == (
+        422,
+        "invalid_input",
+        "patient.email",
+    )
+    assert local(2, 9) in free_starts(pro_api, "2027-03-02")  # nothing was written
+    assert outbox() == []
+
+
+@pytest.mark.usefixtures("practice")
 def test_a_blocked_time_takes_no_booking_and_can_be_released(pro_api: Api, pro_pool: ProPool, outbox: Outbox) -> None:
     url = "/v1/pro/practitioners/pr-test/blocks"
     blocked = pro_api.post(
@@ -293,6 +317,38 @@ def test_a_blocked_time_takes_no_booking_and_can_be_released(pro_api: Api, pro_p
     assert "2027-03-02T14:00:00+01:00" in free_starts(pro_api, "2027-03-02")
     day = pro_api.get(f"{AGENDA}?from=2027-03-02", headers=pro_pool.auth("pro"))
     assert [a["source"] for a in day.body["appointments"]] == ["online"]  # a released block is not listed
+
+
+def test_a_home_visit_taken_by_phone_tells_the_patient_it_is_at_home(
+    pro_api: Api, pro_pool: ProPool, outbox: Outbox, seed: Callable[..., Any]
+) -> None:
+    """The e-mail and its calendar file said "Où : Cabinet, <the practice's address>" for a visit at home; the manage
+    page is told it is at home too."""
+    home = reason("home-visit", 40, new_patients=False, online=False, at_home=True)
+    seed(visit_reasons=[*practitioner_record()["visit_reasons"], home])
+    caller = {"given_name": "Paul", "family_name": "Vial", "email": "paul@example.org", "kind": "existing"}
+    for reason_id, place in (("home-visit", "À votre domicile"), ("by-phone", "Cabinet du port, 1 quai Antoine Ier")):
+        sent = len(outbox())
+        start = local(2, 14) if reason_id == "home-visit" else local(2, 16)
+        taken = pro_api.post(
+            "/v1/pro/practitioners/pr-test/appointments",
+            {"site": "main", "reason": reason_id, "start": start, "patient": caller},
+            headers=pro_pool.auth("secretary"),
+        )
+        assert taken.status == 201, taken.body
+        [confirmation] = outbox()[sent:]
+        text = text_of(confirmation)
+        where = next(line for line in text.splitlines() if line.startswith("Où"))
+        assert " ".join(where.replace(":", " : ").split()).startswith(f"Où : {place}"), where
+        [attachment] = [a for a in confirmation.iter_attachments() if a.get_content_type() == "text/calendar"]
+        event = Calendar.from_ical(attachment.get_content()).walk("VEVENT")[0]
+        assert str(event["LOCATION"]).startswith(place)
+        token = re.search(r"#id=[0-9a-f]{20}&token=([A-Za-z0-9_-]+)", text)
+        assert token, "the confirmation carries the manage link"
+        view = pro_api.get(
+            f"/v1/appointments/{taken.body['id']}", headers={"Authorization": f"Bearer {token.group(1)}"}
+        )
+        assert view.body["at_home"] is (reason_id == "home-visit")  # what the manage page says
 
 
 @pytest.mark.usefixtures("practice")

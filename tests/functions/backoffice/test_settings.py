@@ -61,6 +61,7 @@ def test_the_settings_are_the_stored_profiles(current: dict[str, Any]) -> None:
         "new_patients": True,
         "existing_patients": True,
         "online": True,
+        "at_home": None,  # a visit at the practice
         "instructions": None,
     }
     assert [(h["start"], h["end"]) for h in settings["sites"][0]["hours"]] == [("08:00", "12:00"), ("14:00", "18:00")]

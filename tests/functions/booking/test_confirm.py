@@ -6,16 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.core.ratelimit import Limit, Limits
-from tests.functions.conftest import Api, Clock, code_in, hold_body, local, patient, text_of
+from tests.functions.conftest import Api, Clock, code_in, hold_body, local, patient, text_of, viewer
 
 Outbox = Callable[[], list[Any]]
 
 
-def hold(api: Api, hour: int, minute: int = 0, key: str = "confirm-key-1", **overrides: Any) -> Any:
-    answer = api.post(
-        "/v1/appointments", hold_body(local(2, hour, minute), **overrides), headers={"Idempotency-Key": key}
-    )
-    return answer
+def hold(
+    api: Api, hour: int, minute: int = 0, key: str = "confirm-key-1", network: str | None = None, **overrides: Any
+) -> Any:
+    headers = {"Idempotency-Key": key, **viewer(network)}
+    return api.post("/v1/appointments", hold_body(local(2, hour, minute), **overrides), headers=headers)
 
 
 def last_code(outbox: Outbox) -> str:
@@ -56,6 +56,24 @@ def test_five_attempts_then_429_even_for_the_right_code(api: Api, seed: Callable
         refused = api.post(path, {"code": last})
         assert (refused.status, refused.body["error"]["code"]) == (429, "too_many_attempts")
         assert set(refused.body["error"]) == {"code", "message", "field"}
+
+
+def test_a_locked_hold_sends_no_more_codes(api: Api, seed: Callable[..., Any], outbox: Outbox) -> None:
+    """After five wrong codes the hold can no longer be confirmed: a new code would only be refused, so none is sent
+    (and none is counted against the patient)."""
+    seed()
+    held = hold(api, 9)
+    code = last_code(outbox)
+    path = f"/v1/appointments/{held.body['id']}"
+    for attempt in range(5):
+        wrong = f"{(int(code) + 1 + attempt) % 1_000_000:06d}"
+        assert api.post(path + "/confirm", {"code": wrong}).status in (422, 429)
+    resend = api.post(path + "/code")
+    assert (resend.status, resend.body["error"]["code"]) == (429, "too_many_attempts")
+    assert "wrong codes" in resend.body["error"]["message"]
+    assert len(outbox()) == 1  # the first code only
+    assert hold(api, 10, key="confirm-key-2").status == 201  # the patient's budget is intact: a new hold, a new code
+    assert len(outbox()) == 2
 
 
 def test_only_a_wrong_code_carries_the_attempts_left(api: Api, seed: Callable[..., Any], outbox: Outbox) -> None:
@@ -118,18 +136,21 @@ def test_a_new_code_replaces_the_old_one_three_times_at_most(
     assert api.post(path + "/code").status == 409  # confirmed: no more codes
 
 
-def test_one_email_holds_three_times_at_once(api: Api, seed: Callable[..., Any], outbox: Outbox) -> None:
+def test_an_email_holds_two_times_at_once_until_one_is_confirmed(
+    api: Api, seed: Callable[..., Any], outbox: Outbox
+) -> None:
     seed()
-    ids = [hold(api, 9 + i, key=f"hoard-key-{i}").body["id"] for i in range(3)]
-    fourth = hold(api, 14, key="hoard-key-3")
-    assert (fourth.status, fourth.body["error"]["code"], fourth.body["error"]["field"]) == (
+    ids = [hold(api, 9 + i, key=f"hoard-key-{i}", network=f"198.51.100.{i + 1}").body["id"] for i in range(2)]
+    third = hold(api, 14, key="hoard-key-2", network="198.51.100.3")
+    assert (third.status, third.body["error"]["code"], third.body["error"]["field"]) == (
         429,
-        "too_many_holds",
+        "proof_required",
         "patient.email",
     )
     codes = [code_in(m) for m in outbox()]
+    assert len(codes) == 2  # the refused hold sent nothing
     assert api.post(f"/v1/appointments/{ids[0]}/confirm", {"code": codes[0]}).status == 200
-    assert hold(api, 14, key="hoard-key-4").status == 201  # a confirmed hold no longer counts
+    assert hold(api, 14, key="hoard-key-3", network="198.51.100.3").status == 201  # a confirmed hold no longer counts
 
 
 def test_the_cap_counts_confirmed_appointments_in_the_confirming_transaction(
@@ -148,34 +169,43 @@ def test_the_cap_counts_confirmed_appointments_in_the_confirming_transaction(
     assert api.post("/v1/appointments", hold_body(local(3, 9)), headers={"Idempotency-Key": "cap-key-4"}).status == 201
 
 
-def test_code_requests_per_email_and_per_address_are_limited(
+def test_code_emails_per_email_and_network_and_per_network_are_limited(
     api: Api, seed: Callable[..., Any], services: Any, clock: Clock
 ) -> None:
     seed()
     services.use(
         limits=Limits(
-            code_per_email=Limit("code-email", 2, 3600, "patient.email"),
-            code_per_address=Limit("code-address", 4, 600),
+            code_per_email_network=Limit("code-email-network", 2, 3600, "patient.email"),
+            code_per_network=Limit("code-network", 4, 600),
+            unproven_holds_per_email=9,
+            unproven_holds_per_network=9,
+            holds_per_network=9,
         )
     )
     assert hold(api, 9, key="limit-key-1").status == 201
     assert hold(api, 10, key="limit-key-2").status == 201
-    per_email = hold(api, 11, key="limit-key-3")
-    assert (per_email.status, per_email.body["error"]["field"]) == (429, "patient.email")
+    per_email = hold(api, 11, key="limit-key-3", patient=patient(email="louise+3@example.org"))  # one mailbox
+    assert (per_email.status, per_email.body["error"]["code"], per_email.body["error"]["field"]) == (
+        429,
+        "too_many_requests",
+        "patient.email",
+    )
     assert hold(api, 11, key="limit-key-4", patient=patient(email="b@example.org")).status == 201
-    per_address = hold(api, 14, key="limit-key-5", patient=patient(email="c@example.org"))  # the address's 5th
-    assert (per_address.status, per_address.body["error"]["code"], per_address.body["error"]["field"]) == (
+    # The refused request above counted for nothing: this is the network's 4th code, within its limit of 4.
+    assert hold(api, 14, key="limit-key-5", patient=patient(email="c@example.org")).status == 201
+    per_network = hold(api, 15, key="limit-key-6", patient=patient(email="d@example.org"))  # the network's 5th
+    assert (per_network.status, per_network.body["error"]["code"], per_network.body["error"]["field"]) == (
         429,
         "too_many_requests",
         None,
     )
-    clock.advance(minutes=10)  # the address's window has passed
-    assert hold(api, 14, key="limit-key-6", patient=patient(email="c@example.org")).status == 201
+    clock.advance(minutes=10)  # the network's window has passed
+    assert hold(api, 15, key="limit-key-7", patient=patient(email="d@example.org")).status == 201
 
 
-def test_code_attempts_per_address_are_limited(api: Api, seed: Callable[..., Any], services: Any) -> None:
+def test_code_attempts_per_network_are_limited(api: Api, seed: Callable[..., Any], services: Any) -> None:
     seed()
-    services.use(limits=Limits(attempt_per_address=Limit("attempt-address", 2, 600)))
+    services.use(limits=Limits(attempt_per_network=Limit("attempt-network", 2, 600)))
     held = hold(api, 9)
     path = f"/v1/appointments/{held.body['id']}/confirm"
     assert api.post(path, {"code": "000001"}).status == 422

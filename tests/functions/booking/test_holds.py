@@ -140,3 +140,41 @@ def test_adjacent_appointments_both_hold_and_the_buffer_separates_them(api: Api,
         api, hold_body(local(2, 9, 45), reason="short", patient=patient(email="b@example.org")), key="third-key-1"
     )
     assert later.status == 201, later.body
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a,b@example.org",  # two recipients to a mail program
+        "a;b@example.org",
+        "louise\x01@example.org",  # a control character
+        "louise@example.org\x00",  # NUL
+        "louise\n@example.org",
+        '"louise rossi"@example.org',  # quoted local parts: legal, but not for a booking
+        "louïse@example.org",  # SES cannot send to a non-ASCII mailbox name (no SMTPUTF8)
+        "louise@localhost",
+        "louise@example..org",
+    ],
+)
+def test_an_address_the_mailer_cannot_use_is_422_and_holds_nothing(
+    api: Api, seed: Callable[..., Any], store: Any, outbox: Callable[[], list[Any]], address: str
+) -> None:
+    seed()
+    answer = hold(api, hold_body(local(2, 9), patient=patient(email=address)))
+    assert (answer.status, answer.body["error"]["code"], answer.body["error"]["field"]) == (
+        422,
+        "invalid_input",
+        "patient.email",
+    )
+    assert answer.body["error"]["message"].endswith(".")
+    assert unit_items(store) == [] and outbox() == []
+
+
+def test_an_internationalised_domain_is_mailed_in_its_ascii_form(
+    api: Api, seed: Callable[..., Any], outbox: Callable[[], list[Any]]
+) -> None:
+    seed()
+    answer = hold(api, hold_body(local(2, 9), patient=patient(email="louise@exämple.org")))
+    assert answer.status == 201, answer.body
+    [message] = outbox()
+    assert message["To"] == "louise@xn--exmple-cua.org"  # the same mailbox, as SES takes it

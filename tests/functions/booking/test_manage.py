@@ -144,3 +144,51 @@ def test_moves_are_checked_like_bookings(api: Api, booked: tuple[str, dict[str, 
         assert (answer.status, answer.body["error"]["field"]) == (422, field)
     same = api.post(f"/v1/appointments/{appointment_id}/move", {"start": local(2, 9)}, headers=auth)
     assert (same.status, same.body["start"]) == (200, "2027-03-02T09:00:00+01:00")
+
+
+class Recording:
+    """A DynamoDB client that notes each call it passes on: the operation and its parameters but the key."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.client, name)
+
+        def call(**params: Any) -> Any:
+            self.calls.append((name, {k: v for k, v in params.items() if k != "Key"}))
+            return method(**params)
+
+        return call
+
+
+def test_an_unknown_id_and_a_wrong_token_do_the_same_work(
+    api: Api, booked: tuple[str, dict[str, str]], services: Any, table_name: str
+) -> None:
+    """The time of a refusal must not tell a stranger which appointment ids exist: an unknown id and a wrong token
+    on a real appointment make the same requests to the table, of the same small attributes (bench/manage_timing.py
+    measures the answers' times)."""
+    from chalicelib.core.store import Store, make_table
+
+    appointment_id, _ = booked
+    real = make_table(table_name)
+    recording = Recording(real.meta.client)
+    table = type("T", (), {"name": table_name, "meta": type("M", (), {"client": recording})()})()
+    services.use(store=Store(table))
+    wrong = {"Authorization": "Bearer " + "A" * 43}
+    seen = []
+    for target in (appointment_id, "0123456789abcdef0123"):
+        for method, path, body in (
+            ("GET", f"/v1/appointments/{target}", None),
+            ("POST", f"/v1/appointments/{target}/cancel", {}),
+            ("POST", f"/v1/appointments/{target}/move", {"start": local(2, 10)}),
+        ):
+            recording.calls.clear()
+            answer = api.request(method, path, body, headers=wrong)
+            seen.append((method, path.replace(target, "<id>"), answer.status, str(answer.body), recording.calls[:]))
+    existing, unknown = seen[:3], seen[3:]
+    assert existing == unknown
+    assert {answer[2] for answer in seen} == {404}
+    assert all(calls == [("get_item", existing[0][4][0][1])] for *_, calls in seen)
+    assert existing[0][4][0][1]["ProjectionExpression"] == "token_hash, #status"

@@ -53,6 +53,15 @@ def test_the_horizon_ends_the_window(api: Api, seed: Callable[..., Any]) -> None
     assert days == {"2027-03-01", "2027-03-02", "2027-03-03", "2027-03-04"}
 
 
+def test_the_answer_says_the_last_day_the_horizon_reaches(api: Api, seed: Callable[..., Any]) -> None:
+    """So that the widget stops offering the next week once it is past the horizon (it offered it for ever)."""
+    seed(horizon_days=3)
+    for query in ("from=2027-03-01&days=7", "from=2027-03-08&days=7"):
+        answer = api.get(f"/v1/practitioners/pr-test/slots?{query}&reason=consultation")
+        assert answer.body["last_day"] == "2027-03-04"  # now is Monday 1 March 2027, 07:00 in Monaco
+    assert answer.body["slots"] == []
+
+
 def test_a_held_appointment_hides_every_slot_it_overlaps_whatever_the_reason(
     api: Api, seed: Callable[..., Any]
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core.clientaddress import client_address
+from chalicelib.core.clientaddress import client_address, network
 from chalicelib.core.ratelimit import Limit, Limits
 from tests.functions.conftest import Api, hold_body, local
 
@@ -49,6 +49,21 @@ def test_a_missing_or_malformed_header_falls_back_to_the_source_ip(header: str |
     assert client_address(header, SOURCE_IP) == SOURCE_IP
 
 
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [
+        ("198.51.100.10", "198.51.100.10"),
+        ("2001:db8:85a3:7:8a2e:370:7334:1", "2001:db8:85a3:7::/64"),
+        ("2001:db8:85a3:7::ffff", "2001:db8:85a3:7::/64"),  # the same /64: one subscriber, one counter
+        ("2001:db8:85a3:8::1", "2001:db8:85a3:8::/64"),
+        ("::ffff:c633:640a", "198.51.100.10"),  # IPv4-mapped: the IPv4 address
+        ("unknown", "unknown"),
+    ],
+)
+def test_limits_count_an_ipv6_address_by_its_64(address: str, counted: str) -> None:
+    assert network(address) == counted
+
+
 def test_without_either_the_address_is_unknown() -> None:
     assert client_address("nonsense", None) == "unknown"
     assert client_address(None, "") == "unknown"
@@ -56,7 +71,7 @@ def test_without_either_the_address_is_unknown() -> None:
 
 def test_code_attempts_are_counted_per_viewer_address(api: Api, seed: Callable[..., Any], services: Any) -> None:
     seed()
-    services.use(limits=Limits(attempt_per_address=Limit("attempt-address", 2, 600)))
+    services.use(limits=Limits(attempt_per_network=Limit("attempt-network", 2, 600)))
     held = api.post("/v1/appointments", hold_body(local(2, 9)), headers={"Idempotency-Key": "viewer-key-1"})
     assert held.status == 201
     path = f"/v1/appointments/{held.body['id']}/confirm"
@@ -68,3 +83,19 @@ def test_code_attempts_are_counted_per_viewer_address(api: Api, seed: Callable[.
     assert attempt("000002", "198.51.100.10:40002") == 422  # another port, the same viewer
     assert attempt("000003", "2001:db8::7:40003") == 422  # another viewer: a counter of its own
     assert attempt("000004", "198.51.100.10:40004") == 429
+
+
+def test_an_ipv6_64_is_one_counter_whatever_address_in_it(api: Api, seed: Callable[..., Any], services: Any) -> None:
+    """One subscriber gets a whole /64: counting full addresses would give it 2**64 counters."""
+    seed()
+    services.use(limits=Limits(attempt_per_network=Limit("attempt-network", 2, 600)))
+    held = api.post("/v1/appointments", hold_body(local(2, 9)), headers={"Idempotency-Key": "viewer-key-2"})
+    path = f"/v1/appointments/{held.body['id']}/confirm"
+
+    def attempt(code: str, viewer: str) -> int:
+        return api.post(path, {"code": code}, headers={"CloudFront-Viewer-Address": viewer}).status
+
+    assert attempt("000001", "2001:db8:0:1::1:40001") == 422
+    assert attempt("000002", "2001:db8:0:1:ffff:ffff:ffff:fffe:40002") == 422
+    assert attempt("000003", "2001:db8:0:1:1234::9:40003") == 429  # a third address of the same /64
+    assert attempt("000003", "2001:db8:0:2::1:40004") == 422  # the next /64 counts apart

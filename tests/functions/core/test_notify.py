@@ -119,11 +119,26 @@ def test_code_email_in_french_shows_the_code_its_validity_and_the_local_winter_t
 def test_code_email_in_english_shows_the_local_summer_time(mailer: Mailer, sent: Any) -> None:
     assert mailer.send_code(PATIENT, "990017", notice(lang="en", start=SUMMER)) is True
     message = only(sent())
-    assert message["Subject"] == "Your code to confirm the appointment on Monday, 6 July 2026"
+    assert message["Subject"] == "Your code to confirm the appointment on Monday 6 July 2026"
     text = text_of(message)
     assert "990017" in text and "valid for 10 minutes" in text
-    assert "Monday, 6 July 2026 at 09:00 (Monaco time, UTC+02:00)" in text
+    assert "Monday 6 July 2026 at 09:00 (Monaco time, UTC+02:00)" in text
     assert '<html lang="en">' in html_of(message)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("fr", "mardi 1er décembre 2026 à 08:00"), ("en", "Tuesday 1 December 2026 at 08:00")],
+)
+def test_the_first_of_a_month_is_written_as_each_language_writes_it(
+    mailer: Mailer, sent: Any, lang: str, expected: str
+) -> None:
+    """French writes "1er décembre" (the e-mails said "1 décembre"); English one style, the site's, with no comma."""
+    first = datetime(2026, 12, 1, 8, 0, tzinfo=MONACO)
+    assert mailer.send_code(PATIENT, "048213", notice(lang=lang, start=first)) is True
+    assert expected in text_of(only(sent()))
+    second = datetime(2026, 12, 2, 8, 0, tzinfo=MONACO)
+    assert local_time(second, "Europe/Monaco", "fr").date == "mercredi 2 décembre 2026"
 
 
 @pytest.mark.parametrize("code", ["12345", "1234567", "12a456", "١٢٣٤٥٦"])

@@ -167,9 +167,11 @@ def _failing(code: str) -> Store:
 def test_a_failed_condition_of_a_single_write_is_each_method_s_own_answer() -> None:
     s = _failing("ConditionalCheckFailedException")
     assert s.hit("booking", "192.0.2.1", 0, 60, 5) is False
-    assert s.replace_code("ap-1", "hash", 0, 3) is False
+    assert s.replace_code("ap-1", "hash", 0, 3, 5) is False
     assert s.spend_code_attempt("ap-1", 0, 5) is None
     assert s.set_no_show("ap-1", True, 0) is None
+    assert s.spend_proof_attempt("pc-1", 0, 5) is None
+    s.unhit("booking", "192.0.2.1", 0)  # nothing to give back: not an error
 
 
 @pytest.mark.parametrize("code", ["ValidationException", "ThrottlingException", "ResourceNotFoundException"])
@@ -177,10 +179,12 @@ def test_any_other_error_of_a_single_conditional_write_is_unavailable(code: str)
     s = _failing(code)
     for write in (
         lambda: s.hit("booking", "192.0.2.1", 0, 60, 5),
-        lambda: s.replace_code("ap-1", "hash", 0, 3),
+        lambda: s.replace_code("ap-1", "hash", 0, 3, 5),
         lambda: s.spend_code_attempt("ap-1", 0, 5),
         lambda: s.set_no_show("ap-1", True, 0),
         lambda: s.save_profile("pr-1", {}, 1),
+        lambda: s.spend_proof_attempt("pc-1", 0, 5),
+        lambda: s.unhit("booking", "192.0.2.1", 0),
     ):
         with pytest.raises(Unavailable):
             write()

@@ -1,5 +1,6 @@
-"""The waiting list through the API: joined with an e-mailed code, a freed time offered to the first patient alone,
-accepted in one step, passed to the next when it lapses; caps, one offer at a time, counts for the practice."""
+"""The waiting list through the API: joined with an e-mailed code (test_proofs.py: with an e-mail proof), a freed
+time offered to the first patient alone, accepted in one step, passed to the next when it lapses; caps, one offer
+at a time, counts for the practice."""
 
 from __future__ import annotations
 
@@ -165,13 +166,15 @@ def test_fair_rules_one_offer_at_a_time_and_a_cap_per_e_mail(api: Api, seed: Any
         "before": "2027-03-06",
         "patient": {"given_name": "Paul", "family_name": "Bianchi", "email": "bruno@example.org", "kind": "existing"},
     }
-    asked = api.post("/v1/waitlist", body)
-    fourth = api.post(
-        f"/v1/waitlist/{asked.body['id']}/confirm", {"code": code_in(newest(outbox, "bruno@example.org"))}
-    )
-    assert fourth.status == 429 and fourth.body["error"]["field"] == "patient.email"
+    sent = len(outbox())
+    fourth = api.post("/v1/waitlist", body)  # refused before any code is sent: it could not join
+    assert fourth.status == 429, fourth.body
+    assert (fourth.body["error"]["code"], fourth.body["error"]["field"]) == ("too_many_holds", "patient.email")
+    assert len(outbox()) == sent
     wrong = api.post("/v1/waitlist", {**body, "before": "2027-12-31"})
     assert wrong.status == 422 and wrong.body["error"]["field"] == "before"
+    asked = api.post("/v1/waitlist", {**body, "patient": {**body["patient"], "email": "dora@example.org"}})
+    assert asked.status == 202, asked.body
     wrong = api.post(f"/v1/waitlist/{asked.body['id']}/confirm", {"code": "12345"})
     assert wrong.status == 422 and wrong.body["error"]["field"] == "code"
 

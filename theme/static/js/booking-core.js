@@ -1,15 +1,64 @@
 // What the booking widget (booking.js) and the manage page (manage.js) share: times on the practice's clock, the
-// week of free times (SlotPicker) and the calendar file. The page's messages and the booking API are
-// patient-core.js's (the lists load only that), re-exported here so that the two scripts import from one place.
+// week of free times (SlotPicker), the calendar file and the e-mail proof this tab keeps. The page's messages and
+// the booking API are patient-core.js's (the lists load only that), re-exported here so that the two scripts import
+// from one place.
 // Plain JavaScript, no dependency: the Content-Security-Policy is `default-src 'self'`, and every text a person
 // reads comes from the templates (translated with the site).
 
 import { format, show } from "./api-core.js";
-import { Api, LOCALES, errorText, messages, wallTime } from "./patient-core.js";
+import { Api, LOCALES, dateText, errorText, messages, wallTime, zoneNeeded, zoneOffset } from "./patient-core.js";
 
 export { Api, errorText, format, messages, show, wallTime };
 
 const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1); // as the e-mails' calendar files: a later file wins
+
+// -- the e-mail proof -------------------------------------------------------------------------------------------
+
+// A proof that this browser read a code sent to the patient's address (docs/security.md, "Holds and proofs"): the
+// next booking with the same address needs no code. Kept in this tab only (sessionStorage: gone when the tab
+// closes, never sent to another site, never in a cookie), and forgotten once it lapses (30 minutes).
+const PROOF_KEY = "portal.email-proof";
+
+export function savedProof() {
+  try {
+    const proof = JSON.parse(sessionStorage.getItem(PROOF_KEY) || "null");
+    if (proof?.token && Date.parse(proof.expires_at) > Date.now() + 10_000) return proof.token;
+    sessionStorage.removeItem(PROOF_KEY);
+  } catch {
+    // storage refused (private mode, quota): the patient confirms with a code, as without a proof
+  }
+  return null;
+}
+
+export function keepProof(proof) {
+  if (!proof?.token) return;
+  try {
+    sessionStorage.setItem(PROOF_KEY, JSON.stringify({ token: proof.token, expires_at: proof.expires_at }));
+  } catch {
+    // as above: without storage, every booking confirms with its code
+  }
+}
+
+// Whether this browser signed in to the patient space (me.js marks it; the session itself is an HttpOnly cookie
+// no script reads): the booking widget then asks the API who is signed in, and no other page ever does.
+const SIGNED_IN_KEY = "portal.signed-in";
+
+export function signedInHere() {
+  try {
+    return localStorage.getItem(SIGNED_IN_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+export function markSignedIn(signedIn) {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_KEY, "1");
+    else localStorage.removeItem(SIGNED_IN_KEY);
+  } catch {
+    // storage refused: the booking widget books as a guest, with a code
+  }
+}
 
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -25,13 +74,19 @@ export function addDays(day, count) {
   return date.toISOString().slice(0, 10);
 }
 
-// Times on one practice site's clock, in the page's language, with the zone named as the e-mails name it.
+// The Monday of a local date's week (weeks start on Monday, in French and British usage alike).
+export function mondayOf(day) {
+  return addDays(day, -((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7));
+}
+
+// Times on one practice site's clock, in the page's language, with the zone named as the e-mails name it when the
+// visitor needs it (patient-core.js's zoneNeeded).
 export class Clock {
   constructor(lang, timeZone, msg) {
     this.lang = lang;
     this.timeZone = timeZone;
     this.msg = msg;
-    const locale = LOCALES[lang] || lang;
+    const locale = msg.locale || LOCALES[lang] || lang;
     const zone = { timeZone };
     this.dayFormat = new Intl.DateTimeFormat(locale, { ...zone, weekday: "long", day: "numeric", month: "long" });
     this.dateFormat = new Intl.DateTimeFormat(locale, {
@@ -63,11 +118,11 @@ export class Clock {
   }
 
   day(instant) {
-    return this.dayFormat.format(new Date(instant));
+    return dateText(this.dayFormat, new Date(instant), this.lang);
   }
 
   date(instant) {
-    return this.dateFormat.format(new Date(instant));
+    return dateText(this.dateFormat, new Date(instant), this.lang);
   }
 
   time(instant) {
@@ -79,23 +134,25 @@ export class Clock {
     return (name?.value || "UTC").replace(/^GMT/, "UTC");
   }
 
-  // "Tuesday 1 December 2026 at 08:00 (Monaco time, UTC+01:00)"
+  // whether this clock's times must say their zone (the visitor's or the territory's clock reads them otherwise)
+  zoneNeeded(instant) {
+    return zoneNeeded(instant, zoneOffset(instant, this.timeZone), this.msg.siteZone);
+  }
+
+  // "Tuesday 1 December 2026 at 08:00", and " (Monaco time, UTC+01:00)" when the zone is needed
   when(instant) {
-    return format(this.msg.when, {
-      date: this.date(instant),
-      time: this.time(instant),
-      city: this.city,
-      offset: this.offset(instant),
-    });
+    const values = { date: this.date(instant), time: this.time(instant), city: this.city, offset: this.offset(instant) };
+    return format(this.zoneNeeded(instant) ? this.msg.when : this.msg["when-local"], values);
   }
 
   // a local date "YYYY-MM-DD" written as a day: "Tuesday 1 December"
   dayOf(key) {
-    return this.calendarDay.format(new Date(`${key}T12:00:00Z`));
+    return dateText(this.calendarDay, new Date(`${key}T12:00:00Z`), this.lang);
   }
 
+  // "Times are shown in Monaco time (UTC+01:00)." when the zone is needed, else nothing
   zoneLine(instant) {
-    return format(this.msg.zone, { city: this.city, offset: this.offset(instant) });
+    return this.zoneNeeded(instant) ? format(this.msg.zone, { city: this.city, offset: this.offset(instant) }) : "";
   }
 }
 
@@ -103,7 +160,7 @@ export class Clock {
 
 const WEEK = 7;
 const LOOKAHEAD = 31; // the API's widest window: one call finds the first free time of a reason
-const MAX_WEEKS_AHEAD = 26;
+const MAX_WEEKS_AHEAD = 26; // when the API does not say how far ahead booking goes
 
 // The free times of one visit reason at one site, a week at a time. `root` is the slot-picker component's markup;
 // `onChoose(slot)` is called with {start, end, site} when the patient picks a time.
@@ -129,13 +186,10 @@ export class SlotPicker {
       days: root.querySelector("[data-days]"),
     };
     this.generation = 0;
-    this.els.prev.addEventListener("click", () => this.load(this.maxDay(this.today, addDays(this.from, -WEEK))));
+    this.lastDay = null; // the last date the booking horizon reaches (the API's last_day)
+    this.els.prev.addEventListener("click", () => this.load(addDays(this.from, -WEEK)));
     this.els.next.addEventListener("click", () => this.load(addDays(this.from, WEEK)));
     this.els.retry?.addEventListener("click", () => this.load(this.from));
-  }
-
-  maxDay(a, b) {
-    return a > b ? a : b;
   }
 
   query(from, days) {
@@ -145,8 +199,8 @@ export class SlotPicker {
     return `/practitioners/${encodeURIComponent(this.practitioner)}/slots?${params}`;
   }
 
-  // A new selection {reason, site, patient, timeZone}: the week that starts on its first free time (one call over
-  // the next 31 days). Returns that first free slot (or null).
+  // A new selection {reason, site, patient, timeZone}: the week (Monday to Sunday) of its first free time (one call
+  // over the next 31 days). Returns that first free slot (or null).
   async select(selection, from = null) {
     this.selection = selection;
     this.clock = new Clock(this.lang, selection.timeZone, this.msg);
@@ -156,8 +210,10 @@ export class SlotPicker {
     const answer = await this.fetch(start, LOOKAHEAD);
     if (!answer) return undefined;
     const first = answer.slots[0] || null;
-    const weekStart = first && !from ? this.clock.dateKey(first.start) : start;
-    this.render(weekStart, answer.slots);
+    const weekStart = mondayOf(first && !from ? this.clock.dateKey(first.start) : start);
+    this.slots = answer.slots;
+    if (addDays(weekStart, WEEK - 1) > addDays(start, LOOKAHEAD - 1)) await this.load(weekStart);
+    else this.render(weekStart, answer.slots);
     return first;
   }
 
@@ -179,9 +235,11 @@ export class SlotPicker {
     if (answer.error) {
       this.els.days.replaceChildren();
       this.els.status.textContent = this.msg["slots-error"];
+      this.els.status.classList.remove("visually-hidden");
       show(this.els.retryBox, true);
       return null;
     }
+    this.lastDay = answer.data.last_day || null;
     return answer.data;
   }
 
@@ -197,15 +255,20 @@ export class SlotPicker {
     }
     const range = { first: this.clock.dayOf(from), last: this.clock.dayOf(last) };
     this.els.week.textContent = format(this.msg.week, range);
-    this.els.zone.textContent = this.clock.zoneLine(slots[0]?.start || `${from}T12:00:00Z`);
-    this.els.prev.disabled = from <= this.today;
-    this.els.next.disabled = from >= addDays(this.today, WEEK * MAX_WEEKS_AHEAD);
+    const zone = this.clock.zoneLine(slots[0]?.start || `${from}T12:00:00Z`);
+    this.els.zone.textContent = zone;
+    show(this.els.zone, Boolean(zone));
+    this.els.prev.disabled = from <= mondayOf(this.today);
+    // past the booking horizon there is nothing to page to: the last week is the one holding its last day
+    const end = this.lastDay || addDays(this.today, WEEK * MAX_WEEKS_AHEAD);
+    this.els.next.disabled = addDays(from, WEEK) > end;
     const days = [...byDay.entries()].map(([key, daySlots]) => this.renderDay(key, daySlots));
     this.els.days.replaceChildren(...days);
     const count = [...byDay.values()].reduce((sum, list) => sum + list.length, 0);
-    this.els.status.textContent = count
-      ? format(this.msg["slots-count"], { count, ...range })
-      : format(this.msg["slots-none"], range);
+    const none = this.els.next.disabled ? this.msg["slots-none-last"] : this.msg["slots-none"];
+    this.els.status.textContent = format(count ? this.msg["slots-count"] : none, { count, ...range });
+    // the count is for screen readers (the times are in view); "none" is for everyone
+    this.els.status.classList.toggle("visually-hidden", count > 0);
   }
 
   renderDay(key, slots) {
@@ -246,10 +309,10 @@ export class SlotPicker {
     this.els.quickList?.replaceChildren();
   }
 
-  // After "slot taken": the week from the taken time's day, and the next free times after it as quick choices.
+  // After "slot taken": the week of the taken time, and the next free times after it as quick choices.
   async after(slot, count = 3) {
     this.clearQuick();
-    const day = this.clock.dateKey(slot.start);
+    const day = mondayOf(this.clock.dateKey(slot.start));
     const answer = await this.fetch(day, LOOKAHEAD);
     if (!answer) return;
     this.render(day, answer.slots);
@@ -297,8 +360,14 @@ function icsTime(iso) {
 
 // The appointment (an API answer) as a calendar file: the same UID as the e-mails' files, so that a later e-mail
 // (a move, a cancellation) updates this event.
+// Where the appointment takes place, as the e-mails say it: the patient's home for a home visit, else the site.
+function placeOf(appointment, msg) {
+  if (appointment.at_home) return msg["at-home"];
+  return [appointment.site_name, appointment.address].filter(Boolean).join(", ");
+}
+
 export function calendarFile(appointment, msg, pageUrl) {
-  const place = [appointment.site_name, appointment.address].filter(Boolean).join(", ");
+  const place = placeOf(appointment, msg);
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
@@ -327,7 +396,7 @@ export function fillDetails(root, appointment, clock, msg) {
     practitioner_name: appointment.practitioner_name,
     reason_label: appointment.reason_label,
     when: clock.when(appointment.start),
-    place: [appointment.site_name, appointment.address].filter(Boolean).join(", "),
+    place: placeOf(appointment, msg),
     instructions: appointment.instructions || "",
     patient: appointment.patient ? `${appointment.patient.given_name} ${appointment.patient.family_name}` : "",
   };

@@ -1,13 +1,32 @@
 // The booking widget on a professional's page: new or existing patient, visit reason and place; the first free
 // time at once and the free times by week; the patient's details; the e-mailed code; the confirmation with a
-// calendar file and the manage link; the waiting list when no time suits (its own e-mailed code). A link with
-// ?reason=...&site=... (the "book again" links) opens with that reason and place chosen. The markup (and every
-// text) is the booking-widget component's <template>;
+// calendar file and the manage link. When the network's share of holds awaiting a code is used up, the patient
+// confirms the e-mail address first (a code, no time held), and books with that proof; a proof this tab earned
+// earlier (a code typed for a previous booking, or to join a waiting list) books with no code at all. The waiting
+// list when no time suits: its own e-mailed code, or none with the proof this tab keeps (and its code earns one).
+// A link with ?reason=...&site=... (the "book again" links) opens with that reason and place chosen; one with
+// &start=... too (the slot feed's booking links: docs/open-data.md) opens on that time, which the API checks again
+// when it is held, like any other. The markup (and every text) is the booking-widget component's <template>;
 // the static lists of reasons and places in the section are its data. The phone number and opening hours stay on
 // the page whatever happens here (with JavaScript off or the API down, they are how to book).
-import { Api, Clock, SlotPicker, addDays, errorText, fillDetails, format, messages, newKey, show } from "./booking-core.js";
+import {
+  Api,
+  Clock,
+  SlotPicker,
+  addDays,
+  errorText,
+  fillDetails,
+  format,
+  keepProof,
+  messages,
+  newKey,
+  savedProof,
+  show,
+  signedInHere,
+} from "./booking-core.js";
 
-const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+$/; // the API's own rule (functions/chalicelib/core/schemas.py)
+// The API's published rule (EMAIL_PATTERN in functions/chalicelib/core/schemas.py); the API has the last word.
+const EMAIL = /^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+)*@([^@\s.,;:<>()[\]\\"]+\.)+[^@\s.,;:<>()[\]\\"]+$/;
 const PHONE = /^\+?[0-9][0-9 .-]{5,20}$/;
 const NAME_MAX = 80;
 const FIELDS = ["given_name", "family_name", "email", "phone"];
@@ -44,7 +63,12 @@ function start() {
   const first = $("[data-first]");
   const details = $("form[data-details]");
   const codeForm = $("form[data-code]");
-  const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false };
+  const proveSend = $("form[data-prove-send]");
+  const proveCode = $("form[data-prove-code]");
+  const state = { kind: null, reason: null, site: null, slot: null, hold: null, pending: null, busy: false, prove: null, first: null };
+  state.linked = linkedTime(reasons, sites);
+
+  state.session = null; // a signed-in patient's session: {csrf, account}, and the people they book for
 
   const picker = new SlotPicker($("[data-slot-picker]"), {
     api,
@@ -118,21 +142,54 @@ function start() {
     $("[data-slot-alert]").textContent = alert;
     show($("[data-slot-alert]"), Boolean(alert));
     step("slots", false);
-    const found = await picker.select({
-      reason: state.reason,
-      site: state.site,
-      patient: state.kind,
-      timeZone: site().timeZone,
-    });
+    // The linked time, once, if the patient kept its reason and place: its week, then the details at once.
+    const linked = state.linked?.reason === state.reason && state.linked?.site === state.site ? state.linked : null;
+    state.linked = null;
+    show($("[data-linked]"), false);
+    const selection = { reason: state.reason, site: state.site, patient: state.kind, timeZone: site().timeZone };
+    const found = await picker.select(selection, linked ? clock().dateKey(linked.start) : null);
     if (found !== undefined) {
-      setFirst(found ? format(msg["first-reason"], { when: clock().when(found.start) }) : msg["first-none"]);
+      setFirst(found ? format(msg["first-reason"], { when: clock().when(found.start) }) : msg["first-none"], found);
+      // right under the choices, and on the screen: on a phone the week's times are far below
+      choice.after(first);
+      const box = first.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) first.scrollIntoView({ block: "nearest" });
+    }
+    if (!linked || found === undefined) return;
+    const slot = picker.slots.find((s) => Date.parse(s.start) === linked.start);
+    if (slot) {
+      chooseSlot(slot);
+    } else {
+      $("[data-slot-alert]").textContent = msg["linked-gone"];
+      show($("[data-slot-alert]"), true);
+      steps.slots.querySelector("h3").focus();
     }
   }
 
-  function setFirst(text) {
-    first.textContent = text;
+  // The first free time, one tap from booking: once a reason is chosen the line chooses that time; before, it
+  // leads to the first question (the reason decides which times are free).
+  function setFirst(text, slot = null, lead = false) {
+    state.first = slot;
+    if (!slot && !lead) first.textContent = text;
+    else {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "bw__first-button";
+      button.textContent = text;
+      first.replaceChildren(button);
+    }
     show(first, Boolean(text) && !steps.slots.hidden);
   }
+
+  first.addEventListener("click", (event) => {
+    if (!event.target.closest("button")) return;
+    if (state.first) chooseSlot(state.first);
+    else {
+      const question = $("#bw-kind-existing");
+      question.scrollIntoView({ block: "center" });
+      question.focus();
+    }
+  });
 
   choice.addEventListener("change", (event) => {
     const { name, value } = event.target;
@@ -150,10 +207,14 @@ function start() {
 
   // -- the patient's details -------------------------------------------------------------------------------------
 
+  function chosenText() {
+    const reason = reasons.find((r) => r.id === state.reason);
+    return `${clock().when(state.slot.start)} – ${reason?.label || ""} – ${site()?.label || ""}`;
+  }
+
   function chooseSlot(slot) {
     state.slot = slot;
-    const reason = reasons.find((r) => r.id === state.reason);
-    $("[data-chosen]").textContent = `${clock().when(slot.start)} – ${reason?.label || ""} – ${site()?.label || ""}`;
+    $("[data-chosen]").textContent = chosenText();
     formError(details, "");
     step("details");
   }
@@ -176,9 +237,9 @@ function start() {
     form.querySelector("[data-form-error]").textContent = text;
   }
 
-  function checkDetails() {
+  function detailProblems() {
     const value = (name) => details.elements[name].value.trim();
-    const problems = {
+    return {
       given_name: !value("given_name") ? msg["given-name-missing"] : value("given_name").length > NAME_MAX ? msg["too-long"] : "",
       family_name: !value("family_name")
         ? msg["family-name-missing"]
@@ -188,17 +249,73 @@ function start() {
       email: !value("email") ? msg["email-missing"] : EMAIL.test(value("email")) ? "" : msg["email-invalid"],
       phone: !value("phone") || PHONE.test(value("phone")) ? "" : msg["phone-invalid"],
     };
-    for (const name of FIELDS) fieldError(details, name, problems[name]);
+  }
+
+  function checkDetails() {
+    const problems = detailProblems();
+    for (const name of FIELDS) {
+      const error = details.querySelector(`[data-error-for="${name}"]`);
+      error.style.minHeight = "";
+      delete error.dataset.kept;
+      fieldError(details, name, problems[name]);
+    }
     const wrong = FIELDS.find((name) => problems[name]);
     if (wrong) details.elements[wrong].focus();
     return !wrong;
   }
 
-  // Blur checks a field once it has been typed in, so the message sits next to it before the form is sent.
+  // Blur checks a field that had a message once it is left, so the message sits next to it before the form is
+  // sent. The message's space stays until the form is sent: leaving the field is also what a tap on "Send me the
+  // code" does first, and a message going away there lifted the button from under the finger, so that the tap
+  // was lost (it landed below the button) and the patient had to tap again.
   for (const name of FIELDS) {
     details.elements[name].addEventListener("blur", () => {
-      if (details.elements[name].getAttribute("aria-invalid") === "true") checkDetails();
+      if (details.elements[name].getAttribute("aria-invalid") !== "true") return;
+      const error = details.querySelector(`[data-error-for="${name}"]`);
+      const height = error.getBoundingClientRect().height;
+      fieldError(details, name, detailProblems()[name]);
+      error.style.minHeight = `${height}px`;
+      error.dataset.kept = "";
     });
+  }
+
+  // -- a signed-in patient (the patient space) ------------------------------------------------------------------
+
+  // Only a browser that signed in to the patient space asks (me.js leaves a mark, never the session itself): the
+  // session cookie is HttpOnly and goes to the API only with this call and the booking's.
+  async function loadSession() {
+    if (!signedInHere()) return;
+    const me = await api.get("/me", { session: true });
+    if (me.status !== 200) return;
+    const relatives = await api.get("/me/relatives", { session: true });
+    state.session = { csrf: me.data.csrf_token, account: me.data.account };
+    const account = me.data.account;
+    for (const name of FIELDS) {
+      const value = name === "email" ? account.email : account[name];
+      if (value && !details.elements[name].value) details.elements[name].value = value;
+    }
+    details.querySelector("button[type=submit]").textContent = msg["book-signed-in"];
+    const note = $("[data-signed-in]");
+    note.textContent = format(msg["signed-in-as"], { email: account.email });
+    show(note, true);
+    const people = relatives.status === 200 ? relatives.data.relatives : [];
+    if (people.length) {
+      const box = $("[data-for-whom]");
+      box.querySelector("[data-options]").replaceChildren(
+        radio("bw-for", "me", msg["for-me"], true),
+        ...people.map((r) => radio("bw-for", r.id, `${r.given_name} ${r.family_name}`, false)),
+      );
+      show(box, true);
+    }
+  }
+
+  function forWhom() {
+    const chosen = details.querySelector("input[name=bw-for]:checked")?.value;
+    return chosen && chosen !== "me" ? chosen : null;
+  }
+
+  function sessionOptions() {
+    return state.session ? { session: true, csrf: state.session.csrf } : {};
   }
 
   function patient() {
@@ -211,6 +328,11 @@ function start() {
   details.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (state.busy || !checkDetails()) return;
+    await sendHold(details);
+  });
+
+  // Hold the chosen time (with this tab's e-mail proof, if it has one); `form` is where a problem is said.
+  async function sendHold(form) {
     const body = {
       practitioner,
       site: state.slot.site,
@@ -219,39 +341,73 @@ function start() {
       patient: patient(),
       language: lang,
     };
+    if (forWhom()) body.relative = forWhom();
     const text = JSON.stringify(body);
     // A retry of the same request (after a network failure) sends the same Idempotency-Key: never two holds.
     if (state.pending?.text !== text) state.pending = { text, key: newKey() };
-    formError(details, msg.sending);
+    formError(form, msg.sending);
     state.busy = true;
-    const answer = await api.post("/appointments", body, { key: state.pending.key });
+    const options = { key: state.pending.key, proof: savedProof(), ...sessionOptions() };
+    const answer = await api.post("/appointments", body, options);
     state.busy = false;
-    formError(details, "");
+    formError(form, "");
     if (answer.status === 201) {
       state.pending = null;
       state.hold = answer.data;
-      showCode();
+      if (answer.data.proven) await confirmWithProof(form);
+      else showCode();
       return;
     }
     if (answer.status === 0 || answer.status >= 500) {
-      formError(details, msg.unavailable);
+      formError(form, msg.unavailable);
+      return;
+    }
+    const { code, field } = answer.error;
+    if (code === "proof_required") {
+      // Nothing was held or written: the same request goes again, with the same key, once the address is proven.
+      showProve(field === "patient.email" ? "prove-email" : "prove-network");
       return;
     }
     state.pending = null;
-    const { code, field } = answer.error;
     if (code === "slot_taken") {
       slotTaken(msg["slot-taken"]);
     } else if (field === "start") {
       slotTaken(msg["slot-gone"]);
     } else if (code === "invalid_input" && field?.startsWith("patient.")) {
+      step("details");
       const name = field.slice("patient.".length);
       const texts = { email: msg["email-invalid"], phone: msg["phone-invalid"] };
       fieldError(details, name, texts[name] || msg["invalid-input"]);
       details.elements[name]?.focus();
+    } else if (code === "too_many_holds" && !field) {
+      formError(form, msg["too-many-holds-network"]);
     } else {
-      formError(details, errorText(msg, answer.error));
+      formError(form, errorText(msg, answer.error));
     }
-  });
+  }
+
+  // A hold made with this tab's proof needs no code: it is confirmed with the same proof at once.
+  async function confirmWithProof(form) {
+    formError(form, msg.booking);
+    state.busy = true;
+    const answer = await api.post(`/appointments/${state.hold.id}/confirm`, {}, {
+      proof: savedProof(),
+      ...sessionOptions(),
+    });
+    state.busy = false;
+    formError(form, "");
+    if (answer.status === 200) {
+      done(answer.data, true);
+    } else if (answer.error.code === "invalid_input") {
+      // The proof lapsed in between: the hold is still ours; a code confirms it, as for any hold.
+      const sent = await api.post(`/appointments/${state.hold.id}/code`, {});
+      if (sent.status === 202) showCode();
+      else formError(form, msg.unavailable);
+    } else {
+      showCode();
+      codeProblem(answer);
+    }
+  }
 
   async function slotTaken(text) {
     const taken = state.slot;
@@ -321,8 +477,12 @@ function start() {
     const answer = await api.post(`/appointments/${state.hold.id}/confirm`, { code });
     state.busy = false;
     $("[data-code-status]").textContent = "";
-    if (answer.status === 200) done(answer.data);
-    else codeProblem(answer);
+    if (answer.status === 200) {
+      keepProof(answer.data.email_proof); // the next booking from this tab needs no code
+      done(answer.data);
+    } else {
+      codeProblem(answer);
+    }
   });
 
   $("[data-resend]").addEventListener("click", async () => {
@@ -342,13 +502,98 @@ function start() {
     }
   });
 
+  // -- first, the e-mail address (no time is held meanwhile) ---------------------------------------------------------
+
+  function showProve(reason) {
+    state.prove = null;
+    $("[data-prove-chosen]").textContent = chosenText();
+    $("[data-prove-why]").textContent = msg[reason];
+    $("[data-prove-to]").textContent = format(msg["prove-to"], { email: patient().email });
+    formError(proveSend, "");
+    show(proveSend, true);
+    show(proveCode, false);
+    step("prove");
+  }
+
+  async function askProofCode() {
+    if (state.busy) return;
+    formError(proveSend, msg.sending);
+    formError(proveCode, "");
+    state.busy = true;
+    const answer = await api.post("/email-proofs", { email: patient().email, language: lang });
+    state.busy = false;
+    formError(proveSend, "");
+    if (answer.status === 202) {
+      state.prove = answer.data;
+      proveCode.reset();
+      fieldError(proveCode, "code", "");
+      $("[data-prove-status]").textContent = "";
+      $("[data-prove-sent]").textContent = format(msg["prove-sent"], { email: patient().email });
+      show(proveSend, false);
+      show(proveCode, true);
+      proveCode.elements.code.focus();
+      return;
+    }
+    const where = proveCode.hidden ? proveSend : proveCode;
+    if (answer.status === 0 || answer.status >= 500) formError(where, msg.unavailable);
+    else formError(where, errorText(msg, answer.error));
+  }
+
+  proveSend.addEventListener("submit", (event) => {
+    event.preventDefault();
+    askProofCode();
+  });
+  $("[data-prove-again]").addEventListener("click", askProofCode);
+  $("[data-prove-back]").addEventListener("click", () => step("slots"));
+
+  proveCode.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (state.busy) return;
+    const code = proveCode.elements.code.value.replace(/\s/g, "");
+    if (!fieldError(proveCode, "code", /^\d{6}$/.test(code) ? "" : msg["code-invalid"])) {
+      proveCode.elements.code.focus();
+      return;
+    }
+    formError(proveCode, "");
+    $("[data-prove-status]").textContent = msg.confirming;
+    state.busy = true;
+    const answer = await api.post(`/email-proofs/${state.prove.id}/confirm`, { code });
+    state.busy = false;
+    $("[data-prove-status]").textContent = "";
+    if (answer.status === 200) {
+      keepProof(answer.data);
+      await sendHold(proveCode); // the time chosen, now as a proven client
+      return;
+    }
+    const { code: problem, attempts_left: left, message } = answer.error;
+    if (answer.status === 0 || answer.status >= 500) {
+      formError(proveCode, msg.unavailable);
+    } else if (problem === "wrong_code") {
+      fieldError(proveCode, "code", Number.isInteger(left) ? format(msg["wrong-code"], { left }) : message);
+      proveCode.elements.code.select();
+      proveCode.elements.code.focus();
+    } else if (problem === "invalid_input") {
+      fieldError(proveCode, "code", msg["code-invalid"]);
+    } else if (["too_many_attempts", "code_expired", "not_found"].includes(problem)) {
+      formError(proveCode, msg["prove-expired"]);
+      $("[data-prove-again]").focus();
+    } else {
+      formError(proveCode, msg[problem.replace(/_/g, "-")] || message || msg.unavailable);
+    }
+  });
+
   // -- confirmed -------------------------------------------------------------------------------------------------
 
-  function done(appointment) {
+  function done(appointment, proven = false) {
     const manage = `${template.dataset.manageUrl}#id=${appointment.id}&token=${encodeURIComponent(appointment.manage_token)}`;
-    fillDetails(steps.done, appointment, new Clock(lang, appointment.timezone, msg), msg);
+    const appointmentClock = new Clock(lang, appointment.timezone, msg);
+    fillDetails(steps.done, appointment, appointmentClock, msg);
     $("[data-manage-link]").href = manage;
     $("[data-done-email]").textContent = format(msg["done-email"], { email: appointment.patient.email });
+    show($("[data-done-proven]"), proven);
+    $("[data-done-kept]").textContent = appointment.kept_until
+      ? format(msg["kept-until"], { date: appointmentClock.date(appointment.kept_until) })
+      : "";
     first.textContent = "";
     step("done");
   }
@@ -407,13 +652,19 @@ function start() {
     };
     formError(waitForm, msg.sending);
     state.busy = true;
-    const answer = await api.post("/waitlist", body);
+    const answer = await api.post("/waitlist", body, { proof: savedProof() });
     state.busy = false;
     formError(waitForm, "");
+    waitState.email = person.email;
+    waitState.before = body.before;
+    if (answer.status === 201) {
+      // this tab's e-mail proof covered the address: on the list at once, no code
+      show(waitForm, false);
+      waitDone();
+      return;
+    }
     if (answer.status === 202) {
       waitState.request = answer.data.id;
-      waitState.email = person.email;
-      waitState.before = body.before;
       $("[data-wait-sent]").textContent = format(msg["wait-sent"], { email: person.email });
       show(waitForm, false);
       show(waitCode, true);
@@ -425,6 +676,14 @@ function start() {
     else if (field?.startsWith("patient.")) fieldError(waitForm, field.slice(8), msg[`${field.slice(8)}-invalid`] || msg["invalid-input"]);
     else formError(waitForm, errorText(msg, answer.error));
   });
+
+  function waitDone() {
+    const done = $("[data-wait-done]");
+    const date = clock().dayOf(waitState.before);
+    done.textContent = format(msg["wait-done"], { date, email: waitState.email });
+    show(done, true);
+    done.focus();
+  }
 
   waitCode.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -438,12 +697,9 @@ function start() {
     const answer = await api.post(`/waitlist/${waitState.request}/confirm`, { code });
     state.busy = false;
     if (answer.status === 201) {
+      keepProof(answer.data.email_proof); // the next booking or request from this tab needs no code
       show(waitCode, false);
-      const done = $("[data-wait-done]");
-      const date = clock().dayOf(waitState.before);
-      done.textContent = format(msg["wait-done"], { date, email: waitState.email });
-      show(done, true);
-      done.focus();
+      waitDone();
       return;
     }
     const { code: problemCode, attempts_left: left } = answer.error;
@@ -453,7 +709,35 @@ function start() {
     waitCode.elements.code.focus();
   });
 
-  // -- a link that chose the reason and place (book again) ---------------------------------------------------------
+  // -- a link that chose the reason and place (book again), or a time too (the slot feed) --------------------------
+
+  // Once the API has answered (the widget is then live and can take the focus): a chosen time first, else the
+  // reason and place alone.
+  function fromLink() {
+    if (state.linked) openLinkedTime();
+    else preselect();
+  }
+
+  // The question the reason leaves open is asked first (a reason for new patients only answers it); then the week
+  // of the time opens, and the details at once if the time is still free.
+  function openLinkedTime() {
+    const reason = reasons.find((r) => r.id === state.linked.reason);
+    state.reason = reason.id;
+    state.site = state.linked.site;
+    const kind = reason.new && reason.existing ? null : reason.new ? "new" : "existing";
+    const place = sites.find((s) => s.id === state.site);
+    const when = new Clock(lang, place.timeZone, msg).when(state.linked.start);
+    $("[data-linked]").textContent = format(msg.linked, { when, reason: reason.label });
+    section.scrollIntoView();
+    if (kind) {
+      state.kind = kind;
+      choice.querySelector(`input[name="bw-kind"][value="${kind}"]`).checked = true;
+      renderReasons();
+    } else {
+      show($("[data-linked]"), true);
+      $("[data-linked]").focus();
+    }
+  }
 
   function preselect() {
     const asked = new URLSearchParams(location.search);
@@ -494,7 +778,14 @@ function start() {
         th.scope = "row";
         th.textContent = day;
         row.append(th);
-        row.insertCell().textContent = text;
+        // each period whole on its line, as the build writes them ("14:00– / 18:00" split on a phone otherwise)
+        const cell = row.insertCell();
+        text.split(", ").forEach((period, i) => {
+          const span = document.createElement("span");
+          span.className = "hours__span";
+          span.textContent = period;
+          cell.append(...(i ? [", ", span] : [span]));
+        });
       }
       if (!rows.length) {
         const cell = body.insertRow().insertCell();
@@ -511,6 +802,8 @@ function start() {
     }
   }
 
+  loadSession();
+
   // -- at once: the first free time, whatever the reason (the API being up is what makes the widget live) --------
 
   (async () => {
@@ -525,13 +818,27 @@ function start() {
     // below moves. Once the patient starts choosing, the lists leave the box (a change the patient caused).
     section.classList.add("booking--live");
     root.addEventListener("change", () => section.classList.add("booking--started"), { once: true });
-    preselect();
+    fromLink();
     liveHours(answer.data.results[0]?.hours);
     const slot = answer.data.results[0]?.slot;
     const zone = sites.find((s) => s.id === slot?.site)?.timeZone || sites[0]?.timeZone || "UTC";
     if (!first.textContent) {
-      first.textContent = slot ? format(msg.first, { when: new Clock(lang, zone, msg).when(slot.start) }) : msg["first-none"];
+      const text = slot ? format(msg.first, { when: new Clock(lang, zone, msg).when(slot.start) }) : msg["first-none"];
+      setFirst(text, null, Boolean(slot));
     }
-    show(first, steps.details.hidden && steps.code.hidden && steps.done.hidden);
+    const opened = !steps.details.hidden || !steps.code.hidden || !steps.prove.hidden || !steps.done.hidden;
+    show(first, !opened && $("[data-linked]").hidden);
   })();
+}
+
+// The time a link chose, if its reason and place are this page's and its start is an instant with its offset:
+// {reason, site, start (epoch milliseconds)}; null otherwise (the widget then starts as usual).
+function linkedTime(reasons, sites) {
+  const params = new URLSearchParams(window.location.search);
+  const start = params.get("start") || "";
+  const reason = reasons.find((r) => r.id === params.get("reason"));
+  const place = sites.find((s) => s.id === params.get("site"));
+  const instant = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(start) ? Date.parse(start) : NaN;
+  if (!reason || !place || !place.reasons.includes(reason.id) || Number.isNaN(instant)) return null;
+  return { reason: reason.id, site: place.id, start: instant };
 }

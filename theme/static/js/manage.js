@@ -65,6 +65,9 @@ function start() {
     $("[data-state]").textContent =
       appointment.status === "cancelled" ? msg["m-cancelled"] : live ? msg["m-confirmed"] : msg["m-past"];
     $("[data-state]").className = `appointment-state appointment-state--${appointment.status}`;
+    $("[data-kept]").textContent = appointment.kept_until
+      ? format(msg["kept-until"], { date: clock().date(appointment.kept_until) })
+      : "";
     view("appointment");
     show(remindersBox, live);
     if (live) loadReminders();
@@ -326,6 +329,7 @@ function start() {
     fillDetails(views.appointment, held, clock(), msg);
     show(views.appointment.querySelector("[data-ics]"), false); // not in a calendar until it is accepted
     for (const part of ["[data-state]", "[data-actions]", "[data-reminders]", "[data-again]"]) show($(part), false);
+    $("[data-kept]").textContent = ""; // kept as an appointment's details are once accepted, not before
     show($("[data-offer-state]"), true);
     show($("[data-offer-box]"), true);
     const live = new Date(answer.data.held_until) > new Date();

@@ -1,14 +1,21 @@
 // What every patient page's script needs (the booking widget, the manage page, the lists' first free times): the
 // page's translated messages, the booking API (docs/api.md) and a time written as the API wrote it. The lists load
 // only this and api-core.js; booking-core.js adds the widget's parts and re-exports these.
-import { format, request } from "./api-core.js";
+import { dateText, format, request } from "./api-core.js";
 
-// Dates and times are written the way the practice's e-mails write them (24-hour clock in English too).
+export { dateText };
+
+// Dates and times are written the way the practice's e-mails write them (24-hour clock in English too); the page
+// says which locale (pelicanconf.py's OPEN_GRAPH_LOCALES, on the messages' template), these are the defaults.
 export const LOCALES = { fr: "fr-FR", en: "en-GB", it: "it-IT", es: "es-ES", ru: "ru-RU" };
 
 export function messages(root = document) {
   const template = root.querySelector("template[data-booking-messages]");
-  const found = { api: template?.dataset.api || "/api/v1" };
+  const found = {
+    api: template?.dataset.api || "/api/v1",
+    siteZone: template?.dataset.siteZone || "", // the territory's usual zone (TIMEZONE)
+    locale: template?.dataset.locale || "", // the page language's locale (LOCALES)
+  };
   for (const span of template ? template.content.querySelectorAll("[data-key]") : []) {
     found[span.dataset.key] = span.textContent;
   }
@@ -44,18 +51,43 @@ export class Api {
   }
 }
 
-// The offset of an API time, "2027-03-02T09:00:00+01:00" -> "UTC+01:00" (the API writes times on the site's clock).
+// -- dates and zones -------------------------------------------------------------------------------------------
+
+// The UTC offset of an API time in minutes, "2027-03-02T09:00:00+01:00" -> 60 (times are on the site's clock).
+export function offsetMinutes(iso) {
+  const match = /([+-])(\d\d):(\d\d)$/.exec(iso);
+  return match ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+}
+
+// The UTC offset of an IANA zone at an instant, in minutes.
+export function zoneOffset(instant, timeZone) {
+  const name = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "longOffset" })
+    .formatToParts(new Date(instant))
+    .find((p) => p.type === "timeZoneName")?.value;
+  return name && name !== "GMT" ? offsetMinutes(name.replace(/^GMT/, "")) : 0;
+}
+
+// Whether a time must say its zone: not when the visitor's clock and the site's usual one (the territory's,
+// TIMEZONE) both read it as written, which is every time for a visitor at home; else the zone is named, so that a
+// visitor abroad, or a practice in another zone, is not a source of error.
+export function zoneNeeded(instant, offset, siteZone) {
+  const visitor = -new Date(instant).getTimezoneOffset();
+  return offset !== visitor || (Boolean(siteZone) && offset !== zoneOffset(instant, siteZone));
+}
+
+// The offset of an API time named as the e-mails name it: "2027-03-02T09:00:00+01:00" -> "UTC+01:00".
 export function offsetOf(iso) {
   const match = /([+-]\d\d:\d\d|Z)$/.exec(iso);
   return !match || match[1] === "Z" || match[1] === "+00:00" ? "UTC" : `UTC${match[1]}`;
 }
 
 // An API time written on its own clock when the site's zone is not known (lists): the wall time the API wrote,
-// named by its offset.
+// named by its offset only when the zone is needed (zoneNeeded).
 export function wallTime(iso, lang, msg) {
   const wall = new Date(`${iso.slice(0, 19)}Z`);
-  const locale = LOCALES[lang] || lang;
+  const locale = msg.locale || LOCALES[lang] || lang;
   const date = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" });
   const time = new Intl.DateTimeFormat(locale, { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  return format(msg["when-short"], { date: date.format(wall), time: time.format(wall), offset: offsetOf(iso) });
+  const values = { date: dateText(date, wall, lang), time: time.format(wall), offset: offsetOf(iso) };
+  return format(zoneNeeded(iso, offsetMinutes(iso), msg.siteZone) ? msg["when-short"] : msg["when-local"], values);
 }

@@ -16,6 +16,12 @@ function dayList(appointments) {
   return byDay;
 }
 
+// Who booked for the patient (a parent for a child...): shown apart from the patient.
+function bookedBy(booker, msg) {
+  const name = `${booker.given_name} ${booker.family_name}`;
+  return format(msg["booked-by"], { name, relation: msg[`relation-${booker.relation}`] || booker.relation });
+}
+
 function entry(appointment) {
   const msg = page.msg;
   const clock = state.clock;
@@ -38,6 +44,7 @@ function entry(appointment) {
   if (appointment.status === "held") tag(msg["status-held"], "held");
   if (appointment.source === "phone") tag(msg["source-phone"], "phone");
   if (appointment.patient?.kind === "new") tag(msg["new-patient"], "new");
+  if (appointment.booked_by) tag(bookedBy(appointment.booked_by, msg), "booker");
   if (appointment.no_show) tag(msg["no-show"], "missed");
   item.append(tags);
   if (appointment.status !== "held") {

@@ -49,6 +49,13 @@ function render(appointment) {
     link("email", "mailto", patient.email);
     link("phone", "tel", patient.phone);
     text("kind", msg[`kind-${patient.kind}`]);
+    const born = patient.birth_date ? new Date(`${patient.birth_date}T12:00:00Z`) : null;
+    text("birth_date", born ? new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" }).format(born) : "");
+    show(root.querySelector('[data-row="birth_date"]'), Boolean(born));
+    const booker = appointment.booked_by;
+    const relation = booker ? msg[`relation-${booker.relation}`] || booker.relation : "";
+    text("booked_by", booker ? format(msg["booked-by"], { name: `${booker.given_name} ${booker.family_name}`, relation }) : "");
+    show(root.querySelector('[data-row="booked_by"]'), Boolean(booker));
   }
   const started = Date.parse(appointment.start) <= Date.now();
   const confirmed = appointment.status === "confirmed";

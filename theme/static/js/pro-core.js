@@ -4,7 +4,7 @@
 // Plain JavaScript modules: the Content-Security-Policy is `default-src 'self'`. The API call itself and the text
 // helpers are api-core.js's, shared with the patient's pages.
 
-import { format, request, show } from "./api-core.js";
+import { dateText, format, request, show } from "./api-core.js";
 
 export { format, show };
 
@@ -197,6 +197,7 @@ export function addDays(day, count) {
 export class Clock {
   constructor(lang, timeZone, msg = {}) {
     const locale = LOCALES[lang] || lang;
+    this.lang = lang;
     this.timeZone = timeZone;
     this.msg = msg;
     this.dayFormat = new Intl.DateTimeFormat(locale, { timeZone, weekday: "long", day: "numeric", month: "long" });
@@ -224,12 +225,13 @@ export class Clock {
     return this.dateKey(Date.now());
   }
 
+  // dates as the public pages and the e-mails write them ("lundi 1er février", "Tuesday 1 December 2026")
   day(dayKey) {
-    return this.dayFormat.format(new Date(`${dayKey}T12:00:00Z`));
+    return dateText(this.dayFormat, new Date(`${dayKey}T12:00:00Z`), this.lang);
   }
 
   date(instant) {
-    return this.dateFormat.format(new Date(instant));
+    return dateText(this.dateFormat, new Date(instant), this.lang);
   }
 
   time(instant) {

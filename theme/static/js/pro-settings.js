@@ -99,7 +99,7 @@ function addReason(reason) {
   if (reason.id) id.readOnly = true; // booked appointments name it: a new code is a new reason
   for (const lang of ["fr", "en"]) fieldset.querySelector(`[data-reason-label="${lang}"]`).value = reason.label[lang];
   fieldset.querySelector("[data-reason-minutes]").value = reason.duration_minutes;
-  for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) flag.checked = reason[flag.dataset.reasonFlag];
+  for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) flag.checked = Boolean(reason[flag.dataset.reasonFlag]);
   fieldset.dataset.instructions = reason.instructions ? JSON.stringify(reason.instructions) : "";
   form.querySelector("[data-reasons]").append(fieldset);
   return fieldset;
@@ -154,6 +154,7 @@ function collect() {
       duration_minutes: Number(fieldset.querySelector("[data-reason-minutes]").value),
     };
     for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) reason[flag.dataset.reasonFlag] = flag.checked;
+    if (!reason.at_home) delete reason.at_home; // written only for a home visit, as in the data files
     if (fieldset.dataset.instructions) reason.instructions = JSON.parse(fieldset.dataset.instructions);
     return reason;
   });

@@ -9,6 +9,7 @@ turned into a domain error here and never retried.
 
 from __future__ import annotations
 
+from .accounts import Accounts
 from .notices import Notices
 from .reads import Reads
 from .table import Cancellation, Part, Transaction, make_table, plain
@@ -18,5 +19,5 @@ from .writes import Writes
 __all__ = ["Cancellation", "Part", "Store", "Transaction", "make_table", "plain"]
 
 
-class Store(Reads, Writes, Transactions, Notices):
+class Store(Reads, Writes, Transactions, Notices, Accounts):
     """Reads and writes of the portal's single table, made over a boto3 Table (``make_table``)."""

@@ -12,11 +12,12 @@ from typing import Any
 
 from .. import keys, units
 from ..appointment import Appointment
-from ..concurrency import StaleRead, Versioned
+from ..concurrency import Holds, StaleRead, Versioned
 from ..errors import SlotTaken
+from ..retention import Retention
 from ..units import from_epoch
 from .table import Part, Table, Transaction, plain
-from .transactions import SLOT_JUST_TAKEN, _new, _unit_put, _versioned_put
+from .transactions import SLOT_JUST_TAKEN, _holds_put, _new, _unit_put, _versioned_put
 
 KEYS = ("PK", "SK")
 
@@ -134,31 +135,34 @@ class Notices(Table):
 
     # -- the waiting list ---------------------------------------------------------------------------------------
 
-    def join_waitlist(
+    def join_waitlist(  # noqa: PLR0917 (one transaction's parts)
         self,
-        request_key: Mapping[str, str],
+        request_key: Mapping[str, str] | None,
         entry: Mapping[str, Any],
         cap: Versioned,
         email: str,
         kept: Mapping[str, Any],
+        marker_expires: int,
     ) -> None:
-        """The proven request enters its professional's queue: the entry put, the request deleted, the e-mail's
-        entries updated (version check, its open offer kept) and the professional marked as having patients
-        waiting. StaleRead when the e-mail's entries changed since they were read."""
+        """The proven request enters its professional's queue: the entry put, the request deleted (none when the
+        request carried its proof), the e-mail's entries updated (version check, its open offer kept; deleted a day
+        after the last ends) and the professional marked as having patients waiting (until ``marker_expires``).
+        StaleRead when the e-mail's entries changed since they were read."""
         practitioner_id = str(entry["practitioner_id"])
         transaction = Transaction()
         new_entry = {"Item": dict(entry), "ConditionExpression": "attribute_not_exists(PK)"}
         transaction.add(Part.WAIT_ENTRY, {"Put": new_entry})
-        request = {"Key": dict(request_key), "ConditionExpression": "attribute_exists(PK)"}
-        transaction.add(Part.WAIT_REQUEST, {"Delete": request})
-        put = _versioned_put(keys.email_waitlist_key(email), "entries", cap.entries, cap.version)
-        put["Put"]["Item"].update({**kept, "expires_at": max([*cap.entries.values(), 0]) + 86400})
-        transaction.add(Part.WAIT_EMAIL, put)
+        if request_key is not None:
+            request = {"Key": dict(request_key), "ConditionExpression": "attribute_exists(PK)"}
+            transaction.add(Part.WAIT_REQUEST, {"Delete": request})
+        expires = Retention.transient(max([*cap.entries.values(), 0]))
+        attributes = {"entries": dict(cap.entries), **kept, "expires_at": expires}
+        transaction.add(Part.WAIT_EMAIL, _versioned_put(keys.email_waitlist_key(email), attributes, cap.version))
         marker = {
             **keys.waiting_practice_key(practitioner_id),
             "practitioner_id": practitioner_id,
             "updated_at": int(entry["position"]),  # the millisecond the entry joined
-            "expires_at": int(entry["joined_at"]) + 100 * 86400,  # past any entry's end (90 days ahead at most)
+            "expires_at": marker_expires,  # past the end of any entry that can join now
         }
         transaction.add(Part.WAIT_MARKER, {"Put": {"Item": marker}})
         cancelled = self._transact(transaction)
@@ -172,16 +176,16 @@ class Notices(Table):
         self,
         appointment: Appointment,
         entry_key: Mapping[str, str],
-        holds: Versioned,
+        holds: Holds,
         lapse: Mapping[str, Any],
         now: int,
         *,
         offer_hash: str,
     ) -> bool:
         """Hold a freed time for one waiting patient: the held appointment and its units, the entry from waiting
-        to offered, the e-mail's one open offer (none may be open), its holds, and the offer's lapse item, or
-        nothing. False when the entry or the e-mail no longer allows it; SlotTaken when a unit is taken;
-        StaleRead when the e-mail's holds changed."""
+        to offered, the e-mail's one open offer (none may be open), its holds (``holds``: as read, the offer
+        included, as a proven hold), and the offer's lapse item, or nothing. False when the entry or the e-mail no
+        longer allows it; SlotTaken when a unit is taken; StaleRead when the e-mail's holds changed."""
         hold_until = int(appointment.hold_until or 0)
         transaction = Transaction()
         held = _new(appointment)
@@ -216,8 +220,7 @@ class Notices(Table):
                 }
             },
         )
-        entries = {**holds.entries, appointment.id: hold_until}
-        transaction.add(Part.HOLDS, _versioned_put(keys.holds_key(appointment.email), "holds", entries, holds.version))
+        transaction.add(Part.HOLDS, _holds_put(keys.holds_key(appointment.email), holds))
         transaction.add(Part.LAPSE, {"Put": {"Item": dict(lapse)}})
         unit = units.held(appointment.id, appointment.start_epoch, appointment.end_epoch, hold_until)
         for start in appointment.units:

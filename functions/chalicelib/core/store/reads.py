@@ -11,7 +11,8 @@ from typing import Any
 
 from .. import keys
 from ..appointment import Appointment
-from ..concurrency import Replay, Versioned
+from ..concurrency import Holds, Replay, Versioned
+from ..proof import Proof
 from .table import Table, plain
 
 
@@ -40,6 +41,16 @@ class Reads(Table):
                     found[str(item["practitioner_id"])] = plain(item)
         return found
 
+    def bookable_profiles(self) -> list[dict[str, Any]]:
+        """Every profile of a professional who books online: one Query of GSI1's ``BOOKABLE`` partition (paged past
+        1 MB), in id order. Eventually consistent, as every read of an index is."""
+        items = self._query_all(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": keys.BOOKABLE},
+        )
+        return [item for item in items if item.get("online_booking")]
+
     # -- units ---------------------------------------------------------------------------------------------------
 
     def units(self, practitioner_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
@@ -65,6 +76,15 @@ class Reads(Table):
         item = self._get(keys.appointment_key(appointment_id))
         return Appointment.from_item(item) if item else None
 
+    def manage_secret(self, appointment_id: str) -> dict[str, Any] | None:
+        """Only what checks a manage token: the token's hash and the status (None for an unknown id). A small read
+        of the same size whether the appointment exists or not (booking/service.py, ``_authorised``)."""
+        return self._get(
+            keys.appointment_key(appointment_id),
+            projection="token_hash, #status",
+            names={"#status": "status"},
+        )
+
     def agenda(self, practitioner_id: str, start: datetime, end: datetime) -> list[Appointment]:
         """Appointments of one professional starting in ``[start, end)``, by start (GSI1; the back-office's day)."""
         low, high = keys.agenda_range(start, end)
@@ -79,13 +99,32 @@ class Reads(Table):
         item = self._get(key) or {}
         return Versioned(dict(item.get(attribute) or {}), int(item.get("version", 0)))
 
-    def patient_appointments(self, practitioner_id: str, email: str) -> Versioned:
-        """The patient's future appointments with this professional, ``{id: end epoch}``, and their version."""
-        return self.versioned(keys.patient_key(practitioner_id, email), "appointments")
+    def patient_appointments(self, practitioner_id: str, email: str, relative_id: str | None = None) -> Versioned:
+        """The patient's future appointments with this professional, ``{id: end epoch}``, and their version: the
+        mailbox's own, or those of one of its patient space's relatives (``relative_id``)."""
+        return self.versioned(keys.patient_key(practitioner_id, email, relative_id), "appointments")
 
-    def email_holds(self, email: str) -> Versioned:
-        """The e-mail's unconfirmed holds, ``{id: hold expiry epoch}``, and their version."""
-        return self.versioned(keys.holds_key(email), "holds")
+    def email_holds(self, email: str) -> Holds:
+        """The mailbox's unconfirmed holds (its canonical form), ``{id: hold expiry epoch}``, and their version."""
+        return self._holds(keys.holds_key(email))
+
+    def network_holds(self, network_hash: str) -> Holds:
+        """The unconfirmed holds made from one network (clientaddress.network, hashed), and their version."""
+        return self._holds(keys.network_holds_key(network_hash))
+
+    def _holds(self, key: Mapping[str, str]) -> Holds:
+        item = self._get(key) or {}
+        unproven = frozenset(item.get("unproven") or {})
+        return Holds(dict(item.get("holds") or {}), unproven, int(item.get("version", 0)))
+
+    def proof(self, token_hash: str) -> Proof | None:
+        """The e-mail proof whose token has this hash (whether it is still valid is the caller's to check)."""
+        item = self._get(keys.proof_key(token_hash))
+        return Proof.from_item(item) if item else None
+
+    def proof_code(self, challenge_id: str) -> dict[str, Any] | None:
+        """The code sent to prove an e-mail address (``POST /v1/email-proofs``), as stored."""
+        return self._get(keys.proof_code_key(challenge_id))
 
     def idempotency(self, key: str) -> Replay | None:
         item = self._get(keys.idempotency_key(key))

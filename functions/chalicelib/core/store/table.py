@@ -8,6 +8,7 @@ time budget lasts; a failed condition is never retried.
 from __future__ import annotations
 
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -72,6 +73,9 @@ class Part(StrEnum):
     APPOINTMENT = "appointment"
     IDEMPOTENCY = "idempotency record"
     HOLDS = "the e-mail's holds"
+    NETWORK_HOLDS = "the network's holds"
+    PROOF = "e-mail proof"
+    PROOF_CODE = "e-mail proof code"
     PATIENT = "the patient's appointments"  # the cap counter
     UNIT_TAKEN = "unit taken"  # a unit put where there was none, or a lapsed hold
     UNIT_KEPT = "unit kept"  # a unit the appointment already holds, updated
@@ -79,6 +83,9 @@ class Part(StrEnum):
     FEED = "feed"
     FEED_POINTER = "feed pointer"
     OLD_FEED = "old feed"
+    ACCOUNT = "patient account"
+    ACCOUNT_EMAIL = "the account's e-mail"
+    OLD_ACCOUNT_EMAIL = "the account's old e-mail"
     REMINDER = "reminder"
     REMINDER_PLAN = "reminder plan"
     WAIT_ENTRY = "waiting-list entry"
@@ -141,6 +148,7 @@ class Table:
         self.budget_seconds = budget_seconds
         self.sleep = sleep
         self.requests = 0  # DynamoDB requests made through this store (benchmarks read it)
+        self._counting = threading.Lock()  # units_of_many calls from several threads at once
 
     def ping(self) -> None:
         """One cheap read that proves the table answers; raises Unavailable otherwise."""
@@ -150,7 +158,8 @@ class Table:
             raise Unavailable(UNREACHABLE) from err
 
     def _call(self, operation: str, **params: Any) -> Any:
-        self.requests += 1
+        with self._counting:
+            self.requests += 1
         try:
             return getattr(self.client, operation)(TableName=self.name, **params)
         except ClientError as err:
@@ -172,8 +181,19 @@ class Table:
                 raise Unavailable(UNREACHABLE) from err
             return None
 
-    def _get(self, key: Mapping[str, str], consistent: bool = True) -> dict[str, Any] | None:
-        item = self._call("get_item", Key=dict(key), ConsistentRead=consistent).get("Item")
+    def _get(
+        self,
+        key: Mapping[str, str],
+        consistent: bool = True,
+        projection: str | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> dict[str, Any] | None:
+        params: dict[str, Any] = {"Key": dict(key), "ConsistentRead": consistent}
+        if projection:
+            params["ProjectionExpression"] = projection
+        if names:
+            params["ExpressionAttributeNames"] = dict(names)
+        item = self._call("get_item", **params).get("Item")
         return plain(item) if item else None
 
     def _query_all(self, **params: Any) -> list[dict[str, Any]]:

@@ -14,8 +14,10 @@ from typing import Any
 
 from .. import keys, units
 from ..appointment import CANCELLED, CONFIRMED, HELD, Appointment
-from ..concurrency import IdempotentReplay, Replay, StaleRead, Versioned
+from ..concurrency import Holds, IdempotentReplay, Replay, StaleRead, Versioned
 from ..errors import AlreadyConfirmed, HoldExpired, SlotTaken
+from ..proof import Proof
+from ..retention import Retention
 from ..units import from_epoch
 from .table import Part, Table, Transaction
 
@@ -25,8 +27,17 @@ SLOT_JUST_TAKEN = "This time has just been taken; please choose another."
 class Transactions(Table):
     # -- a patient's booking -------------------------------------------------------------------------------------
 
-    def hold(self, appointment: Appointment, idempotency: tuple[str, str, int], holds: Versioned, now: int) -> None:
-        """Write a new hold: the appointment, each unit, the idempotency record and the e-mail's holds, or nothing.
+    def hold(
+        self,
+        appointment: Appointment,
+        idempotency: tuple[str, str, int],
+        holds: Holds,
+        network: Holds | None,
+        now: int,
+    ) -> None:
+        """Write a new hold: the appointment, each unit, the idempotency record, the e-mail's holds and, when
+        ``network`` is given, the network's holds (``appointment.network_hash``), or nothing. ``holds`` and
+        ``network`` are what was read, the new hold included (``Holds.with_hold``).
 
         Raises IdempotentReplay (the key was used before), SlotTaken (a unit is taken), StaleRead (the holds
         changed since they were read).
@@ -51,8 +62,9 @@ class Transactions(Table):
                 }
             },
         )
-        entries = {**holds.entries, appointment.id: hold_until}
-        transaction.add(Part.HOLDS, _versioned_put(keys.holds_key(appointment.email), "holds", entries, holds.version))
+        transaction.add(Part.HOLDS, _holds_put(keys.holds_key(appointment.email), holds))
+        if network is not None and appointment.network_hash:
+            transaction.add(Part.NETWORK_HOLDS, _holds_put(keys.network_holds_key(appointment.network_hash), network))
         unit = units.held(appointment.id, appointment.start_epoch, appointment.end_epoch, hold_until)
         for start in appointment.units:
             transaction.add(Part.UNIT_TAKEN, _unit_put(appointment.practitioner_id, start, unit, now))
@@ -66,10 +78,11 @@ class Transactions(Table):
             raise IdempotentReplay(Replay(str(old.get("appointment_id", "")), str(old.get("fingerprint", ""))))
         if cancelled.failed(Part.UNIT_TAKEN):
             raise SlotTaken(SLOT_JUST_TAKEN, field="start")
-        raise StaleRead("the e-mail's holds changed")
+        raise StaleRead("the holds changed")
 
-    def confirm(self, appointment: Appointment, token_hash: str, patient: Versioned, now: int) -> None:
-        """Turn a live hold into a booking: appointment, units, the patient's cap counter and the e-mail's holds.
+    def confirm(self, appointment: Appointment, token_hash: str, patient: Versioned, now: int, expires_at: int) -> None:
+        """Turn a live hold into a booking: appointment, units, the patient's cap counter, the e-mail's holds and
+        the network's. The appointment is kept until ``expires_at`` (core/retention.py).
 
         Raises Gone (the hold expired or lost its units), Conflict (already confirmed), StaleRead (the cap counter
         changed since it was read).
@@ -81,8 +94,8 @@ class Transactions(Table):
             {
                 "Update": {
                     "Key": keys.appointment_key(appointment_id),
-                    "UpdateExpression": "SET #status = :confirmed, token_hash = :token, confirmed_at = :now "
-                    "REMOVE code_hash, expires_at",
+                    "UpdateExpression": "SET #status = :confirmed, token_hash = :token, confirmed_at = :now, "
+                    "expires_at = :expires REMOVE code_hash, network_hash",
                     "ConditionExpression": "#status = :held AND hold_until > :now",
                     "ExpressionAttributeNames": {"#status": "status"},
                     "ExpressionAttributeValues": {
@@ -90,24 +103,20 @@ class Transactions(Table):
                         ":token": token_hash,
                         ":now": now,
                         ":held": HELD,
+                        ":expires": expires_at,
                     },
                 }
             },
         )
         entries = {**patient.entries, appointment_id: end}
-        counter = keys.patient_key(appointment.practitioner_id, appointment.email)
-        transaction.add(Part.PATIENT, _versioned_put(counter, "appointments", entries, patient.version))
-        transaction.add(
-            Part.HOLDS,
-            {
-                "Update": {
-                    "Key": keys.holds_key(appointment.email),
-                    "UpdateExpression": "REMOVE holds.#id SET version = version + :one",
-                    "ExpressionAttributeNames": {"#id": appointment_id},
-                    "ExpressionAttributeValues": {":one": 1},
-                }
-            },
-        )
+        counter = appointment.cap_counter_key
+        transaction.add(Part.PATIENT, _counter_put(counter, entries, patient.version))
+        # A hold made before holds were told apart by proof (no network named) has no entry among the unproven.
+        tracked = bool(appointment.network_hash) or appointment.proven is not None
+        transaction.add(Part.HOLDS, _hold_removed(keys.holds_key(appointment.email), appointment_id, tracked))
+        if appointment.network_hash:
+            network = keys.network_holds_key(appointment.network_hash)
+            transaction.add(Part.NETWORK_HOLDS, _hold_removed(network, appointment_id, True))
         for unit in appointment.units:
             transaction.add(
                 Part.UNIT_KEPT,
@@ -119,7 +128,7 @@ class Transactions(Table):
                         "ExpressionAttributeNames": {"#state": "state"},
                         "ExpressionAttributeValues": {
                             ":booked": units.BOOKED,
-                            ":expires": end + 86400,
+                            ":expires": Retention.transient(end),
                             ":id": appointment_id,
                         },
                     }
@@ -138,19 +147,26 @@ class Transactions(Table):
         raise StaleRead("the patient's appointments changed")
 
     def cancel(self, appointment: Appointment, now: int, by: str) -> None:
-        """Cancel a confirmed appointment unchanged since it was read: release its units, leave the cap counter."""
+        """Cancel a confirmed appointment unchanged since it was read: release its units, leave the cap counter.
+        The cancelled appointment keeps its expiry (``appointment.expires_at``)."""
         self._cancel(appointment, now, by, CONFIRMED)
 
-    def move(self, appointment: Appointment, moved: Appointment, now: int) -> None:
+    def move(self, appointment: Appointment, moved: Appointment, counter: Versioned | None, now: int) -> None:
         """Move a confirmed appointment in one transaction: new units taken, old ones released, or nothing.
 
-        ``moved`` is the appointment at its new ``start_epoch``, ``end_epoch`` and ``units``. Raises SlotTaken when
-        a new unit is taken and StaleRead when the appointment changed since it was read.
+        ``moved`` is the appointment at its new ``start_epoch``, ``end_epoch``, ``units`` and ``expires_at``;
+        ``counter`` the patient's cap counter as read (None for an appointment without e-mail), written again with
+        the new end. Raises SlotTaken when a new unit is taken and StaleRead when the appointment or the counter
+        changed since they were read.
         """
         appointment_id, practitioner_id = appointment.id, appointment.practitioner_id
         old_units, new_units = set(appointment.units), set(moved.units)
         agenda = keys.agenda_keys(practitioner_id, from_epoch(moved.start_epoch), appointment_id)
         operation = uuid.uuid4().hex
+        # In the patient space's list (GSI2) too, when the appointment is in one: its start moves there as well.
+        start = from_epoch(moved.start_epoch)
+        listed = keys.mailbox_keys(moved.mailbox, start, appointment_id) if moved.mailbox else {}
+        mine = {":mine": listed["GSI2SK"]} if listed else {}
         transaction = Transaction()
         transaction.add(
             Part.APPOINTMENT,
@@ -158,7 +174,8 @@ class Transactions(Table):
                 "Update": {
                     "Key": keys.appointment_key(appointment_id),
                     "UpdateExpression": "SET start_epoch = :start_epoch, end_epoch = :end_epoch, #units = :units, "
-                    "GSI1SK = :agenda, moved_at = :now, revision = revision + :one, last_operation = :operation",
+                    "GSI1SK = :agenda, moved_at = :now, revision = revision + :one, last_operation = :operation, "
+                    "expires_at = :expires" + (", GSI2SK = :mine" if listed else ""),
                     "ConditionExpression": "#status = :confirmed AND revision = :revision",
                     "ExpressionAttributeNames": {"#status": "status", "#units": "units"},
                     "ExpressionAttributeValues": {
@@ -171,22 +188,16 @@ class Transactions(Table):
                         ":one": 1,
                         ":confirmed": CONFIRMED,
                         ":revision": appointment.revision,
+                        ":expires": moved.expires_at,
+                        **mine,
                     },
                 }
             },
         )
-        if appointment.email:  # an appointment taken by phone may have no e-mail, hence no cap counter
-            transaction.add(
-                Part.PATIENT,
-                {
-                    "Update": {
-                        "Key": keys.patient_key(practitioner_id, appointment.email),
-                        "UpdateExpression": "SET appointments.#id = :end, version = version + :one",
-                        "ExpressionAttributeNames": {"#id": appointment_id},
-                        "ExpressionAttributeValues": {":end": moved.end_epoch, ":one": 1},
-                    }
-                },
-            )
+        if appointment.email and counter is not None:  # taken by phone without an e-mail: no cap counter
+            entries = {**counter.entries, appointment_id: moved.end_epoch}
+            key = appointment.cap_counter_key
+            transaction.add(Part.PATIENT, _counter_put(key, entries, counter.version))
         booked = units.booked(appointment_id, moved.start_epoch, moved.end_epoch)
         for unit in sorted(new_units - old_units):
             transaction.add(Part.UNIT_TAKEN, _unit_put(practitioner_id, unit, booked, now))
@@ -216,6 +227,33 @@ class Transactions(Table):
             raise SlotTaken(SLOT_JUST_TAKEN, field="start")
         raise StaleRead("the appointment changed")
 
+    # -- e-mail proofs ---------------------------------------------------------------------------------------------
+
+    def redeem_proof_code(self, challenge_id: str, code_hash: str, token_hash: str, proof: Proof, now: int) -> bool:
+        """Spend a proof code (its item deleted, on condition that it is still there with this code) and store the
+        proof it earns, together; False when the code was spent meanwhile."""
+        transaction = Transaction()
+        transaction.add(
+            Part.PROOF_CODE,
+            {
+                "Delete": {
+                    "Key": keys.proof_code_key(challenge_id),
+                    "ConditionExpression": "code_hash = :hash AND valid_until > :now",
+                    "ExpressionAttributeValues": {":hash": code_hash, ":now": now},
+                }
+            },
+        )
+        transaction.add(
+            Part.PROOF,
+            {
+                "Put": {
+                    "Item": {**keys.proof_key(token_hash), **proof.to_item(now)},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        )
+        return self._transact(transaction) is None
+
     # -- the practice's own --------------------------------------------------------------------------------------
 
     def book_by_practice(self, appointment: Appointment, counter: Versioned | None, now: int) -> None:
@@ -229,8 +267,8 @@ class Transactions(Table):
         transaction.add(Part.APPOINTMENT, _new(appointment))
         if counter is not None:
             entries = {**counter.entries, appointment_id: appointment.end_epoch}
-            key = keys.patient_key(practitioner_id, appointment.email)
-            transaction.add(Part.PATIENT, _versioned_put(key, "appointments", entries, counter.version))
+            key = appointment.cap_counter_key
+            transaction.add(Part.PATIENT, _counter_put(key, entries, counter.version))
         booked = units.booked(appointment_id, appointment.start_epoch, appointment.end_epoch)
         for unit in appointment.units:
             transaction.add(Part.UNIT_TAKEN, _unit_put(practitioner_id, unit, booked, now))
@@ -260,7 +298,7 @@ class Transactions(Table):
                 "Update": {
                     "Key": keys.appointment_key(appointment_id),
                     "UpdateExpression": "SET #status = :cancelled, cancelled_at = :now, cancelled_by = :by, "
-                    "revision = revision + :one, last_operation = :operation",
+                    "revision = revision + :one, last_operation = :operation, expires_at = :expires",
                     "ConditionExpression": "#status = :status AND revision = :revision",
                     "ExpressionAttributeNames": {"#status": "status"},
                     "ExpressionAttributeValues": {
@@ -271,6 +309,7 @@ class Transactions(Table):
                         ":one": 1,
                         ":operation": operation,
                         ":revision": appointment.revision,
+                        ":expires": appointment.expires_at,
                     },
                 }
             },
@@ -280,7 +319,7 @@ class Transactions(Table):
                 Part.PATIENT,
                 {
                     "Update": {
-                        "Key": keys.patient_key(appointment.practitioner_id, appointment.email),
+                        "Key": appointment.cap_counter_key,
                         "UpdateExpression": "REMOVE appointments.#id SET version = version + :one",
                         "ExpressionAttributeNames": {"#id": appointment_id},
                         "ExpressionAttributeValues": {":one": 1},
@@ -336,18 +375,49 @@ class Transactions(Table):
 
 
 def _new(appointment: Appointment) -> dict[str, Any]:
-    """Put a new appointment item, with its keys and its place in the professional's agenda (GSI1)."""
+    """Put a new appointment item, with its keys, its place in the professional's agenda (GSI1) and, when it has an
+    e-mail, in that mailbox's patient space (GSI2)."""
+    start = from_epoch(appointment.start_epoch)
     item = {
         **appointment.to_item(),
         **keys.appointment_key(appointment.id),
-        **keys.agenda_keys(appointment.practitioner_id, from_epoch(appointment.start_epoch), appointment.id),
+        **keys.agenda_keys(appointment.practitioner_id, start, appointment.id),
+        **(keys.mailbox_keys(appointment.mailbox, start, appointment.id) if appointment.mailbox else {}),
     }
     return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
 
 
-def _versioned_put(key: Mapping[str, str], attribute: str, entries: Mapping[str, int], version: int) -> dict[str, Any]:
-    """Replace a versioned map item if it is still at ``version`` (0: there is none yet)."""
-    put: dict[str, Any] = {"Item": {**key, attribute: dict(entries), "version": version + 1}}
+def _counter_put(key: Mapping[str, str], entries: Mapping[str, int], version: int) -> dict[str, Any]:
+    """A patient's cap counter, ``{appointment id: end}``: deleted a day after the last of them ends (it only
+    counts future appointments)."""
+    expires = Retention.transient(max(entries.values(), default=0))
+    return _versioned_put(key, {"appointments": dict(entries), "expires_at": expires}, version)
+
+
+def _holds_put(key: Mapping[str, str], holds: Holds) -> dict[str, Any]:
+    """An e-mail's or a network's holds awaiting confirmation: deleted a day after the last of them lapses."""
+    expires = Retention.transient(max(holds.entries.values(), default=0))
+    unproven = {k: v for k, v in holds.entries.items() if k in holds.unproven}
+    attributes = {"holds": dict(holds.entries), "unproven": unproven, "expires_at": expires}
+    return _versioned_put(key, attributes, holds.version)
+
+
+def _hold_removed(key: Mapping[str, str], appointment_id: str, tracked: bool) -> dict[str, Any]:
+    """A confirmed hold no longer counts among its e-mail's or network's holds."""
+    removed = "holds.#id, unproven.#id" if tracked else "holds.#id"
+    return {
+        "Update": {
+            "Key": dict(key),
+            "UpdateExpression": f"REMOVE {removed} SET version = version + :one",
+            "ExpressionAttributeNames": {"#id": appointment_id},
+            "ExpressionAttributeValues": {":one": 1},
+        }
+    }
+
+
+def _versioned_put(key: Mapping[str, str], attributes: Mapping[str, Any], version: int) -> dict[str, Any]:
+    """Replace a versioned item if it is still at ``version`` (0: there is none yet)."""
+    put: dict[str, Any] = {"Item": {**key, **attributes, "version": version + 1}}
     if version:
         put["ConditionExpression"] = "version = :version"
         put["ExpressionAttributeValues"] = {":version": version}

@@ -11,6 +11,7 @@ from typing import Any
 from .. import keys
 from ..appointment import CONFIRMED, HELD, Appointment
 from ..concurrency import StaleRead
+from ..proof import Proof
 from .table import Table, plain
 
 AUDIT_UNWRITTEN = "The audit log cannot be written; nothing was shown."
@@ -20,12 +21,14 @@ class Writes(Table):
     # -- profiles ------------------------------------------------------------------------------------------------
 
     def put_profile(self, practitioner_id: str, attributes: Mapping[str, Any]) -> None:
-        self._call("put_item", Item={**keys.profile_key(practitioner_id), **attributes})
+        item_keys = keys.profile_keys(practitioner_id, bool(attributes.get("online_booking")))
+        self._call("put_item", Item={**item_keys, **attributes})
 
     def save_profile(self, practitioner_id: str, attributes: Mapping[str, Any], version: int) -> None:
         """Replace the profile if it is still at ``version`` (it is then at ``version + 1``); StaleRead otherwise."""
         operation = uuid.uuid4().hex
-        item = {**keys.profile_key(practitioner_id), **attributes, "version": version + 1, "last_operation": operation}
+        item_keys = keys.profile_keys(practitioner_id, bool(attributes.get("online_booking")))
+        item = {**item_keys, **attributes, "version": version + 1, "last_operation": operation}
         condition: dict[str, Any] = (
             {"ConditionExpression": "version = :version", "ExpressionAttributeValues": {":version": version}}
             if version
@@ -54,6 +57,38 @@ class Writes(Table):
         )
         return answer is not None
 
+    def unhit(self, scope: str, subject: str, window_start: int) -> None:
+        """Take one hit back (a request refused after it was counted); never below zero."""
+        self._conditional(
+            "update_item",
+            Key=keys.rate_key(scope, subject, window_start),
+            UpdateExpression="ADD hits :minus",
+            ConditionExpression="hits > :zero",
+            ExpressionAttributeValues={":minus": -1, ":zero": 0},
+        )
+
+    # -- e-mail proofs -------------------------------------------------------------------------------------------
+
+    def put_proof_code(self, challenge_id: str, item: Mapping[str, Any]) -> None:
+        """Store the code of a new e-mail proof request (its id is random and new)."""
+        self._call("put_item", Item={**keys.proof_code_key(challenge_id), **item})
+
+    def put_proof(self, token_hash: str, proof: Proof, now: int) -> None:
+        """Store an e-mail proof under its token's hash (the token itself is never stored)."""
+        self._call("put_item", Item={**keys.proof_key(token_hash), **proof.to_item(now)})
+
+    def spend_proof_attempt(self, challenge_id: str, now: int, max_attempts: int) -> dict[str, Any] | None:
+        """Use one attempt of a live proof code (atomically, before the code is compared); None if none is left."""
+        answer = self._conditional(
+            "update_item",
+            Key=keys.proof_code_key(challenge_id),
+            UpdateExpression="SET code_attempts = code_attempts + :one",
+            ConditionExpression="valid_until > :now AND code_attempts < :max",
+            ExpressionAttributeValues={":one": 1, ":now": now, ":max": max_attempts},
+            ReturnValues="ALL_NEW",
+        )
+        return None if answer is None else plain(answer["Attributes"])
+
     # -- a hold's code, a no-show --------------------------------------------------------------------------------
 
     def spend_code_attempt(self, appointment_id: str, now: int, max_attempts: int) -> Appointment | None:
@@ -69,13 +104,15 @@ class Writes(Table):
         )
         return None if answer is None else Appointment.from_item(plain(answer["Attributes"]))
 
-    def replace_code(self, appointment_id: str, code_hash: str, now: int, max_sends: int) -> bool:
-        """Store a new code for a live hold that has sent fewer than ``max_sends``; False when it may not."""
+    def replace_code(self, appointment_id: str, code_hash: str, now: int, max_sends: int, max_attempts: int) -> bool:
+        """Store a new code for a live hold that has sent fewer than ``max_sends`` codes and is not locked (fewer
+        than ``max_attempts`` wrong codes: a new code could not confirm it); False when it may not."""
         answer = self._conditional(
             "update_item",
             Key=keys.appointment_key(appointment_id),
             UpdateExpression="SET code_hash = :hash, codes_sent = codes_sent + :one",
-            ConditionExpression="#status = :held AND hold_until > :now AND codes_sent < :max",
+            ConditionExpression="#status = :held AND hold_until > :now AND codes_sent < :max "
+            "AND code_attempts < :attempts",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={
                 ":hash": code_hash,
@@ -83,6 +120,7 @@ class Writes(Table):
                 ":held": HELD,
                 ":now": now,
                 ":max": max_sends,
+                ":attempts": max_attempts,
             },
         )
         return answer is not None
