@@ -11,7 +11,7 @@ CHECKOV_VENV ?= .venv-checkov
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo-data site serve run lint typecheck test test-fast bench clean
-.PHONY: checkov-venv infra-check package deploy destroy export-edits web-tools icons
+.PHONY: checkov-venv infra-check package deploy destroy export-edits web-tools icons catalogues
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,15 @@ test: lint typecheck infra-check web-tools ## Every check and test (what CI runs
 
 test-fast: install ## Tests without the browser
 	$(VENV)/bin/pytest -m "not browser"
+
+TRANSLATIONS := theme/translations
+catalogues: install ## Messages: extract from the templates, update every .po (new ones empty), check and compile
+	$(VENV)/bin/pybabel -q extract -F theme/babel.cfg -o $(TRANSLATIONS)/messages.pot --no-location --omit-header \
+		--sort-output --width 120 .
+	$(VENV)/bin/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
+		--ignore-obsolete
+	$(VENV)/bin/pybabel compile -d $(TRANSLATIONS) --statistics
+	$(PY) -m plugins.directory.catalogues $(TRANSLATIONS)
 
 public-holidays: install ## Work out the territory's public holidays again from the pinned holidays package (after upgrading it)
 	$(PY) scripts/public_holidays.py

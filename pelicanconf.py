@@ -18,12 +18,29 @@ SITENAME = "MonacoSanté"
 SITE_TAGLINE = {
     "fr": "Le portail de santé de la Principauté de Monaco",
     "en": "The health portal of the Principality of Monaco",
+    "it": "Il portale della salute del Principato di Monaco",
+    "es": "El portal de salud del Principado de Mónaco",
+    "ru": "Портал здоровья Княжества Монако",
 }
 TERRITORY_COUNTRY = "MC"  # ISO 3166 code, for addresses in schema.org data
-TERRITORY = {"fr": "Principauté de Monaco", "en": "Principality of Monaco"}
+TERRITORY = {
+    "fr": "Principauté de Monaco",
+    "en": "Principality of Monaco",
+    "it": "Principato di Monaco",
+    "es": "Principado de Mónaco",
+    "ru": "Княжество Монако",
+}
 # The specialties the home page offers first, one tap away (under the search box and first of the tiles), named as
 # patients name whom they look for; codes of taxonomy.json.
-HOME_SPECIALTIES = {"general-practice": {"fr": "Médecin généraliste", "en": "General practitioner (GP)"}}
+HOME_SPECIALTIES = {
+    "general-practice": {
+        "fr": "Médecin généraliste",
+        "en": "General practitioner (GP)",
+        "it": "Medico di famiglia",
+        "es": "Médico de familia",
+        "ru": "Терапевт (врач общей практики)",
+    }
+}
 SITEURL = ""
 # Absolute origin for sitemap.xml and robots.txt while SITEURL is empty (development); publishconf sets SITEURL.
 SITE_ORIGIN = "http://127.0.0.1:8000"
@@ -38,11 +55,11 @@ BOOKING_RETENTION_DAYS = 90
 
 # Languages: the first is the default (/ leads to it). A new language needs its code here and a message catalog
 # in theme/translations/<code>/LC_MESSAGES/messages.po; data texts fall back to the default language.
-LANGUAGES = ["fr", "en"]
+LANGUAGES = ["fr", "en", "it", "es", "ru"]
 DEFAULT_LANG = LANGUAGES[0]
 # Each language's locale (language_TERRITORY): how dates are written (en_GB: "7 December 2026"), the booking scripts'
 # clock and Open Graph's og:locale in link previews.
-OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB", "it": "it_IT", "es": "es_ES", "ru": "ru_RU"}
 
 # Articles and pages are read from their language's folder (articles/<code>/, pages/<code>/) for the site's
 # languages only: a translation can be written before its language is built (content/articles/it/ while LANGUAGES
@@ -58,10 +75,34 @@ PAGE_URL = PAGE_LANG_URL = "{lang}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = ""
 # Health-article categories: the code goes in an article's "Category:"; labels per language.
 ARTICLE_CATEGORIES = {
-    "prevention": {"fr": "Prévention et dépistage", "en": "Prevention and screening"},
-    "conditions": {"fr": "Maladies et symptômes", "en": "Conditions and symptoms"},
-    "care": {"fr": "Se soigner à Monaco", "en": "Getting care in Monaco"},
-    "family": {"fr": "Enfants et famille", "en": "Children and family"},
+    "prevention": {
+        "fr": "Prévention et dépistage",
+        "en": "Prevention and screening",
+        "it": "Prevenzione e screening",
+        "es": "Prevención y cribado",
+        "ru": "Профилактика и скрининг",
+    },
+    "conditions": {
+        "fr": "Maladies et symptômes",
+        "en": "Conditions and symptoms",
+        "it": "Malattie e sintomi",
+        "es": "Enfermedades y síntomas",
+        "ru": "Болезни и симптомы",
+    },
+    "care": {
+        "fr": "Se soigner à Monaco",
+        "en": "Getting care in Monaco",
+        "it": "Curarsi a Monaco",
+        "es": "Atención médica en Mónaco",
+        "ru": "Медицинская помощь в Монако",
+    },
+    "family": {
+        "fr": "Enfants et famille",
+        "en": "Children and family",
+        "it": "Bambini e famiglia",
+        "es": "Niños y familia",
+        "ru": "Дети и семья",
+    },
 }
 
 # Pelican's own index, archive, tag, category and author pages are replaced by the plugin's pages per language.
@@ -102,7 +143,13 @@ DIRECTORY_TEMPLATE_SHORTCUTS = True
 # under ODbL, which keeps health services out of reuses the territory wants; a territory may choose it here.
 OPEN_DATA_LICENCE = {
     "name": "etalab-2.0",
-    "title": {"fr": "Licence Ouverte / Open Licence version 2.0", "en": "Open Licence version 2.0 (Etalab)"},
+    "title": {
+        "fr": "Licence Ouverte / Open Licence version 2.0",
+        "en": "Open Licence version 2.0 (Etalab)",
+        "it": "Licence Ouverte / Open Licence versione 2.0 (Etalab)",
+        "es": "Licence Ouverte / Open Licence versión 2.0 (Etalab)",
+        "ru": "Licence Ouverte / Open Licence версии 2.0 (Etalab)",
+    },
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
 # The open data published last, for the change log of a build from scratch (open-data/changes.json compares with

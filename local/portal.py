@@ -25,16 +25,19 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from infra.headers import path_headers, security_headers
 from local import apiworker
 from local.encoding import choose, compress
+from local.language import choose_language
 from local.outbox import Outbox
 from local.slotfeed import FeedFiles, FeedRunner, bucket_name, period_minutes
 from local.static import SiteFiles
@@ -92,8 +95,18 @@ class PortalApp:
     """WSGI application: ``/api/...`` to the API workers, everything else from the built site."""
 
     def __init__(
-        self, site_dir: Path, pool: ProcessPoolExecutor, outbox: Outbox | None = None, feed: FeedFiles | None = None
+        self,
+        site_dir: Path,
+        pool: ProcessPoolExecutor,
+        outbox: Outbox | None = None,
+        feed: FeedFiles | None = None,
+        languages: Sequence[str] | None = None,
     ) -> None:
+        if languages is None:
+            from pelicanconf import LANGUAGES
+
+            languages = LANGUAGES
+        self.languages = list(languages)  # the site's languages, the default first (the root's choice)
         self.site_dir = site_dir
         self.files = SiteFiles(site_dir)
         self.pool = pool
@@ -104,6 +117,8 @@ class PortalApp:
         request = Request(environ)
         if request.path == "/api" or request.path.startswith("/api/"):
             response = self.api(request)
+        elif request.path == "/":
+            response = self.root(request)
         elif request.path == SCHEDULED_PASS and self.pool is not None:
             response = self.scheduled_pass(request)
         elif self.outbox and (outbox_page := self.outbox.respond(request)) is not None:
@@ -114,6 +129,14 @@ class PortalApp:
             response = self.files.respond(request)
         response.headers.update(headers_for(request.path))
         return response(environ, start_response)
+
+    def root(self, request: Request) -> Response:
+        """``/``: to the home of the visitor's language, as the CloudFront Function does (local/language.py)."""
+        lang = choose_language(request.headers.get("Accept-Language"), request.cookies, self.languages)
+        query = "?" + request.query_string.decode("latin-1") if request.query_string else ""
+        response = redirect(f"/{lang}/{query}", code=302)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     def api(self, request: Request) -> Response:
         # The path as the client sent it, still percent-encoded: decoded, an id holding "%23" or "%3F" would read as

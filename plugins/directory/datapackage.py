@@ -17,8 +17,20 @@ from plugins.directory.i18n import localized
 
 CHANGES = "changes.json"  # plugins.directory.changelog writes it
 TITLES = {
-    "practitioner": {"fr": "Professionnels de santé", "en": "Health professionals"},
-    "establishment": {"fr": "Établissements de santé", "en": "Health establishments"},
+    "practitioner": {
+        "fr": "Professionnels de santé",
+        "en": "Health professionals",
+        "it": "Professionisti sanitari",
+        "es": "Profesionales sanitarios",
+        "ru": "Медицинские специалисты",
+    },
+    "establishment": {
+        "fr": "Établissements de santé",
+        "en": "Health establishments",
+        "it": "Strutture sanitarie",
+        "es": "Centros sanitarios",
+        "ru": "Медицинские учреждения",
+    },
 }
 
 

@@ -173,11 +173,38 @@ def document_jobs(documents: Sequence[Article | Page], languages: Sequence[str])
         yield PageJob(doc.url + "index.html", "article" if kind == "articles" else "page", values)
 
 
+def untranslated(articles: Sequence[Article], lang: str, languages: Sequence[str]) -> list[dict[str, Any]]:
+    """The articles with no version in ``lang``, each with the versions that exist (in the order of ``languages``),
+    titled in the first of them (the default language when it has one), in that title's order."""
+    by_slug: dict[str, dict[str, Article]] = {}
+    for article in articles:
+        by_slug.setdefault(article.slug, {})[article.lang] = article
+    missing = []
+    for versions in by_slug.values():
+        if lang in versions:
+            continue
+        present = [versions[code] for code in languages if code in versions]
+        missing.append(
+            {
+                "title": present[0].title,
+                "lang": present[0].lang,
+                "versions": [{"lang": a.lang, "url": a.url} for a in present],
+            }
+        )
+    return sorted(missing, key=lambda item: unicodedata.normalize("NFKD", item["title"]).casefold())
+
+
 def article_list_jobs(
-    lang: str, articles: list[Article], categories: Mapping[str, Any], values: Callable[..., dict[str, Any]]
+    lang: str,
+    articles: list[Article],
+    categories: Mapping[str, Any],
+    values: Callable[..., dict[str, Any]],
+    elsewhere: list[dict[str, Any]] | None = None,
 ) -> Iterator[PageJob]:
-    """The articles' index of one language (A–Z) and one page per category (``values``: a page's common values)."""
-    yield PageJob(f"{lang}/articles/index.html", "articles", values(lang, "articles", articles=articles))
+    """The articles' index of one language (A–Z), with ``elsewhere`` the articles only other languages have (see
+    ``untranslated``), and one page per category (``values``: a page's common values)."""
+    index = values(lang, "articles", articles=articles, untranslated=elsewhere or [])
+    yield PageJob(f"{lang}/articles/index.html", "articles", index)
     for code in categories:
         members = [a for a in articles if a.category.slug == code]
         yield PageJob(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_timezone_location
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from jinja2 import Environment
@@ -36,17 +36,17 @@ from plugins.directory.templating import direct
 FRENCH_DAY = re.compile(r"(?<![d'])d(?![d'])")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CIVILITIES = {
-    "dr": {"fr": "Dr", "en": "Dr", "it": "Dott."},
-    "pr": {"fr": "Pr", "en": "Prof.", "it": "Prof."},
-    "mr": {"fr": "M.", "en": "Mr", "it": "Sig."},
-    "ms": {"fr": "Mme", "en": "Ms", "it": "Sig.ra"},
-    "mx": {"fr": "Mx", "en": "Mx", "it": "Mx"},
+    "dr": {"fr": "Dr", "en": "Dr", "it": "Dott.", "es": "Dr.", "ru": "д-р"},
+    "pr": {"fr": "Pr", "en": "Prof.", "it": "Prof.", "es": "Prof.", "ru": "проф."},
+    "mr": {"fr": "M.", "en": "Mr", "it": "Sig.", "es": "Sr.", "ru": ""},
+    "ms": {"fr": "Mme", "en": "Ms", "it": "Sig.ra", "es": "Sra.", "ru": ""},
+    "mx": {"fr": "Mx", "en": "Mx", "it": "", "es": "", "ru": ""},
 }
 
 
 class Catalogs:
     """One message dictionary per language, read from ``<folder>/<lang>/LC_MESSAGES/messages.po``; plural
-    messages apart, with the catalog's rule for choosing among their forms."""
+    messages apart, with the catalog's rule for choosing among their forms (Russian's three forms...)."""
 
     def __init__(self, folder: Path, languages: list[str]) -> None:
         self.languages = languages
@@ -139,7 +139,9 @@ def day_name(day: str, lang: str) -> str:
 
 def person_name(record: Mapping[str, Any], lang: str, default_lang: str) -> str:
     """``Dr Bruno Fioilleau``: civility in the page's language, given and family names."""
-    civility = localized(CIVILITIES.get(record.get("civility", ""), {}), lang, default_lang)
+    titles = CIVILITIES.get(record.get("civility", ""), {})
+    # An empty title is a choice (Russian names people without "Mr"), not a missing translation.
+    civility = titles[lang] if lang in titles else localized(titles, lang, default_lang)
     return " ".join(part for part in (civility, record["given_name"], record["family_name"]) if part)
 
 
@@ -189,10 +191,13 @@ def language_helpers(
         return text % values if values else text
 
     def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
-        """The form for ``n``; with ``values``, filled in (``count=n`` among them), else as written (scripts
-        fill it)."""
+        """The form for ``n``; with ``values``, filled in, ``count`` (``n`` unless given) written as the language
+        writes numbers (10 000, 10.000, 10,000); without, as written (the scripts fill it)."""
         text = catalogs.ngettext(lang, singular, plural, n)
-        return text % values if values else text
+        if not values:
+            return text
+        count = values.get("count", n)
+        return text % {**values, "count": format_decimal(count, locale=lang) if isinstance(count, int) else count}
 
     def tr(text: Mapping[str, str] | str | None) -> str:
         return localized(text, lang, default_lang)
@@ -216,6 +221,8 @@ def language_helpers(
         "language_name": lambda code: language_name(code, lang),
         "day_name": lambda day: day_name(day, lang),
         "format_date": date,
+        # "Monaco", "Монако": a zone's city as the e-mails write it (notify.local_time), for the scripts' times
+        "zone_city": lambda zone: str(get_timezone_location(zone, locale=lang, return_city=True)),
         "distance": distance,
         "person_name": lambda record: person_name(record, lang, default_lang),
         "gettext_in": catalogs.gettext,

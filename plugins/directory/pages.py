@@ -17,7 +17,7 @@ from pelican.contents import Article, Page
 
 from plugins.directory.datapackage import TITLES
 from plugins.directory.dictionary import FILES, KINDS, SchemaFiles, csv_fields
-from plugins.directory.documents import article_list_jobs, document_jobs
+from plugins.directory.documents import article_list_jobs, document_jobs, untranslated
 from plugins.directory.nearest import specialty_key
 from plugins.directory.records import Directory, Practitioner, Summary
 from plugins.directory.views import Indexes, chunks, page_values, practitioner_view, route
@@ -129,7 +129,9 @@ class SitePages:
                 self.values(lang, "establishments", groups=ix.establishments_by_place),
             )
             yield PageJob(route("dictionary", lang) + "index.html", "dictionary", partial(self.dictionary, lang))
-            yield from article_list_jobs(lang, articles, self.settings.get("ARTICLE_CATEGORIES", {}), self.values)
+            elsewhere = untranslated(self.articles, lang, self.languages)
+            categories = self.settings.get("ARTICLE_CATEGORIES", {})
+            yield from article_list_jobs(lang, articles, categories, self.values, elsewhere)
             yield from self.directory_jobs(lang, stamps)
 
     def directory_jobs(self, lang: str, stamps: dict[tuple[str, str, int], str]) -> Iterator[PageJob]:

@@ -29,8 +29,8 @@ import boto3
 from tests.site.sitebuild import ROOT
 
 CODE_LINE = re.compile(r"^\s+(\d{6})\s*$", re.MULTILINE)
-MANAGE_LINK = re.compile(r"https?://\S+?/(fr|en)/appointment/#id=([0-9a-f]{20})&token=([A-Za-z0-9_-]+)")
-OFFER_LINK = re.compile(r"https?://\S+?/(fr|en)/appointment/#id=([0-9a-f]{20})&offer=([A-Za-z0-9_-]+)")
+MANAGE_LINK = re.compile(r"https?://\S+?/(fr|en|it|es|ru)/appointment/#id=([0-9a-f]{20})&token=([A-Za-z0-9_-]+)")
+OFFER_LINK = re.compile(r"https?://\S+?/(fr|en|it|es|ru)/appointment/#id=([0-9a-f]{20})&offer=([A-Za-z0-9_-]+)")
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ class Portal:
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     site = tmp_path_factory.mktemp("site")
-    (site / "index.html").write_text("<main>Accueil</main>", encoding="utf-8")
+    (site / "fr").mkdir()
+    (site / "fr" / "index.html").write_text("<main>Accueil</main>", encoding="utf-8")
     running = start_portal(site, workers=1)
     yield Portal(running.url, running.endpoint, running.console)
     running.stop()
@@ -103,7 +104,7 @@ def test_the_outbox_page_lists_messages_escaped_and_links_each_as_sent(portal: P
     message = email.message_from_bytes(raw, policy=default)
     assert message["To"] == "third@example.org" and message["Subject"].startswith("Rendez-vous annulé")
     assert fetch(portal.url + "/_local/outbox/nothing.eml")[0] == 404
-    assert fetch(portal.url + "/")[2] == b"<main>Accueil</main>"  # the site is still served around it
+    assert fetch(portal.url + "/fr/")[2] == b"<main>Accueil</main>"  # the site is still served around it
 
 
 def test_each_message_is_printed_on_the_console(portal: Portal) -> None:

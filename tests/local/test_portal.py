@@ -43,8 +43,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
 
 def test_home_page_and_api_health_share_one_origin(portal: tuple[str, subprocess.Popen[str]]) -> None:
     url, _ = portal
-    status, headers, body = fetch(url + "/")
-    assert status == 200 and b"Accueil" in body
+    status, headers, body = fetch(url + "/")  # "/" leads to the French home (no Accept-Language here)
+    assert status == 200 and body == b"<main>fr</main>"
     assert headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert headers["X-Content-Type-Options"] == "nosniff"
     status, headers, body = fetch(url + "/api/health")

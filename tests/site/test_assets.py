@@ -57,7 +57,8 @@ def test_lists_and_search_load_no_booking_widget_code(pages: dict[str, Page]) ->
         assert not names & {"booking-core", "booking"}, url
     professional = pages["/fr/professionals/pr-000001/"]
     names = [u.rsplit("/", 1)[1].split(".")[0] for u in served(professional) if u.endswith(".js")]
-    assert names == ["api-core", "patient-core", "booking-core", "booking"]  # imports first, all preloaded
+    # imports first, all preloaded; then the language switcher's script, on every page
+    assert names == ["api-core", "patient-core", "booking-core", "booking", "language"]
 
 
 def fake_minify(files: dict[str, tuple[str, str]]) -> dict[str, str]:

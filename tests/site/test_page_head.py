@@ -34,8 +34,13 @@ def test_every_public_page_names_its_own_absolute_address(pages: dict[str, Page]
     for url, page in public(pages).items():
         assert page.one("link", rel="canonical").attrs["href"] == ORIGIN + url, url
         alternates = {e.attrs["hreflang"]: e.attrs["href"] for e in page.find("link", rel="alternate")}
-        assert alternates[page.one("html").attrs["lang"]] == ORIGIN + url, url
-        assert set(alternates) == {"fr", "en", "x-default"}, url
+        lang = page.one("html").attrs["lang"]
+        assert alternates[lang] == ORIGIN + url, url
+        # every language the page exists in (all five for the directory; an article's translations), and only those
+        versions = {code for code in SETTINGS["LANGUAGES"] if url.replace(f"/{lang}/", f"/{code}/", 1) in pages}
+        assert set(alternates) == versions | {"x-default"}, url
+        for code in versions:
+            assert alternates[code] == ORIGIN + url.replace(f"/{lang}/", f"/{code}/", 1), url
         assert all(href.startswith(ORIGIN + "/") for href in alternates.values()), url
         assert alternates["x-default"] == alternates["fr"]
 
@@ -71,7 +76,7 @@ def test_each_public_page_has_a_description_of_its_own(pages: dict[str, Page]) -
     shared = {text: urls for text, urls in by_description.items() if len(urls) > 1}
     assert shared == {}
     tagline = {lang: text for lang, text in SETTINGS["SITE_TAGLINE"].items()}
-    for lang in ("fr", "en"):
+    for lang in SETTINGS["LANGUAGES"]:
         for url in (f"/{lang}/legal/", f"/{lang}/privacy/", f"/{lang}/search/", f"/{lang}/specialties/"):
             assert pages[url].one("meta", name="description").attrs["content"] != tagline[lang], url
 
@@ -79,7 +84,7 @@ def test_each_public_page_has_a_description_of_its_own(pages: dict[str, Page]) -
 def test_icons_and_the_web_app_manifest_are_where_browsers_look(pages: dict[str, Page], site: Path) -> None:
     assert (site / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert (site / "apple-touch-icon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    for lang in ("fr", "en"):
+    for lang in SETTINGS["LANGUAGES"]:
         page = pages[f"/{lang}/"]
         assert page.one("link", rel="manifest").attrs["href"] == f"/{lang}/manifest.webmanifest"
         assert page.one("link", rel="apple-touch-icon").attrs["href"] == "/apple-touch-icon.png"

@@ -18,8 +18,9 @@ from plugins.directory.records import Directory
 from tests.site.conftest import Element, Page
 from tests.site.sitebuild import ROOT
 
-LANGUAGES = ["fr", "en"]
-SITE_ORIGIN = read_settings(str(ROOT / "pelicanconf.py"))["SITE_ORIGIN"]
+SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
+LANGUAGES = SETTINGS["LANGUAGES"]
+SITE_ORIGIN = SETTINGS["SITE_ORIGIN"]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def test_every_kind_of_page_exists_in_each_language(pages: dict[str, Page], dire
         f"establishments/{establishment['id']}/",
         f"professionals/{practitioner['id']}/",
         "articles/",
-        "articles/hypertension/",
+        "articles/emergencies/",  # an article every language has
         "articles/categories/prevention/",
         "privacy/",
         "accessibility/",
@@ -172,15 +173,18 @@ def test_language_switcher_and_hreflang_keep_the_page(pages: dict[str, Page], di
     pid = directory.practitioners[0]["id"]
     for url in (f"/fr/professionals/{pid}/", "/fr/articles/hypertension/", "/fr/specialties/", "/fr/legal/"):
         page = pages[url]
-        other = url.replace("/fr/", "/en/", 1)
+        same = {code: url.replace("/fr/", f"/{code}/", 1) for code in LANGUAGES}
+        exists = {code: path for code, path in same.items() if path in pages}
+        # every language has the directory's pages; an article not yet translated is not there in Spanish and Russian
+        assert set(exists) == set(LANGUAGES) or (url.startswith("/fr/articles/") and {"fr", "en", "it"} <= set(exists))
         switch = page.one("nav", class_="site-header__languages")
         links = [e for e in switch.children[0].children if e.tag == "li"]
         hrefs = {a.attrs["hreflang"]: a.attrs["href"] for li in links for a in li.children if a.tag == "a"}
-        assert hrefs == {"fr": url, "en": other}
+        # the switcher keeps the page, or leads to the language's articles index, which links the versions there are
+        assert hrefs == {code: exists.get(code, f"/{code}/articles/") for code in LANGUAGES}
         alternates = {e.attrs["hreflang"]: e.attrs["href"] for e in page.find("link", rel="alternate")}
-        absolute = {"fr": SITE_ORIGIN + url, "en": SITE_ORIGIN + other}
+        absolute = {code: SITE_ORIGIN + path for code, path in exists.items()}
         assert alternates == {**absolute, "x-default": SITE_ORIGIN + url}  # absolute, as search engines need them
-        assert other in pages
 
 
 def test_booking_area_when_online_booking_is_on_and_phone_only_otherwise(
@@ -264,7 +268,8 @@ def test_home_has_search_browsing_emergency_numbers_and_latest_articles(pages: d
         latest = home.one("section", aria_labelledby="latest-articles")
         shown = [m[1] for href in links_in(latest) if (m := re.fullmatch(f"/{lang}/articles/([^/]+)/", href))]
         assert len(shown) == 4 and set(shown) <= set(dates)
-        assert min(dates[slug] for slug in shown) >= max(d for slug, d in dates.items() if slug not in shown)
+        left_out = [d for slug, d in dates.items() if slug not in shown]  # none in a language with four articles
+        assert not left_out or min(dates[slug] for slug in shown) >= max(left_out)
 
 
 def test_articles_have_an_a_to_z_index_categories_review_and_sources(pages: dict[str, Page]) -> None:

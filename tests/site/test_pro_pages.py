@@ -21,7 +21,7 @@ PRO_PAGES = {
 PRELOADED = {"agenda/": ["api-core", "pro-core", "pro-grid"]}
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", ["fr", "en", "ru"])
 @pytest.mark.parametrize("path", list(PRO_PAGES))
 def test_each_page_in_each_language_with_its_script(pages: dict[str, Page], site: Path, lang: str, path: str) -> None:
     page = pages[f"/{lang}/pro/{path}"]
@@ -29,7 +29,7 @@ def test_each_page_in_each_language_with_its_script(pages: dict[str, Page], site
     assert page.one("meta", name="robots").attrs["content"] == "noindex, nofollow"
     assert page.one("meta", name="referrer").attrs["content"] == "no-referrer"
     scripts = [e.attrs for e in page.find("script") if e.attrs.get("type") != "application/ld+json"]
-    stems = [name.removesuffix(".js") for name in PRO_PAGES[path]]
+    stems = [name.removesuffix(".js") for name in PRO_PAGES[path]] + ["language"]  # the switcher's, on every page
     assert len(scripts) == len(stems) and all(script["type"] == "module" for script in scripts)
     for stem, script in zip(stems, scripts, strict=True):
         assert re.fullmatch(rf"/theme/js/{stem}\.[0-9a-f]{{10}}\.js", script["src"])  # named by its content

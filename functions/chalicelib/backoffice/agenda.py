@@ -25,7 +25,7 @@ from ..core.errors import InvalidInput, NotConfirmed, NotFound, NotStarted, Slot
 from ..core.profiles import Profile, text_in
 from ..core.retention import Retention
 from ..core.schedule import MAX_LOCKED_MINUTES, MAX_WINDOW_DAYS, UNIT_MINUTES, UNIT_SECONDS
-from ..core.schemas import SlotOut
+from ..core.schemas import LANGUAGES, SlotOut
 from ..core.units import busy_intervals
 from . import audit, grid
 from .schemas import (
@@ -411,7 +411,7 @@ def _reasons(profile: Profile) -> list[ReasonChoice]:
     return [
         ReasonChoice(
             id=str(reason["id"]),
-            label={lang: text_in(reason.get("label"), lang) or str(reason["id"]) for lang in ("fr", "en")},
+            label={lang: text_in(reason.get("label"), lang) or str(reason["id"]) for lang in LANGUAGES},
             duration_minutes=int(reason["duration_minutes"]),
         )
         for reason in profile.record.get("visit_reasons", [])

@@ -38,9 +38,18 @@ PRODID = "-//health-portal//agenda feed//EN"
 TEXT = {
     "fr": {"calendar": "Agenda – {name}", "blocked": "Créneau bloqué", "new": "nouveau patient", "missed": "absent"},
     "en": {"calendar": "Agenda – {name}", "blocked": "Blocked time", "new": "new patient", "missed": "missed"},
+    "it": {"calendar": "Agenda – {name}", "blocked": "Orario bloccato", "new": "nuovo paziente", "missed": "assente"},
+    "es": {"calendar": "Agenda – {name}", "blocked": "Franja bloqueada", "new": "paciente nuevo", "missed": "ausente"},
+    "ru": {"calendar": "Расписание – {name}", "blocked": "Заблокировано", "new": "новый пациент", "missed": "неявка"},
 }
 NO_PROFESSIONAL = "No such professional."
-DETAILS = {"fr": "Détails dans l'espace professionnel : {url}", "en": "Details in the professional area: {url}"}
+DETAILS = {
+    "fr": "Détails dans l'espace professionnel : {url}",
+    "en": "Details in the professional area: {url}",
+    "it": "Dettagli nell'area professionisti: {url}",
+    "es": "Detalles en el área profesional: {url}",
+    "ru": "Подробности в разделе для специалистов: {url}",
+}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from ..core import ids
 from ..core.appointment import ProAppointment
 from ..core.openapi import Part, answers, json_content, path_parameter
-from ..core.schemas import DAY_TEXT, EmptyRequest, ErrorResponse, MoveRequest
+from ..core.schemas import DAY_TEXT, LANGUAGES, EmptyRequest, ErrorResponse, MoveRequest
 from . import schemas as ps
 
 ERRORS = {
@@ -93,7 +93,7 @@ def part() -> Part:
 def paths() -> dict[str, Any]:
     pro = [path_parameter("practitioner_id", ids.PRACTITIONER_ID)]
     appointment = [path_parameter("appointment_id", ids.APPOINTMENT_ID)]
-    lang = _query("lang", {"enum": ["fr", "en"]}, "Language of names and labels; default fr.")
+    lang = _query("lang", {"enum": list(LANGUAGES)}, "Language of names and labels; default fr.")
     step = ps.SignInStep
     return {
         "/v1/pro/auth/start": {

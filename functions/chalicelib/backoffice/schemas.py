@@ -173,7 +173,9 @@ class SiteInfo(Reply):
 
 class ReasonChoice(Reply):
     id: str
-    label: dict[str, str] = Field(description="The visit reason's name in French (`fr`) and English (`en`).")
+    label: dict[str, str] = Field(
+        description="The visit reason's name in each site language (fr, en, it, es, ru), French if untranslated."
+    )
     duration_minutes: int
 
 

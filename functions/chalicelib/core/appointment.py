@@ -108,7 +108,7 @@ class AppointmentNotice:
     address: str
     instructions: str | None = None
     manage_url: str | None = None
-    lang: Literal["fr", "en"] = "fr"
+    lang: Language = "fr"
     phone: str | None = None
     patient_name: str | None = None  # named only when someone booked for the patient (a parent for a child)
     at_home: bool = False  # a home visit: the patient's home is the place, not the site

@@ -20,10 +20,34 @@ if TYPE_CHECKING:
 PRODID = "-//health-portal//appointments//EN"
 UID_DOMAIN = "appointments.health-portal"
 
-SUMMARY = {"fr": "Rendez-vous : {reason} – {practitioner}", "en": "Appointment: {reason} – {practitioner}"}
-MANAGE = {"fr": "Gérer ce rendez-vous : {url}", "en": "Manage this appointment: {url}"}
-PHONE = {"fr": "Téléphone du cabinet : {phone}", "en": "Practice phone: {phone}"}
-AT_HOME = {"fr": "À votre domicile", "en": "At your home"}
+SUMMARY = {
+    "fr": "Rendez-vous : {reason} – {practitioner}",
+    "en": "Appointment: {reason} – {practitioner}",
+    "it": "Appuntamento: {reason} – {practitioner}",
+    "es": "Cita: {reason} – {practitioner}",
+    "ru": "Запись: {reason} – {practitioner}",
+}
+MANAGE = {
+    "fr": "Gérer ce rendez-vous : {url}",
+    "en": "Manage this appointment: {url}",
+    "it": "Gestisci questo appuntamento: {url}",
+    "es": "Gestionar esta cita: {url}",
+    "ru": "Управление записью: {url}",
+}
+PHONE = {
+    "fr": "Téléphone du cabinet : {phone}",
+    "en": "Practice phone: {phone}",
+    "it": "Telefono dello studio: {phone}",
+    "es": "Teléfono de la consulta: {phone}",
+    "ru": "Телефон кабинета: {phone}",
+}
+AT_HOME = {
+    "fr": "À votre domicile",
+    "en": "At your home",
+    "it": "Presso il tuo domicilio",
+    "es": "En su domicilio",
+    "ru": "На дому",
+}
 
 
 def event_uid(appointment_id: str) -> str:

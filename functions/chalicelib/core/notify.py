@@ -44,7 +44,8 @@ logger = logging.getLogger(__name__)
 
 CODE_VALIDITY_MINUTES = 10
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "email"
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}  # each language also has its words in templates/email/<lang>.toml
+# Each language also has its words in templates/email/<lang>.toml.
+LOCALES = {"fr": "fr_FR", "en": "en_GB", "it": "it_IT", "es": "es_ES", "ru": "ru_RU"}
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 # A calendar keeps the revision with the highest SEQUENCE; counting seconds from a fixed epoch makes each later
 # notice win without the store keeping a counter (and stays within a signed 32-bit integer until 2088).
@@ -74,7 +75,7 @@ class WaitNotice:
     reason_label: str
     site_name: str
     before: str  # the last local date the patient can come, as the patient's language writes it
-    lang: Literal["fr", "en"] = "fr"
+    lang: Language = "fr"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ ZONE_MARGIN = timedelta(hours=15)  # any UTC offset (-12 to +14) around a window
 CIVILITY = {
     "fr": {"dr": "Dr", "pr": "Pr", "mr": "M.", "ms": "Mme", "mx": ""},
     "en": {"dr": "Dr", "pr": "Prof.", "mr": "Mr", "ms": "Ms", "mx": "Mx"},
+    "it": {"dr": "Dott.", "pr": "Prof.", "mr": "Sig.", "ms": "Sig.ra", "mx": ""},
+    "es": {"dr": "Dr.", "pr": "Prof.", "mr": "Sr.", "ms": "Sra.", "mx": ""},
+    "ru": {"dr": "д-р", "pr": "проф.", "mr": "", "ms": "", "mx": ""},
 }
 
 

@@ -9,7 +9,7 @@ answers is what the OpenAPI document says (``chalicelib/openapi.py`` publishes t
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -113,7 +113,8 @@ Day = Annotated[
     AfterValidator(_day_in_range),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_TEXT}),
 ]
-Language = Literal["fr", "en"]
+Language = Literal["fr", "en", "it", "es", "ru"]  # the site's languages (pelicanconf.LANGUAGES)
+LANGUAGES: tuple[Language, ...] = get_args(Language)
 PatientKind = Literal["new", "existing"]
 
 

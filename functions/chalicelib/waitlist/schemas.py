@@ -58,7 +58,9 @@ class OfferDeclined(Reply):
 
 class WaitingCount(Reply):
     reason: str
-    label: dict[str, str] = Field(description="The visit reason's name in French (`fr`) and English (`en`).")
+    label: dict[str, str] = Field(
+        description="The visit reason's name in each site language (fr, en, it, es, ru), French if untranslated."
+    )
     waiting: int = Field(description="Patients waiting for a time for this reason (an offer open counts).")
 
 

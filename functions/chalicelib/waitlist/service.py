@@ -43,6 +43,7 @@ from ..core.errors import (
 from ..core.profiles import Profile, text_in
 from ..core.ratelimit import Limits
 from ..core.retention import DAY, Retention
+from ..core.schemas import LANGUAGES
 from ..core.sms import mobile_e164
 from ..core.units import busy_intervals
 from .proof import Proof
@@ -471,7 +472,9 @@ class Waitlist:
                 counted[str(entry["reason"])] = counted.get(str(entry["reason"]), 0) + 1
         found = []
         for reason in profile.record.get("visit_reasons", []):
-            label = {lang: text_in(reason.get("label"), lang) or str(reason["id"]) for lang in ("fr", "en")}
+            label: dict[str, str] = {
+                lang: text_in(reason.get("label"), lang) or str(reason["id"]) for lang in LANGUAGES
+            }
             found.append(WaitingCount(reason=str(reason["id"]), label=label, waiting=counted.get(str(reason["id"]), 0)))
         return found
 

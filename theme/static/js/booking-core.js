@@ -6,9 +6,9 @@
 // reads comes from the templates (translated with the site).
 
 import { format, show } from "./api-core.js";
-import { Api, LOCALES, dateText, messages, wallTime, zoneNeeded, zoneOffset } from "./patient-core.js";
+import { Api, LOCALES, dateText, errorText, messages, wallTime, zoneNeeded, zoneOffset } from "./patient-core.js";
 
-export { Api, format, messages, show, wallTime };
+export { Api, errorText, format, messages, show, wallTime };
 
 const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1); // as the e-mails' calendar files: a later file wins
 
@@ -103,9 +103,10 @@ export class Clock {
     this.calendarDay = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" });
   }
 
-  // "Monaco" from "Europe/Monaco": the zone's city, as the e-mails name it
+  // The zone's city as the e-mails name it (Babel's, in the page's language: "Монако"), given by the page for the
+  // site's zone; else "Monaco" from "Europe/Monaco"
   get city() {
-    return (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
+    return this.msg?.[`city-${this.timeZone}`] || (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
   }
 
   dateKey(instant) {

@@ -14,6 +14,7 @@ import {
   Clock,
   SlotPicker,
   addDays,
+  errorText,
   fillDetails,
   format,
   keepProof,
@@ -376,12 +377,12 @@ function start() {
       step("details");
       const name = field.slice("patient.".length);
       const texts = { email: msg["email-invalid"], phone: msg["phone-invalid"] };
-      fieldError(details, name, texts[name] || answer.error.message);
+      fieldError(details, name, texts[name] || msg["invalid-input"]);
       details.elements[name]?.focus();
     } else if (code === "too_many_holds" && !field) {
       formError(form, msg["too-many-holds-network"]);
     } else {
-      formError(form, msg[code.replace(/_/g, "-")] || answer.error.message || msg.unavailable);
+      formError(form, errorText(msg, answer.error));
     }
   }
 
@@ -447,11 +448,11 @@ function start() {
   });
 
   function codeProblem(answer) {
-    const { code, message, attempts_left: left } = answer.error;
+    const { code, attempts_left: left } = answer.error;
     if (answer.status === 0 || answer.status >= 500) return formError(codeForm, msg.unavailable);
     if (code === "wrong_code") {
       // The API gives the count as a number (docs/api.md, "Errors"): the sentence is ours, in the page's language.
-      fieldError(codeForm, "code", Number.isInteger(left) ? format(msg["wrong-code"], { left }) : message);
+      fieldError(codeForm, "code", Number.isInteger(left) ? format(msg["wrong-code"], { left }) : msg["code-invalid"]);
       codeForm.elements.code.select();
       return codeForm.elements.code.focus();
     }
@@ -459,7 +460,7 @@ function start() {
     if (code === "hold_expired" || code === "not_found") return restart(msg["hold-expired"]);
     if (code === "too_many_attempts") return restart(msg["too-many-attempts"]);
     if (code === "not_confirmed") return restart(msg["hold-expired"]);
-    return formError(codeForm, msg[code.replace(/_/g, "-")] || message || msg.unavailable);
+    return formError(codeForm, errorText(msg, answer.error));
   }
 
   codeForm.addEventListener("submit", async (event) => {
@@ -535,7 +536,7 @@ function start() {
     }
     const where = proveCode.hidden ? proveSend : proveCode;
     if (answer.status === 0 || answer.status >= 500) formError(where, msg.unavailable);
-    else formError(where, msg[answer.error.code.replace(/_/g, "-")] || answer.error.message || msg.unavailable);
+    else formError(where, errorText(msg, answer.error));
   }
 
   proveSend.addEventListener("submit", (event) => {
@@ -672,8 +673,8 @@ function start() {
     }
     const { code, field } = answer.error;
     if (field === "before") fieldError(waitForm, "before", code === "conflict" ? msg["wait-many-free"] : msg["wait-before-invalid"]);
-    else if (field?.startsWith("patient.")) fieldError(waitForm, field.slice(8), msg[`${field.slice(8)}-invalid`] || answer.error.message);
-    else formError(waitForm, msg[code.replace(/_/g, "-")] || msg.unavailable);
+    else if (field?.startsWith("patient.")) fieldError(waitForm, field.slice(8), msg[`${field.slice(8)}-invalid`] || msg["invalid-input"]);
+    else formError(waitForm, errorText(msg, answer.error));
   });
 
   function waitDone() {
@@ -704,7 +705,7 @@ function start() {
     const { code: problemCode, attempts_left: left } = answer.error;
     if (problemCode === "wrong_code") fieldError(waitCode, "code", format(msg["wrong-code"], { left }));
     else if (problemCode === "too_many_holds") formError(waitCode, msg["wait-too-many"]);
-    else formError(waitCode, msg[problemCode.replace(/_/g, "-")] || answer.error.message || msg.unavailable);
+    else formError(waitCode, errorText(msg, answer.error));
     waitCode.elements.code.focus();
   });
 

@@ -5,7 +5,7 @@
 // and after a cancellation books again. A reminder's links add &action=cancel ("I can't come": the cancel question
 // opens, nothing changes until the patient answers it) or &action=reminders. A waiting-list offer's link is
 // #id=...&offer=...: the time held for the patient, to accept in one step or to let go.
-import { Api, Clock, SlotPicker, fillDetails, format, messages, show } from "./booking-core.js";
+import { Api, Clock, SlotPicker, errorText, fillDetails, format, messages, show } from "./booking-core.js";
 
 const root = document.querySelector("[data-manage]");
 if (root) start();
@@ -77,9 +77,8 @@ function start() {
 
   function problem(answer) {
     if (answer.status === 0 || answer.status >= 500) return say(msg.unavailable, true);
-    const { code, message } = answer.error;
-    if (code === "not_found") return view("not-found");
-    return say(msg[`m-${code.replace(/_/g, "-")}`] || msg[code.replace(/_/g, "-")] || message, true);
+    if (answer.error.code === "not_found") return view("not-found");
+    return say(errorText(msg, answer.error, "m-"), true);
   }
 
   async function load() {

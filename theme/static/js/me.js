@@ -2,7 +2,7 @@
 // book again), my passkeys, signing out. The session is an HttpOnly cookie the API sets on /api/ only: this script
 // never sees it. It keeps the session's CSRF token (from the sign-in's answer or GET /me) in memory and sends it
 // with every change. Passkeys use the browser's own WebAuthn API (no third-party script).
-import { Api, Clock, SlotPicker, format, markSignedIn, messages, show } from "./booking-core.js";
+import { Api, Clock, SlotPicker, errorText, format, markSignedIn, messages, show } from "./booking-core.js";
 
 const root = document.querySelector("[data-me]");
 if (root) start();
@@ -92,7 +92,7 @@ function start() {
     state.busy = false;
     if (answer.error) {
       if (answer.error.field === "email") {
-        error.textContent = answer.error.message;
+        error.textContent = fieldText(msg, answer.error, "email-invalid");
         emailForm.elements.email.focus();
         return say("");
       }
@@ -120,7 +120,7 @@ function start() {
     state.busy = false;
     if (answer.error) {
       if (answer.error.code === "not_found" || answer.error.code === "code_expired") {
-        signedOut(msg["m-code-expired"] || answer.error.message, true);
+        signedOut(msg["m-code-expired"] || errorText(msg, answer.error), true);
         return;
       }
       return problem(answer);
@@ -151,7 +151,7 @@ function start() {
     const body = { challenge_id: options.data.challenge_id, credential: credential.toJSON() };
     const answer = await api.post("/me/sign-in/passkey", body, { session: true });
     state.busy = false;
-    if (answer.error) return say(answer.status === 401 ? msg["me-passkey-unknown"] : answer.error.message, true);
+    if (answer.error) return say(answer.status === 401 ? msg["me-passkey-unknown"] : errorText(msg, answer.error), true);
     say("");
     await signedIn(answer.data);
     $("#upcoming-title").focus();
@@ -351,7 +351,7 @@ function start() {
     if (codeBox.hidden) {
       const sent = await call("POST", "/email", { email, language: lang });
       state.busy = false;
-      emailError.textContent = sent.error?.field === "email" ? sent.error.message : "";
+      emailError.textContent = sent.error?.field === "email" ? fieldText(msg, sent.error, "email-invalid") : "";
       if (sent.error) return sent.error.field === "email" ? emailChange.elements.email.focus() : problem(sent);
       state.newEmail = { id: sent.data.id, email };
       show(codeBox, true);
@@ -426,7 +426,7 @@ function start() {
     if (answer.error) {
       const field = answer.error.field;
       if (field && relativeForm.elements[field]) {
-        const text = field === "birth_date" ? msg["me-birth-invalid"] : answer.error.message;
+        const text = field === "birth_date" ? msg["me-birth-invalid"] : errorText(msg, answer.error);
         relativeForm.querySelector(`[data-error=${field}]`).textContent = text;
         return relativeForm.elements[field].focus();
       }
@@ -582,4 +582,9 @@ function start() {
       problem(answer);
     }
   });
+}
+
+// A field's problem in the page's words: its own words when the value is invalid, else those of the error's code.
+function fieldText(msg, error, invalidKey) {
+  return (error.code === "invalid_input" && msg[invalidKey]) || errorText(msg, error);
 }

@@ -7,7 +7,7 @@ export { dateText };
 
 // Dates and times are written the way the practice's e-mails write them (24-hour clock in English too); the page
 // says which locale (pelicanconf.py's OPEN_GRAPH_LOCALES, on the messages' template), these are the defaults.
-export const LOCALES = { fr: "fr-FR", en: "en-GB" };
+export const LOCALES = { fr: "fr-FR", en: "en-GB", it: "it-IT", es: "es-ES", ru: "ru-RU" };
 
 export function messages(root = document) {
   const template = root.querySelector("template[data-booking-messages]");
@@ -20,6 +20,14 @@ export function messages(root = document) {
     found[span.dataset.key] = span.textContent;
   }
   return found;
+}
+
+// The words for an API error, chosen by its code: the page's own words for that code (`prefix` first, e.g. the manage
+// page's "m-"), else the words every patient page has for each code of the API, else "not answering". Never the API's
+// English `message`: the page speaks the patient's language.
+export function errorText(msg, error, prefix = "") {
+  const key = (error?.code || "unavailable").replace(/_/g, "-");
+  return msg[`${prefix}${key}`] || msg[key] || msg.unavailable;
 }
 
 // -- the API ---------------------------------------------------------------------------------------------------

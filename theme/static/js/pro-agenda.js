@@ -281,7 +281,7 @@ root.querySelector("[data-block]").addEventListener("submit", async (event) => {
 
 function choose(practitioner) {
   state.practitioner = practitioner;
-  state.clock = new Clock(page.lang, practitioner.timezone);
+  state.clock = new Clock(page.lang, practitioner.timezone, page.msg);
   state.from = state.from || state.clock.today();
   state.bookFor = null;
   for (const input of root.querySelectorAll("input[type=date]")) input.value = input.value || state.from;

@@ -31,7 +31,7 @@ function link(name, scheme, value) {
 function render(appointment) {
   const msg = page.msg;
   state.appointment = appointment;
-  state.clock = new Clock(page.lang, appointment.timezone);
+  state.clock = new Clock(page.lang, appointment.timezone, page.msg);
   const clock = state.clock;
   const when = format(msg.when, { date: clock.date(appointment.start), time: clock.time(appointment.start) });
   text("when", `${when}–${clock.time(appointment.end)}. ${format(msg.zone, { city: clock.city })}`);

@@ -8,7 +8,7 @@ import { dateText, format, request, show } from "./api-core.js";
 
 export { format, show };
 
-const LOCALES = { fr: "fr-FR", en: "en-GB" };
+const LOCALES = { fr: "fr-FR", en: "en-GB", it: "it-IT", es: "es-ES", ru: "ru-RU" };
 const KEY = {
   access: "pro.access",
   refresh: "pro.refresh",
@@ -227,10 +227,11 @@ export function addDays(day, count) {
 }
 
 export class Clock {
-  constructor(lang, timeZone) {
+  constructor(lang, timeZone, msg = {}) {
     const locale = LOCALES[lang] || lang;
     this.lang = lang;
     this.timeZone = timeZone;
+    this.msg = msg;
     this.dayFormat = new Intl.DateTimeFormat(locale, { timeZone, weekday: "long", day: "numeric", month: "long" });
     this.dateFormat = new Intl.DateTimeFormat(locale, {
       timeZone,
@@ -245,7 +246,7 @@ export class Clock {
   }
 
   get city() {
-    return (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
+    return this.msg[`city-${this.timeZone}`] || (this.timeZone.split("/").pop() || this.timeZone).replace(/_/g, " ");
   }
 
   dateKey(instant) {

@@ -437,7 +437,7 @@ async function choose(practitioner) {
   state.practitioner = practitioner;
   // the page's other panels (reminders, waiting list: pro-reminders.js) follow the agenda chosen
   root.dispatchEvent(new CustomEvent("practitioner-chosen", { detail: { practitioner, session: account?.session } }));
-  state.clock = new Clock(page.lang, practitioner.timezone);
+  state.clock = new Clock(page.lang, practitioner.timezone, page.msg);
   page.clear();
   // A front desk's grant covers the agenda only: say so instead of asking for settings the API refuses.
   noSettings.hidden = allowsSettings(practitioner);
