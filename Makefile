@@ -32,7 +32,7 @@ export-edits: install ## Carry back-office settings into the data files (TABLE=p
 	$(PY) scripts/export_profiles.py --table $(TABLE) $(ARGS)
 
 site: install ## Build the static site and its search index into $(SITE)/
-	$(VENV)/bin/pelican content -s $(PELICAN_SETTINGS) -o $(SITE) -q
+	$(VENV)/bin/pelican content -s $(PELICAN_SETTINGS) -o $(SITE) --log-handler plain
 	$(PY) -m plugins.directory.search_index --settings $(PELICAN_SETTINGS) --content content --site $(SITE) --quiet
 
 serve: install ## Serve $(SITE)/ and the API on http://127.0.0.1:$(PORT) with the local AWS endpoint

@@ -45,7 +45,7 @@ def health() -> Response:
 def openapi() -> Response:
     from chalicelib.openapi import document
 
-    return Response(body=document(), headers={"Cache-Control": "public, max-age=300"})
+    return Response(body=document(), headers={"Content-Type": web.JSON, "Cache-Control": "public, max-age=300"})
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="scheduled_pass")

@@ -13,7 +13,8 @@ the first sign-in asks for a new password, then enrols an authenticator app:
     pr-000002@demo.sante.example.mc    professional pr-000002
     pr-000003@demo.sante.example.mc    professional pr-000003
     secretariat@demo.sante.example.mc  secretary acting for pr-000001 and pr-000002
-    accueil@demo.sante.example.mc      front desk of pr-000001 (the agenda, not the settings)
+    accueil@demo.sante.example.mc      front desk of pr-000001 and pr-000002 (their agendas, side by side; not the
+                                       settings)
 
 This module refuses to run against anything but a loopback endpoint: the demo password is public.
 """
@@ -64,7 +65,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("pr-000002@demo.sante.example.mc", own="pr-000002"),
     DemoAccount("pr-000003@demo.sante.example.mc", own="pr-000003"),
     DemoAccount("secretariat@demo.sante.example.mc", acts_for=("pr-000001", "pr-000002")),
-    DemoAccount("accueil@demo.sante.example.mc", desk_for=("pr-000001",)),
+    DemoAccount("accueil@demo.sante.example.mc", desk_for=("pr-000001", "pr-000002")),
 )
 
 

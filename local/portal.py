@@ -139,17 +139,22 @@ class PortalApp:
         return response
 
     def api(self, request: Request) -> Response:
-        path = request.path[len("/api") :] or "/"
+        # The path as the client sent it, still percent-encoded: decoded, an id holding "%23" or "%3F" would read as
+        # a fragment or a query, and reach another route (a 405 for what API Gateway answers 404). The ids the
+        # routes capture then stay encoded, where API Gateway decodes them; no valid id needs encoding.
+        raw = str(request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path)
+        path = raw.split("?", 1)[0][len("/api") :] or "/"
         if request.query_string:
             path += "?" + request.query_string.decode("latin-1")
         headers = {k: v for k, v in request.headers.items() if k.lower() != VIEWER_ADDRESS_HEADER.lower()}
         body = request.get_data() or None
         result = self.pool.submit(apiworker.handle, request.method, path, headers, body).result()
-        body = result.get("body") or b""
-        payload = base64.b64decode(body) if result.get("isBase64Encoded") else body
+        answer = result.get("body") or b""
+        payload = base64.b64decode(answer) if result.get("isBase64Encoded") else answer
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
-        # API Gateway answers application/json when the function sets no Content-Type (Chalice's default answers)
+        # The function labels its answers (application/json, or text/calendar for the feed); one it did not label is
+        # JSON too, as API Gateway answers it, never werkzeug's text/plain default.
         response = Response(payload, status=result["statusCode"], mimetype="application/json")
         for name, value in (result.get("headers") or {}).items():
             response.headers[name] = value

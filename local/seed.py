@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
@@ -14,6 +15,9 @@ from local.cognito import prepare_cognito
 from local.outbox import verify_sender
 from local.slotfeed import bucket_name, prepare_bucket
 from local.tables import create_table
+
+if TYPE_CHECKING:
+    from local.demo_appointments import Counts
 
 ROOT = Path(__file__).resolve().parent.parent
 PRACTITIONERS = ROOT / "content" / "directory" / "practitioners"
@@ -32,8 +36,24 @@ def prepare(table_name: str, seed: bool = True) -> str:
     os.environ.update(prepare_cognito().environment())
     if not seed:
         return f"table {table_name}, empty"
-    count = seed_profiles(boto3.resource("dynamodb").Table(table_name))
-    return f"table {table_name}, {count} booking profiles"
+    table = boto3.resource("dynamodb").Table(table_name)
+    count = seed_profiles(table)
+    booked = seed_demo_appointments(table)
+    return (
+        f"table {table_name}, {count} booking profiles, demo appointments: {booked.past} past "
+        f"({booked.missed} missed), {booked.upcoming} ahead"
+    )
+
+
+def seed_demo_appointments(table: Any, now: datetime | None = None) -> Counts:
+    """The demo accounts' agendas booked around ``now`` (local/demo_appointments.py), through the API's store."""
+    functions = str(ROOT / "functions")
+    if functions not in sys.path:
+        sys.path.insert(0, functions)
+    from chalicelib.core.store import Store
+    from local.demo_appointments import seed_appointments
+
+    return seed_appointments(Store(table), now or datetime.now(UTC))
 
 
 def seed_profiles(table: Any, folder: Path = PRACTITIONERS) -> int:

@@ -2,10 +2,10 @@
 
 One row per professional and practice site, with the columns of the open data (/open-data/practitioners.csv) and an
 optional ``hours`` column (``mon-fri 08:00-12:00; tue,thu 14:00-18:00``), separated by semicolons (as the open data)
-or commas, UTF-8 with or without a byte order mark. Lists are separated by ``|``, booleans are ``yes``/``no``. A
-row whose file exists updates the fields present in the spreadsheet and keeps the others (visit reasons, booking
-rules, other sites); a new professional gets a phone-only "Consultation" visit reason and no online booking.
-See docs/data-files.md.
+or commas, UTF-8 with or without a byte order mark. Lists are separated by ``|``, booleans are ``yes``/``no``; the
+quote the open data puts before a cell that would start a formula (``'+377 …``) is removed. A row whose file exists
+updates the fields present in the spreadsheet and keeps the others (visit reasons, booking rules, other sites); a
+new professional gets a phone-only "Consultation" visit reason and no online booking. See docs/data-files.md.
 
     python scripts/import_csv.py operators.csv [--directory content/directory] [--dry-run]
 """
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from plugins.directory.model import DataError, DataFilesError  # noqa: E402
+from plugins.directory.opendata import unneutralised  # noqa: E402
 from scripts.data_files import file_text  # noqa: E402
 from scripts.data_files import validate as check_files  # noqa: E402
 
@@ -98,7 +99,7 @@ def hours(value: str, reasons: list[str]) -> list[dict[str, Any]]:
 
 def apply_row(record: dict[str, Any], row: dict[str, str]) -> None:
     """Update ``record`` with the non-empty cells of ``row`` (one professional, one site)."""
-    cell = {k: (v or "").strip() for k, v in row.items() if k}
+    cell = {k: unneutralised((v or "").strip()) for k, v in row.items() if k}
     for column in ("national_id", "civility", "given_name", "family_name", "profession", "phone", "email"):
         if cell.get(column):
             record[column] = cell[column]

@@ -29,14 +29,19 @@ MESSAGES = {
     "extra_forbidden": "Unknown field.",
     "missing": "This field is required.",
 }
-NO_STORE: dict[str, str | list[str]] = {"Cache-Control": "no-store"}
+JSON = "application/json"
+# Every JSON answer says so itself: API Gateway passes the function's headers on as they are (docs/api.md), and the
+# local portal would otherwise label it with its own server's default.
+ERROR_HEADERS: dict[str, str | list[str]] = {"Content-Type": JSON, "Cache-Control": "no-store"}
 _request: ContextVar[Request] = ContextVar("request")
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
-    """The one JSON error body, never cached."""
+def error_response(
+    status: int, code: str, message: str, field: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    """The one JSON error body, never cached (``headers`` adds to it, such as a 405's ``Allow``)."""
     body = {"error": {"code": code, "message": message, "field": field}}
-    return Response(body=body, status_code=status, headers=NO_STORE)
+    return Response(body=body, status_code=status, headers={**ERROR_HEADERS, **(headers or {})})
 
 
 def router(routes: Any) -> Callable[..., Callable[[View], View]]:
@@ -51,7 +56,7 @@ def router(routes: Any) -> Callable[..., Callable[[View], View]]:
                 try:
                     return view(**kwargs)
                 except PortalError as err:  # its own body: the one shape, with the members the error adds (details())
-                    return Response(body=err.body(), status_code=err.status, headers=NO_STORE)
+                    return Response(body=err.body(), status_code=err.status, headers=ERROR_HEADERS)
                 except ChaliceViewError as err:  # e.g. a body that is not JSON
                     return error_response(err.STATUS_CODE, "bad_request", str(err) or "Bad request.", "body")
                 finally:
@@ -66,13 +71,15 @@ def router(routes: Any) -> Callable[..., Callable[[View], View]]:
 
 
 def one_error_shape(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    """HTTP middleware: rewrite Chalice's own error bodies (405, 415, unhandled 500) into the one error shape."""
+    """HTTP middleware: rewrite Chalice's own error bodies (405, 415, unhandled 500) into the one error shape,
+    keeping the ``Allow`` header of a 405 (RFC 9110: the methods the route has)."""
     response = get_response(event)
     body = response.body
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
         code = "internal_error" if response.status_code >= 500 else "bad_request"
         message = "An internal error occurred." if response.status_code >= 500 else str(body.get("Message"))
-        return error_response(response.status_code, code, message)
+        kept = {name: str(value) for name, value in response.headers.items() if name.lower() == "allow"}
+        return error_response(response.status_code, code, message, headers=kept)
     return response
 
 
@@ -130,16 +137,16 @@ def reply(
     when given: the patient space's session)."""
     if set_cookie is not None:
         headers["Set-Cookie"] = set_cookie
-    return Response(body=dump(model), status_code=status, headers={"Cache-Control": cache, **headers})
+    return Response(
+        body=dump(model), status_code=status, headers={"Content-Type": JSON, "Cache-Control": cache, **headers}
+    )
 
 
 def parse(model: type[M], data: Any) -> M:
     """``data`` validated as ``model``; the first problem becomes a 422 naming its field (``patient.email``)."""
     from pydantic import ValidationError  # loaded with the model already: a route that parses nothing skips it
 
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
+    if not isinstance(data, dict):  # a JSON null too: only an empty body reads as {}
         raise InvalidInput("The body must be a JSON object.", field="body")
     try:
         return model.model_validate(data)

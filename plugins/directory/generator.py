@@ -8,6 +8,7 @@ It wires the plugin's modules; each does one thing:
 ``records``         what they are loaded into: ``Practitioner``, ``Directory``
 ``views``           the indexes, routes and what each page shows (plain values)
 ``documents``       Pelican's articles and pages: checks and their pages
+``sanitise``        the articles' and pages' HTML cleaned by an allow-list (nh3); a warning per thing removed
 ``pages``           every page of the site as a ``PageJob`` (path, template, values, fingerprint)
 ``environments``    the template environments, one per language (with ``i18n`` and ``templating``)
 ``writer``          rendering jobs into files; splicing large files
@@ -68,6 +69,7 @@ from plugins.directory.rebuild import (
     write_manifest,
 )
 from plugins.directory.records import Directory
+from plugins.directory.sanitise import clean_documents
 from plugins.directory.search_terms import write_search_terms
 from plugins.directory.sitemap import origin, sitemap_fingerprint, write_robots, write_sitemap
 from plugins.directory.views import Indexes
@@ -126,6 +128,8 @@ class DirectoryGenerator(Generator):  # type: ignore[misc]
         call_links([*self.articles, *self.pages], emergency["numbers"])
         if errors or directory is None:
             raise DataFilesError(errors)
+        for removed in clean_documents([*self.articles, *self.pages], root):  # raw HTML the allow-list refuses
+            logger.warning("%s", removed)
         self.directory: Directory = directory
         # The directory lives until the end of the build: frozen out of the collector's sight on leaving this block,
         # later collections do not walk its millions of objects (nor, in the rendering processes, copy the memory

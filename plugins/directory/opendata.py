@@ -40,12 +40,35 @@ ESTABLISHMENT_COLUMNS = [
 ]  # fmt: skip
 
 
+# How the rows are written: files of another format (an older build's) are written anew, never spliced. 2: every text
+# cell quoted, formulas neutralised.
+FORMAT = 2
+# What a spreadsheet reads as the start of a formula when a cell begins with it (OWASP, "CSV Injection"), and the
+# quote that marks a cell as neutralised, which a cell that begins with it also gets so that reading back is exact.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISER = "'"
+
+
+def neutralised(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs: a quote before it when it begins as a formula would (or with the
+    quote itself). A phone number in international form (``+377 …``) gets it too: a spreadsheet would otherwise read
+    it as a sum, or show an error; with it the number shows as written. ``scripts/import_csv.py`` removes it."""
+    return NEUTRALISER + text if text.startswith((*FORMULA_STARTS, NEUTRALISER)) else text
+
+
+def unneutralised(cell: str) -> str:
+    """The value of a cell :func:`neutralised` wrote (the quote it added removed), for reading the CSV back."""
+    return cell[1:] if cell.startswith(NEUTRALISER) and cell[1:].startswith((*FORMULA_STARTS, NEUTRALISER)) else cell
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return "|".join(str(v) for v in value)
-    return "" if value is None else value
+        return neutralised("|".join(str(v) for v in value))
+    if isinstance(value, int | float):  # a number is written as a number (a negative longitude stays one)
+        return value
+    return "" if value is None else neutralised(str(value))
 
 
 def practitioner_rows(p: Mapping[str, Any]) -> list[list[Any]]:
@@ -73,8 +96,10 @@ def establishment_row(e: Mapping[str, Any]) -> list[Any]:
 
 
 def csv_text(rows: Iterable[list[Any]], delimiter: str = DEFAULT_DELIMITER) -> str:
+    """The rows as CSV, every text cell quoted (OWASP: with the quote before a formula, the cell stays one value);
+    numbers are left unquoted, so spreadsheets read them as numbers."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
     return buffer.getvalue()
 
 
@@ -120,7 +145,7 @@ def splice_practitioners(
     head = (BOM + csv_text([PRACTITIONER_COLUMNS], delimiter)).encode()
     json_out, csv_out = Splice(b"[", b",", b"]"), Splice(head, b"", b"")
     old_sizes = [path.stat().st_size if path.exists() else -1 for path in (json_file, csv_file)]
-    same = previous.get("sizes") == old_sizes and previous.get("csv_head") == head
+    same = previous.get("sizes") == old_sizes and previous.get("csv_head") == head and previous.get("format") == FORMAT
     old_ids: list[str] = previous.get("ids", []) if same else []
     old_stamps, old_lengths = array("q"), array("q")  # per record: mtime and size; JSON and CSV lengths
     if old_ids:
@@ -167,4 +192,11 @@ def splice_practitioners(
         json_out.write(json_file)
         csv_out.write(csv_file)
     sizes = [json_file.stat().st_size, csv_file.stat().st_size]
-    return {"sizes": sizes, "ids": ids, "stamps": stamps.tobytes(), "lengths": lengths.tobytes(), "csv_head": head}
+    return {
+        "format": FORMAT,
+        "sizes": sizes,
+        "ids": ids,
+        "stamps": stamps.tobytes(),
+        "lengths": lengths.tobytes(),
+        "csv_head": head,
+    }

@@ -263,8 +263,9 @@ class Portal:
 
 
 @contextmanager
-def running_portal(site: Path, folder: Path, workers: int = 2) -> Iterator[Portal]:
-    """Start the local portal on ``site`` with its console in ``folder``; stop it on exit."""
+def running_portal(site: Path, folder: Path, workers: int = 2, seed: bool = True) -> Iterator[Portal]:
+    """Start the local portal on ``site`` with its console in ``folder`` (its table seeded with the demo data, or
+    empty but for the demo accounts with ``seed=False``); stop it on exit."""
     console = folder / "portal-console.txt"
     table = f"e2e-{uuid.uuid4().hex[:8]}"
     # The portal sets the endpoint of every AWS service itself; an endpoint the test session set for DynamoDB
@@ -272,6 +273,7 @@ def running_portal(site: Path, folder: Path, workers: int = 2) -> Iterator[Porta
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     with console.open("w", encoding="utf-8") as out:
         command = [sys.executable, "-m", "local.portal", "--site", str(site), "--port", "0", "--table", table]
+        command += [] if seed else ["--no-seed"]
         proc = subprocess.Popen(
             [*command, "--workers", str(workers)],
             cwd=ROOT,

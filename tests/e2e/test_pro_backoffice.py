@@ -11,6 +11,7 @@ axe-core finds no violation on any back-office page, in French and in English.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -21,7 +22,9 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
+import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import expect
 
 from local.cognito import DEMO_PASSWORD, DemoAccount, configure_pool
@@ -74,6 +77,30 @@ def assert_accessible(page: Any, step: str) -> None:
     assert violations == [], f"{step}: {json.dumps(summary, indent=1)}"
 
 
+def first_sign_in(page: Any, portal_url: str, email: str) -> None:
+    """An invited account's first sign-in, in French: temporary password, a new one, the authenticator enrolment
+    (the code computed from the key the page shows), then the agenda."""
+    page.goto(f"{portal_url}/fr/pro/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Nouveau mot de passe, à nouveau").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_role("heading", name="Ajouter une application d'authentification")).to_be_visible()
+    expect(page.locator("[data-secret]")).not_to_be_empty()
+    page.locator("#signin-setup-code").fill(totp(page.locator("[data-secret]").inner_text().replace(" ", "")))
+    page.get_by_role("button", name="Confirmer l'application").click()
+    page.wait_for_url("**/fr/pro/agenda/")
+
+
+def decode_qr(png: bytes) -> str:
+    """The text of the one QR code in a screenshot (zxing-cpp, as a phone's camera decodes it)."""
+    [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert found.format == zxingcpp.BarcodeFormat.QRCode
+    return str(found.text)
+
+
 def script_errors(errors: list[str]) -> list[str]:
     """Console errors but the browser's line for an HTTP error answer the page handled (a refused code)."""
     return [e for e in errors if not e.startswith("Failed to load resource: the server responded with a status of 4")]
@@ -118,9 +145,13 @@ def enrolled(chromium: Any, portal: Any, invited: str) -> Iterator[tuple[Any, li
         page.get_by_role("button", name="Enregistrer le mot de passe").click()
 
         expect(page.get_by_role("heading", name="Ajouter une application d'authentification")).to_be_visible()
-        secret = page.locator("[data-secret]").inner_text().strip()
+        shown = page.locator("[data-secret]").inner_text().strip()
+        assert re.fullmatch(r"([A-Za-z2-7]{4} )*[A-Za-z2-7]{1,4}", shown), shown  # in groups of four, for typing
+        secret = shown.replace(" ", "")
         link = page.get_by_role("link", name="Ajouter à mon application d'authentification").get_attribute("href")
         assert secret and link.startswith("otpauth://totp/") and f"secret={secret}&" in link
+        qr = page.get_by_role("img", name="QR code de votre clé d'authentification : scannez-le avec l'application.")
+        assert decode_qr(qr.screenshot()) == link  # what a phone's camera reads is the enrolment's own URI
         assert_accessible(page, "sign-in: authenticator enrolment")
         page.locator("#signin-setup-code").fill(totp(secret))
         page.get_by_role("button", name="Confirmer l'application").click()
@@ -143,13 +174,14 @@ def test_first_sign_in_opens_the_agenda_in_both_languages(pro_page: tuple[Any, l
     page, errors = pro_page
     expect(page.get_by_role("heading", name="Agenda", exact=True)).to_be_visible()
     expect(page.locator("[data-range]")).not_to_be_empty()
-    expect(page.locator(".agenda-day")).to_have_count(1)
+    expect(page.locator(".tgrid__colhead")).to_have_count(1)
     assert_accessible(page, "agenda (fr)")
     page.goto(f"{portal.url}/en/pro/agenda/")  # the same tab keeps its session in the other language
     expect(page.get_by_role("button", name="Week")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_role("button", name="Week").click()
-    expect(page.locator("[data-days] h3")).to_have_count(7)
+    expect(page.locator(".tgrid__colhead")).to_have_count(7)
+    expect(page.locator(".tgrid__colhead").first).to_contain_text("Monday")  # a week starts on Monday
     assert_accessible(page, "agenda, week (en)")
     assert script_errors(errors) == []
 
@@ -238,15 +270,15 @@ def test_a_patients_booking_appears_in_the_agenda_and_cancelling_it_frees_the_ti
     assert booked["start"] not in portal.free_starts(PRO["id"], REASON["id"], day)
 
     page.goto(f"{portal.url}/fr/pro/agenda/")
-    expect(page.locator(".agenda-day")).to_have_count(1)
+    expect(page.locator(".tgrid__colhead")).to_have_count(1)
     page.locator("#agenda-date").fill(day)
     page.locator("#agenda-date").dispatch_event("change")
-    item = page.locator(".agenda-item", has_text="Louise Rossi")
+    item = page.locator("a.tg-item", has_text="Louise Rossi")
     expect(item).to_contain_text(start.strftime("%H:%M"))
     expect(item).to_contain_text(REASON["label"]["fr"])
     assert_accessible(page, "agenda with a booking (fr)")
 
-    item.get_by_role("link", name=f"Détails du rendez-vous de {start.strftime('%H:%M')}").click()
+    item.click()
     page.wait_for_url(f"**/fr/pro/appointment/#id={booked['id']}")
     expect(page.get_by_role("link", name=email)).to_be_visible()
     expect(page.locator('[data-show="status"]')).to_have_text("Confirmé")
@@ -263,7 +295,7 @@ def test_a_patients_booking_appears_in_the_agenda_and_cancelling_it_frees_the_ti
     page.get_by_role("link", name="Retour à l'agenda").click()
     page.locator("#agenda-date").fill(day)
     page.locator("#agenda-date").dispatch_event("change")
-    expect(page.locator(".agenda-item--cancelled", has_text="Louise Rossi")).to_contain_text("Annulé")
+    expect(page.locator(".tg-item--cancelled", has_text="Louise Rossi")).to_contain_text("Annulé")
 
     page.goto(f"{portal.url}/en/pro/appointment/#id={booked['id']}")
     expect(page.locator('[data-show="status"]')).to_have_text("Cancelled by the practice")
@@ -348,18 +380,7 @@ def test_a_front_desk_runs_the_agenda_and_is_offered_no_settings(chromium: Any, 
         errors = watch(page)
         asked: list[str] = []
         page.on("request", lambda request: "/api/v1/pro/practitioners/" in request.url and asked.append(request.url))
-        page.goto(f"{portal.url}/fr/pro/")
-        page.get_by_label("Adresse e-mail").fill(desk.email)
-        page.get_by_label("Mot de passe", exact=True).fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
-        page.get_by_label("Nouveau mot de passe, à nouveau").fill(NEW_PASSWORD)
-        page.get_by_role("button", name="Enregistrer le mot de passe").click()
-        expect(page.get_by_role("heading", name="Ajouter une application d'authentification")).to_be_visible()
-        page.locator("#signin-setup-code").fill(totp(page.locator("[data-secret]").inner_text().strip()))
-        page.get_by_role("button", name="Confirmer l'application").click()
-
-        page.wait_for_url("**/fr/pro/agenda/")
+        first_sign_in(page, portal.url, desk.email)
         nav = page.get_by_role("navigation", name="Espace professionnel")
         expect(page.locator("[data-practitioner] option:checked")).to_contain_text(PRO["family_name"])
         expect(page.locator("div.agenda")).to_be_visible()
@@ -381,7 +402,7 @@ def test_a_front_desk_runs_the_agenda_and_is_offered_no_settings(chromium: Any, 
             page.get_by_role("navigation", name="Professional area").get_by_role("link", name="Settings")
         ).to_have_count(0)
         assert_accessible(page, "settings page of a front desk (en)")
-        assert asked and all("/agenda?" in url for url in asked), asked  # never the settings nor the feed
+        assert asked and not [u for u in asked if "/settings" in u or "/feed" in u], asked  # the agenda side only
         assert errors == []
     finally:
         context.close()
@@ -437,3 +458,73 @@ def test_reminder_times_are_saved_and_the_waiting_list_is_counted(pro_page: tupl
     assert_accessible(page, "reminders and the waiting list (en)")
     shoot(page, "pro-reminders-en")
     assert script_errors(errors) == []
+
+
+def test_settings_speak_in_hours_and_days_and_say_what_is_wrong_next_to_the_field(
+    pro_page: tuple[Any, list[str]], portal: Any
+) -> None:
+    page, errors = pro_page
+    table = portal.table_resource()
+    key = {"PK": f"PRO#{PRO['id']}", "SK": "PROFILE"}
+    stored = table.get_item(Key=key)["Item"]
+    record = json.loads(stored["record"])
+    # The directory now says the professional takes no new patients (the operator's change of the data file).
+    table.update_item(
+        Key=key,
+        UpdateExpression="SET #record = :record",
+        ExpressionAttributeNames={"#record": "record"},
+        ExpressionAttributeValues={":record": json.dumps({**record, "accepting_new_patients": False})},
+    )
+    try:
+        page.goto(f"{portal.url}/fr/pro/settings/")
+        expect(page.get_by_role("heading", name="Horaires d'ouverture de la semaine")).to_be_visible()
+        notice = record["booking_rules"]["min_notice_minutes"]
+        unit = next(size for size in (1440, 60, 1) if notice % size == 0 and notice >= size) if notice else 1
+        expect(page.get_by_label("Délai avant un rendez-vous")).to_have_value(str(notice // unit))
+        expect(page.get_by_label("Unité du délai")).to_have_value(str(unit))
+
+        open_to_new = [(i, r) for i, r in enumerate(record["visit_reasons"]) if r["online"] and r["new_patients"]]
+        warnings = page.locator("[data-warnings]")
+        expect(warnings.get_by_role("heading", name="Vérifiez ces réglages")).to_be_visible()
+        first, reason = open_to_new[0]
+        expect(warnings).to_contain_text(f"« {reason['label']['fr']} » est ouvert en ligne aux nouveaux patients")
+        flag = page.locator(f'[data-field="settings.visit_reasons.{first}.new_patients"]')
+        note = page.locator(f"#{flag.get_attribute('aria-describedby')}")
+        expect(note).to_contain_text("l'annuaire indique que vous n'en prenez pas")
+        assert_accessible(page, "settings with a warning (fr)")
+
+        page.get_by_role("button", name="Ajouter une période d'ouverture").click()
+        period = page.locator(".period").last
+        online = [r for r in record["visit_reasons"] if r["online"]]
+        for each in online:  # a new period starts with every online reason ticked
+            expect(period.get_by_label(each["label"]["fr"], exact=True)).to_be_checked()
+        period.get_by_role("button", name="Supprimer cette période").click()
+
+        page.get_by_role("button", name="Ajouter une absence").click()
+        absence = page.locator(".closure").last
+        absence.locator("[data-closure-start]").fill("2030-05-04T12:00")
+        absence.locator("[data-closure-end]").fill("2030-05-04T09:00")
+        page.get_by_role("button", name="Enregistrer les réglages").click()
+        end = absence.locator("[data-closure-end]")
+        expect(end).to_be_focused()
+        expect(end).to_have_attribute("aria-invalid", "true")
+        expect(absence.locator(".field-note--error")).to_have_text("Saisissez la fin de l'absence : après son début.")
+        assert_accessible(page, "settings, an absence refused next to its field (fr)")
+        absence.get_by_role("button", name="Supprimer cette absence").click()
+
+        page.get_by_label("Délai avant un rendez-vous").fill("20")  # 20 days: more than the 14 allowed
+        page.get_by_label("Unité du délai").select_option("1440")
+        page.get_by_role("button", name="Enregistrer les réglages").click()  # refused by the API, said here
+        expect(page.locator(".field-note--error")).to_have_text(
+            "Cette valeur est hors limites : voyez l'indication en dessous."
+        )
+        expect(page.get_by_label("Délai avant un rendez-vous")).to_be_focused()
+        assert table.get_item(Key=key)["Item"].get("version") == stored.get("version")  # nothing was saved
+        assert script_errors(errors) == []
+    finally:
+        table.update_item(
+            Key=key,
+            UpdateExpression="SET #record = :record",
+            ExpressionAttributeNames={"#record": "record"},
+            ExpressionAttributeValues={":record": stored["record"]},
+        )

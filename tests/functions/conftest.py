@@ -1,7 +1,7 @@
 """Fixtures for the booking API: the Chalice app over a fresh table, moto's SES in-process, a frozen clock.
 
-Every response that goes through the ``api`` client is also checked against the published OpenAPI document, so
-each functional test is a contract test too.
+Every response that goes through the ``api`` client is also checked against the published OpenAPI document, and
+for its ``application/json`` label, so each functional test is a contract test too.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class Api:
         response = self.client.http.request(method, path, headers=sent, body=raw)
         answer = Answer(response.status_code, json.loads(response.body or b"null"), dict(response.headers))
         contract.check(method, path, answer.status, answer.body)
+        assert answer.headers.get("Content-Type") == "application/json", f"{method} {path}: {answer.headers}"
         return answer
 
     def get(self, path: str, **kwargs: Any) -> Answer:

@@ -41,3 +41,10 @@ def check(method: str, path: str, status: int, body: Any) -> None:
         OAS31Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(body), key=str
     )
     assert not errors, f"{method} {path} -> {status} breaks the contract: {errors[0].message} at {list(errors[0].path)}"
+
+
+def check_error(body: Any) -> None:
+    """Raise if ``body`` is not the one error body (``ErrorResponse``), whatever route and status it came from."""
+    schema = {"$ref": "#/components/schemas/ErrorResponse", "components": document()["components"]}
+    errors = sorted(OAS31Validator(schema).iter_errors(body), key=str)
+    assert not errors, f"not the one error body: {errors[0].message} at {list(errors[0].path)}"

@@ -98,35 +98,68 @@ def patient_session() -> dict[str, str]:
     return {"Cookie": f"portal_session={cookie}", "X-CSRF-Token": signed.csrf}
 
 
+def every_operation(
+    pro_pool: ProPool, patient: dict[str, str] | None = None
+) -> list[tuple[str, str, dict[str, Any], str, dict[str, str]]]:
+    """Every operation of the published document, patient and back-office: its path, method, operation, a URL with
+    example values, and headers that sign in where it needs it (pr-test's professional, or a manage token)."""
+    document = contract.document()
+    found = []
+    for path, ops in document["paths"].items():
+        for method, operation in ops.items():
+            url = re.sub(r"\{(\w+)\}", lambda m: EXAMPLES[m.group(1)], path).removeprefix("/api")
+            query = [
+                f"{p['name']}=2027-03-02"
+                for p in operation.get("parameters", [])
+                if p["in"] == "query" and p["required"]
+            ]
+            headers = {"Content-Type": "application/json", "Idempotency-Key": "nested-body-1"}
+            if path.startswith("/v1/pro/"):
+                headers.update(pro_pool.auth("pro"))
+            elif path.startswith("/v1/me") and operation.get("security"):
+                patient = patient if patient is not None else patient_session()
+                headers.update(patient)
+            elif operation.get("security"):
+                headers["Authorization"] = "Bearer a-manage-token"
+            found.append((path, method.upper(), operation, url + ("?" + "&".join(query) if query else ""), headers))
+    return found
+
+
 def test_a_deeply_nested_body_is_a_400_on_every_route_that_takes_a_body(pro_api: Api, pro_pool: ProPool) -> None:
     """Every operation of the published document, patient and back-office, signed in where it needs it: a body
     nested too deeply for the json module is a 400 naming ``body`` in the one error shape wherever a body is read,
     and never a 500 anywhere (a route that reads no body answers as it would without one)."""
     document = contract.document()
     error_shape = {"$ref": "#/components/schemas/ErrorResponse", "components": document["components"]}
-    operations = [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
+    operations = every_operation(pro_pool)
     assert len(operations) >= 30
-    patient = patient_session()
-    for path, method, operation in operations:
-        url = re.sub(r"\{(\w+)\}", lambda m: EXAMPLES[m.group(1)], path).removeprefix("/api")
-        query = [
-            f"{p['name']}=2027-03-02" for p in operation.get("parameters", []) if p["in"] == "query" and p["required"]
-        ]
-        headers = {"Content-Type": "application/json", "Idempotency-Key": "nested-body-1"}
-        if path.startswith("/v1/pro/"):
-            headers.update(pro_pool.auth("pro"))
-        elif path.startswith("/v1/me") and operation.get("security"):
-            headers.update(patient)
-        elif operation.get("security"):
-            headers["Authorization"] = "Bearer a-manage-token"
+    for path, method, operation, url, headers in operations:
         for shape, body in NESTED.items():
-            answer = pro_api.client.http.request(
-                method.upper(), url + ("?" + "&".join(query) if query else ""), headers=headers, body=body
-            )
-            where = f"{method.upper()} {path} ({shape})"
+            answer = pro_api.client.http.request(method, url, headers=headers, body=body)
+            where = f"{method} {path} ({shape})"
             assert answer.status_code < 500, where
             if "requestBody" in operation:
                 assert answer.status_code == 400, where
                 parsed = json.loads(answer.body)
                 assert not list(OAS31Validator(error_shape).iter_errors(parsed)), where
                 assert (parsed["error"]["code"], parsed["error"]["field"]) == ("bad_request", "body"), where
+
+
+def test_a_body_that_is_not_json_is_a_400_the_document_lists(pro_api: Api, pro_pool: ProPool) -> None:
+    """Malformed JSON on every route that takes a body (cancel, move, a new code and confirm included) is a 400
+    naming ``body``, and the published document lists that 400 for the route (the client checks it)."""
+    taking_a_body = [op for op in every_operation(pro_pool) if "requestBody" in op[2]]
+    assert len(taking_a_body) >= 20
+    for path, method, _, url, headers in taking_a_body:
+        answer = pro_api.request(method, url, b'{"start": "2027-03-02T09:00', headers=headers)  # contract-checked
+        assert (answer.status, answer.body["error"]["field"]) == (400, "body"), f"{method} {path}"
+
+
+def test_a_json_null_body_is_refused_on_every_route_that_takes_a_body(pro_api: Api, pro_pool: ProPool) -> None:
+    """``null`` is JSON but not the object every request body is: a 422 naming ``body`` (the sign-out accepted it),
+    while an empty body still reads as ``{}`` where the body is optional."""
+    taking_a_body = [op for op in every_operation(pro_pool) if "requestBody" in op[2]]
+    for path, method, _, url, headers in taking_a_body:
+        answer = pro_api.request(method, url, b"null", headers=headers)
+        assert (answer.status, answer.body["error"]["field"]) == (422, "body"), f"{method} {path}"
+    assert pro_api.post("/v1/pro/auth/sign-out", None).status == 200

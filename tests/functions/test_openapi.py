@@ -44,9 +44,18 @@ def test_the_one_error_shape_for_the_frameworks_own_errors(app_module: Any) -> N
         wrong_method = client.http.request("DELETE", "/v1/next-available")
     for response, status in ((wrong_type, 415), (wrong_method, 405)):
         assert response.status_code == status
+        assert response.headers["Content-Type"] == "application/json"
         body = json.loads(response.body)
         assert set(body) == {"error"}
         assert set(body["error"]) == {"code", "message", "field"}
+    assert wrong_method.headers["Allow"] == "GET"  # RFC 9110: a 405 names the methods the route has
+
+
+def test_a_405_names_every_method_of_its_route(app_module: Any) -> None:
+    with Client(app_module.app) as client:
+        answer = client.http.request("PATCH", "/v1/pro/practitioners/pr-test/feed")
+    assert answer.status_code == 405
+    assert sorted(answer.headers["Allow"].split(", ")) == ["DELETE", "GET", "POST"]
 
 
 SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "openapi.json"

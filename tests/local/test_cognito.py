@@ -80,6 +80,7 @@ def test_grants_are_groups_of_the_demo_accounts(cognito, pool) -> None:
     assert members("for:pr-000002") == {"secretariat@demo.sante.example.mc"}
     assert members("pro:pr-000003") == {"pr-000003@demo.sante.example.mc"}
     assert members("desk:pr-000001") == {"accueil@demo.sante.example.mc"}
+    assert members("desk:pr-000002") == {"accueil@demo.sante.example.mc"}
 
 
 def test_preparing_again_finds_the_same_pool(cognito, pool) -> None:
@@ -137,7 +138,8 @@ def test_demo_accounts_sign_in_and_the_api_accepts_their_tokens(cognito, pool, a
         secretary.require_practitioner("pr-000003")
     secretary.require_settings("pr-000002")
     desk = principals["accueil@demo.sante.example.mc"]
-    assert (desk.role, desk.practitioner_ids, desk.settings_ids) == (auth.ROLE_DESK, {"pr-000001"}, frozenset())
+    agendas = {"pr-000001", "pr-000002"}  # two agendas, side by side
+    assert (desk.role, desk.practitioner_ids, desk.settings_ids) == (auth.ROLE_DESK, agendas, frozenset())
     assert desk.allows("pr-000001") == ["agenda"]
     with pytest.raises(NotFound):
         desk.require_settings("pr-000001")

@@ -15,10 +15,15 @@ PELICAN = [sys.executable, "-m", "pelican"]
 
 
 def build(
-    output: Path, content: Path | None = None, cache: Path | None = None, settings: Sequence[str] = ()
+    output: Path,
+    content: Path | None = None,
+    cache: Path | None = None,
+    settings: Sequence[str] = (),
+    quiet: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Run Pelican on ``content`` (default: the repository's demo content) into ``output``, with ``settings``
-    overridden (``NAME=json value``); never raises."""
+    overridden (``NAME=json value``); never raises. ``quiet`` shows errors only (``-q``), otherwise warnings too
+    (as ``make site`` does)."""
     cache = cache or output.with_name(output.name + "-cache")
     command = [
         *PELICAN,
@@ -27,7 +32,7 @@ def build(
         str(ROOT / "pelicanconf.py"),
         "-o",
         str(output),
-        "-q",
+        *(["-q"] if quiet else []),
         "-e",
         f'CACHE_PATH="{cache}"',
         *settings,

@@ -14,24 +14,26 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from ..core import ids, tokens
 from ..core.appointment import BLOCK, BLOCKED, CANCELLED, CONFIRMED, HELD, PHONE, Appointment, Patient, ProAppointment
 from ..core.availability import occupied_units
 from ..core.concurrency import StaleRead, Versioned
-from ..core.errors import InvalidInput, NotConfirmed, NotFound, NotStarted, TooLate, Unavailable
+from ..core.errors import InvalidInput, NotConfirmed, NotFound, NotStarted, SlotTaken, TooLate, Unavailable
 from ..core.profiles import Profile, text_in
 from ..core.retention import Retention
-from ..core.schedule import MAX_LOCKED_MINUTES, UNIT_SECONDS
-from ..core.schemas import LANGUAGES
-from . import audit
+from ..core.schedule import MAX_LOCKED_MINUTES, MAX_WINDOW_DAYS, UNIT_MINUTES, UNIT_SECONDS
+from ..core.schemas import LANGUAGES, SlotOut
+from ..core.units import busy_intervals
+from . import audit, grid
 from .schemas import (
     AgendaQuery,
     AgendaResponse,
     BlockRequest,
+    FreeTimesQuery,
+    FreeTimesResponse,
     MeResponse,
     NoShowRequest,
     PhoneBookingRequest,
@@ -93,17 +95,19 @@ class Agenda:
         return Profile.from_item(item)
 
     def days(self, principal: Principal, practitioner_id: str, query: AgendaQuery) -> AgendaResponse:
-        """The appointments and blocks starting on ``query.days`` local dates (one Query of GSI1)."""
+        """The appointments and blocks starting on ``query.days`` local dates, with what the grid shows around
+        them: openings, absences, public holidays and the free times of every visit reason (grid.py). One Query of
+        GSI1, from the longest appointment earlier: the appointments that occupy the window are the busy times."""
         profile = self.practice(principal, practitioner_id)
-        zone = home_zone(profile)
-        start = datetime.combine(query.from_, time(), zone)
-        end = datetime.combine(query.from_ + timedelta(days=query.days), time(), zone)
+        zone = profile.home_zone
+        start = datetime.combine(query.from_, time(), zone).astimezone(UTC)
+        end = datetime.combine(query.from_ + timedelta(days=query.days), time(), zone).astimezone(UTC)
         now = self.clock()
-        shown = [
-            appointment
-            for appointment in self.store.agenda(practitioner_id, start.astimezone(UTC), end.astimezone(UTC))
-            if _visible(appointment, int(now.timestamp()))
-        ]
+        now_s = int(now.timestamp())
+        earlier = timedelta(minutes=MAX_LOCKED_MINUTES + UNIT_MINUTES)  # one begun the evening before, say
+        found = self.store.agenda(practitioner_id, start - earlier, end)
+        shown = [a for a in found if a.start_epoch >= start.timestamp() and _visible(a, now_s)]
+        busy = [(_utc(a.start_epoch), _utc(a.end_epoch)) for a in found if a.occupies(now_s)]
         named = [a.id for a in shown if a.status != HELD and a.patient]
         audit.record(self.store, principal, practitioner_id, named, action="list", at=now, retention=self.retention)
         return AgendaResponse.model_validate(
@@ -113,10 +117,43 @@ class Agenda:
                 "from": query.from_,
                 "days": query.days,
                 "appointments": [appointment.agenda_entry() for appointment in shown],
+                **grid.around(profile, query.from_, query.days, busy, now),
                 "sites": site_infos(profile),
                 "visit_reasons": _reasons(profile),
             }
         )
+
+    def free_times(self, principal: Principal, practitioner_id: str, query: FreeTimesQuery) -> FreeTimesResponse:
+        """The next free times of a visit reason from a local date (today by default), over at most 31 days: what
+        the phone-booking form suggests (one Query of units)."""
+        profile = self.practice(principal, practitioner_id)
+        if profile.reason(query.reason) is None:
+            raise InvalidInput(f"Unknown visit reason {query.reason!r}.", field="reason")
+        sites = None if query.site is None else [_site(profile, query.site)]
+        now = self.clock()
+        today = now.astimezone(profile.home_zone).date()
+        first_day = max(query.from_ or today, today)
+        slots = self._practice_slots(profile, query.reason, first_day, MAX_WINDOW_DAYS, now=now, sites=sites)
+        return FreeTimesResponse.model_validate(
+            {"reason": query.reason, "from": first_day, "slots": slots[: query.limit]}
+        )
+
+    def _practice_slots(
+        self, profile: Profile, reason: str, first_day: date, days: int, *, now: datetime, sites: list[str] | None
+    ) -> list[SlotOut]:
+        units = self.store.units(profile.id, *profile.units_window(first_day, days))
+        busy = busy_intervals(units, int(now.timestamp()))
+        found = profile.free_slots(reason, busy, first_day, days, now, None, sites, practice=True)
+        return [SlotOut(start=slot.start, end=slot.end, site=site) for site, slot in found]
+
+    def nearest(self, profile: Profile, reason: str, site: str, wanted: int, count: int = 6) -> list[SlotOut]:
+        """The ``count`` free times of ``reason`` at ``site`` nearest to ``wanted`` (epoch seconds), in time order:
+        what a clash offers instead. The day asked, the one before and the next week are looked at."""
+        now = self.clock()
+        day = datetime.fromtimestamp(wanted, profile.home_zone).date()
+        found = self._practice_slots(profile, reason, day - timedelta(days=1), 8, now=now, sites=[site])
+        closest = sorted(found, key=lambda slot: abs(slot.start.timestamp() - wanted))[:count]
+        return sorted(closest, key=lambda slot: slot.start.timestamp())
 
     def load(self, principal: Principal, appointment_id: str) -> Appointment:
         """The appointment if the account acts for its professional; otherwise the same 404 as an unknown id."""
@@ -251,6 +288,9 @@ class Agenda:
                 break
             except StaleRead:
                 continue
+            except SlotTaken as taken:  # offer the nearest free times instead, in the error's own body
+                alternatives = self.nearest(profile, request.reason, request.site, start)
+                raise SlotTaken(taken.message, field="start", alternatives=alternatives) from None
         else:
             raise Unavailable(TOO_BUSY)
         self._audit(principal, appointment, "create")
@@ -321,12 +361,6 @@ class Agenda:
         return None if mailer is None else send(mailer, appointment.email)
 
 
-def home_zone(profile: Profile) -> ZoneInfo:
-    """The zone of the professional's first site: the agenda's days are its local dates."""
-    sites = profile.record.get("sites") or [{}]
-    return ZoneInfo(str(sites[0].get("timezone") or "UTC"))
-
-
 def _visible(appointment: Appointment, now: int) -> bool:
     """What the agenda lists: appointments (cancelled ones too), live holds, and blocks still in force."""
     if appointment.status == HELD:
@@ -334,9 +368,10 @@ def _visible(appointment: Appointment, now: int) -> bool:
     return not (appointment.status == CANCELLED and appointment.source == BLOCK)
 
 
-def _site(profile: Profile, site_id: str) -> None:
+def _site(profile: Profile, site_id: str) -> str:
     if profile.site(site_id) is None:
         raise InvalidInput(f"Unknown practice site {site_id!r}.", field="site")
+    return site_id
 
 
 def _on_unit(moment: datetime, field: str) -> int:

@@ -10,15 +10,16 @@ from pydantic import BaseModel
 from ..core import ids
 from ..core.appointment import ProAppointment
 from ..core.openapi import Part, answers, json_content, path_parameter
-from ..core.schemas import LANGUAGES, EmptyRequest, ErrorResponse, MoveRequest
+from ..core.schemas import DAY_TEXT, LANGUAGES, EmptyRequest, ErrorResponse, MoveRequest
 from . import schemas as ps
 
 ERRORS = {
     400: "Malformed request (body not JSON); `field` names it.",
     401: "No valid access token (missing, expired, forged, another pool or client), or a refused sign-in step.",
     404: "Unknown id, or one this account has no grant for (indistinguishable on purpose).",
-    409: "Conflict: the time is taken, the settings changed meanwhile, the change would orphan appointments, or "
-    "the appointment is not in that state.",
+    409: "Conflict: the time is taken (a phone booking's answer then lists the nearest free times in "
+    "`alternatives`), the settings changed meanwhile, the change would orphan appointments, or the appointment is "
+    "not in that state.",
     422: "Invalid input; `field` names it with a dotted path.",
     429: "Too many sign-in attempts.",
     503: "The database, the audit log or the sign-in service is unavailable; retry later.",
@@ -41,6 +42,7 @@ RESPONSES: list[type[BaseModel]] = [
     ps.SignedOut,
     ps.MeResponse,
     ps.AgendaResponse,
+    ps.FreeTimesResponse,
     ProAppointment,
     ps.SettingsResponse,
     ps.PreviewResponse,
@@ -161,14 +163,36 @@ def paths() -> dict[str, Any]:
         },
         "/v1/pro/practitioners/{practitioner_id}/agenda": {
             "get": _operation(
-                "Appointments and blocks of 1 to 7 local dates (each patient shown is recorded in the audit log).",
+                "Appointments and blocks of 1 to 7 local dates (each patient shown is recorded in the audit log), with "
+                "the openings, absences, public holidays and free times of every visit reason the grid shows.",
                 200,
                 ps.AgendaResponse,
                 (404, 422),
                 parameters=[
                     *pro,
-                    _query("from", {"type": "string", "format": "date"}, "First local date.", required=True),
+                    _query(
+                        "from",
+                        {"type": "string", "format": "date", "pattern": DAY_TEXT},
+                        "First local date.",
+                        required=True,
+                    ),
                     _query("days", {"type": "integer", "minimum": 1, "maximum": 7}, "1 to 7; default 1."),
+                ],
+            )
+        },
+        "/v1/pro/practitioners/{practitioner_id}/free-times": {
+            "get": _operation(
+                "The next free times of a visit reason (the practice's: also a reason booked by phone only, without "
+                "the patients' notice and horizon), over at most 31 days.",
+                200,
+                ps.FreeTimesResponse,
+                (404, 422),
+                parameters=[
+                    *pro,
+                    _query("reason", {"type": "string", "pattern": ids.CODE}, "A visit reason.", required=True),
+                    _query("from", {"type": "string", "format": "date"}, "First local date; default today."),
+                    _query("site", {"type": "string", "pattern": ids.CODE}, "One practice site; default every one."),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 20}, "1 to 20; default 6."),
                 ],
             )
         },

@@ -87,7 +87,14 @@ def sign_in_totp_setup() -> Response:
 
     request = web.body(TotpSetupRequest)
     enrolment = services.get_signin().begin_totp_setup(request.session, request.email)
-    return web.reply(TotpEnrolment(**vars(enrolment)))
+    return web.reply(
+        TotpEnrolment(
+            secret=enrolment.secret,
+            otpauth_uri=enrolment.otpauth_uri,
+            qr_svg=enrolment.qr_svg,
+            session=enrolment.session,
+        )
+    )
 
 
 @route("/auth/totp-setup/verify", methods=["POST"])
@@ -146,6 +153,14 @@ def agenda(practitioner_id: str) -> Response:
 
     who = granted(practitioner_id)
     return web.reply(services.get_agenda().days(who, practitioner_id, web.query(AgendaQuery)))
+
+
+@route("/practitioners/{practitioner_id}/free-times", methods=["GET"])
+def free_times(practitioner_id: str) -> Response:
+    from .schemas import FreeTimesQuery
+
+    who = granted(practitioner_id)
+    return web.reply(services.get_agenda().free_times(who, practitioner_id, web.query(FreeTimesQuery)))
 
 
 @route("/practitioners/{practitioner_id}/appointments", methods=["POST"])

@@ -6,19 +6,70 @@ a dotted path (``settings.sites.0.hours.1.end``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from ..core.appointment import AgendaEntry, Orphan
-from ..core.schemas import Email, Id, Language, Name, PatientKind, Phone, Reply, Request, SlotOut
+from ..core.schemas import (
+    NOT_BLANK,
+    Day,
+    Email,
+    Id,
+    Instant,
+    Language,
+    LocalInstant,
+    Name,
+    PatientKind,
+    Phone,
+    Reply,
+    Request,
+    SlotOut,
+)
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    Field(json_schema_extra={"pattern": NOT_BLANK}),
+]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][05]$")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Secret = Annotated[str, StringConstraints(max_length=8192)]
+TOTP_CODE = re.compile(r"^\s*[0-9]{6}\s*$")
+
+
+def _checked(test: Callable[[str], bool], message: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not test(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+# What the sign-in steps accept (signin.py), published as it is checked, with the words the sign-in page shows: a
+# name with something in it (spaces around it are ignored), a password that is not empty, a code of 6 digits.
+SignInName = Annotated[
+    str,
+    _checked(lambda v: 0 < len(v) <= 128 and bool(v.strip()), "enter your email address"),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"}),
+]
+Password = Annotated[
+    str,
+    _checked(lambda v: 0 < len(v) <= 256, "enter your password"),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 256}),
+]
+TotpCode = Annotated[
+    str,
+    _checked(
+        lambda v: len(v) <= 16 and bool(TOTP_CODE.match(v)), "enter the 6-digit code shown by your authenticator app"
+    ),
+    WithJsonSchema({"type": "string", "maxLength": 16, "pattern": TOTP_CODE.pattern}),
+]
 Role = Literal["professional", "secretary", "desk"]
 Allows = Literal["agenda", "settings"]
 
@@ -26,25 +77,25 @@ Allows = Literal["agenda", "settings"]
 
 
 class SignInRequest(Request):
-    email: Annotated[str, StringConstraints(max_length=254)]
-    password: Annotated[str, StringConstraints(max_length=256)]
+    email: SignInName
+    password: Password
 
 
 class NewPasswordRequest(Request):
     session: Secret
-    username: Annotated[str, StringConstraints(max_length=254)]
-    new_password: Annotated[str, StringConstraints(max_length=256)]
+    username: SignInName
+    new_password: Password
 
 
 class TotpSetupRequest(Request):
     session: Secret
-    email: Annotated[str, StringConstraints(max_length=254)] = Field(description="Shown by the authenticator app.")
+    email: SignInName = Field(description="Shown by the authenticator app.")
 
 
 class TotpCodeRequest(Request):
     session: Secret
-    username: Annotated[str, StringConstraints(max_length=254)]
-    code: Annotated[str, StringConstraints(max_length=16)] = Field(description="6 digits from the app.")
+    username: SignInName
+    code: TotpCode = Field(description="6 digits from the app.")
 
 
 class RefreshRequest(Request):
@@ -69,6 +120,10 @@ class SignInStep(Reply):
 class TotpEnrolment(Reply):
     secret: str = Field(description="The authenticator app's key (base32), to type in when no QR code is read.")
     otpauth_uri: str
+    qr_svg: str = Field(
+        description="`otpauth_uri` as a QR code to scan with the app: an SVG document (viewBox, no size, no style "
+        "attribute) to put inline."
+    )
     session: str
 
 
@@ -106,7 +161,7 @@ class MeResponse(Reply):
 class AgendaQuery(Request):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    from_: date = Field(alias="from", description="First local date (YYYY-MM-DD).")
+    from_: Day = Field(alias="from", description="First local date (YYYY-MM-DD).")
     days: Annotated[int, Field(ge=1, le=7, description="1 (a day) to 7 (a week).")] = 1
 
 
@@ -124,17 +179,60 @@ class ReasonChoice(Reply):
     duration_minutes: int
 
 
+class OpenPeriod(Reply):
+    site: str
+    start: datetime = Field(description="On the site's clock, with its UTC offset.")
+    end: datetime
+    reasons: list[str] = Field(description="The visit reasons this period accepts.")
+
+
+class Absence(Reply):
+    start: datetime = Field(description="On the agenda's clock, with its UTC offset.")
+    end: datetime
+
+
+class PublicHoliday(Reply):
+    date: date
+    name: dict[str, str] = Field(description="The holiday's name in French (`fr`) and English (`en`).")
+
+
 class AgendaResponse(Reply):
     practitioner: str
     timezone: str
     from_: date = Field(alias="from")
     days: int
     appointments: list[AgendaEntry]
+    openings: list[OpenPeriod] = Field(
+        description="The opening periods of those dates (weekly ones, none on a public holiday, and extra "
+        "openings), in time order; absences are not taken out of them."
+    )
+    absences: list[Absence] = Field(description="The absences (closures, at every site) that overlap those dates.")
+    holidays: list[PublicHoliday] = Field(description="The public holidays among those dates: closed all day.")
+    free_times: dict[str, list[SlotOut]] = Field(
+        description="For every visit reason (also those booked by phone only), the free times of the opening "
+        "periods that accept it, from now on: what the practice can give a patient. Neither the patients' notice "
+        "nor their horizon applies."
+    )
     sites: list[SiteInfo] = Field(description="The practice sites, for the phone-booking and block forms.")
     visit_reasons: list[ReasonChoice] = Field(
         description="Every visit reason, also those not offered online, for the phone-booking form: the agenda "
         "gives them so that an account without the settings (a front desk) can book by phone."
     )
+
+
+class FreeTimesQuery(Request):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    reason: Id
+    from_: Annotated[Day | None, Field(alias="from", description="First local date; default today.")] = None
+    site: Id | None = None
+    limit: Annotated[int, Field(ge=1, le=20, description="How many free times; default 6.")] = 6
+
+
+class FreeTimesResponse(Reply):
+    reason: str
+    from_: date = Field(alias="from")
+    slots: list[SlotOut] = Field(description="The next free times of the reason (at most `limit`), in time order.")
 
 
 class ProPatientIn(Request):
@@ -150,15 +248,15 @@ class ProPatientIn(Request):
 class PhoneBookingRequest(Request):
     site: Id
     reason: Id
-    start: AwareDatetime = Field(description="Any free time on a 5-minute boundary, in the future.")
+    start: Instant = Field(description="Any free time on a 5-minute boundary, in the future.")
     patient: ProPatientIn
     language: Language = "fr"
 
 
 class BlockRequest(Request):
     site: Id
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Instant
+    end: Instant
 
 
 class NoShowRequest(Request):
@@ -202,8 +300,8 @@ class SiteSettings(Request):
 
 
 class ClosureSettings(Request):
-    start: datetime = Field(description="ISO 8601; without an offset, a local time of the practice.")
-    end: datetime
+    start: LocalInstant = Field(description="ISO 8601; without an offset, a local time of the practice.")
+    end: LocalInstant
 
 
 class RulesSettings(Request):
@@ -220,11 +318,22 @@ class PracticeSettings(Request):
     booking_rules: RulesSettings
 
 
+class SettingsWarning(Reply):
+    code: Literal["new_patients_not_accepted", "reason_never_offered"]
+    field: str = Field(description="The setting to look at, as an error names a field.")
+    reason: str = Field(description="The visit reason it is about.")
+    message: str
+
+
 class SettingsResponse(Reply):
     practitioner: str
     version: int = Field(description="Send it back when saving: a save over a newer version is refused (409).")
     sites: list[SiteInfo]
+    accepting_new_patients: bool = Field(description="What the directory says (not changed here).")
     settings: PracticeSettings
+    warnings: list[SettingsWarning] = Field(
+        description="Settings that contradict each other or do nothing (checks.py); they are saved all the same."
+    )
 
 
 class PreviewRequest(Request):
@@ -232,7 +341,7 @@ class PreviewRequest(Request):
 
     settings: PracticeSettings
     reason: Annotated[Id | None, Field(description="An online visit reason; default the first one.")] = None
-    from_: Annotated[date | None, Field(alias="from", description="First local date; default today.")] = None
+    from_: Annotated[Day | None, Field(alias="from", description="First local date; default today.")] = None
     days: Annotated[int, Field(ge=1, le=31)] = 14
 
 
@@ -242,6 +351,7 @@ class PreviewResponse(Reply):
     days: int
     slots: list[SlotOut]
     orphans: list[Orphan] = Field(description="Booked appointments the change would leave outside the openings.")
+    warnings: list[SettingsWarning] = Field(description="What the proposed settings contradict (as when saved).")
 
 
 class SaveSettingsRequest(Request):

@@ -29,7 +29,8 @@ from ..core.profiles import Profile, profile_item
 from ..core.schedule import ScheduleError
 from ..core.schemas import SlotOut
 from ..core.units import busy_intervals
-from .agenda import Agenda, home_zone, site_infos
+from . import checks
+from .agenda import Agenda, site_infos
 from .schemas import (
     ClosureSettings,
     PracticeSettings,
@@ -58,11 +59,14 @@ class Practice:
     def read(self, principal: Principal, practitioner_id: str) -> SettingsResponse:
         item, profile = self._load(principal, practitioner_id)
         now = self.clock()
+        settings = settings_of(profile, now)
         return SettingsResponse(
             practitioner=practitioner_id,
             version=int(item.get("version") or 0),
             sites=site_infos(profile),
-            settings=settings_of(profile, now),
+            accepting_new_patients=accepting_new_patients(profile),
+            settings=settings,
+            warnings=checks.warnings(profile.record, settings),
         )
 
     def preview(self, principal: Principal, practitioner_id: str, request: PreviewRequest) -> PreviewResponse:
@@ -74,7 +78,7 @@ class Practice:
         if reason is None:
             raise InvalidInput("Make at least one visit reason bookable online to preview its slots.", field="reason")
         now = self.clock()
-        first_day = request.from_ or now.astimezone(home_zone(proposed)).date()
+        first_day = request.from_ or now.astimezone(proposed.home_zone).date()
         window = proposed.units_window(first_day, request.days)
         busy = busy_intervals(self.store.units(practitioner_id, *window), int(now.timestamp()))
         slots = [
@@ -88,6 +92,7 @@ class Practice:
                 "days": request.days,
                 "slots": slots,
                 "orphans": [o.orphan() for o in self.orphans(current, proposed, now)],
+                "warnings": checks.warnings(proposed.record, request.settings),
             }
         )
 
@@ -128,11 +133,14 @@ class Practice:
         outside = [] if request.orphans == "cancel" else orphans
         if (after := self.followup()) is not None:
             after.freed(practitioner_id)
+        saved = settings_of(proposed, now)
         return SettingsSaved(
             practitioner=practitioner_id,
             version=version + 1,
             sites=site_infos(proposed),
-            settings=settings_of(proposed, now),
+            accepting_new_patients=accepting_new_patients(proposed),
+            settings=saved,
+            warnings=checks.warnings(proposed.record, saved),
             cancelled=cancelled,
             kept=[o.id for o in outside],
             orphans=[o.orphan() for o in outside],
@@ -170,7 +178,7 @@ def apply(item: Mapping[str, Any], current: Profile, settings: PracticeSettings)
     for site in record["sites"]:
         site["hours"] = hours[site["id"]]
     record["booking_rules"] = settings.booking_rules.model_dump()
-    zone = home_zone(current)
+    zone = current.home_zone
     closures = [_closure(c, zone) for c in settings.closures]
     try:
         proposed = Profile.from_item(
@@ -181,6 +189,10 @@ def apply(item: Mapping[str, Any], current: Profile, settings: PracticeSettings)
     except ScheduleError as err:
         raise InvalidInput(err.message, field="settings." + re.sub(r"\[(\d+)\]", r".\1", err.field)) from None
     return proposed
+
+
+def accepting_new_patients(profile: Profile) -> bool:
+    return bool(profile.record.get("accepting_new_patients", True))
 
 
 def settings_of(profile: Profile, now: datetime) -> PracticeSettings:

@@ -11,7 +11,7 @@ from ..core.schemas import EmptyRequest, MoveRequest
 from . import schemas
 
 ERRORS = {
-    400: "Malformed request (body not JSON, header missing); `field` names it.",
+    400: "Malformed request (body not JSON or nested too deeply, header missing); `field` names it.",
     401: "A booking for a relative (`relative`) without a signed-in session.",
     404: "Unknown id, no online booking, a relative that is not one of mine, or a wrong or missing manage token "
     "(indistinguishable on purpose).",
@@ -49,7 +49,7 @@ def _responses(ok: int, model: Any, errors: tuple[int, ...], description: str) -
 
 
 def _confirm_responses() -> dict[str, Any]:
-    found = _responses(200, ConfirmResponse, (404, 409, 410, 422, 429), "Booked.")
+    found = _responses(200, ConfirmResponse, (400, 404, 409, 410, 422, 429), "Booked.")
     found["422"]["description"] = (
         "A malformed code (`invalid_input`), or a wrong one (`wrong_code`, whose body also carries `attempts_left`)."
     )
@@ -76,6 +76,8 @@ def _query(model: Any) -> list[dict[str, Any]]:
             "required": name in required,
             "description": prop.pop("description", ""),
             "schema": prop,
+            # a list is one parameter, comma-separated (``ids=a,b``): a parameter given twice is refused (web.query)
+            **({"style": "form", "explode": False} if prop.get("type") == "array" else {}),
         }
         for name, prop in schema["properties"].items()
     ]
@@ -135,7 +137,9 @@ def part() -> Part:
                 "summary": "E-mail a new code for a live hold (the previous one stops working).",
                 "parameters": [appointment],
                 "requestBody": _body(EmptyRequest, required=False),
-                "responses": _responses(202, schemas.CodeSent, (404, 409, 410, 422, 429), "A new code is on its way."),
+                "responses": _responses(
+                    202, schemas.CodeSent, (400, 404, 409, 410, 422, 429), "A new code is on its way."
+                ),
             }
         },
         "/v1/appointments/{appointment_id}/confirm": {
@@ -178,7 +182,7 @@ def part() -> Part:
                 "parameters": [appointment],
                 "security": bearer,
                 "requestBody": _body(EmptyRequest, required=False),
-                "responses": _responses(200, AppointmentView, (404, 409, 422), "Cancelled."),
+                "responses": _responses(200, AppointmentView, (400, 404, 409, 422), "Cancelled."),
             }
         },
         "/v1/appointments/{appointment_id}/move": {
@@ -187,7 +191,7 @@ def part() -> Part:
                 "parameters": [appointment],
                 "security": bearer,
                 "requestBody": _body(MoveRequest),
-                "responses": _responses(200, AppointmentView, (404, 409, 422), "Moved."),
+                "responses": _responses(200, AppointmentView, (400, 404, 409, 422), "Moved."),
             }
         },
     }

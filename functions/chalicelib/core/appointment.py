@@ -264,6 +264,12 @@ class Appointment:
     def end(self) -> datetime:
         return datetime.fromtimestamp(self.end_epoch, ZoneInfo(self.timezone))
 
+    def occupies(self, now: int) -> bool:
+        """Whether its units are taken at ``now`` (epoch seconds): booked (confirmed, or a block) or held by a hold
+        still running. The same answer as its unit items give (core/units.py), which change with it in every
+        transaction."""
+        return self.status in (CONFIRMED, BLOCKED) or (self.status == HELD and int(self.hold_until or 0) > now)
+
     @property
     def cap_counter_key(self) -> dict[str, str]:
         """The key of the cap counter this appointment counts in: its person's with its professional."""

@@ -154,19 +154,24 @@ class _Window:
     last_day: date
 
     @classmethod
-    def prepare(cls, schedule: Schedule, busy: Iterable[tuple[datetime, datetime]], now: datetime) -> _Window:
+    def prepare(
+        cls, schedule: Schedule, busy: Iterable[tuple[datetime, datetime]], now: datetime, *, practice: bool = False
+    ) -> _Window:
+        """The window of a patient's booking (notice and horizon apply), or with ``practice`` of the practice's own
+        (any time from ``now`` on)."""
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now: must be timezone-aware")
         zone = schedule.zone
         rules = schedule.rules
         closed = _merged((int(c.start.timestamp()), int(c.end.timestamp())) for c in schedule.closures)
+        notice = 0 if practice else rules.min_notice_minutes * 60
         return cls(
             schedule=schedule,
             zone=zone,
             busy=_busy_seconds(busy, rules.buffer_minutes * 60),
             closed=closed,
-            earliest=int(now.timestamp()) + rules.min_notice_minutes * 60,
-            last_day=rules.last_day(now, zone),
+            earliest=int(now.timestamp()) + notice,
+            last_day=date.max if practice else rules.last_day(now, zone),
         )
 
     def is_holiday(self, day: date) -> bool:
@@ -261,11 +266,26 @@ def free_slots(  # noqa: PLR0917 (the interface the store and the API call posit
     window outside 1..``MAX_WINDOW_DAYS`` days.
     """
     reason = _bookable_reason(schedule, reason_id, patient_kind)
+    return _slots(schedule, reason, busy, start_day, days, now, practice=False)
+
+
+def _slots(  # noqa: PLR0917 (free_slots' own arguments)
+    schedule: Schedule,
+    reason: VisitReason,
+    busy: Iterable[tuple[datetime, datetime]],
+    start_day: date,
+    days: int,
+    now: datetime,
+    *,
+    practice: bool,
+) -> list[Slot]:
+    """The free slots of ``reason`` on the local dates ``start_day`` .. ``start_day + days - 1``, for a patient or
+    (``practice``) for the practice itself."""
     if isinstance(start_day, datetime):  # a datetime is a date too, but would not compare with the days of the window
         raise TypeError("start_day: a local date is expected, not a datetime")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"The window is 1 to {MAX_WINDOW_DAYS} days.", field="days")
-    window = _Window.prepare(schedule, busy, now)
+    window = _Window.prepare(schedule, busy, now, practice=practice)
     last_day = start_day + timedelta(days=days - 1)
     return [window.slot(start, reason) for start in window.starts(reason, start_day, last_day)]
 
@@ -357,6 +377,44 @@ def is_valid_slot(  # noqa: PLR0917 (the interface the store and the API call po
     except (InvalidInput, SlotTaken):
         return False
     return True
+
+
+def practice_slots(  # noqa: PLR0917 (free_slots' own arguments)
+    schedule: Schedule,
+    reason_id: str,
+    busy: Iterable[tuple[datetime, datetime]],
+    start_day: date,
+    days: int,
+    now: datetime,
+) -> list[Slot]:
+    """The free times the practice itself can give a patient (by phone) on the local dates ``start_day`` ..
+    ``start_day + days - 1``: the grid of the opening periods that accept ``reason_id``, free of busy intervals and
+    closures, from ``now`` on. Unlike :func:`free_slots`, any visit reason counts (also one booked by phone only)
+    and neither the notice nor the horizon applies: they are the patients' rules, not the practice's."""
+    reason = schedule.reasons.get(reason_id)
+    if reason is None:
+        raise InvalidInput(f"Unknown visit reason {reason_id!r}.", field="reason")
+    return _slots(schedule, reason, busy, start_day, days, now, practice=True)
+
+
+def open_periods(schedule: Schedule, start_day: date, days: int) -> list[tuple[datetime, datetime, frozenset[str]]]:
+    """The opening periods of the local dates ``start_day`` .. ``start_day + days - 1`` as aware (start, end,
+    reasons), in time order: each date's weekly periods (none on a public holiday) and the extra openings that
+    start on those dates. Closures are not taken out: a calendar shows them over the openings."""
+    window = _Window.prepare(schedule, (), datetime.combine(start_day, time(), schedule.zone), practice=True)
+    found: list[tuple[int, int, frozenset[str]]] = []
+    for offset in range(days):
+        found.extend(window.periods(start_day + timedelta(days=offset)))
+    low, high = window.day_start(start_day), window.day_start(start_day + timedelta(days=days))
+    for extra in schedule.extra_openings:
+        start = int(extra.start.timestamp())
+        if low <= start < high:
+            found.append((start, int(extra.end.timestamp()), extra.reasons))
+    zone = schedule.zone
+    return [
+        (datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone), reasons)
+        for start, end, reasons in sorted(found, key=lambda period: (period[0], period[1], sorted(period[2])))
+    ]
 
 
 def within_openings(schedule: Schedule, reason_id: str, start: datetime, end: datetime) -> bool:

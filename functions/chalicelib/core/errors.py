@@ -7,6 +7,8 @@ The web edge (``web.py``) turns every one of them into the single JSON error bod
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PortalError(Exception):
     """Base of every error a client may see. ``message`` is safe to show to a person."""
@@ -19,11 +21,11 @@ class PortalError(Exception):
         self.message = message
         self.field = field
 
-    def details(self) -> dict[str, int]:
+    def details(self) -> dict[str, Any]:
         """Members a client can act on without reading ``message``; none unless a subclass says otherwise."""
         return {}
 
-    def body(self) -> dict[str, dict[str, str | int | None]]:
+    def body(self) -> dict[str, dict[str, Any]]:
         """The one JSON error body."""
         return {"error": {"code": self.code, "message": self.message, "field": self.field, **self.details()}}
 
@@ -59,7 +61,19 @@ class Conflict(PortalError):
 
 
 class SlotTaken(Conflict):
+    """The time is taken. A booking the practice takes by phone says which free times are nearest instead
+    (``alternatives``: slots as the API answers them, models with ``model_dump``), in the body."""
+
     code = "slot_taken"
+
+    def __init__(self, message: str, field: str | None = None, alternatives: list[Any] | None = None) -> None:
+        super().__init__(message, field)
+        self.alternatives = alternatives
+
+    def details(self) -> dict[str, Any]:
+        if self.alternatives is None:
+            return {}
+        return {"alternatives": [slot.model_dump(mode="json") for slot in self.alternatives]}
 
 
 class Gone(PortalError):
@@ -119,7 +133,7 @@ class WrongCode(InvalidInput):
         super().__init__(f"Wrong code; {attempts_left} attempt{plural} left.", field="code")
         self.attempts_left = attempts_left
 
-    def details(self) -> dict[str, int]:
+    def details(self) -> dict[str, Any]:
         return {"attempts_left": self.attempts_left}
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from .availability import free_slots
+from .availability import free_slots, practice_slots
 from .schedule import (
     UNIT_MINUTES,
     WEEKDAY_NAMES,
@@ -106,6 +107,12 @@ class Profile:
     def buffer_minutes(self) -> int:
         return int(self.record["booking_rules"]["buffer_minutes"])
 
+    @property
+    def home_zone(self) -> ZoneInfo:
+        """The zone of the first site: the back-office's days are its local dates."""
+        sites = self.record.get("sites") or [{}]
+        return ZoneInfo(str(sites[0].get("timezone") or "UTC"))
+
     def site(self, site_id: str) -> Mapping[str, Any] | None:
         return next((s for s in self.record.get("sites", []) if s.get("id") == site_id), None)
 
@@ -137,14 +144,21 @@ class Profile:
         now: datetime,
         patient_kind: PatientKind | None = None,
         sites: Sequence[str] | None = None,
+        *,
+        practice: bool = False,
     ) -> list[tuple[str, Slot]]:
         """The free slots of every site (or of ``sites``) as (site, slot), in time order. By instant: two starts in
-        one zone compare by clock time, and the autumn's repeated hour would misorder."""
+        one zone compare by clock time, and the autumn's repeated hour would misorder. With ``practice``, the free
+        times the practice itself can give (availability.practice_slots: any reason, no notice nor horizon)."""
         busy = list(busy)
         found = [
             (site, slot)
             for site in (self.site_ids if sites is None else sites)
-            for slot in free_slots(self.schedule(site), reason_id, busy, first_day, days, now, patient_kind)
+            for slot in (
+                practice_slots(self.schedule(site), reason_id, busy, first_day, days, now)
+                if practice
+                else free_slots(self.schedule(site), reason_id, busy, first_day, days, now, patient_kind)
+            )
         ]
         return sorted(found, key=lambda found: (found[1].start.timestamp(), found[0]))
 

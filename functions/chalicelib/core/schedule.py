@@ -214,6 +214,18 @@ def holiday_dates(country: str, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays(country, years=year).keys())
 
 
+@functools.lru_cache(maxsize=256)
+def holiday_names(country: str, year: int, lang: str) -> dict[date, str]:
+    """The public holidays of ``country`` in ``year`` with their names in ``lang`` (a language the package has
+    for that country, such as ``fr_MC`` for ``fr``; otherwise the country's own)."""
+    import holidays
+
+    known = holidays.country_holidays(country, years=year)
+    language = next((code for code in known.supported_languages if code.split("_")[0] == lang), None)
+    named = holidays.country_holidays(country, years=year, language=language) if language else known
+    return dict(named.items())
+
+
 @functools.lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)

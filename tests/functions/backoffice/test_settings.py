@@ -232,6 +232,9 @@ def test_a_booking_made_while_the_settings_are_saved_is_treated_as_the_orphans_a
             lambda s: s.update(closures=[{"start": "2027-03-05T00:00", "end": "2027-03-04T00:00"}]),
             "settings.closures.0.end",
         ),
+        (lambda s: s.update(closures=[{"start": "", "end": "2027-03-04T00:00"}]), "settings.closures.0.start"),
+        (lambda s: s["sites"][0]["hours"][1].update(days=[]), "settings.sites.0.hours.1.days"),
+        (lambda s: s["sites"][0]["hours"][1].update(reasons=[]), "settings.sites.0.hours.1.reasons"),
         (lambda s: s.update(colour="blue"), "settings.colour"),
     ],
 )
@@ -269,3 +272,35 @@ def test_saved_hours_are_the_ones_the_public_answer_gives_at_once(
             ],
         }
     ]
+
+
+def test_contradictory_settings_are_warned_of_next_to_their_field(
+    pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any]
+) -> None:
+    seed(accepting_new_patients=False)
+    read = pro_api.get(URL, headers=pro_pool.auth("pro")).body
+    assert read["accepting_new_patients"] is False
+    assert [(w["code"], w["field"], w["reason"]) for w in read["warnings"]] == [
+        ("new_patients_not_accepted", f"settings.visit_reasons.{i}.new_patients", reason)
+        for i, reason in enumerate(["consultation", "long", "short", "first-visit"])  # not by-phone: not online
+    ]
+
+    settings = copy.deepcopy(read["settings"])
+    for reason in settings["visit_reasons"]:
+        reason["new_patients"] = reason["id"] == "first-visit"  # a new-patient-only reason is left online
+    for period in settings["sites"][0]["hours"]:
+        period["reasons"] = [r for r in period["reasons"] if r != "short"]
+    preview = pro_api.post(f"{URL}/preview", {"settings": settings, "days": 1}, headers=pro_pool.auth("pro"))
+    expected = [
+        ("reason_never_offered", "settings.visit_reasons.2.online", "short"),
+        ("new_patients_not_accepted", "settings.visit_reasons.3.new_patients", "first-visit"),
+    ]
+    assert [(w["code"], w["field"], w["reason"]) for w in preview.body["warnings"]] == expected
+    saved = pro_api.put(URL, {"version": 0, "settings": settings}, headers=pro_pool.auth("pro"))
+    assert saved.status == 200, saved.body  # warned of, not refused
+    assert [(w["code"], w["field"], w["reason"]) for w in saved.body["warnings"]] == expected
+
+    settings["visit_reasons"][3]["online"] = False  # booked by phone only: nothing to warn of for it
+    settings["visit_reasons"][2]["online"] = False
+    again = pro_api.put(URL, {"version": 1, "settings": settings}, headers=pro_pool.auth("pro"))
+    assert again.body["warnings"] == []

@@ -138,3 +138,21 @@ def test_without_hours_the_answer_has_none_and_a_wrong_flag_is_refused(api: Api,
     for query in ("ids=pr-test&hours=maybe", "ids=pr-test&hours=true&hours=true"):
         answer = api.get(f"/v1/next-available?{query}")
         assert (answer.status, answer.body["error"]["field"]) == (422, "hours"), query
+
+
+def test_the_ids_are_sent_as_the_document_says(api: Api, seed: Callable[..., Any]) -> None:
+    """The document describes ``ids`` as one comma-separated parameter (``style: form``, ``explode: false``), the
+    form the API reads; a client that follows it (schemathesis did) is not refused for sending it twice."""
+    from tests.functions import contract
+
+    seed()
+    seed(id="pr-other")
+    parameter = next(
+        p for p in contract.document()["paths"]["/v1/next-available"]["get"]["parameters"] if p["name"] == "ids"
+    )
+    assert (parameter["schema"]["type"], parameter["style"], parameter["explode"]) == ("array", "form", False)
+    answer = api.get("/v1/next-available?ids=pr-test,pr-other")
+    assert answer.status == 200
+    assert [r["practitioner"] for r in answer.body["results"]] == ["pr-test", "pr-other"]
+    twice = api.get("/v1/next-available?ids=pr-test&ids=pr-other")  # the exploded form the document does not use
+    assert (twice.status, twice.body["error"]["field"]) == (422, "ids")

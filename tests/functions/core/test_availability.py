@@ -18,7 +18,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.core.availability import check_slot, first_free_slot, free_slots, is_valid_slot, occupied_units
+from chalicelib.core.availability import (
+    check_slot,
+    first_free_slot,
+    free_slots,
+    is_valid_slot,
+    occupied_units,
+    open_periods,
+    practice_slots,
+)
 from chalicelib.core.errors import InvalidInput, SlotTaken
 from chalicelib.core.schedule import (
     MAX_WINDOW_DAYS,
@@ -987,3 +995,38 @@ def test_schedule_from_record_takes_the_dated_exceptions_from_the_caller() -> No
     schedule = schedule_from_record(record(), "main", closures=[closure], holiday_country=None)
     assert schedule.closures == (closure,) and schedule.holiday_country is None
     assert free_slots(schedule, "consultation", [], MONDAY, 1, NOW) == []
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The practice's own view: the agenda's grid (open_periods) and the free times it can give by phone (practice_slots)
+
+
+def test_the_practices_free_times_are_any_reasons_grid_from_now_without_notice_or_horizon() -> None:
+    home = opening("08:00", "10:00", reasons=("consultation", "home-visit"))
+    schedule = make_schedule(openings=(home,), min_notice_minutes=2880, horizon_days=1)
+    now = local(MONDAY, "08:10")
+    assert day_slots(schedule, MONDAY + timedelta(days=3), now=now) == []  # the patients': beyond their horizon
+    busy = [(local(MONDAY, "09:20"), local(MONDAY, "09:40"))]
+    starts = [hm(s.start) for s in practice_slots(schedule, "home-visit", busy, MONDAY, 1, now)]
+    assert starts == ["08:40"]  # 08:00 has passed; 09:20 is taken; a reason booked by phone only counts
+    later = practice_slots(schedule, "consultation", (), MONDAY + timedelta(days=30), 1, now)
+    assert [hm(s.start) for s in later] == ["08:00", "08:20", "08:40", "09:00", "09:20", "09:40"]
+    with pytest.raises(InvalidInput):
+        practice_slots(schedule, "unknown", (), MONDAY, 1, now)
+
+
+def test_the_grids_openings_are_each_dates_periods_none_on_a_holiday_and_the_extra_ones() -> None:
+    extra = ExtraOpening(
+        local(date(2026, 4, 6), "10:00"), local(date(2026, 4, 6), "12:00"), frozenset({"consultation"})
+    )
+    schedule = make_schedule(openings=(opening("08:00", "12:00", EVERY_DAY),), extra_openings=(extra,))
+    found = open_periods(schedule, SPRING_FORWARD - timedelta(days=1), 10)  # Easter Monday 2026: 6 April
+    days = [start.date() for start, _, _ in found]
+    assert date(2026, 4, 6) in days and days.count(date(2026, 4, 6)) == 1  # the holiday keeps its extra opening only
+    assert [(s.isoformat(), e.isoformat()) for s, e, _ in found if s.date() == date(2026, 4, 6)] == [
+        ("2026-04-06T10:00:00+02:00", "2026-04-06T12:00:00+02:00")
+    ]
+    saturday, sunday = found[0], found[1]
+    assert saturday[0].isoformat() == "2026-03-28T08:00:00+01:00"
+    assert sunday[0].isoformat() == "2026-03-29T08:00:00+02:00"  # the clocks went forward that night
+    assert [s for s, _, _ in found] == sorted(s for s, _, _ in found)

@@ -1,122 +1,195 @@
-// The agenda of one professional by day or week (GET /api/v1/pro/practitioners/<id>/agenda), with the forms that
-// add an appointment taken by phone and block a time. Times are on the practice's clock, its zone named.
+// The agenda of one professional by day or week (weeks start on Monday) as a time grid (pro-grid.js), with other
+// agendas of the account side by side in the day view, and the forms that add an appointment taken by phone (from
+// a free time of the grid, or typed, with the next free times suggested) and block a time. Each agenda is one call:
+// GET /api/v1/pro/practitioners/<id>/agenda. Times are on the practice's clock, its zone named.
 
 import { Clock, Page, addDays, el, format, show, signedIn } from "./pro-core.js";
+import { TimeGrid, column, reasonClass } from "./pro-grid.js";
 
 const root = document.querySelector("[data-pro]");
 const page = new Page(root);
 const agenda = root.querySelector("[data-agenda]");
-const state = { practitioner: null, clock: null, from: null, days: 1, choicesOf: null };
+const phone = root.querySelector("[data-phone]");
+const state = { practitioner: null, clock: null, from: null, days: 1, others: new Set(), answers: new Map(), bookFor: null };
 let account = null;
+let grid = null;
 
-function dayList(appointments) {
-  const byDay = new Map();
-  for (let i = 0; i < state.days; i += 1) byDay.set(addDays(state.from, i), []);
-  for (const appointment of appointments) byDay.get(state.clock.dateKey(appointment.start))?.push(appointment);
-  return byDay;
+// The Monday of a local date's week.
+function monday(day) {
+  const weekday = (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(day, -weekday);
 }
 
-// Who booked for the patient (a parent for a child...): shown apart from the patient.
-function bookedBy(booker, msg) {
-  const name = `${booker.given_name} ${booker.family_name}`;
-  return format(msg["booked-by"], { name, relation: msg[`relation-${booker.relation}`] || booker.relation });
+const nameOf = (id) => account.me.practitioners.find((p) => p.id === id)?.name || id;
+
+// -- the grid --------------------------------------------------------------------------------------------------
+
+function freeReason() {
+  return root.querySelector("[data-free-reason]").value;
 }
 
-function entry(appointment) {
-  const msg = page.msg;
-  const clock = state.clock;
-  const time = `${clock.time(appointment.start)}–${clock.time(appointment.end)}`;
-  const item = el("li", { class: `agenda-item agenda-item--${appointment.status}` });
-  item.append(el("span", { class: "agenda-item__time", text: time }));
-  const what = el("span", { class: "agenda-item__what" });
-  if (appointment.status === "blocked") {
-    what.append(el("strong", { text: msg["status-blocked"] }));
-  } else {
-    if (appointment.patient) {
-      what.append(el("strong", { text: `${appointment.patient.given_name} ${appointment.patient.family_name}` }), " – ");
-    }
-    what.append(appointment.reason_label || appointment.reason || "");
+function fillFreeReasons(answer) {
+  const select = root.querySelector("[data-free-reason]");
+  const chosen = select.value;
+  select.replaceChildren(...answer.visit_reasons.map((r) => new Option(r.label[page.lang] || r.label.fr, r.id)));
+  const ids = answer.visit_reasons.map((r) => r.id);
+  const withTimes = ids.find((id) => answer.free_times[id]?.length);
+  select.value = ids.includes(chosen) ? chosen : withTimes || ids[0] || "";
+}
+
+function legend(answer) {
+  const list = root.querySelector("[data-legend-reasons]");
+  list.replaceChildren(
+    ...answer.visit_reasons.map((r) =>
+      el("li", {}, el("span", { class: `swatch tg-item tg-item--confirmed ${reasonClass(answer.visit_reasons, r.id)}`, "aria-hidden": "true" }), ` ${r.label[page.lang] || r.label.fr}`),
+    ),
+  );
+}
+
+function columns() {
+  const main = state.answers.get(state.practitioner.id);
+  const options = (answer, day, heading) => column(answer, day, state.clock, { heading, freeReason: freeReason(), msg: page.msg, lang: page.lang });
+  if (state.days > 1) {
+    return Array.from({ length: state.days }, (_, i) => addDays(state.from, i)).map((day) => options(main, day, state.clock.day(day)));
   }
-  item.append(what);
-  const tags = el("span", { class: "agenda-item__tags" });
-  const tag = (text, kind) => tags.append(el("span", { class: `tag tag--${kind}`, text }));
-  if (appointment.status === "cancelled") tag(msg["status-cancelled"], "cancelled");
-  if (appointment.status === "held") tag(msg["status-held"], "held");
-  if (appointment.source === "phone") tag(msg["source-phone"], "phone");
-  if (appointment.patient?.kind === "new") tag(msg["new-patient"], "new");
-  if (appointment.booked_by) tag(bookedBy(appointment.booked_by, msg), "booker");
-  if (appointment.no_show) tag(msg["no-show"], "missed");
-  item.append(tags);
-  if (appointment.status !== "held") {
-    const href = `${root.dataset.appointment}#id=${appointment.id}`;
-    const label = format(msg["details-of"], { time: clock.time(appointment.start) });
-    item.append(el("a", { href, class: "agenda-item__link", "aria-label": label, text: msg.details }));
-  }
-  return item;
+  const ids = [state.practitioner.id, ...state.others].filter((id) => state.answers.has(id));
+  if (ids.length === 1) return [options(main, state.from, state.clock.day(state.from))];
+  return ids.map((id) => options(state.answers.get(id), state.from, nameOf(id)));
 }
 
-function render(answer) {
+function render() {
   const msg = page.msg;
-  const clock = state.clock;
-  const days = root.querySelector("[data-days]");
-  days.replaceChildren();
-  const first = clock.date(`${state.from}T12:00:00Z`);
+  const first = state.clock.date(`${state.from}T12:00:00Z`);
   root.querySelector("[data-range]").textContent = state.days === 1 ? first : format(msg.week, { date: first });
-  root.querySelector("[data-zone]").textContent = format(msg.zone, { city: clock.city });
-  for (const [day, appointments] of dayList(answer.appointments)) {
-    // A week has a heading per day; a single day has the range's heading only.
-    const section = el("section", { class: "agenda-day", "aria-labelledby": state.days > 1 ? `day-${day}` : "agenda-range" });
-    if (state.days > 1) section.append(el("h3", { id: `day-${day}`, text: clock.day(day) }));
-    if (appointments.length === 0) {
-      section.append(el("p", { class: "small", text: msg["day-empty"] }));
-    } else {
-      section.append(el("p", { class: "small", text: format(msg.count, { count: appointments.length }) }));
-      section.append(el("ul", { class: "agenda-list" }, ...appointments.map(entry)));
-    }
-    days.append(section);
-  }
+  root.querySelector("[data-zone]").textContent = format(msg.zone, { city: state.clock.city });
+  root.querySelector("[data-who]").textContent = state.practitioner.name;
+  const shown = grid.render(columns());
+  show(root.querySelector("[data-empty]"), shown === 0);
   root.querySelector("[data-date]").value = state.from;
   for (const button of root.querySelectorAll("[data-view]")) {
     button.setAttribute("aria-pressed", String(Number(button.dataset.view) === state.days));
   }
 }
 
+async function fetchAgenda(id) {
+  const path = `/pro/practitioners/${id}/agenda?from=${state.from}&days=${state.days}`;
+  return account.session.call("GET", path);
+}
+
+let loads = 0; // the latest load's number: an answer to an earlier one (a day clicked past) is dropped
+
 async function load() {
   if (!state.practitioner) return;
+  if (state.days > 1) state.from = monday(state.from);
   page.say(page.msg.loading);
-  const path = `/pro/practitioners/${state.practitioner.id}/agenda?from=${state.from}&days=${state.days}`;
-  const answer = await account.session.call("GET", path);
+  const mine = ++loads;
+  const ids = [state.practitioner.id, ...(state.days === 1 ? state.others : [])];
+  const answers = await Promise.all(ids.map(fetchAgenda));
+  if (mine !== loads) return; // a later load asked for other days meanwhile: its answer draws the grid
   page.say("");
-  if (answer.error) {
-    page.warn(page.problem(answer.error));
+  if (answers[0].error) {
+    page.warn(page.problem(answers[0].error));
     return;
   }
-  fillChoices(answer.data);
-  render(answer.data);
+  state.answers = new Map();
+  answers.forEach((answer, i) => answer.data && state.answers.set(ids[i], answer.data));
+  const main = answers[0].data;
+  fillFreeReasons(main);
+  legend(main);
+  if (!state.bookFor || !state.answers.has(state.bookFor)) forPhone(state.practitioner.id);
+  render();
   show(agenda);
 }
 
-// The visit reasons and places of the agenda's professional, for the forms. They come with the agenda, not from the
-// settings, which a front desk's grant does not reach; filled once per professional, so a choice being made stays.
-function fillChoices(answer) {
-  if (state.choicesOf === answer.practitioner) return;
-  state.choicesOf = answer.practitioner;
-  const reasons = root.querySelector("[data-reasons]");
-  reasons.replaceChildren(
-    ...answer.visit_reasons.map((r) => new Option(`${r.label[page.lang] || r.label.fr} (${r.duration_minutes} min)`, r.id)),
-  );
-  for (const select of root.querySelectorAll("[data-sites]")) {
-    select.replaceChildren(...answer.sites.map((s) => new Option(s.name, s.id)));
+// Other agendas of the account on the same clock, to show beside this one in the day view.
+function fillOthers() {
+  const box = root.querySelector("[data-others]");
+  for (const label of box.querySelectorAll("label")) label.remove();
+  const others = account.me.practitioners.filter((p) => p.id !== state.practitioner.id && p.timezone === state.practitioner.timezone);
+  for (const other of others) {
+    const input = el("input", { type: "checkbox", value: other.id, checked: state.others.has(other.id) });
+    box.append(el("label", { class: "check" }, input, ` ${other.name}`));
+  }
+  state.others = new Set([...state.others].filter((id) => others.some((p) => p.id === id)));
+  show(box, others.length > 0);
+}
+
+// -- the phone booking -------------------------------------------------------------------------------------------
+
+// The form books for `id`: its visit reasons and places (they come with its agenda, which a front desk can read).
+function forPhone(id) {
+  const answer = state.answers.get(id);
+  if (!answer) return;
+  const changed = state.bookFor !== id;
+  state.bookFor = id;
+  if (changed || !phone.elements.reason.options.length) {
+    phone.elements.reason.replaceChildren(
+      ...answer.visit_reasons.map((r) => new Option(`${r.label[page.lang] || r.label.fr} (${r.duration_minutes} min)`, r.id)),
+    );
+    phone.elements.site.replaceChildren(...answer.sites.map((s) => new Option(s.name, s.id)));
+    root.querySelector("[data-block-sites]").replaceChildren(...state.answers.get(state.practitioner.id).sites.map((s) => new Option(s.name, s.id)));
   }
 }
 
-function choose(practitioner) {
-  state.practitioner = practitioner;
-  state.clock = new Clock(page.lang, practitioner.timezone, page.msg);
-  state.from = state.from || state.clock.today();
-  for (const input of root.querySelectorAll("input[type=date]")) input.value = input.value || state.from;
+function describeBooking() {
+  const note = root.querySelector("[data-book-for]");
+  const { date, time } = phone.elements;
+  const many = state.bookFor !== state.practitioner.id || state.others.size > 0;
+  if (!many || !date.value) {
+    show(note, false);
+    return;
+  }
+  const when = time.value ? format(page.msg.when, { date: state.clock.day(date.value), time: time.value }) : state.clock.day(date.value);
+  note.textContent = format(page.msg["book-for"], { name: nameOf(state.bookFor), when });
+  show(note, true);
+}
+
+// Buttons for free times that fill the form's date, time and place: the next ones, or the nearest after a clash.
+function offer(slots, title) {
+  const box = root.querySelector("[data-suggest]");
+  box.querySelector("[data-suggest-title]").textContent = title;
+  const list = box.querySelector("[data-suggest-times]");
+  list.replaceChildren(
+    ...slots.map((slot) => {
+      const when = format(page.msg.when, { date: state.clock.day(state.clock.dateKey(slot.start)), time: state.clock.time(slot.start) });
+      const button = el("button", { type: "button", class: "button button--secondary", "aria-label": format(page.msg["pick-time"], { when }) }, when);
+      button.addEventListener("click", () => {
+        fill({ start: slot.start, site: slot.site });
+        phone.elements.given_name.focus();
+      });
+      return el("li", {}, button);
+    }),
+  );
+}
+
+async function suggest() {
+  const reason = phone.elements.reason.value;
+  if (!reason || !state.bookFor) return;
+  const from = phone.elements.date.value || state.clock.today();
+  const path = `/pro/practitioners/${state.bookFor}/free-times?reason=${encodeURIComponent(reason)}&from=${from}&limit=6`;
+  const answer = await account.session.call("GET", path);
+  if (answer.error) return;
+  offer(answer.data.slots, answer.data.slots.length ? page.msg.suggest : page.msg["suggest-none"]);
+}
+
+function fill({ start, site, reason }) {
+  const { day, time } = state.clock.parts(start);
+  phone.elements.date.value = day;
+  phone.elements.time.value = time;
+  if (reason) phone.elements.reason.value = reason;
+  if (site) phone.elements.site.value = site;
+  describeBooking();
+}
+
+// A free time chosen in the grid: the form, filled in with it, for the agenda it belongs to.
+function takeFree({ column: c, slot, reason }) {
   page.clear();
-  load();
+  forPhone(c.practitioner);
+  fill({ start: slot.start, site: slot.site, reason });
+  suggest();
+  const panel = root.querySelector("[data-phone-panel]");
+  panel.scrollIntoView({ block: "start" });
+  phone.elements.given_name.focus();
 }
 
 function announce(result, template) {
@@ -128,14 +201,13 @@ function announce(result, template) {
   page.say(parts.join(" "));
 }
 
-root.querySelector("[data-phone]").addEventListener("submit", async (event) => {
+phone.addEventListener("submit", async (event) => {
   event.preventDefault();
   page.clear();
-  const form = event.currentTarget;
-  const data = new FormData(form);
+  const data = new FormData(phone);
   if (!data.get("date") || !data.get("time")) {
-    form.elements.time.setAttribute("aria-invalid", "true");
-    form.elements.time.focus();
+    phone.elements.time.setAttribute("aria-invalid", "true");
+    phone.elements.time.focus();
     page.warn(page.msg["check-field"]);
     return;
   }
@@ -150,17 +222,31 @@ root.querySelector("[data-phone]").addEventListener("submit", async (event) => {
     language: page.lang,
   };
   page.say(page.msg.saving);
-  const answer = await account.session.call("POST", `/pro/practitioners/${state.practitioner.id}/appointments`, body);
+  const answer = await account.session.call("POST", `/pro/practitioners/${state.bookFor}/appointments`, body);
   page.say("");
+  if (answer.error?.code === "slot_taken" && answer.error.alternatives) {
+    const alternatives = answer.error.alternatives;
+    page.warn(alternatives.length ? page.msg.clash : page.msg["clash-none"]);
+    offer(alternatives, alternatives.length ? page.msg.clash : page.msg["clash-none"]);
+    root.querySelector("[data-suggest-times] button")?.focus();
+    return;
+  }
   if (answer.error) {
     page.warn(page.problem(answer.error, { invalid_input: answer.error.field === "start" ? page.msg["time-passed"] : undefined }));
     return;
   }
-  for (const name of ["given_name", "family_name", "email", "phone"]) form.elements[name].value = "";
-  state.from = state.clock.dateKey(answer.data.start);
+  for (const name of ["given_name", "family_name", "email", "phone"]) phone.elements[name].value = "";
+  state.from = state.days > 1 ? monday(state.clock.dateKey(answer.data.start)) : state.clock.dateKey(answer.data.start);
   await load();
+  suggest();
   announce(answer.data, page.msg.booked);
 });
+phone.elements.reason.addEventListener("change", suggest);
+phone.elements.date.addEventListener("change", () => {
+  describeBooking();
+  suggest();
+});
+phone.elements.time.addEventListener("change", describeBooking);
 
 root.querySelector("[data-block]").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -191,6 +277,19 @@ root.querySelector("[data-block]").addEventListener("submit", async (event) => {
   announce(answer.data, page.msg.blocked);
 });
 
+// -- moving around -------------------------------------------------------------------------------------------------
+
+function choose(practitioner) {
+  state.practitioner = practitioner;
+  state.clock = new Clock(page.lang, practitioner.timezone, page.msg);
+  state.from = state.from || state.clock.today();
+  state.bookFor = null;
+  for (const input of root.querySelectorAll("input[type=date]")) input.value = input.value || state.from;
+  fillOthers();
+  page.clear();
+  load().then(suggest);
+}
+
 for (const button of root.querySelectorAll("[data-view]")) {
   button.addEventListener("click", () => {
     state.days = Number(button.dataset.view);
@@ -213,6 +312,23 @@ root.querySelector("[data-date]").addEventListener("change", (event) => {
     load();
   }
 });
+root.querySelector("[data-free-reason]").addEventListener("change", render);
+root.querySelector("[data-others]").addEventListener("change", (event) => {
+  if (event.target.checked) state.others.add(event.target.value);
+  else state.others.delete(event.target.value);
+  load();
+});
+root.querySelector("[data-print]").addEventListener("click", async () => {
+  if (state.days !== 1) {
+    state.days = 1;
+    await load();
+  }
+  window.print();
+});
 
+grid = new TimeGrid(root.querySelector("[data-grid]"), page.msg, {
+  onFree: takeFree,
+  href: (appointment) => `${root.dataset.appointment}#id=${appointment.id}`,
+});
 account = await signedIn(root, page, choose);
 if (account?.practitioner) choose(account.practitioner);

@@ -48,19 +48,51 @@ export class Page {
     this.say("");
     this.warn("");
     for (const field of this.root.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+    this.unnote();
   }
 
-  // The message for an API error: the page's own text for what it knows, a general one otherwise.
-  problem(error, known = {}) {
+  // A message next to the field named `name` (its data-field, the API's dotted path), tied to it with
+  // aria-describedby: an error (the field is marked invalid) or a warning. Returns the field, or null.
+  note(name, text, kind = "error") {
+    const field = this.root.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (!field) return null;
+    this.notes = (this.notes || 0) + 1;
+    const note = el("p", { class: `field-note field-note--${kind}`, id: `note-${this.notes}`, "data-note": "" }, text);
+    if (field.type === "checkbox" && field.closest("label")) field.closest("label").after(note);
+    else if (field.tagName !== "FIELDSET" && field.closest(".field")) field.closest(".field").append(note);
+    else field.append(note);
+    const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    field.setAttribute("aria-describedby", [...described, note.id].join(" "));
+    if (kind === "error") field.setAttribute("aria-invalid", "true");
+    return field;
+  }
+
+  unnote(kind) {
+    for (const note of this.root.querySelectorAll(kind ? `.field-note--${kind}` : "[data-note]")) {
+      for (const field of this.root.querySelectorAll(`[aria-describedby~="${note.id}"]`)) {
+        const left = field.getAttribute("aria-describedby").split(" ").filter((id) => id !== note.id);
+        if (left.length) field.setAttribute("aria-describedby", left.join(" "));
+        else field.removeAttribute("aria-describedby");
+      }
+      note.remove();
+    }
+  }
+
+  // The message for an API error: the page's own text for what it knows, a general one otherwise. A refused value
+  // is marked and focused; `explain(field)` may give the words to show next to it.
+  problem(error, known = {}, explain = () => null) {
     if (!error || error.code === "unavailable" || !error.code) return this.msg.unavailable;
     if (known[error.code]) return known[error.code];
     if (error.code === "slot_taken") return this.msg["slot-taken"];
     if (error.code === "not_found") return this.msg["not-found"];
     if (error.code === "invalid_input" && error.field) {
-      const field = this.root.querySelector(`[data-field="${CSS.escape(error.field)}"]`);
+      const text = explain(error.field);
+      const field = text
+        ? this.note(error.field, text)
+        : this.root.querySelector(`[data-field="${CSS.escape(error.field)}"]`);
       if (field) {
         field.setAttribute("aria-invalid", "true");
-        field.focus();
+        (field.matches("fieldset") ? field.querySelector("input") : field)?.focus();
       }
       return this.msg["check-field"];
     }

@@ -70,11 +70,15 @@ function renumber() {
       period.querySelector("[data-period-start]").dataset.field = `settings.sites.${s}.hours.${i}.start`;
       period.querySelector("[data-period-end]").dataset.field = `settings.sites.${s}.hours.${i}.end`;
       period.querySelector("[data-period-reasons]").dataset.field = `settings.sites.${s}.hours.${i}.reasons`;
+      period.querySelector("[data-period-days]").dataset.field = `settings.sites.${s}.hours.${i}.days`;
     });
   });
   form.querySelectorAll("[data-reasons] .reason").forEach((fieldset, i) => {
     fieldset.querySelector("[data-reason-id]").dataset.field = `settings.visit_reasons.${i}.id`;
     fieldset.querySelector("[data-reason-minutes]").dataset.field = `settings.visit_reasons.${i}.duration_minutes`;
+    for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) {
+      flag.dataset.field = `settings.visit_reasons.${i}.${flag.dataset.reasonFlag}`;
+    }
   });
   form.querySelectorAll("[data-closures] .closure").forEach((fieldset, i) => {
     fieldset.querySelector("[data-closure-start]").dataset.field = `settings.closures.${i}.start`;
@@ -103,6 +107,83 @@ function addReason(reason) {
   fieldset.dataset.instructions = reason.instructions ? JSON.stringify(reason.instructions) : "";
   form.querySelector("[data-reasons]").append(fieldset);
   return fieldset;
+}
+
+// A duration with its unit: 1440 minutes is shown as 1 day, 120 as 2 hours, 28 days as 4 weeks; the number typed is
+// read in the unit chosen beside it.
+function unitSelect(input) {
+  return form.querySelector(`[data-unit-of="${input.dataset.rule}"]`);
+}
+
+function unitOf(input) {
+  return Number(unitSelect(input)?.value || 1);
+}
+
+function showDuration(input, value) {
+  const select = unitSelect(input);
+  if (!select) {
+    input.value = value;
+    return;
+  }
+  const units = [...select.options].map((option) => Number(option.value)).sort((a, b) => b - a);
+  const unit = units.find((size) => value % size === 0 && value >= size) || 1;
+  select.value = String(unit);
+  input.value = value / unit;
+}
+
+// -- what the page checks before it asks, and the words next to a refused field -------------------------------------
+
+const FIELD_WORDS = [
+  [/^settings\.closures\.\d+\.start$/, "closure-start"],
+  [/^settings\.closures\.\d+\.end$/, "closure-end"],
+  [/^settings\.sites\.\d+\.hours\.\d+\.start$/, "period-start"],
+  [/^settings\.sites\.\d+\.hours\.\d+\.end$/, "period-end"],
+  [/^settings\.sites\.\d+\.hours\.\d+\.days$/, "period-days"],
+  [/^settings\.sites\.\d+\.hours\.\d+\.reasons$/, "period-reasons"],
+  [/^settings\.visit_reasons\.\d+\.id$/, "reason-id"],
+  [/^settings\.visit_reasons\.\d+\.duration_minutes$/, "reason-minutes"],
+  [/^settings\.booking_rules\./, "rule"],
+];
+
+function explain(field) {
+  const found = FIELD_WORDS.find(([pattern]) => pattern.test(field));
+  return found ? page.msg[found[1]] : null;
+}
+
+// The mistakes the page can see itself, each said next to its field: a period without a day, a reason or an end after
+// its start; an absence without a start, or ending before it starts. False if there is one (the first is focused).
+function valid() {
+  const found = [];
+  form.querySelectorAll(".period").forEach((period) => {
+    const start = period.querySelector("[data-period-start]");
+    const end = period.querySelector("[data-period-end]");
+    if (!period.querySelector("[data-day]:checked")) found.push(period.querySelector("[data-period-days]").dataset.field);
+    if (!start.value) found.push(start.dataset.field);
+    else if (!end.value || end.value <= start.value) found.push(end.dataset.field);
+    if (!period.querySelector("[data-period-reasons] input:checked")) found.push(period.querySelector("[data-period-reasons]").dataset.field);
+  });
+  form.querySelectorAll("[data-closures] .closure").forEach((closure) => {
+    const start = closure.querySelector("[data-closure-start]");
+    const end = closure.querySelector("[data-closure-end]");
+    if (!start.value) found.push(start.dataset.field);
+    else if (!end.value || end.value <= start.value) found.push(end.dataset.field);
+  });
+  const fields = found.map((name) => page.note(name, explain(name))).filter(Boolean);
+  if (!fields.length) return true;
+  page.warn(page.msg["check-field"]);
+  (fields[0].matches("fieldset") ? fields[0].querySelector("input") : fields[0]).focus();
+  return false;
+}
+
+// Settings that contradict each other (the API's warnings): listed above the form and said next to each field.
+function showWarnings(warnings) {
+  page.unnote("warning");
+  const box = form.querySelector("[data-warnings]");
+  const labels = Object.fromEntries(reasonIds().map((r) => [r.id, r.label || r.id]));
+  const texts = warnings.map((w) => format(page.msg[`warn-${w.code}`], { reason: labels[w.reason] || w.reason }));
+  warnings.forEach((w, i) => page.note(w.field, texts[i], "warning"));
+  box.querySelector("[data-warnings-list]").replaceChildren(...texts.map((text) => el("li", { text })));
+  show(box, warnings.length > 0);
 }
 
 // "2027-03-04T00:00:00+01:00" -> "2027-03-04T00:00" on the practice's clock (what a datetime-local input shows).
@@ -136,11 +217,12 @@ function fill(data) {
     sites.append(fieldset);
   }
   for (const closure of settings.closures) addClosure(closure);
-  for (const input of form.querySelectorAll("[data-rule]")) input.value = settings.booking_rules[input.dataset.rule];
+  for (const input of form.querySelectorAll("[data-rule]")) showDuration(input, settings.booking_rules[input.dataset.rule]);
   refreshPeriodReasons();
   renumber();
   show(form.querySelector("[data-orphans]"), false);
   for (const radio of form.querySelectorAll("[name=orphans]")) radio.checked = false;
+  showWarnings(data.warnings || []);
 }
 
 function collect() {
@@ -172,7 +254,7 @@ function collect() {
     end: fieldset.querySelector("[data-closure-end]").value,
   }));
   const rules = {};
-  for (const input of form.querySelectorAll("[data-rule]")) rules[input.dataset.rule] = Number(input.value);
+  for (const input of form.querySelectorAll("[data-rule]")) rules[input.dataset.rule] = Number(input.value) * unitOf(input);
   return { visit_reasons: visitReasons, sites, closures, booking_rules: rules };
 }
 
@@ -222,6 +304,7 @@ function showPreview(preview) {
 
 async function preview() {
   page.clear();
+  if (!valid()) return;
   const reason = root.querySelector("[data-preview-reason]").value;
   if (!reason) {
     page.warn(page.msg["no-online-reason"]);
@@ -233,15 +316,17 @@ async function preview() {
   const answer = await account.session.call("POST", path, { settings: collect(), reason, days });
   page.say("");
   if (answer.error) {
-    page.warn(page.problem(answer.error));
+    page.warn(page.problem(answer.error, {}, explain));
     return;
   }
   showPreview(answer.data);
+  showWarnings(answer.data.warnings);
 }
 
 async function save(event) {
   event.preventDefault();
   page.clear();
+  if (!valid()) return;
   const choice = form.querySelector("[name=orphans]:checked")?.value;
   const body = { version: state.version, settings: collect() };
   if (choice && !form.querySelector("[data-orphans]").hidden) body.orphans = choice;
@@ -259,7 +344,7 @@ async function save(event) {
     return;
   }
   if (answer.error) {
-    page.warn(page.problem(answer.error));
+    page.warn(page.problem(answer.error, {}, explain));
     return;
   }
   fill(answer.data);
@@ -304,11 +389,14 @@ form.addEventListener("click", (event) => {
   const button = event.target.closest("button");
   if (!button) return;
   if (button.dataset.add === "period") {
+    const online = [...form.querySelectorAll("[data-reasons] .reason")]
+      .filter((fieldset) => fieldset.querySelector('[data-reason-flag="online"]').checked)
+      .map((fieldset) => fieldset.querySelector("[data-reason-id]").value.trim());
     const period = addPeriod(button.closest(".site-hours").querySelector("[data-periods]"), {
       days: [],
       start: "09:00",
       end: "12:00",
-      reasons: [],
+      reasons: online, // every reason patients book online, to untick rather than to find
     });
     refreshPeriodReasons();
     renumber();
@@ -362,7 +450,7 @@ async function choose(practitioner) {
   const answer = await account.session.call("GET", `/pro/practitioners/${practitioner.id}/settings`);
   page.say("");
   if (answer.error) {
-    page.warn(page.problem(answer.error));
+    page.warn(page.problem(answer.error, {}, explain));
     return;
   }
   fill(answer.data);

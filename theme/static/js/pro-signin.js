@@ -86,10 +86,27 @@ async function next(answer, form) {
       return;
     }
     conversation.session = enrolment.data.session;
-    root.querySelector("[data-secret]").textContent = enrolment.data.secret;
+    root.querySelector("[data-secret]").textContent = grouped(enrolment.data.secret);
     root.querySelector("[data-otpauth]").href = enrolment.data.otpauth_uri;
+    showQr(enrolment.data.qr_svg);
   }
   goTo(step.step);
+}
+
+// The key in groups of four characters, easier to read out and to type ("ABCD EFGH IJKL ...").
+function grouped(secret) {
+  return (secret.match(/.{1,4}/g) || []).join(" ");
+}
+
+// The QR code the API drew (an SVG document, no script, no style attribute: the CSP stays as it is), parsed as SVG
+// rather than written as HTML.
+function showQr(svg) {
+  const box = root.querySelector("[data-qr]");
+  const parsed = new DOMParser().parseFromString(svg || "", "image/svg+xml").documentElement;
+  if (parsed.localName !== "svg") return;
+  parsed.setAttribute("aria-hidden", "true");
+  parsed.setAttribute("focusable", "false");
+  box.replaceChildren(document.importNode(parsed, true));
 }
 
 function code(form) {

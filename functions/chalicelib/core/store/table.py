@@ -148,7 +148,11 @@ class Table:
         self.budget_seconds = budget_seconds
         self.sleep = sleep
         self.requests = 0  # DynamoDB requests made through this store (benchmarks read it)
-        self._counting = threading.Lock()  # units_of_many calls from several threads at once
+        self._counting = threading.Lock()  # batches may be sent from several threads at once
+
+    def _count(self) -> None:
+        with self._counting:
+            self.requests += 1
 
     def ping(self) -> None:
         """One cheap read that proves the table answers; raises Unavailable otherwise."""
@@ -158,8 +162,7 @@ class Table:
             raise Unavailable(UNREACHABLE) from err
 
     def _call(self, operation: str, **params: Any) -> Any:
-        with self._counting:
-            self.requests += 1
+        self._count()
         try:
             return getattr(self.client, operation)(TableName=self.name, **params)
         except ClientError as err:
@@ -222,7 +225,7 @@ class Table:
         answers = []
         delay = 0.025
         while request:
-            self.requests += 1
+            self._count()
             try:
                 answer = call(request)
             except (BotoCoreError, ClientError) as err:
@@ -257,7 +260,7 @@ class Table:
         deadline = time.monotonic() + self.budget_seconds
         delay = 0.025
         while True:
-            self.requests += 1
+            self._count()
             try:
                 # A fresh token per attempt: botocore's own retry of a timed-out call reuses it, so a commit whose
                 # answer was lost is not applied twice, while our retries (new values of :now) are new requests.
