@@ -1,7 +1,9 @@
 """What each field of the open data means, in every site language (plugins.directory.dictionary reads it): the
 JSON files' fields by path (``sites[].hours[].days``), and the CSV columns that mean more than the field they come
 from (``csv:<column>``). A field or column missing here stops the build; a new language needs its text in each.
-French texts carry their non-breaking spaces (\\u202f before ";"), as the catalogue does."""
+French texts carry their non-breaking spaces (\\u202f before ";"), as the catalogue does. It is long because
+it holds every field's meaning in every language, and one module because the build checks them all against the
+schemas in one place."""
 
 from __future__ import annotations
 

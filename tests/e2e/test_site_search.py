@@ -105,7 +105,14 @@ def test_language_switcher_keeps_the_page(site_url: str, browser_page: tuple[Any
     page.wait_for_url(f"{site_url}/en/professionals/{pid}/")
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto(f"{site_url}/")
-    page.wait_for_url(f"{site_url}/fr/")  # the root leads to French, without any script
+    page.wait_for_url(f"{site_url}/en/")  # the root leads to the language the switcher remembered (cookie lang)
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Русский").click()
+    page.wait_for_url(f"{site_url}/ru/")  # from the English home to the Russian one
+    page.goto(f"{site_url}/")
+    page.wait_for_url(f"{site_url}/ru/")
+    page.context.clear_cookies()
+    page.goto(f"{site_url}/")  # nothing remembered: the browser's language (Playwright's en-US), else French
+    assert page.url in (f"{site_url}/en/", f"{site_url}/fr/")
 
 
 def first_results(page: Any, count: int = 5) -> list[str]:

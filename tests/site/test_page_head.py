@@ -22,7 +22,7 @@ def public(pages: dict[str, Page]) -> dict[str, Page]:
     return {
         url: page
         for url, page in pages.items()
-        if url not in ("/", "/404.html") and not url.endswith("/appointment/") and "/pro/" not in url
+        if url not in ("/", "/404.html") and not url.endswith(("/appointment/", "/me/")) and "/pro/" not in url
     }
 
 

@@ -124,8 +124,9 @@ def test_counts_take_the_plural_form_of_their_language(lang: str, counts: dict[i
     """Russian's three forms (1 and 21, 2-4 and 22-24, 5-20 and 11-14), from the catalogue's rule; numbers are
     written as the language writes them."""
     helpers = language_helpers(lang, Catalogs(TRANSLATIONS, [lang]), "fr")
+    one, many = "%(count)s health professional", "%(count)s health professionals"
     for count, words in counts.items():
-        text = helpers["ngettext"]("%(count)s health professional", "%(count)s health professionals", count)
+        text = helpers["ngettext"](one, many, count, count=count)
         assert text.split(" ", 1)[1] == words, (count, text)
-    text = helpers["ngettext"]("%(count)s health professional", "%(count)s health professionals", 12345)
+    text = helpers["ngettext"](one, many, 12345, count=12345)
     assert text.startswith({"ru": "12\xa0345 ", "it": "12.345 ", "en": "12,345 "}[lang]), text
