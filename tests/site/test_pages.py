@@ -261,12 +261,13 @@ def test_machine_readable_files(site: Path, directory: Directory, pages: dict[st
     sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = {urlsplit(loc.text or "").path for loc in sitemap.findall("s:url/s:loc", namespace)}
-    # the manage page (noindex) has nothing to index: it shows an appointment only with the e-mailed link's fragment
+    # the manage page and the patient space (noindex) have nothing to index: the manage page shows an appointment
+    # only with the e-mailed link's fragment, the space only once signed in
     # nor the professional area (tests/site/test_pro_pages.py)
     html_pages = {
         url
         for url in pages
-        if url not in ("/", "/404.html") and not url.endswith("/appointment/") and "/pro/" not in url
+        if url not in ("/", "/404.html") and not url.endswith(("/appointment/", "/me/")) and "/pro/" not in url
     }
     assert locs == html_pages
     robots = (site / "robots.txt").read_text(encoding="utf-8")
