@@ -18,7 +18,8 @@ ORIGIN = SETTINGS["SITE_ORIGIN"]
 
 
 def public(pages: dict[str, Page]) -> dict[str, Page]:
-    """The pages meant for search engines: not the root's redirect, the 404, the manage page or the pro area."""
+    """The pages meant for search engines: not the root's redirect, the 404, the manage page, the patient space or
+    the pro area."""
     return {
         url: page
         for url, page in pages.items()
@@ -47,7 +48,7 @@ def test_every_public_page_names_its_own_absolute_address(pages: dict[str, Page]
 
 def test_pages_kept_out_of_search_engines_name_no_canonical_address(pages: dict[str, Page]) -> None:
     for url, page in pages.items():
-        if url.endswith("/appointment/") or "/pro/" in url or url == "/404.html":
+        if url.endswith(("/appointment/", "/me/")) or "/pro/" in url or url == "/404.html":
             assert page.find("link", rel="canonical") == [], url
 
 

@@ -299,8 +299,8 @@ def test_machine_readable_files(site: Path, directory: Directory, pages: dict[st
     sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = {urlsplit(loc.text or "").path for loc in sitemap.findall("s:url/s:loc", namespace)}
-    # the manage page and the patient space (noindex) have nothing to index: the manage page shows an appointment only
-    # with the e-mailed link's fragment
+    # the manage page and the patient space (noindex) have nothing to index: the manage page shows an appointment
+    # only with the e-mailed link's fragment, the space only once signed in
     # nor the professional area (tests/site/test_pro_pages.py)
     html_pages = {
         url

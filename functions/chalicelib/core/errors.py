@@ -45,9 +45,11 @@ class Unauthorized(PortalError):
     code = "unauthorized"
 
 
-class Forbidden(PortalError):
-    status = 403
-    code = "forbidden"
+class CsrfRequired(PortalError):
+    """A change without the session's CSRF token. Not a 403: CloudFront turns every 403 into the site's 404 page."""
+
+    status = 400
+    code = "csrf_required"
 
 
 class NotFound(PortalError):

@@ -18,10 +18,10 @@ from .sessions import SessionOut
 from .space import MyAppointments
 
 ERRORS = {
-    400: "Malformed request (body not JSON); `field` names it.",
+    400: "Malformed request (body not JSON; `bad_request`), or a change without the session's X-CSRF-Token header or "
+    "from a request a browser marks as cross-site (`csrf_required`); `field` names it.",
     401: "No session, or it has ended (idle 30 minutes, 12 hours after sign-in, signed out, account deleted), or "
     "a passkey that is not recognised (unknown, wrong signature, a signature counter that did not move on).",
-    403: "A change without the session's X-CSRF-Token header, or a request a browser marks as cross-site.",
     404: "Unknown id, another patient's appointment, a spent or expired passkey challenge, or a spent code "
     "(indistinguishable on purpose).",
     409: "The appointment is not in a state that allows it (cancelled, started), the slot was just taken, or the new "
@@ -52,7 +52,7 @@ def _signed_in(summary: str, ok: int, model: Any, errors: tuple[int, ...], **mor
     return {
         "summary": summary,
         "security": [{"patientSession": []}],
-        "responses": _responses(ok, model, (401, 403, *errors), "Done."),
+        "responses": _responses(ok, model, (400, 401, *errors) if 400 not in errors else (401, *errors), "Done."),
         **more,
     }
 

@@ -35,7 +35,7 @@ def cookie() -> str | None:
 
 
 def signed_in() -> SignedIn:
-    """The request's session (401 without one; 403 for a change without its CSRF token)."""
+    """The request's session (401 without one; 400 ``csrf_required`` for a change without its CSRF token)."""
     from .sessions import CSRF_HEADER
 
     request = web.current()

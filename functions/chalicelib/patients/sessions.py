@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..core import keys
-from ..core.errors import Forbidden, Unauthorized
+from ..core.errors import CsrfRequired, Unauthorized
 from ..core.proof import Proof
 from ..core.schemas import Reply
 from .account import Account, AccountOut
@@ -109,8 +109,8 @@ class Sessions:
 
     def resolve(self, cookie: str | None, method: str, csrf: str, fetch_site: str = "") -> SignedIn:
         """The session a request's cookie stands for: 401 if there is none, it has ended or its account is gone;
-        403 for a request that changes something without the session's CSRF token, or that a browser says comes
-        from another site."""
+        400 ``csrf_required`` for a request that changes something without the session's CSRF token, or that a
+        browser says comes from another site."""
         parsed = _parse(cookie)
         if parsed is None:
             raise Unauthorized(SIGN_IN_FIRST)
@@ -125,7 +125,7 @@ class Sessions:
         expected = csrf_token(secret)
         if method.upper() not in SAFE_METHODS:
             if fetch_site == "cross-site" or not hmac.compare_digest(csrf.encode(), expected.encode()):
-                raise Forbidden(CSRF_REFUSED, field="X-CSRF-Token")
+                raise CsrfRequired(CSRF_REFUSED, field="X-CSRF-Token")
         idle_until = int(session["idle_until"])
         if now - int(session["seen_at"]) >= TOUCH_SECONDS:
             idle_until = min(now + IDLE_SECONDS, int(session["ends_at"]))

@@ -69,7 +69,7 @@ def test_deleting_my_account_cancels_what_is_upcoming_and_ends_every_session(
     other_device = sign_in(api, outbox, network="198.51.100.40")
     refused = me.post("/v1/me/delete", {"email": "someone.else@example.org"})
     assert (refused.status, refused.body["error"]["field"]) == (422, "email")
-    assert me.post("/v1/me/delete", {"email": "louise@example.org"}, csrf=False).status == 403
+    assert me.post("/v1/me/delete", {"email": "louise@example.org"}, csrf=False).status == 400
     sent = len(outbox())
     deleted = me.post("/v1/me/delete", {"email": "Louise@Example.org"})
     assert deleted.status == 200, deleted.body

@@ -74,6 +74,8 @@ function start() {
     const clock = new Clock(lang, Intl.DateTimeFormat().resolvedOptions().timeZone, msg);
     $("[data-session-ends]").textContent = format(msg["me-session-ends"], { time: clock.when(session.ends_at) });
     view("signed-in");
+    // A plain link: the browser sends the session cookie with it (same origin) and saves the API's JSON answer.
+    $("[data-download]").href = `${root.dataset.api || msg.api}/me/data`;
     for (const name of ["given_name", "family_name", "phone"]) {
       detailsForm.elements[name].value = session.account[name] || "";
     }
