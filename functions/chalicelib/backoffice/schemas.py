@@ -52,11 +52,13 @@ def _checked(test: Callable[[str], bool], message: str) -> AfterValidator:
 
 
 # What the sign-in steps accept (signin.py), published as it is checked, with the words the sign-in page shows: a
-# name with something in it (spaces around it are ignored), a password that is not empty, a code of 6 digits.
+# name with something in it (spaces around it are ignored: Python's white space, which str.strip removes, is what
+# PY_NOT_BLANK leaves out), a password that is not empty, a code of 6 digits.
+PY_NOT_BLANK = r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 SignInName = Annotated[
     str,
     _checked(lambda v: 0 < len(v) <= 128 and bool(v.strip()), "enter your email address"),
-    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"}),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": PY_NOT_BLANK}),
 ]
 Password = Annotated[
     str,
