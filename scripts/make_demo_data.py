@@ -22,6 +22,59 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DIRECTORY = ROOT / "content" / "directory"
+# Italian, Spanish and Russian for the establishments' texts, by their French text: added after French and English, so
+# that the seeded draws stay what they were.
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "Centre de santé de quartier.": {
+        "it": "Centro medico di quartiere.",
+        "es": "Centro de salud de barrio.",
+        "ru": "Районный медицинский центр.",
+    },
+    "Clinique privée : consultations spécialisées et chirurgie.": {
+        "it": "Clinica privata: visite specialistiche e chirurgia.",
+        "es": "Clínica privada: consultas de especialidades y cirugía.",
+        "ru": "Частная клиника: консультации специалистов и хирургия.",
+    },
+    "Hôpital public de la Principauté : urgences 24 h/24, consultations et hospitalisation.": {
+        "it": "L'ospedale pubblico del Principato: pronto soccorso 24 ore su 24, ambulatori e ricoveri.",
+        "es": "El hospital público del Principado: urgencias las 24 horas, consultas externas y hospitalización.",
+        "ru": "Государственная больница Княжества: круглосуточное приёмное отделение, амбулаторный приём и стационар.",
+    },
+    "Centre d'imagerie : radiographie, échographie, scanner.": {
+        "it": "Centro di diagnostica per immagini: radiografia, ecografia, TAC.",
+        "es": "Centro de diagnóstico por imagen: radiografía, ecografía, TAC.",
+        "ru": "Центр лучевой диагностики: рентгенография, УЗИ, КТ.",
+    },
+    "Laboratoire de biologie médicale : prises de sang et analyses.": {
+        "it": "Laboratorio di analisi: prelievi di sangue e analisi.",
+        "es": "Laboratorio de análisis clínicos: extracciones de sangre y análisis.",
+        "ru": "Медицинская лаборатория: забор крови и анализы.",
+    },
+    "Pharmacie d'officine.": {"it": "Farmacia.", "es": "Oficina de farmacia.", "ru": "Аптека."},
+    "Établissement d'hébergement pour personnes âgées.": {
+        "it": "Residenza per anziani.",
+        "es": "Residencia de mayores.",
+        "ru": "Дом престарелых.",
+    },
+}
+DEPARTMENTS: dict[str, dict[str, str]] = {
+    "Médecine générale": {"it": "Medicina generale", "es": "Medicina general", "ru": "Общая врачебная практика"},
+    "Soins infirmiers": {"it": "Assistenza infermieristica", "es": "Enfermería", "ru": "Сестринский уход"},
+    "Orthopédie": {"it": "Ortopedia", "es": "Traumatología y ortopedia", "ru": "Травматология и ортопедия"},
+    "Médecine du sport": {"it": "Medicina dello sport", "es": "Medicina deportiva", "ru": "Спортивная медицина"},
+    "Urgences": {"it": "Pronto soccorso", "es": "Urgencias", "ru": "Приёмное отделение"},
+    "Cardiologie": {"it": "Cardiologia", "es": "Cardiología", "ru": "Кардиология"},
+    "Pédiatrie": {"it": "Pediatria", "es": "Pediatría", "ru": "Педиатрия"},
+    "Maternité": {"it": "Maternità", "es": "Maternidad", "ru": "Родильное отделение"},
+    "Imagerie médicale": {
+        "it": "Diagnostica per immagini",
+        "es": "Diagnóstico por imagen",
+        "ru": "Лучевая диагностика",
+    },
+    "Chirurgie": {"it": "Chirurgia", "es": "Cirugía", "ru": "Хирургия"},
+    "Gériatrie": {"it": "Geriatria", "es": "Geriatría", "ru": "Гериатрия"},
+    "Anesthésie": {"it": "Anestesia", "es": "Anestesiología", "ru": "Анестезиология"},
+}
 
 GIVEN = [
     "Camille",
@@ -546,7 +599,7 @@ class Generator:
                 "id": base["id"] + suffix,
                 "name": base["name"] + (f" {i // len(ESTABLISHMENTS) + 1}" if suffix else ""),
                 "kind": base["kind"],
-                "description": {"fr": fr, "en": en},
+                "description": {"fr": fr, "en": en, **DESCRIPTIONS.get(fr, {})},
                 **self.address(base["place"]),
                 "timezone": "Europe/Monaco",
                 "phone": self.phone(),
@@ -577,7 +630,7 @@ class Generator:
                 record["hours"] = [{"days": WEEKDAYS, "start": "08:00", "end": "18:00"}]
             if base.get("departments"):
                 record["departments"] = [
-                    {"id": d, "name": {"fr": fr_, "en": en_}, "phone": self.phone()}
+                    {"id": d, "name": {"fr": fr_, "en": en_, **DEPARTMENTS.get(fr_, {})}, "phone": self.phone()}
                     for d, fr_, en_ in base["departments"]
                 ]
             records.append(record)
