@@ -98,10 +98,17 @@ def establishment_row(e: Mapping[str, Any]) -> list[Any]:
 def csv_text(rows: Iterable[list[Any]], delimiter: str = DEFAULT_DELIMITER) -> str:
     """The rows as CSV: a cell holding the separator, a double quote or a line break between double quotes, every
     other cell as it is (a text that would start a formula already carries its quote, ``neutralised``), so numbers
-    stay numbers and the header names its columns plainly."""
+    stay numbers and the header names its columns plainly. Rows end with "\n"; the writer is given "\r\n" so that
+    it quotes a cell holding either character (a lone carriage return would otherwise end the row in a reader)."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    lines = []
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        lines.append(buffer.getvalue()[:-2] + "\n")
+    return "".join(lines)
 
 
 def write_open_data(
