@@ -53,8 +53,13 @@ node_modules/.installed: package.json package-lock.json
 
 web-tools: node_modules/.installed ## Lighthouse CI and the Nu HTML checker from package-lock.json (npm ci; needs Node and Java)
 
+# The tests outside the browser run in two processes (pytest-xdist, a test file per process at a time: a file's
+# fixtures stay in one process); the browser's, timed by what people see, then run alone, one after the other.
+# Both parts always run; the command fails if either does.
 test: lint typecheck infra-check web-tools ## Every check and test (what CI runs)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=tests/e2e; first=$$?; \
+	$(VENV)/bin/pytest tests/e2e; second=$$?; \
+	test $$first -eq 0 && test $$second -eq 0
 
 test-fast: install ## Tests without the browser
 	$(VENV)/bin/pytest -m "not browser"
