@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.functions.conftest import MONACO, Api, Clock, code_in, local
 from tests.functions.patients.session import Patient, sign_in
+from tests.functions.patients.test_relatives import add, book_for
 from tests.functions.reminders.helpers import (
     MOBILE,
     bearer,
@@ -108,6 +109,24 @@ def test_a_proven_number_is_proven_for_the_new_address_only(
     [phone] = me.get("/v1/me/data").body["proven_phones"]
     assert phone["number"] == "+377612345678"
     assert services.get_store().phone_proofs(mailbox(OLD)) == []
+
+
+def test_a_relatives_appointment_follows_with_its_own_cap_counter(
+    api: Api, seed: Callable[..., Any], outbox: Outbox, services: Any
+) -> None:
+    seed()
+    me = sign_in(api, outbox)
+    lea = add(me).body["id"]
+    booked = book_for(me, local(4, 9), lea).body["id"]
+    change_address(me, outbox)
+    store = services.get_store()
+    assert store.appointment(booked).email == NEW
+    assert list(store.patient_appointments("pr-test", NEW, lea).entries) == [booked]
+    assert store.patient_appointments("pr-test", OLD, lea).entries == {}
+    assert store.patient_appointments("pr-test", NEW).entries == {}  # the child's place, not mine
+    assert me.post(f"/v1/me/appointments/{booked}/cancel", {}).status == 200
+    assert "annulé" in str(newest(outbox, NEW)["Subject"])
+    assert store.patient_appointments("pr-test", NEW, lea).entries == {}
 
 
 def local_end(day: int, hour: int) -> float:
