@@ -317,7 +317,7 @@ def get_mydata() -> MyDataService:
     def make() -> MyDataService:
         from .patients.mydata import MyDataService
 
-        return MyDataService(get_store(), get_bookings, clock)
+        return MyDataService(get_store(), get_bookings, get_waitlist, clock, settings().phone_region)
 
     return _made("mydata", make)
 

@@ -215,14 +215,29 @@ def reminder_settings_key(practitioner_id: str) -> dict[str, str]:
     return {"PK": practitioner_pk(practitioner_id), "SK": REMINDER_SETTINGS}
 
 
+PHONE_PREFIX = "PHONE#"
+
+
+def email_partition(mailbox: str) -> str:
+    """What is kept per mailbox (``mailbox``: an ``email_hash``): its holds, its waiting-list entries' count, its
+    account's pointer, its proven mobile numbers."""
+    return f"EMAIL#{mailbox}"
+
+
 def phone_proof_key(email: str, phone: str) -> dict[str, str]:
     """That this e-mail's owner proved this mobile number (E.164) with a texted code."""
-    return {"PK": f"EMAIL#{email_hash(email)}", "SK": f"PHONE#{digest(phone)}"}
+    return mailbox_phone_key(email_hash(email), digest(phone))
+
+
+def mailbox_phone_key(mailbox: str, phone_digest: str) -> dict[str, str]:
+    """A proven mobile number of a mailbox, by the number's digest (``digest`` of its E.164 form)."""
+    return {"PK": email_partition(mailbox), "SK": PHONE_PREFIX + phone_digest}
 
 
 # -- the waiting list (patterns 31 to 35) -------------------------------------------------------------------------
 
 WAITLIST = "WAITLIST"
+WAIT_PREFIX = "WAIT#"
 
 
 def wait_request_key(request_id: str) -> dict[str, str]:
@@ -240,9 +255,19 @@ def wait_key(practitioner_id: str, position: int, entry_id: str) -> dict[str, st
     return {"PK": wait_partition(practitioner_id), "SK": f"AT#{position:015d}#{entry_id}"}
 
 
+def waiting_mailbox_keys(mailbox: str, position: int, entry_id: str) -> dict[str, str]:
+    """GSI2 attributes that list a waiting patient's entries under their mailbox, beside its appointments (which
+    sort under ``START#``): what "my data", deleting the account and a new address find in one Query."""
+    return {"GSI2PK": mailbox_partition(mailbox), "GSI2SK": f"{WAIT_PREFIX}{position:015d}#{entry_id}"}
+
+
 def email_waitlist_key(email: str) -> dict[str, str]:
     """An e-mail's waiting-list entries (the cap) and its one open offer."""
-    return {"PK": f"EMAIL#{email_hash(email)}", "SK": WAITLIST}
+    return mailbox_waitlist_key(email_hash(email))
+
+
+def mailbox_waitlist_key(mailbox: str) -> dict[str, str]:
+    return {"PK": email_partition(mailbox), "SK": WAITLIST}
 
 
 def waiting_practice_key(practitioner_id: str) -> dict[str, str]:
@@ -266,6 +291,7 @@ CHALLENGE = "CHALLENGE"
 PASSKEY_PREFIX = "PASSKEY#"
 RELATIVE_PREFIX = "RELATIVE#"
 SESSION_PREFIX = "SESSION#"
+START_PREFIX = "START#"  # an appointment under its mailbox (GSI2); a waiting-list entry is under WAIT_PREFIX
 
 
 def account_partition(account_id: str) -> str:
@@ -280,7 +306,7 @@ def account_key(account_id: str) -> dict[str, str]:
 
 def account_email_key(mailbox: str) -> dict[str, str]:
     """Which account owns a mailbox (``mailbox``: an ``email_hash``): one account per canonical address."""
-    return {"PK": f"EMAIL#{mailbox}", "SK": ACCOUNT}
+    return {"PK": email_partition(mailbox), "SK": ACCOUNT}
 
 
 def passkey_key(account_id: str, credential_id: str) -> dict[str, str]:
@@ -309,4 +335,4 @@ def mailbox_partition(mailbox: str) -> str:
 def mailbox_keys(mailbox: str, start: datetime, appointment_id: str) -> dict[str, str]:
     """GSI2 attributes that list every appointment booked with one mailbox (``mailbox``: an ``email_hash``), by
     start time, whatever the professional: the patient space's "my appointments", guest bookings included."""
-    return {"GSI2PK": mailbox_partition(mailbox), "GSI2SK": f"START#{utc_stamp(start)}#{appointment_id}"}
+    return {"GSI2PK": mailbox_partition(mailbox), "GSI2SK": f"{START_PREFIX}{utc_stamp(start)}#{appointment_id}"}

@@ -18,6 +18,9 @@ The defaults, and why (docs/security.md, "Retention"):
   (France's data protection authority recommends keeping such access logs six months to a year).
 - what only serves a booking in progress (holds, codes, proofs, rate-limit windows, idempotency records, the
   holds and cap counters by e-mail and network): a day after it stops being of use, at most.
+- a patient space's account, passkeys and relatives: until the patient deletes it. Deleting it (patients/mydata.py)
+  also withdraws the address's waiting-list entries and erases its proven mobile numbers at once, without waiting
+  for their expiry; past appointments stay with their practices as above.
 """
 
 from __future__ import annotations

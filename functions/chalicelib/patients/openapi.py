@@ -177,7 +177,8 @@ def part() -> Part:
         "/v1/me/data": {
             "get": _signed_in(
                 "Everything the portal keeps about me, as a JSON file (Content-Disposition: attachment): account, "
-                "passkeys (public part), relatives, sessions, every appointment, who looked at them.",
+                "passkeys (public part), relatives, sessions, every appointment, waiting-list entries, proven mobile "
+                "numbers, who looked at my appointments.",
                 200,
                 MyData,
                 (),
@@ -193,8 +194,9 @@ def part() -> Part:
         },
         "/v1/me/delete": {
             "post": _signed_in(
-                "Delete my account, after typing its e-mail address again: upcoming appointments cancelled (with "
-                "the usual e-mails), then the account, passkeys, relatives and sessions deleted.",
+                "Delete my account, after typing its e-mail address again: waiting-list entries withdrawn, upcoming "
+                "appointments cancelled (with the usual e-mails), then the account, passkeys, relatives, sessions "
+                "and proven mobile numbers deleted.",
                 200,
                 Deleted,
                 (400, 422),
@@ -212,7 +214,8 @@ def part() -> Part:
         },
         "/v1/me/email/{proof_id}": {
             "post": _signed_in(
-                "Change my address, step 2: the code e-mailed to the new address; my appointments follow it.",
+                "Change my address, step 2: the code e-mailed to the new address; my appointments follow it, and "
+                "the upcoming ones and my waiting-list entries send their e-mails there.",
                 200,
                 AccountOut,
                 (400, 404, 409, 410, 422, 429),

@@ -15,6 +15,7 @@ from ..core.errors import Conflict, InvalidInput, Unavailable
 from ..core.keys import email_hash
 from ..core.schemas import Language
 from .account import Account
+from .newaddress import follow
 
 if TYPE_CHECKING:
     from ..booking.proofs import EmailProofs
@@ -40,9 +41,9 @@ class EmailSignIn:
 
     def change_email(self, account: Account, proof_id: str, code: str, email: str, network: str) -> Account:
         """Move the account to a new address once the code e-mailed there is right: the account's e-mail pointer
-        and address in one transaction (409 if the address has an account of its own), then every appointment
-        listed under the old mailbox is listed under the new one. Appointments booked before keep the address
-        they were booked with for their e-mails (their cap counters are keyed by it)."""
+        and address in one transaction (409 if the address has an account of its own), then what the old mailbox
+        holds follows it (patients/newaddress.py): upcoming appointments and waiting-list entries send their
+        e-mails there from now on, past ones keep the address they were booked with, all are listed."""
         earned = self.proofs.redeem(proof_id, code, network)
         proof = self.proofs.verify(earned.token)
         new_mailbox = email_hash(email)
@@ -56,8 +57,7 @@ class EmailSignIn:
             raise Conflict("Your account changed meanwhile; please try again.") from None
         if not moved:
             raise Conflict("This address already has an account of its own.", field="email")
-        for appointment in self.store.appointments_of_mailbox(old_mailbox):
-            self.store.move_to_mailbox(appointment, new_mailbox)
+        follow(self.store, old_mailbox, email, int(self.clock().timestamp()))
         return replace(account, email=email, version=account.version + 1)
 
     def find_or_make(self, email: str, language: Language) -> Account:

@@ -202,6 +202,7 @@ class Waitlist:
         position = int(now.timestamp() * 1000)
         entry = {
             **keys.wait_key(practitioner_id, position, entry_id),
+            **keys.waiting_mailbox_keys(keys.email_hash(email), position, entry_id),
             **details,
             "id": entry_id,
             "state": "waiting",
@@ -460,6 +461,37 @@ class Waitlist:
             self.store.end_offer(offer.email, offer_id)
             self.offer_for(offer.practitioner_id, now, frozenset({str(lapse["entry"]["SK"])}))
         return OfferDeclined(status="declined")
+
+    # -- leaving -----------------------------------------------------------------------------------------------
+
+    def withdraw(self, mailbox: str) -> list[str]:
+        """Take every waiting-list entry of a mailbox off its queue (the patient deletes their account): an open
+        offer's time is let go as a decline lets it go, to the next patient waiting; the entries and the e-mail's
+        count are deleted. The ids of the entries that were still waiting or offered."""
+        now = self.clock()
+        now_s = int(now.timestamp())
+        entries = self.store.waitlist_of_mailbox(mailbox)
+        freed = set()
+        for entry in entries:
+            if entry.get("state") == "offered" and entry.get("offer_id"):
+                until = datetime.fromtimestamp(int(entry.get("offer_until") or 0), UTC)
+                if self.store.claim(keys.lapse_key(until, str(entry["offer_id"]))) is not None:
+                    self._let_go(str(entry["offer_id"]), now_s)
+                    freed.add(str(entry["practitioner_id"]))
+        self.store.delete_items([{"PK": e["PK"], "SK": e["SK"]} for e in entries])
+        self.store.delete_items([keys.mailbox_waitlist_key(mailbox)])
+        for practitioner_id in sorted(freed):
+            self.offer_for(practitioner_id, now)
+        live = [e for e in entries if e.get("state") in ("waiting", "offered") and int(e["before_epoch"]) > now_s]
+        return [str(e["id"]) for e in live]
+
+    def _let_go(self, offer_id: str, now: int) -> None:
+        offer = self.store.appointment(offer_id)
+        if offer is not None and offer.status == HELD and int(offer.hold_until or 0) > now:
+            try:
+                self.store.release_hold(offer, now)
+            except StaleRead:  # accepted meanwhile: an appointment now, cancelled with the others
+                pass
 
     # -- the practice ------------------------------------------------------------------------------------------
 

@@ -1,9 +1,12 @@
-"""My data: the download of everything stored about me, who in the practices looked at my appointments, and
-deleting my account (upcoming appointments cancelled with the usual e-mails, a deleted account's session dead)."""
+"""My data: the download of everything stored about me (my waiting lists and proven mobile numbers included), who
+in the practices looked at my appointments, and deleting my account (waiting lists withdrawn, upcoming appointments
+cancelled with the usual e-mails, proven numbers erased, a deleted account's session dead)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from tests.functions.conftest import Api, Clock, ProPool, local
@@ -11,6 +14,8 @@ from tests.functions.patients.authenticator import Authenticator
 from tests.functions.patients.session import set_cookie, sign_in
 from tests.functions.patients.test_appointments import book_as_guest, book_signed_in
 from tests.functions.patients.test_passkeys import register, sign_in_with
+from tests.functions.reminders.helpers import MOBILE, bearer, book, prove_mobile, sns_texter
+from tests.functions.waitlist.test_waitlist import TUESDAY, join, offers_to, one_slot_a_week
 
 Outbox = Callable[[], list[Any]]
 
@@ -88,3 +93,62 @@ def test_deleting_my_account_cancels_what_is_upcoming_and_ends_every_session(
     # signing in again with a code makes a new, empty account
     again = sign_in(api, outbox, network="198.51.100.41")
     assert again.get("/v1/me/passkeys").body["passkeys"] == []
+
+
+def test_my_data_holds_my_waiting_lists_and_my_proven_mobile_numbers(
+    api: Api, seed: Callable[..., Any], outbox: Outbox, clock: Clock, services: Any
+) -> None:
+    seed()
+    services.use(texter=sns_texter())
+    booked = book(api, outbox, local(3, 10), phone=MOBILE)
+    prove_mobile(api, booked)
+    joined = join(api, outbox, "louise@example.org", before="2027-03-04")
+    join(api, outbox, "someone.else@example.org", before="2027-03-04")
+    me = sign_in(api, outbox)
+    data = me.get("/v1/me/data").body
+    [entry] = data["waiting_lists"]
+    assert (entry["id"], entry["state"], entry["before"]) == (joined["id"], "waiting", "2027-03-04")
+    assert (entry["practitioner"], entry["reason"], entry["patient"]["email"]) == (
+        "pr-test",
+        "consultation",
+        "louise@example.org",
+    )
+    assert entry["kept_until"] == "2027-03-05T23:00:00Z"  # the day after its last date (Monaco's midnight, UTC)
+    [phone] = data["proven_phones"]
+    assert phone["number"] == "+377612345678"
+    assert phone["number_sha256"] == hashlib.sha256(b"+377612345678").hexdigest()
+    assert datetime.fromisoformat(phone["kept_until"]) == datetime.fromisoformat(data["appointments"][0]["kept_until"])
+    # every item kept under my mailbox that names me is in the file: the proven numbers and the waiting list's
+    store = services.get_store()
+    mailbox = "EMAIL#" + hashlib.sha256(b"louise@example.org").hexdigest()
+    kinds = {str(i["SK"]).split("#")[0] for i in store.query_partition(mailbox)}
+    assert kinds == {"ACCOUNT", "HOLDS", "WAITLIST", "PHONE"}  # the pointer, counters of what the file lists
+
+
+def test_deleting_my_account_withdraws_my_waiting_lists_and_erases_my_proven_numbers(
+    api: Api, seed: Callable[..., Any], outbox: Outbox, clock: Clock, services: Any
+) -> None:
+    one_slot_a_week(seed)
+    services.use(texter=sns_texter())
+    first = book(api, outbox, TUESDAY, email="anna@example.org")
+    mine = book(api, outbox, local(9, 8), phone=MOBILE)
+    prove_mobile(api, mine)
+    joined = join(api, outbox, "louise@example.org", clock=clock)
+    join(api, outbox, "chloe@example.org", clock=clock)
+    assert api.post(f"/v1/appointments/{first['id']}/cancel", {}, headers=bearer(first["manage_token"])).status == 200
+    [(offer_id, token)] = offers_to(outbox, "louise@example.org")  # the freed time is held for me
+    me = sign_in(api, outbox)
+    deleted = me.post("/v1/me/delete", {"email": "louise@example.org"})
+    assert deleted.status == 200, deleted.body
+    assert deleted.body["cancelled"] == [mine["id"]]
+    assert deleted.body["withdrawn"] == [joined["id"]]
+    # the time held for me went to the next patient at once, and my offer's link opens nothing I can take
+    assert len(offers_to(outbox, "chloe@example.org")) == 1
+    late = api.post(f"/v1/offers/{offer_id}/accept", {}, headers=bearer(token))
+    assert late.status == 410, late.body
+    store = services.get_store()
+    queue = store.query_partition("WAIT#pr-test")
+    assert [e["email"] for e in queue] == ["chloe@example.org"]
+    mailbox = "EMAIL#" + hashlib.sha256(b"louise@example.org").hexdigest()
+    assert {str(i["SK"]).split("#")[0] for i in store.query_partition(mailbox)} <= {"HOLDS"}
+    assert "+377612345678" not in str(store.query_partition(mailbox))

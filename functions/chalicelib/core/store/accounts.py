@@ -1,6 +1,7 @@
 """The patient space's items: accounts and their e-mail pointers, passkeys, relatives, sessions, WebAuthn
-challenges, and the appointments a mailbox booked (GSI2). Items go in and out as plain maps: their types live with
-the patient space (patients/account.py), which the store does not import (core/ imports nothing outside core/).
+challenges (what a mailbox holds, its appointments included, is in mailboxes.py). Items go in and out as plain
+maps: their types live with the patient space (patients/account.py), which the store does not import (core/
+imports nothing outside core/).
 
 Everything of one account is in its own partition (``PATIENT#<id>``), so one Query reads it all (my data, deleting
 the account); an e-mail pointer (``EMAIL#<hash>`` / ``ACCOUNT``) makes a canonical address belong to one account at
@@ -14,9 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import keys
-from ..appointment import Appointment
 from ..concurrency import StaleRead
-from ..units import from_epoch
 from .table import Part, Table, Transaction, plain
 
 
@@ -200,28 +199,6 @@ class Accounts(Table):
             ReturnValues="ALL_OLD",
         )
         return None if answer is None else plain(answer.get("Attributes") or {})
-
-    # -- the appointments of a mailbox (GSI2) --------------------------------------------------------------------
-
-    def appointments_of_mailbox(self, mailbox: str) -> list[Appointment]:
-        """Every appointment booked with one mailbox, whatever the professional, by start: one Query of GSI2."""
-        items = self._query_all(
-            IndexName="GSI2",
-            KeyConditionExpression="GSI2PK = :pk",
-            ExpressionAttributeValues={":pk": keys.mailbox_partition(mailbox)},
-        )
-        return [Appointment.from_item(item) for item in items]
-
-    def move_to_mailbox(self, appointment: Appointment, mailbox: str) -> None:
-        """List an appointment in another mailbox's patient space (the account changed its e-mail)."""
-        listed = keys.mailbox_keys(mailbox, from_epoch(appointment.start_epoch), appointment.id)
-        self._conditional(
-            "update_item",
-            Key=keys.appointment_key(appointment.id),
-            UpdateExpression="SET mailbox = :mailbox, GSI2PK = :pk, GSI2SK = :sk",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues={":mailbox": mailbox, ":pk": listed["GSI2PK"], ":sk": listed["GSI2SK"]},
-        )
 
 
 def _pointer_put(mailbox: str, account_id: str) -> dict[str, Any]:

@@ -77,6 +77,7 @@ class Part(StrEnum):
     PROOF = "e-mail proof"
     PROOF_CODE = "e-mail proof code"
     PATIENT = "the patient's appointments"  # the cap counter
+    NEW_PATIENT = "the patient's appointments under a new address"
     UNIT_TAKEN = "unit taken"  # a unit put where there was none, or a lapsed hold
     UNIT_KEPT = "unit kept"  # a unit the appointment already holds, updated
     UNIT_RELEASED = "unit released"
@@ -91,6 +92,7 @@ class Part(StrEnum):
     WAIT_ENTRY = "waiting-list entry"
     WAIT_REQUEST = "waiting-list request"
     WAIT_EMAIL = "the e-mail's waiting-list entries"
+    OLD_WAIT_EMAIL = "the old e-mail's waiting-list entries"
     WAIT_MARKER = "professional with patients waiting"
     LAPSE = "offer's lapse"
 
