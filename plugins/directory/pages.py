@@ -34,9 +34,10 @@ PRO_PAGES = {
 
 
 def list_tools(d: Directory, positions: Sequence[int]) -> dict[str, Any]:
-    """What a list's sort and filters offer (listing.html): the languages its professionals speak, and its
-    professions with the specialties they have there, in the taxonomy's order (from the summaries: every page of
-    the list offers the same, whichever page it is)."""
+    """What a list's sort and filters offer (the list-tools component, on the lists and the establishments'
+    pages): the languages its professionals speak, and its professions with the specialties they have there, as
+    taxonomy entries in the taxonomy's order (from the summaries: every page of the list offers the same,
+    whichever page it is)."""
     everyone = d.practitioners
     languages = sorted({code for i in positions for code in everyone[i].summary.languages})
     found: dict[str, set[str]] = {}
@@ -44,8 +45,8 @@ def list_tools(d: Directory, positions: Sequence[int]) -> dict[str, Any]:
         summary = everyone[i].summary
         found.setdefault(summary.profession, set()).update(summary.specialties)
     choices = [
-        {"profession": code, "specialties": [s for s in d.specialties if s in found[code]]}
-        for code in d.professions
+        {"profession": entry, "specialties": [s for c, s in d.specialties.items() if c in found[code]]}
+        for code, entry in d.professions.items()
         if code in found
     ]
     return {"languages": languages, "choices": choices, "options": sum(len(c["specialties"]) or 1 for c in choices)}
@@ -178,14 +179,16 @@ class SitePages:
                 )
         for est in d.establishments:
             members = ix.by_establishment.get(est["id"], [])
+            positions = ix.positions["by_establishment"].get(est["id"], [])
+            tools = list_tools(d, positions) if 0 < len(members) <= most else None
             key = ("establishment", est["id"], 1)
             if key not in stamps:
-                stamps[key] = f"{shared}:{members_stamp(ix.positions['by_establishment'].get(est['id'], []))}"
+                stamps[key] = f"{shared}:{members_stamp(positions)}:{tools!r}"
             stamp = stamps[key]
             yield PageJob(
                 route("establishment", lang, est["id"]) + "index.html",
                 "establishment",
-                self.values(lang, "establishment", est["id"], e=est, place=d.places[est["place"]]),
+                self.values(lang, "establishment", est["id"], e=est, place=d.places[est["place"]], tools=tools),
                 stamp,
                 partial(member_records, members),
             )

@@ -1,6 +1,7 @@
-"""Browsing: the general practitioner one tap from the home page; lists sorted by first free time and filtered by
-specialty, language, new patients and online booking in the page, over the whole list (its other pages join it),
-the plain list without JavaScript; a professional not accepting new patients names the nearest who do."""
+"""Browsing: the general practitioner one tap from the home page; lists (and an establishment's professionals)
+sorted by first free time and filtered by specialty, language, new patients and online booking in the page, over
+the whole list (its other pages join it), the plain list without JavaScript; a professional not accepting new
+patients names the nearest who do."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import math
 import re
 from typing import Any
 
+import pytest
+
 from plugins.directory.model import load_directory
+from tests.e2e.conftest import Console
 from tests.e2e.journey import assert_accessible, shoot, unexpected
 from tests.e2e.portal import Portal
 from tests.site.sitebuild import ROOT
@@ -16,6 +20,11 @@ from tests.site.sitebuild import ROOT
 DIRECTORY = load_directory(ROOT / "content" / "directory")
 EVERYONE = {p["id"]: p.data for p in DIRECTORY.practitioners}
 PHYSICIANS = [p for p in EVERYONE.values() if p["profession"] == "physician"]
+HOSPITAL = "hopital-de-la-principaute"
+STAFF = sorted(  # the hospital's professionals, in the page's order (by name)
+    (p for p in EVERYONE.values() if any(s.get("establishment") == HOSPITAL for s in p["sites"])),
+    key=lambda p: (p["family_name"].casefold(), p["given_name"].casefold(), p["id"]),
+)
 
 
 def visible_cards(page: Any) -> list[str]:
@@ -147,6 +156,101 @@ def test_sorting_by_first_free_time(portal: Portal, browser_page: tuple[Any, Any
     assert unexpected(console.errors) == []
 
 
+def first_times(portal: Portal, ids: list[str]) -> dict[str, Any]:
+    """The API's first free time of each of ``ids`` (the next-available call takes 50 at a time)."""
+    slots: dict[str, Any] = {}
+    for start in range(0, len(ids), 50):
+        answer = portal.api("GET", f"/next-available?ids={','.join(ids[start : start + 50])}")
+        slots.update({r["practitioner"]: r["slot"] for r in answer["results"]})
+    return slots
+
+
+ESTABLISHMENT = {  # language: (the filter's label, a specialty, "All", a language, the two boxes, "of")
+    "fr": (
+        "Spécialité",
+        "Pédiatrie",
+        "Toutes",
+        "Espagnol",
+        "Accepte de nouveaux patients",
+        "Rendez-vous en ligne",
+        "sur",
+    ),
+    "en": ("Specialty", "Paediatrics", "All", "Spanish", "Accepts new patients", "Books online", "of"),
+}
+
+
+@pytest.mark.parametrize("lang", ESTABLISHMENT)
+def test_an_establishment_s_professionals_are_filtered_in_the_page(
+    site_url: str, browser_page: tuple[Any, Any], lang: str
+) -> None:
+    label, specialty, everything, language, new_patients, online, of = ESTABLISHMENT[lang]
+    page, console = browser_page
+    page.goto(f"{site_url}/{lang}/establishments/{HOSPITAL}/")
+    assert visible_cards(page) == [p["id"] for p in STAFF]
+    page.get_by_label(label, exact=True).select_option(label=specialty)
+    paediatricians = [p["id"] for p in STAFF if "paediatrics" in p["specialties"]]
+    assert 1 < len(paediatricians) < len(STAFF), "the demo's hospital has paediatricians and others"
+    assert settled_status(page).startswith(f"{len(paediatricians)} {of} {len(STAFF)} ")
+    assert visible_cards(page) == paediatricians  # in name order
+    page.get_by_label(label, exact=True).select_option(label=everything)
+    page.get_by_label("Langue parlée" if lang == "fr" else "Language spoken").select_option(label=language)
+    page.get_by_label(new_patients).check()
+    page.get_by_label(online).check()
+    expected = [
+        p["id"] for p in STAFF if "es" in p["languages"] and p["accepting_new_patients"] and p["online_booking"]
+    ]
+    assert expected, "someone at the hospital speaks Spanish, takes new patients and books online"
+    page.locator("[data-list-status]").filter(has_text=f"{len(expected)} {of} {len(STAFF)} ").wait_for()
+    assert visible_cards(page) == expected
+    shown = page.locator("[data-list-cards] > li").evaluate_all("cards => cards.filter((c) => c.offsetHeight).length")
+    assert shown == len(expected)  # hidden for the eye too
+    assert console.errors == []
+
+
+def test_an_establishment_s_professionals_by_first_free_time_at_two_widths_pass_axe(
+    portal: Portal, chromium: Any
+) -> None:
+    """The hospital's page in French and English, 375 and 1280 pixels wide: sorted by first free time (the soonest
+    first, those without a free time after in name order), then filtered; axe-core finds nothing, each step
+    photographed at both widths."""
+    names = [p["id"] for p in STAFF]
+    slots = first_times(portal, names)
+    timed = [pid for pid in names if slots.get(pid)]
+    assert timed, "the demo's hospital doctors have free times"
+    soonest = sorted(timed, key=lambda pid: (slots[pid]["start"], names.index(pid)))
+    for lang, (label, specialty, *_, of) in ESTABLISHMENT.items():
+        context = chromium.new_context(viewport={"width": 375, "height": 812})
+        try:
+            page = context.new_page()
+            console = Console(page)
+            page.goto(f"{portal.url}/{lang}/establishments/{HOSPITAL}/")
+            page.locator(".first-available:not(:empty)").first.wait_for()
+            assert_accessible(page, f"hospital, {lang}, 375")
+            page.locator("#list-sort").select_option("soonest")
+            page.locator("[data-list-status]").filter(has_text=f"{len(names)} {of} {len(names)} ").wait_for()
+            order = visible_cards(page)
+            assert order == soonest + [pid for pid in names if pid not in timed]
+            for width in (375, 1280):
+                page.set_viewport_size({"width": width, "height": 812})
+                assert_accessible(page, f"hospital sorted by first free time, {lang}, {width}")
+            shoot(page, f"24-establishment-sorted-{lang}")
+            page.get_by_label(label, exact=True).select_option(label=specialty)
+            page.locator("[data-list-status]").filter(has_text=f" {of} {len(names)} ").wait_for()
+            expected = [pid for pid in order if "paediatrics" in EVERYONE[pid]["specialties"]]
+            page.wait_for_function(
+                "(n) => document.querySelectorAll('[data-list-cards] > li:not([hidden])').length === n",
+                arg=len(expected),
+            )
+            assert visible_cards(page) == expected  # still by first free time
+            for width in (375, 1280):
+                page.set_viewport_size({"width": width, "height": 812})
+                assert_accessible(page, f"hospital sorted and filtered, {lang}, {width}")
+            shoot(page, f"25-establishment-sorted-filtered-{lang}")
+            assert unexpected(console.errors) == []
+        finally:
+            context.close()
+
+
 def test_without_javascript_the_plain_list_and_its_pages(site_url: str, chromium: Any) -> None:
     context = chromium.new_context(java_script_enabled=False)
     try:
@@ -157,6 +261,11 @@ def test_without_javascript_the_plain_list_and_its_pages(site_url: str, chromium
         page.get_by_role("navigation", name="Pages").get_by_role("link", name="Page suivante").click()
         page.wait_for_url(f"{site_url}/fr/professions/physician/2/")
         assert page.locator("[data-list-cards] > li").count() == len(PHYSICIANS) - 100
+        for lang in ("fr", "ru"):  # an establishment's professionals: all of them, by name
+            page.goto(f"{site_url}/{lang}/establishments/{HOSPITAL}/")
+            assert page.locator("[data-list-tools]").is_hidden()
+            assert page.locator("[data-list-status]").is_hidden()
+            assert visible_cards(page) == [p["id"] for p in STAFF]
     finally:
         context.close()
 

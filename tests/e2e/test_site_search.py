@@ -1,8 +1,9 @@
 """Search in the browser (Pagefind): a specialty finds its professionals, a language filter keeps those who speak
 it, the home page's form lands on the results, and browsing works with JavaScript off. The patients' words: a lay
 name brings its professionals first, a complaint its article then its professionals, a typo is understood or
-corrected and the status says so, counts are in the plural form of the number, a specialty filter, and the filters
-folded under the search box on a phone."""
+corrected and the status says so, a medical stem in Latin letters on the Russian, Italian and Spanish pages is a
+specialty and not a name, counts are in the plural form of the number, a specialty filter, and the filters folded
+under the search box on a phone."""
 
 from __future__ import annotations
 
@@ -180,6 +181,25 @@ def test_a_typo_is_understood_and_the_status_says_as_what(site_url: str, browser
     top = first_results(page)
     assert top[0] == "pr-000368", top
     assert status.inner_text() == "No result for “Zanursoi”. 1 result for “Zanursio”:"
+
+
+def test_a_stem_in_latin_letters_is_a_specialty_not_a_name(site_url: str, browser_page: tuple[Any, Any]) -> None:
+    """ "cardio" on the Russian, Italian and Spanish pages: cardiologists, not a correction to a name a few letters
+    away ("Carlo"); the status repeats the query as typed."""
+    page, console = browser_page
+    status = page.locator("[data-search-status]")
+    for lang, query, specialty in (
+        ("ru", "cardio", "cardiology"),
+        ("ru", "dermato", "dermatology"),
+        ("ru", "neuro", "neurology"),
+        ("it", "cardio", "cardiology"),
+        ("es", "cardio", "cardiology"),
+    ):
+        page.goto(f"{site_url}/{lang}/search/?q={query}")
+        top = first_results(page)
+        assert len(top) == 5 and all(specialty in specialties_of(pid) for pid in top), (lang, query, top)
+        assert "Carlo" not in status.inner_text() and query in status.inner_text(), status.inner_text()
+    assert console.errors == []
 
 
 def test_the_specialty_filter_keeps_that_specialty(site_url: str, browser_page: tuple[Any, Any]) -> None:

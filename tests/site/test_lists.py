@@ -1,6 +1,6 @@
-"""The lists' sort and filters as built (listing.html, SitePages.list_tools): what each list offers, the cards'
-data the script reads, the longer lists' link to the search's filters, and counts in the plural form of their
-number."""
+"""The lists' sort and filters as built (the list-tools component on listing.html and establishment.html,
+SitePages.list_tools): what each list offers, the cards' data the script reads, the longer lists' link to the
+search's filters, and counts in the plural form of their number."""
 
 from __future__ import annotations
 
@@ -74,6 +74,47 @@ def test_a_place_offers_professions_and_specialties_a_specialty_no_choice(
     assert specialty.one("form", class_="list-tools")
 
 
+def test_an_establishment_offers_the_lists_sort_and_filters_in_every_language(
+    pages: dict[str, Page], directory: Directory
+) -> None:
+    here = [p for p in directory.practitioners if "hopital-de-la-principaute" in p.summary.establishments]
+    assert len({c for p in here for c in p["specialties"]}) > 1, "the demo's hospital has several specialties"
+    languages = {code for p in here for code in p["languages"]}
+    for lang in ("fr", "en", "it", "es", "ru"):
+        url = f"/{lang}/establishments/hopital-de-la-principaute/"
+        page = pages[url]
+        form = page.one("form", class_="list-tools")
+        assert (form.attrs["data-pages"], form.attrs["data-page"]) == (url, "1")  # one page: the list is whole
+        assert grouped(page, "list-sort") == ["name", "soonest"]
+        choices = grouped(page, "list-specialty")
+        for p in here:  # every professional can be chosen by what they are
+            chosen = [f"specialty:{c}" for c in p["specialties"]] + [f"profession:{p['profession']}"]
+            assert set(chosen) & set(choices), (lang, p["id"])
+        expected = sorted(languages, key=lambda c: language_name(c, lang))
+        assert grouped(page, "list-language") == ["", *expected]
+        assert page.one("p", class_="list-tools__status").attrs["role"] == "status"
+        cards = page.one("ul", class_="cards")
+        assert "data-list-cards" in cards.attrs
+        ids = [card.attrs["data-practitioner"] for card in page.find("li", class_="card")]
+        by_name = sorted(here, key=lambda p: (p["family_name"].casefold(), p["given_name"].casefold(), p["id"]))
+        assert ids == [p["id"] for p in by_name]  # name order, the order the script keeps among equals
+        assert "list-tools." in page.html and "first-available." in page.html
+    labels = {"fr": "Spécialité", "en": "Specialty"}  # one profession (doctors): their specialties
+    if len({p["profession"] for p in here}) > 1:
+        labels = {"fr": "Profession ou spécialité", "en": "Profession or specialty"}
+    for lang, label in labels.items():
+        page = pages[f"/{lang}/establishments/hopital-de-la-principaute/"]
+        assert [e.text for e in page.elements if e.tag == "label" and e.attrs.get("for") == "list-specialty"] == [label]
+
+
+def test_an_establishment_without_professionals_has_no_tools(pages: dict[str, Page], directory: Directory) -> None:
+    listed = {e for p in directory.practitioners for e in p.summary.establishments}
+    empty = next(e["id"] for e in directory.establishments if e["id"] not in listed)
+    page = pages[f"/en/establishments/{empty}/"]
+    assert page.find("form", class_="list-tools") == []
+    assert "list-tools." not in page.html
+
+
 def test_a_list_longer_than_the_setting_links_to_the_search_s_filters(tmp_path: Path) -> None:
     output = tmp_path / "output"
     result = build(output, settings=["DIRECTORY_LIST_TOOLS_MAX=150"])
@@ -85,6 +126,8 @@ def test_a_list_longer_than_the_setting_links_to_the_search_s_filters(tmp_path: 
     assert "list-tools.js" not in long.html
     short = parse(output / "fr" / "specialties" / "general-practice" / "index.html", output)
     assert short.one("form", class_="list-tools")
+    hospital = parse(output / "fr" / "establishments" / "hopital-de-la-principaute" / "index.html", output)
+    assert hospital.one("form", class_="list-tools")  # 24 professionals: under the setting
 
 
 @pytest.fixture(scope="module")

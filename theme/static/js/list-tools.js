@@ -1,8 +1,9 @@
-// Sorting and filtering a list of professionals (specialty, profession and place pages) in the page. The plain list
-// works without it: the form is hidden when scripting is off (site.css) and the pages are paginated links. On first
-// use the list's other pages are fetched (the same static pages) and their cards join this one's, so the whole
-// list is sorted and filtered; the pagination then goes. Sorting by the first free time uses the answers of the
-// lists' own next-available calls (first-available.js); cards without a free time follow, in name order.
+// Sorting and filtering a list of professionals (the lists by specialty, profession and place, an establishment's
+// professionals) in the page; the form is the list-tools component. The plain list works without it: the form is
+// hidden when scripting is off (site.css) and the pages are paginated links. On first use the list's other pages
+// are fetched (the same static pages) and their cards join this one's, so the whole list is sorted and filtered;
+// the pagination then goes. Sorting by the first free time uses the answers of the lists' own next-available calls
+// (first-available.js); cards without a free time follow, in name order.
 import { firstTimes } from "./first-available.js";
 
 const form = document.querySelector("[data-list-tools]");
