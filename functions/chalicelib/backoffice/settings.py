@@ -27,11 +27,12 @@ from ..core.concurrency import StaleRead
 from ..core.errors import Conflict, InvalidInput, NotFound, OrphanedAppointments, PortalError
 from ..core.profiles import Profile, profile_item
 from ..core.schedule import ScheduleError
-from ..core.schemas import SlotOut
+from ..core.schemas import LANGUAGES, SlotOut
 from ..core.units import busy_intervals
 from . import checks
 from .agenda import Agenda, site_infos
 from .schemas import (
+    REQUIRED_LANGUAGES,
     ClosureSettings,
     PracticeSettings,
     PreviewRequest,
@@ -200,10 +201,15 @@ def settings_of(profile: Profile, now: datetime) -> PracticeSettings:
     record = profile.record
 
     def texts(value: Mapping[str, str] | None) -> dict[str, str] | None:
+        """French (else the text's first language), English (else the French), and every other language of the site
+        the text has: a save keeps them; one it lacks stays missing, and patients read the French there."""
         if not value:
             return None
         first = next(iter(value.values()))
-        return {"fr": value.get("fr") or first, "en": value.get("en") or value.get("fr") or first}
+        french = value.get("fr") or first
+        optional = [lang for lang in LANGUAGES if lang not in REQUIRED_LANGUAGES]
+        others = {lang: value[lang] for lang in optional if value.get(lang, "").strip()}
+        return {"fr": french, "en": value.get("en") or french} | others
 
     reasons = [
         {**{k: v for k, v in reason.items() if k != "instructions"}, "label": texts(reason.get("label"))}
