@@ -174,7 +174,11 @@ def apply(item: Mapping[str, Any], current: Profile, settings: PracticeSettings)
     if sorted(site_ids) != sorted(current.site_ids):
         raise InvalidInput(f"The practice sites are {', '.join(current.site_ids)}; each once.", field="settings.sites")
     record = copy.deepcopy(dict(current.record))
-    record["visit_reasons"] = [reason.model_dump(exclude_none=True) for reason in settings.visit_reasons]
+    before = {str(reason["id"]): reason for reason in current.record.get("visit_reasons", [])}
+    record["visit_reasons"] = [
+        _unpublished_kept(reason.model_dump(exclude_none=True), before.get(reason.id))
+        for reason in settings.visit_reasons
+    ]
     hours = {site.id: [h.model_dump() for h in site.hours] for site in settings.sites}
     for site in record["sites"]:
         site["hours"] = hours[site["id"]]
@@ -224,6 +228,16 @@ def settings_of(profile: Profile, now: datetime) -> PracticeSettings:
             "booking_rules": record["booking_rules"],
         }
     )
+
+
+def _unpublished_kept(reason: dict[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A saved reason with the texts it had in languages the site does not publish (a data file may hold them): the
+    settings carry only the site's languages, and a save must not drop the others."""
+    for key in ("label", "instructions"):
+        unpublished = {lang: text for lang, text in ((before or {}).get(key) or {}).items() if lang not in LANGUAGES}
+        if unpublished and key in reason:
+            reason[key] = {**reason[key], **unpublished}
+    return reason
 
 
 def _closure(closure: ClosureSettings, zone: ZoneInfo) -> dict[str, str]:

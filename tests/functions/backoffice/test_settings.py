@@ -329,6 +329,7 @@ def test_every_language_of_a_reason_is_kept_by_a_save_and_can_be_changed(
         instructions={"fr": "À jeun.", "en": "Fasting.", "it": "A digiuno.", "es": "En ayunas.", "ru": "Натощак."},
     )
     record["visit_reasons"][1]["label"]["es"] = "Consulta larga"  # Spanish only: Italian and Russian are missing
+    record["visit_reasons"][2]["label"]["de"] = "Kurzer Termin"  # a language the site does not publish
     seed(record=record)
     read = pro_api.get(URL, headers=pro_pool.auth("pro")).body["settings"]
     first = read["visit_reasons"][0]
@@ -356,6 +357,7 @@ def test_every_language_of_a_reason_is_kept_by_a_save_and_can_be_changed(
     assert stored[0]["label"] == record["visit_reasons"][0]["label"]
     assert stored[0]["instructions"] == record["visit_reasons"][0]["instructions"]
     assert stored[1]["label"] == {"fr": "Motif long", "en": "Reason long", "es": "Consulta larga"}  # no null written
+    assert stored[2]["label"]["de"] == "Kurzer Termin"  # not shown in the settings, and kept by their save
 
     renamed = copy.deepcopy(saved.body["settings"])
     renamed["visit_reasons"][0]["label"]["it"] = "Visita medica"
