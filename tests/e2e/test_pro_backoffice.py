@@ -512,6 +512,16 @@ def test_settings_speak_in_hours_and_days_and_say_what_is_wrong_next_to_the_fiel
         assert_accessible(page, "settings, an absence refused next to its field (fr)")
         absence.get_by_role("button", name="Supprimer cette absence").click()
 
+        first_reason = page.locator("[data-reasons] .reason").first
+        french = first_reason.locator('[data-reason-label="fr"]')
+        french.fill(" ")
+        page.get_by_role("button", name="Enregistrer les réglages").click()
+        expect(french).to_be_focused()
+        expect(first_reason.locator(".field-note--error")).to_have_text(
+            "Saisissez le nom que les patients voient pour ce motif de consultation."
+        )
+        french.fill(record["visit_reasons"][0]["label"]["fr"])
+
         page.get_by_label("Délai avant un rendez-vous").fill("20")  # 20 days: more than the 14 allowed
         page.get_by_label("Unité du délai").select_option("1440")
         page.get_by_role("button", name="Enregistrer les réglages").click()  # refused by the API, said here
