@@ -194,16 +194,142 @@ FAMILY_END = [
 ]
 LANGUAGE_POOL = ["en", "it", "de", "es", "pt", "ru", "ar", "nl"]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
-LANGUAGE_NAMES = {
-    "fr": ("français", "French"),
-    "en": ("anglais", "English"),
-    "it": ("italien", "Italian"),
-    "de": ("allemand", "German"),
-    "es": ("espagnol", "Spanish"),
-    "pt": ("portugais", "Portuguese"),
-    "ru": ("russe", "Russian"),
-    "ar": ("arabe", "Arabic"),
-    "nl": ("néerlandais", "Dutch"),
+
+# The reasons' labels, the instructions and the biography in the portal's other languages, written as a practice
+# there would (Italian and Spanish in the formal register, Russian as clinics in Monaco and Nice word them); a label
+# missing here stops the script (KeyError) rather than leaving a Russian page in French.
+REASON_LABELS = {
+    "Consultation": {"it": "Visita", "es": "Consulta", "ru": "Консультация"},
+    "Première consultation": {"it": "Prima visita", "es": "Primera consulta", "ru": "Первичный приём"},
+    "Consultation de suivi": {"it": "Visita di controllo", "es": "Consulta de seguimiento", "ru": "Повторный приём"},
+    "Vaccination": {"it": "Vaccinazione", "es": "Vacunación", "ru": "Вакцинация"},
+    "Certificat de sport": {
+        "it": "Certificato medico sportivo",
+        "es": "Certificado médico deportivo",
+        "ru": "Справка для занятий спортом",
+    },
+    "Visite à domicile": {"it": "Visita a domicilio", "es": "Visita a domicilio", "ru": "Вызов врача на дом"},
+    "Vaccination de l'enfant": {
+        "it": "Vaccinazione del bambino",
+        "es": "Vacunación infantil",
+        "ru": "Вакцинация ребёнка",
+    },
+    "Suivi de grossesse": {
+        "it": "Controllo della gravidanza",
+        "es": "Control del embarazo",
+        "ru": "Ведение беременности",
+    },
+    "Examen de la vue": {"it": "Esame della vista", "es": "Revisión de la vista", "ru": "Проверка зрения"},
+    "Contrôle des grains de beauté": {"it": "Controllo dei nei", "es": "Revisión de lunares", "ru": "Осмотр родинок"},
+    "Radiographie": {"it": "Radiografia", "es": "Radiografía", "ru": "Рентгенография"},
+    "Échographie": {"it": "Ecografia", "es": "Ecografía", "ru": "УЗИ"},
+    "Électrocardiogramme": {"it": "Elettrocardiogramma", "es": "Electrocardiograma", "ru": "ЭКГ"},
+    "Consultation pré-anesthésique": {
+        "it": "Visita anestesiologica preoperatoria",
+        "es": "Consulta preanestésica",
+        "ru": "Консультация анестезиолога перед операцией",
+    },
+    "Bilan dentaire": {"it": "Controllo dentistico", "es": "Revisión dental", "ru": "Стоматологический осмотр"},
+    "Détartrage": {"it": "Pulizia dei denti", "es": "Limpieza dental", "ru": "Снятие зубного камня"},
+    "Urgence dentaire": {"it": "Urgenza dentistica", "es": "Urgencia dental", "ru": "Острая зубная боль"},
+    "Bilan": {"it": "Valutazione iniziale", "es": "Valoración inicial", "ru": "Первичное обследование"},
+    "Séance": {"it": "Seduta", "es": "Sesión", "ru": "Сеанс"},
+    "Injection": {"it": "Iniezione", "es": "Inyección", "ru": "Инъекция"},
+    "Pansement": {"it": "Medicazione", "es": "Cura de heridas", "ru": "Перевязка"},
+    "Prise de sang": {"it": "Prelievo di sangue", "es": "Extracción de sangre", "ru": "Забор крови"},
+    "Consultation prénatale": {"it": "Visita prenatale", "es": "Consulta prenatal", "ru": "Дородовая консультация"},
+    "Suivi postnatal": {"it": "Controllo post-parto", "es": "Control posparto", "ru": "Послеродовое наблюдение"},
+    "Rééducation périnéale": {
+        "it": "Riabilitazione del pavimento pelvico",
+        "es": "Rehabilitación del suelo pélvico",
+        "ru": "Восстановление мышц тазового дна",
+    },
+    "Premier entretien": {"it": "Primo colloquio", "es": "Primera entrevista", "ru": "Первая встреча"},
+    "Bilan orthoptique": {
+        "it": "Valutazione ortottica",
+        "es": "Evaluación ortóptica",
+        "ru": "Ортоптическое обследование",
+    },
+    "Soins de pédicurie": {"it": "Cura del piede", "es": "Quiropodia", "ru": "Медицинский педикюр"},
+    "Semelles orthopédiques": {
+        "it": "Plantari ortopedici",
+        "es": "Plantillas ortopédicas",
+        "ru": "Ортопедические стельки",
+    },
+    "Premier bilan": {"it": "Prima valutazione", "es": "Primera valoración", "ru": "Первичное обследование"},
+    "Suivi": {"it": "Controllo", "es": "Seguimiento", "ru": "Повторный приём"},
+}
+INSTRUCTIONS = {
+    "fr": "Apportez votre carte d'assuré social et vos derniers résultats.",
+    "en": "Bring your health insurance card and your latest results.",
+    "it": "Portare la tessera sanitaria e i referti più recenti.",
+    "es": "Traiga su tarjeta sanitaria y sus últimos resultados.",
+    "ru": "Возьмите с собой медицинский полис и результаты последних обследований.",
+}
+# "<field>. Consultations in <languages>." in each language, and the languages' names as that sentence takes them.
+BIOGRAPHY = {
+    "fr": "{field}. Consultations en {spoken}.",
+    "en": "{field}. Consultations in {spoken}.",
+    "it": "{field}. Visite in {spoken}.",
+    "es": "{field}. Consultas en {spoken}.",
+    "ru": "{field}. Приём на языках: {spoken}.",
+}
+SPOKEN = {
+    "fr": {
+        "fr": "français",
+        "en": "anglais",
+        "it": "italien",
+        "de": "allemand",
+        "es": "espagnol",
+        "pt": "portugais",
+        "ru": "russe",
+        "ar": "arabe",
+        "nl": "néerlandais",
+    },
+    "en": {
+        "fr": "French",
+        "en": "English",
+        "it": "Italian",
+        "de": "German",
+        "es": "Spanish",
+        "pt": "Portuguese",
+        "ru": "Russian",
+        "ar": "Arabic",
+        "nl": "Dutch",
+    },
+    "it": {
+        "fr": "francese",
+        "en": "inglese",
+        "it": "italiano",
+        "de": "tedesco",
+        "es": "spagnolo",
+        "pt": "portoghese",
+        "ru": "russo",
+        "ar": "arabo",
+        "nl": "olandese",
+    },
+    "es": {
+        "fr": "francés",
+        "en": "inglés",
+        "it": "italiano",
+        "de": "alemán",
+        "es": "español",
+        "pt": "portugués",
+        "ru": "ruso",
+        "ar": "árabe",
+        "nl": "neerlandés",
+    },
+    "ru": {
+        "fr": "французский",
+        "en": "английский",
+        "it": "итальянский",
+        "de": "немецкий",
+        "es": "испанский",
+        "pt": "португальский",
+        "ru": "русский",
+        "ar": "арабский",
+        "nl": "нидерландский",
+    },
 }
 
 # profession or specialty -> (how many in 400, [(reason id, fr, en, minutes, new, existing, online)])
@@ -669,22 +795,13 @@ class Generator:
         reasons = [
             {
                 "id": rid,
-                "label": {"fr": fr, "en": en},
+                "label": {"fr": fr, "en": en, **REASON_LABELS[fr]},
                 "duration_minutes": minutes,
                 "new_patients": new,
                 "existing_patients": existing,
                 "online": online,
                 **({"at_home": True} if rid == "home-visit" else {}),
-                **(
-                    {
-                        "instructions": {
-                            "fr": "Apportez votre carte d'assuré social et vos derniers résultats.",
-                            "en": "Bring your health insurance card and your latest results.",
-                        }
-                    }
-                    if new
-                    else {}
-                ),
+                **({"instructions": dict(INSTRUCTIONS)} if new else {}),
             }
             for rid, fr, en, minutes, new, existing, online in templates
         ]
@@ -713,8 +830,6 @@ class Generator:
         languages = ["fr", *sorted(rng.sample(LANGUAGE_POOL, rng.choice([0, 1, 1, 2, 2, 3])))]
         convention = rng.choices(["agreed", "agreed-extra-fees", "not-agreed"], [70, 20, 10])[0]
         field = self.labels[specialty or profession]
-        spoken_fr = ", ".join(LANGUAGE_NAMES[code][0] for code in languages)
-        spoken_en = ", ".join(LANGUAGE_NAMES[code][1] for code in languages)
         record: dict[str, Any] = {
             "$schema": "../schema/practitioner.schema.json",
             "id": f"pr-{number:06d}",
@@ -734,8 +849,8 @@ class Generator:
             },
             "payment_methods": sorted(rng.sample(["card", "contactless", "cash", "cheque", "third-party-payment"], 3)),
             "biography": {
-                "fr": f"{field['fr']}. Consultations en {spoken_fr}.",
-                "en": f"{field['en']}. Consultations in {spoken_en}.",
+                lang: sentence.format(field=field[lang], spoken=", ".join(SPOKEN[lang][code] for code in languages))
+                for lang, sentence in BIOGRAPHY.items()
             },
             "visit_reasons": reasons,
             "sites": [site],

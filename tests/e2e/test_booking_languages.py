@@ -1,6 +1,6 @@
 """Booking in Italian and in Russian in real Chromium: the widget speaks the page's language (dates through Intl),
 and the e-mailed code and the confirmation come in that language (dates through Babel), with the manage link
-under the same language."""
+under the same language and the visit reason as the practice names it in that language."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.e2e.journey import (
     fill_details,
     open_widget,
     practitioner,
+    reason_of,
     send_details,
     shoot,
     type_code,
@@ -52,7 +53,10 @@ def test_a_patient_books_and_reads_the_emails_in_their_language(
     page, console = browser_page
     words = WORDS[lang]
     address = email(f"booking-{lang}")
-    open_widget(page, portal.url, practitioner(number), lang)
+    booked = practitioner(number)
+    reason = reason_of(booked)["label"][lang]  # the demo profiles name their reasons in every language
+    assert reason != reason_of(booked)["label"]["fr"]
+    open_widget(page, portal.url, booked, lang)
     assert page.locator("html").get_attribute("lang") == lang
     choose_existing_patient(page)
     first_slot = page.locator("[data-days] .slot").first
@@ -81,5 +85,6 @@ def test_a_patient_books_and_reads_the_emails_in_their_language(
 
     confirmation = portal.mail(address, words["confirmation subject"])
     assert words["manage"] in confirmation["text"]
+    assert reason in confirmation["text"], confirmation["text"]
     assert f"/{lang}/appointment/#id={held['id']}&token=" in confirmation["text"]
     assert unexpected(console.errors) == []

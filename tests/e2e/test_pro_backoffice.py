@@ -512,6 +512,16 @@ def test_settings_speak_in_hours_and_days_and_say_what_is_wrong_next_to_the_fiel
         assert_accessible(page, "settings, an absence refused next to its field (fr)")
         absence.get_by_role("button", name="Supprimer cette absence").click()
 
+        first_reason = page.locator("[data-reasons] .reason").first
+        french = first_reason.locator('[data-reason-label="fr"]')
+        french.fill(" ")
+        page.get_by_role("button", name="Enregistrer les réglages").click()
+        expect(french).to_be_focused()
+        expect(first_reason.locator(".field-note--error")).to_have_text(
+            "Saisissez le nom que les patients voient pour ce motif de consultation."
+        )
+        french.fill(record["visit_reasons"][0]["label"]["fr"])
+
         page.get_by_label("Délai avant un rendez-vous").fill("20")  # 20 days: more than the 14 allowed
         page.get_by_label("Unité du délai").select_option("1440")
         page.get_by_role("button", name="Enregistrer les réglages").click()  # refused by the API, said here
@@ -522,6 +532,70 @@ def test_settings_speak_in_hours_and_days_and_say_what_is_wrong_next_to_the_fiel
         assert table.get_item(Key=key)["Item"].get("version") == stored.get("version")  # nothing was saved
         assert script_errors(errors) == []
     finally:
+        table.update_item(
+            Key=key,
+            UpdateExpression="SET #record = :record",
+            ExpressionAttributeNames={"#record": "record"},
+            ExpressionAttributeValues={":record": stored["record"]},
+        )
+
+
+def test_a_reasons_italian_name_is_edited_by_keyboard_on_a_phone_and_saved_with_its_other_languages(
+    pro_page: tuple[Any, list[str]], portal: Any
+) -> None:
+    """On the Italian settings page at 375 px, the disclosure under a visit reason opens from the keyboard and shows
+    its instructions and its name and instructions in Italian, Spanish and Russian, each field in its own language;
+    the Italian name changed there is saved, and every other text of the reason is kept."""
+    page, errors = pro_page
+    table = portal.table_resource()
+    key = {"PK": f"PRO#{PRO['id']}", "SK": "PROFILE"}
+    stored = table.get_item(Key=key)["Item"]
+    index = next(i for i, r in enumerate(PRO["visit_reasons"]) if r["id"] == REASON["id"])
+    assert set(REASON["label"]) == {"fr", "en", "it", "es", "ru"}, "the demo profiles name their reasons in all five"
+    renamed = f"{REASON['label']['it']} (controllo)"
+    page.set_viewport_size({"width": 375, "height": 800})
+    try:
+        page.goto(f"{portal.url}/it/pro/settings/")
+        expect(page.locator("[data-settings]")).to_be_visible(timeout=30_000)
+        reason = page.locator("[data-reasons] .reason").nth(index)
+        expect(reason.locator("[data-reason-id]")).to_have_value(REASON["id"])
+        italian = reason.locator('[data-reason-label="it"]')
+        expect(italian).to_be_hidden()  # out of the way until asked for
+        summary = reason.get_by_text("Istruzioni e altre lingue")
+        summary.focus()
+        page.keyboard.press("Enter")
+        expect(italian).to_be_visible()
+        for lang in ("it", "es", "ru"):
+            name = reason.locator(f'[data-reason-label="{lang}"]')
+            expect(name).to_have_attribute("lang", lang)
+            expect(name).to_have_value(REASON["label"][lang])
+            instructions = reason.locator(f'[data-reason-instructions="{lang}"]')
+            expect(instructions).to_have_attribute("lang", lang)
+            expect(instructions).to_have_value(REASON.get("instructions", {}).get(lang, ""))
+        expect(reason.locator('[data-reason-instructions="fr"]')).to_have_value(
+            REASON.get("instructions", {}).get("fr", "")
+        )
+        expect(reason.get_by_role("group", name="Russo")).to_be_visible()  # each language under its name
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+        assert_accessible(page, "settings, a reason's other languages (it, 375 px)")
+
+        italian.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(renamed)
+        page.keyboard.press("Tab")
+        expect(page.locator("[data-period-reasons]").get_by_label(renamed, exact=True).first).to_be_visible()
+        page.get_by_role("button", name="Salva le impostazioni").click()
+        expect(page.get_by_role("status")).to_have_text("Le impostazioni sono salvate.")
+
+        saved = json.loads(table.get_item(Key=key)["Item"]["record"])["visit_reasons"][index]
+        assert saved["label"] == {**REASON["label"], "it": renamed}
+        assert saved.get("instructions") == REASON.get("instructions")
+        page.reload()
+        reason = page.locator("[data-reasons] .reason").nth(index)
+        expect(reason.locator('[data-reason-label="it"]')).to_have_value(renamed)
+        assert script_errors(errors) == []
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
         table.update_item(
             Key=key,
             UpdateExpression="SET #record = :record",

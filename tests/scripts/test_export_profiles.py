@@ -116,6 +116,23 @@ def test_reasons_and_rules_are_carried_and_names_stay_the_data_files(
     assert list(written["booking_rules"]) == list(renamed["booking_rules"]), "keys stay in the file's order"
 
 
+def test_a_reason_renamed_in_italian_is_written_with_its_other_languages_unchanged(
+    store: Store, directory: Path, export: Callable[..., int]
+) -> None:
+    expected = read(directory, "pr-000003")
+    label = expected["visit_reasons"][0]["label"]
+    assert set(label) == {"fr", "en", "it", "es", "ru"}, "the demo profiles name their reasons in every language"
+    label["it"] = "Visita di controllo"
+
+    def rename(settings: dict[str, Any]) -> None:
+        settings["visit_reasons"][0]["label"]["it"] = "Visita di controllo"
+
+    save(store, "pr-000003", rename)
+
+    assert export() == 0
+    assert (directory / "practitioners" / "pr-000003.json").read_text(encoding="utf-8") == file_text(expected)
+
+
 def test_a_dry_run_prints_the_diff_and_writes_nothing(
     store: Store, directory: Path, export: Callable[..., int], capsys: pytest.CaptureFixture[str]
 ) -> None:

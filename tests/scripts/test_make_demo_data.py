@@ -43,3 +43,19 @@ def test_the_committed_demo_is_what_the_committed_command_makes(tmp_path: Path) 
         assert sorted(p.name for p in (out / kind).glob("*.json")) == names
         _, mismatch, errors = filecmp.cmpfiles(SOURCE / kind, out / kind, names, shallow=False)
         assert mismatch == errors == []
+
+
+def test_every_text_a_patient_reads_on_a_profile_is_in_the_five_languages() -> None:
+    """A Russian or Italian reader of a demo profile reads its reasons, their instructions and the biography in
+    their language, not in French (they were French and English only)."""
+    languages = {"fr", "en", "it", "es", "ru"}
+    missing = []
+    for path in sorted((SOURCE / "practitioners").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        texts = {"biography": record["biography"]}
+        for reason in record["visit_reasons"]:
+            texts[f"{reason['id']} label"] = reason["label"]
+            if "instructions" in reason:
+                texts[f"{reason['id']} instructions"] = reason["instructions"]
+        missing += [f"{path.name}: {name}" for name, text in texts.items() if set(text) != languages]
+    assert missing == []

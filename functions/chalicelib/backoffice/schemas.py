@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, WithJsonSchema, create_model
 
 from ..core.appointment import AgendaEntry, Orphan
 from ..core.schemas import (
+    LANGUAGES,
     NOT_BLANK,
     Day,
     Email,
@@ -268,14 +269,28 @@ class NoShowRequest(Request):
 # -- settings ---------------------------------------------------------------------------------------------------
 
 
-class Texts(Request):
-    fr: Text
-    en: Text
+# A visit reason's name and instructions, one text per language of the site (core/schemas.py LANGUAGES): French, the
+# language a missing one falls back to (core/profiles.py text_in), and English are required; the others are
+# optional. The models are built from LANGUAGES, so that a save keeps every language the site has, and no list of
+# languages is written twice (mypy sees them as plain request models: nothing reads their fields by name).
+REQUIRED_LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
 
-class LongTexts(Request):
-    fr: LongText
-    en: LongText
+def _per_language(name: str, text: Any, description: str) -> type[Request]:
+    fields: dict[str, Any] = {
+        lang: (text, ...) if lang in REQUIRED_LANGUAGES else (text | None, None) for lang in LANGUAGES
+    }
+    return create_model(name, __base__=Request, __doc__=description, **fields)
+
+
+if TYPE_CHECKING:
+    Texts = Request
+    LongTexts = Request
+else:
+    Texts = _per_language("Texts", Text, "A text per language of the site; fr and en required, the others optional.")
+    LongTexts = _per_language(
+        "LongTexts", LongText, "A long text per language of the site; fr and en required, the others optional."
+    )
 
 
 class ReasonSettings(Request):

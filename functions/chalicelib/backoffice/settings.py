@@ -27,11 +27,12 @@ from ..core.concurrency import StaleRead
 from ..core.errors import Conflict, InvalidInput, NotFound, OrphanedAppointments, PortalError
 from ..core.profiles import Profile, profile_item
 from ..core.schedule import ScheduleError
-from ..core.schemas import SlotOut
+from ..core.schemas import LANGUAGES, SlotOut
 from ..core.units import busy_intervals
 from . import checks
 from .agenda import Agenda, site_infos
 from .schemas import (
+    REQUIRED_LANGUAGES,
     ClosureSettings,
     PracticeSettings,
     PreviewRequest,
@@ -173,7 +174,11 @@ def apply(item: Mapping[str, Any], current: Profile, settings: PracticeSettings)
     if sorted(site_ids) != sorted(current.site_ids):
         raise InvalidInput(f"The practice sites are {', '.join(current.site_ids)}; each once.", field="settings.sites")
     record = copy.deepcopy(dict(current.record))
-    record["visit_reasons"] = [reason.model_dump(exclude_none=True) for reason in settings.visit_reasons]
+    before = {str(reason["id"]): reason for reason in current.record.get("visit_reasons", [])}
+    record["visit_reasons"] = [
+        _unpublished_kept(reason.model_dump(exclude_none=True), before.get(reason.id))
+        for reason in settings.visit_reasons
+    ]
     hours = {site.id: [h.model_dump() for h in site.hours] for site in settings.sites}
     for site in record["sites"]:
         site["hours"] = hours[site["id"]]
@@ -200,10 +205,15 @@ def settings_of(profile: Profile, now: datetime) -> PracticeSettings:
     record = profile.record
 
     def texts(value: Mapping[str, str] | None) -> dict[str, str] | None:
+        """French (else the text's first language), English (else the French), and every other language of the site
+        the text has: a save keeps them; one it lacks stays missing, and patients read the French there."""
         if not value:
             return None
         first = next(iter(value.values()))
-        return {"fr": value.get("fr") or first, "en": value.get("en") or value.get("fr") or first}
+        french = value.get("fr") or first
+        optional = [lang for lang in LANGUAGES if lang not in REQUIRED_LANGUAGES]
+        others = {lang: value[lang] for lang in optional if value.get(lang, "").strip()}
+        return {"fr": french, "en": value.get("en") or french} | others
 
     reasons = [
         {**{k: v for k, v in reason.items() if k != "instructions"}, "label": texts(reason.get("label"))}
@@ -218,6 +228,16 @@ def settings_of(profile: Profile, now: datetime) -> PracticeSettings:
             "booking_rules": record["booking_rules"],
         }
     )
+
+
+def _unpublished_kept(reason: dict[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A saved reason with the texts it had in languages the site does not publish (a data file may hold them): the
+    settings carry only the site's languages, and a save must not drop the others."""
+    for key in ("label", "instructions"):
+        unpublished = {lang: text for lang, text in ((before or {}).get(key) or {}).items() if lang not in LANGUAGES}
+        if unpublished and key in reason:
+            reason[key] = {**reason[key], **unpublished}
+    return reason
 
 
 def _closure(closure: ClosureSettings, zone: ZoneInfo) -> dict[str, str]:

@@ -4,6 +4,7 @@ saves that name the version they were read at; and appointments a change would o
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 
 from chalicelib.core.store import Store
 from tests.functions.conftest import Api, ProPool, code_in, hold_body, local, patient
+from tests.functions.factories import practitioner_record
+from tests.functions.factories import reason as make_reason
 
 Outbox = Callable[[], list[Any]]
 URL = "/v1/pro/practitioners/pr-test/settings"
@@ -56,7 +59,7 @@ def test_the_settings_are_the_stored_profiles(current: dict[str, Any]) -> None:
     assert [r["id"] for r in settings["visit_reasons"]] == ["consultation", "long", "short", "first-visit", "by-phone"]
     assert settings["visit_reasons"][0] == {
         "id": "consultation",
-        "label": {"fr": "Motif consultation", "en": "Reason consultation"},
+        "label": {"fr": "Motif consultation", "en": "Reason consultation", "it": None, "es": None, "ru": None},
         "duration_minutes": 20,
         "new_patients": True,
         "existing_patients": True,
@@ -236,6 +239,13 @@ def test_a_booking_made_while_the_settings_are_saved_is_treated_as_the_orphans_a
         (lambda s: s["sites"][0]["hours"][1].update(days=[]), "settings.sites.0.hours.1.days"),
         (lambda s: s["sites"][0]["hours"][1].update(reasons=[]), "settings.sites.0.hours.1.reasons"),
         (lambda s: s.update(colour="blue"), "settings.colour"),
+        (lambda s: s["visit_reasons"][0]["label"].update(it="  "), "settings.visit_reasons.0.label.it"),
+        (lambda s: s["visit_reasons"][0]["label"].update(ru="я" * 121), "settings.visit_reasons.0.label.ru"),
+        (lambda s: s["visit_reasons"][0]["label"].update(de="Beratung"), "settings.visit_reasons.0.label.de"),
+        (
+            lambda s: s["visit_reasons"][0].update(instructions={"it": "Digiuno"}),
+            "settings.visit_reasons.0.instructions.fr",
+        ),
     ],
 )
 def test_invalid_settings_are_a_422_naming_the_field(
@@ -304,3 +314,64 @@ def test_contradictory_settings_are_warned_of_next_to_their_field(
     settings["visit_reasons"][2]["online"] = False
     again = pro_api.put(URL, {"version": 1, "settings": settings}, headers=pro_pool.auth("pro"))
     assert again.body["warnings"] == []
+
+
+def test_every_language_of_a_reason_is_kept_by_a_save_and_can_be_changed(
+    pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any], store: Store
+) -> None:
+    """A reason's name and instructions in Italian, Spanish and Russian are read, saved back unchanged by a save
+    that changes something else, and changed by one that changes them; a language a reason lacks stays missing."""
+    record = practitioner_record()
+    record["visit_reasons"][0] = make_reason(
+        "consultation",
+        20,
+        label={"fr": "Consultation", "en": "Consultation", "it": "Visita", "es": "Consulta", "ru": "Консультация"},
+        instructions={"fr": "À jeun.", "en": "Fasting.", "it": "A digiuno.", "es": "En ayunas.", "ru": "Натощак."},
+    )
+    record["visit_reasons"][1]["label"]["es"] = "Consulta larga"  # Spanish only: Italian and Russian are missing
+    record["visit_reasons"][2]["label"]["de"] = "Kurzer Termin"  # a language the site does not publish
+    seed(record=record)
+    read = pro_api.get(URL, headers=pro_pool.auth("pro")).body["settings"]
+    first = read["visit_reasons"][0]
+    assert first["label"] == {
+        "fr": "Consultation",
+        "en": "Consultation",
+        "it": "Visita",
+        "es": "Consulta",
+        "ru": "Консультация",
+    }
+    assert first["instructions"]["ru"] == "Натощак."
+    assert read["visit_reasons"][1]["label"] == {
+        "fr": "Motif long",
+        "en": "Reason long",
+        "it": None,
+        "es": "Consulta larga",
+        "ru": None,
+    }
+
+    hours = mornings_only(read)
+    saved = pro_api.put(URL, {"version": 0, "settings": hours}, headers=pro_pool.auth("pro"))
+    assert saved.status == 200, saved.body
+    assert saved.body["settings"]["visit_reasons"] == read["visit_reasons"]
+    stored = json.loads(store.profile_for_edit("pr-test")["record"])["visit_reasons"]  # type: ignore[index]
+    assert stored[0]["label"] == record["visit_reasons"][0]["label"]
+    assert stored[0]["instructions"] == record["visit_reasons"][0]["instructions"]
+    assert stored[1]["label"] == {"fr": "Motif long", "en": "Reason long", "es": "Consulta larga"}  # no null written
+    assert stored[2]["label"]["de"] == "Kurzer Termin"  # not shown in the settings, and kept by their save
+
+    renamed = copy.deepcopy(saved.body["settings"])
+    renamed["visit_reasons"][0]["label"]["it"] = "Visita medica"
+    renamed["visit_reasons"][0]["instructions"]["es"] = None  # emptied: Spanish readers get the French
+    renamed["visit_reasons"][1]["label"]["ru"] = "Долгий приём"
+    again = pro_api.put(URL, {"version": 1, "settings": renamed}, headers=pro_pool.auth("pro"))
+    assert again.status == 200, again.body
+    now = pro_api.get(URL, headers=pro_pool.auth("pro")).body["settings"]["visit_reasons"]
+    assert now[0]["label"]["it"] == "Visita medica"
+    assert now[0]["instructions"] == {
+        "fr": "À jeun.",
+        "en": "Fasting.",
+        "it": "A digiuno.",
+        "es": None,
+        "ru": "Натощак.",
+    }
+    assert now[1]["label"]["ru"] == "Долгий приём"

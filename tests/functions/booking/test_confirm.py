@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from icalendar import Calendar
+
 from chalicelib.core.ratelimit import Limit, Limits
 from tests.functions.conftest import Api, Clock, code_in, hold_body, local, patient, text_of, viewer
+from tests.functions.factories import practitioner_record, reason
 
 Outbox = Callable[[], list[Any]]
 
@@ -225,3 +228,39 @@ def test_a_failing_email_never_undoes_the_booking(
     assert confirmed.status == 200
     assert len(outbox()) == 1  # the confirmation was not sent ...
     assert store.appointment(held.body["id"]).status == "confirmed"  # ... and the booking stands
+
+
+def test_the_confirmation_names_the_reason_in_the_patients_language_else_in_french(
+    api: Api, seed: Callable[..., Any], outbox: Outbox
+) -> None:
+    """An Italian booking's e-mail and calendar file name the visit reason and give its instructions in Italian; a
+    Russian booking of a reason the practice did not name in Russian reads the French, not a code or the English."""
+    record = practitioner_record()
+    record["visit_reasons"][0] = reason(
+        "consultation",
+        20,
+        label={"fr": "Consultation de contrôle", "en": "Follow-up visit", "it": "Visita di controllo"},
+        instructions={"fr": "Venez à jeun.", "en": "Come fasting.", "it": "Venite a digiuno."},
+    )
+    seed(record=record)
+    mails = {}
+    for hour, language, email in ((9, "it", "giulia@example.org"), (10, "ru", "olga@example.org")):
+        held = hold(api, hour, key=f"language-{language}", language=language, patient=patient(email=email))
+        assert held.status == 201, held.body
+        confirmed = api.post(f"/v1/appointments/{held.body['id']}/confirm", {"code": last_code(outbox)})
+        assert confirmed.status == 200, confirmed.body
+        mails[language] = outbox()[-1]
+
+    italian = text_of(mails["it"])
+    assert "Visita di controllo" in italian and "Venite a digiuno." in italian
+    assert "Consultation de contrôle" not in italian and "Follow-up visit" not in italian
+    html = mails["it"].get_body(preferencelist=("html",))
+    assert html is not None and "Visita di controllo" in html.get_content()  # type: ignore[attr-defined]
+    calendar = next(p for p in mails["it"].iter_attachments() if p.get_content_type() == "text/calendar")
+    [event] = Calendar.from_ical(calendar.get_content()).walk("VEVENT")  # type: ignore[attr-defined]
+    assert str(event["SUMMARY"]).startswith("Appuntamento: Visita di controllo – ")
+    assert "Venite a digiuno." in str(event["DESCRIPTION"])
+
+    russian = text_of(mails["ru"])
+    assert "Consultation de contrôle" in russian and "Venez à jeun." in russian
+    assert "Follow-up visit" not in russian

@@ -56,6 +56,7 @@ export class Page {
   note(name, text, kind = "error") {
     const field = this.root.querySelector(`[data-field="${CSS.escape(name)}"]`);
     if (!field) return null;
+    reveal(field);
     this.notes = (this.notes || 0) + 1;
     const note = el("p", { class: `field-note field-note--${kind}`, id: `note-${this.notes}`, "data-note": "" }, text);
     if (field.type === "checkbox" && field.closest("label")) field.closest("label").after(note);
@@ -91,6 +92,7 @@ export class Page {
         ? this.note(error.field, text)
         : this.root.querySelector(`[data-field="${CSS.escape(error.field)}"]`);
       if (field) {
+        reveal(field);
         field.setAttribute("aria-invalid", "true");
         (field.matches("fieldset") ? field.querySelector("input") : field)?.focus();
       }
@@ -210,6 +212,13 @@ export async function signedIn(root, page, onChange) {
   if (current()) session.practitioner = select.value;
   showSettingsLink();
   return { session, me: me.data, practitioner: current() };
+}
+
+// A field inside closed disclosures (<details>) is neither seen nor focusable: open them before it is marked.
+function reveal(field) {
+  for (let box = field.closest("details:not([open])"); box; box = box.parentElement?.closest("details:not([open])")) {
+    box.open = true;
+  }
 }
 
 // Whether the account may change this professional's settings and calendar link (GET /pro/me, `allows`).

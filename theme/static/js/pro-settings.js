@@ -27,10 +27,13 @@ function clone(name) {
   return fragment.firstElementChild;
 }
 
+// A reason's name as the page's reader sees it: in the page's language, else in French (as patients see it).
 function reasonIds() {
   return [...form.querySelectorAll("[data-reasons] .reason")].map((fieldset) => ({
     id: fieldset.querySelector("[data-reason-id]").value.trim(),
-    label: fieldset.querySelector(`[data-reason-label="${page.lang}"]`).value.trim(),
+    label:
+      fieldset.querySelector(`[data-reason-label="${page.lang}"]`)?.value.trim() ||
+      fieldset.querySelector('[data-reason-label="fr"]').value.trim(),
   }));
 }
 
@@ -75,6 +78,12 @@ function renumber() {
   });
   form.querySelectorAll("[data-reasons] .reason").forEach((fieldset, i) => {
     fieldset.querySelector("[data-reason-id]").dataset.field = `settings.visit_reasons.${i}.id`;
+    for (const input of fieldset.querySelectorAll("[data-reason-label]")) {
+      input.dataset.field = `settings.visit_reasons.${i}.label.${input.dataset.reasonLabel}`;
+    }
+    for (const area of fieldset.querySelectorAll("[data-reason-instructions]")) {
+      area.dataset.field = `settings.visit_reasons.${i}.instructions.${area.dataset.reasonInstructions}`;
+    }
     fieldset.querySelector("[data-reason-minutes]").dataset.field = `settings.visit_reasons.${i}.duration_minutes`;
     for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) {
       flag.dataset.field = `settings.visit_reasons.${i}.${flag.dataset.reasonFlag}`;
@@ -101,10 +110,14 @@ function addReason(reason) {
   const id = fieldset.querySelector("[data-reason-id]");
   id.value = reason.id;
   if (reason.id) id.readOnly = true; // booked appointments name it: a new code is a new reason
-  for (const lang of ["fr", "en"]) fieldset.querySelector(`[data-reason-label="${lang}"]`).value = reason.label[lang];
+  for (const input of fieldset.querySelectorAll("[data-reason-label]")) {
+    input.value = reason.label[input.dataset.reasonLabel] || "";
+  }
+  for (const area of fieldset.querySelectorAll("[data-reason-instructions]")) {
+    area.value = reason.instructions?.[area.dataset.reasonInstructions] || "";
+  }
   fieldset.querySelector("[data-reason-minutes]").value = reason.duration_minutes;
   for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) flag.checked = Boolean(reason[flag.dataset.reasonFlag]);
-  fieldset.dataset.instructions = reason.instructions ? JSON.stringify(reason.instructions) : "";
   form.querySelector("[data-reasons]").append(fieldset);
   return fieldset;
 }
@@ -141,6 +154,7 @@ const FIELD_WORDS = [
   [/^settings\.sites\.\d+\.hours\.\d+\.days$/, "period-days"],
   [/^settings\.sites\.\d+\.hours\.\d+\.reasons$/, "period-reasons"],
   [/^settings\.visit_reasons\.\d+\.id$/, "reason-id"],
+  [/^settings\.visit_reasons\.\d+\.label\./, "reason-label"],
   [/^settings\.visit_reasons\.\d+\.duration_minutes$/, "reason-minutes"],
   [/^settings\.booking_rules\./, "rule"],
 ];
@@ -162,6 +176,9 @@ function valid() {
     else if (!end.value || end.value <= start.value) found.push(end.dataset.field);
     if (!period.querySelector("[data-period-reasons] input:checked")) found.push(period.querySelector("[data-period-reasons]").dataset.field);
   });
+  for (const name of form.querySelectorAll("[data-reasons] [data-reason-label][required]")) {
+    if (!name.value.trim()) found.push(name.dataset.field);
+  }
   form.querySelectorAll("[data-closures] .closure").forEach((closure) => {
     const start = closure.querySelector("[data-closure-start]");
     const end = closure.querySelector("[data-closure-end]");
@@ -225,19 +242,30 @@ function fill(data) {
   showWarnings(data.warnings || []);
 }
 
+// A reason's text in each language of its fields (`key`: the dataset entry naming the language): French and English
+// always, even empty (the API names the one missing); another language only when it is written, so that one left
+// empty stays missing and its readers see the French.
+function texts(fieldset, selector, key) {
+  const found = {};
+  for (const field of fieldset.querySelectorAll(selector)) {
+    const lang = field.dataset[key];
+    const value = field.value.trim();
+    if (value || lang === "fr" || lang === "en") found[lang] = value;
+  }
+  return found;
+}
+
 function collect() {
   const visitReasons = [...form.querySelectorAll("[data-reasons] .reason")].map((fieldset) => {
     const reason = {
       id: fieldset.querySelector("[data-reason-id]").value.trim(),
-      label: {
-        fr: fieldset.querySelector('[data-reason-label="fr"]').value.trim(),
-        en: fieldset.querySelector('[data-reason-label="en"]').value.trim(),
-      },
+      label: texts(fieldset, "[data-reason-label]", "reasonLabel"),
       duration_minutes: Number(fieldset.querySelector("[data-reason-minutes]").value),
     };
     for (const flag of fieldset.querySelectorAll("[data-reason-flag]")) reason[flag.dataset.reasonFlag] = flag.checked;
     if (!reason.at_home) delete reason.at_home; // written only for a home visit, as in the data files
-    if (fieldset.dataset.instructions) reason.instructions = JSON.parse(fieldset.dataset.instructions);
+    const instructions = texts(fieldset, "[data-reason-instructions]", "reasonInstructions");
+    if (Object.values(instructions).some(Boolean)) reason.instructions = instructions;
     return reason;
   });
   const sites = [...form.querySelectorAll(".site-hours")].map((site) => ({
