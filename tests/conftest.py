@@ -16,6 +16,8 @@ from typing import Any
 
 import boto3
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 for path in (ROOT, ROOT / "functions"):
@@ -37,6 +39,12 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
+
+# Hypothesis's timing checks (a deadline per example, "input generation is slow") measure the machine, not the code:
+# with two test processes on two shared cores they fail tests whose properties hold. Every property is still checked
+# on every example.
+hypothesis_settings.register_profile("portal", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture(scope="session")
