@@ -6,6 +6,8 @@ import random
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
 from local import motofixes
@@ -47,3 +49,24 @@ def test_a_projection_is_what_moto_projects() -> None:
         [["patient", "email"], ["patient"], ["id", "x"], ["nothing"]],
     ):
         assert motofixes._project(whole, paths).to_json() == motofixes._moto_project(whole, paths).to_json()
+
+
+def test_an_item_is_made_as_moto_makes_it_and_refused_at_the_same_size() -> None:
+    attrs = {"PK": {"S": "A"}, "SK": {"S": "B"}, "n": {"N": "12"}, "m": {"M": {"x": {"L": [{"S": "y"}]}}}}
+    ours, theirs = Item.__new__(Item), Item.__new__(Item)
+    motofixes._new_item(ours, DynamoType({"S": "A"}), DynamoType({"S": "B"}), attrs)
+    motofixes._moto_new_item(theirs, DynamoType({"S": "A"}), DynamoType({"S": "B"}), attrs)
+    assert ours == theirs and ours.to_json() == theirs.to_json()
+
+    for size in (404_990, 405_010):  # around the limit, with the key's own bytes
+        big = {"PK": {"S": "A"}, "v": {"S": "x" * (size - 4)}}
+        outcomes = []
+        for make in (motofixes._new_item, motofixes._moto_new_item):
+            try:
+                make(Item.__new__(Item), DynamoType({"S": "A"}), None, big)
+                outcomes.append("made")
+            except ItemSizeTooLarge:
+                outcomes.append("too large")
+        assert outcomes[0] == outcomes[1], size
+    with pytest.raises(ItemSizeTooLarge):
+        motofixes._new_item(Item.__new__(Item), DynamoType({"S": "A"}), None, {"v": {"S": "x" * 405_001}})
