@@ -406,7 +406,7 @@ class Appointment:
 @dataclass(frozen=True)
 class AgendaLine:
     """An appointment as the back-office's agenda reads it: only what its line on the grid and its busy time need,
-    read with a projection of its item (``AgendaLine.PROJECTION``), so that a week of 200 appointments does not carry
+    read with a projection of its item (``AgendaLine.projection()``), so that a week of 200 appointments does not carry
     the practice's copied details, the units, the keys, or the patient's e-mail and phone. A field added here is
     read by the projection too; an appointment to change is read whole (``Appointment``)."""
 

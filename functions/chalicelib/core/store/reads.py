@@ -97,7 +97,7 @@ class Reads(Table):
 
     def agenda_lines(self, practitioner_id: str, start: datetime, end: datetime) -> list[AgendaLine]:
         """``agenda`` read as the grid needs it: one Query of GSI1 whose projection leaves out what the grid never
-        shows (about a third of each item's size; the patient's e-mail and phone are not read at all)."""
+        shows (what is read is about a third of each item; the patient's e-mail and phone are not read at all)."""
         low, high = keys.agenda_range(start, end)
         projection, names = AgendaLine.projection()
         items = self._query_all(
