@@ -1,4 +1,4 @@
-"""Three changes to moto's in-memory DynamoDB, applied in the local endpoint's own process only.
+"""Six changes to moto's in-memory DynamoDB, applied in the local endpoint's own process only.
 
 1. ``TransactWriteItems`` without copying whole tables. moto deep-copies every table a transaction names before
    running it, so that it can roll back. That costs ~0.2 ms per item already in the table and each copied item stays
@@ -12,22 +12,41 @@
    rather than the API). A ``Query``, ``GetItem`` or ``BatchGetItem`` answer is already DynamoDB's JSON shape, so
    it is written with ``json.dumps``; the status and headers are still moto's. An answer holding binary values
    (none of the portal's) keeps moto's own writer.
+4. A table's items in key order without comparing moto's value objects. Every ``Query`` of an index (and every
+   ``Scan``) starts from the whole table sorted by key, and moto's sort compares two value objects by converting
+   both at each comparison: with the audit log's entries in the table (one per patient an agenda shows), that sort
+   was most of a week's ``Query``. Here each item's key is converted once; the order is the same (key values of one
+   attribute all have its one type).
+5. Projections that pick the item's values. For a ``ProjectionExpression`` moto converted the whole item to Python
+   values and back once per projected path, and built the result through its size-checked dictionary, which adds
+   up every attribute again for each one it sets: a projected Query was slower than a whole one. Here the chosen
+   values are taken from the item as they are (a part of an item that passed the size check).
+6. An item's size checked once when it is made. moto's size-checked dictionary adds up every attribute already set
+   each time it sets one, so a put of an item of n attributes cost n²/2 size computations (three quarters of a
+   ``BatchWriteItem`` of audit entries). Here a new item's attributes are added up once; the limit is the same, and
+   a later change of one attribute is still checked by moto's dictionary.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import Any, cast
 
 from moto.dynamodb import models as dynamodb_models
-from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.responses import DynamoResult
 
 _real_deepcopy = copy.deepcopy
 _moto_transact_write_items = dynamodb_models.DynamoDBBackend.transact_write_items
 _moto_execute_result = DynamoResult.execute_result
+_moto_all_items = Table.all_items
+_moto_project = Item.project
+_moto_new_item = Item.__init__
+ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict: between DynamoDB's 409 and 410 KB
 READS = frozenset({"Query", "GetItem", "BatchGetItem"})
 BULK = ("Items", "Item", "Responses", "UnprocessedKeys")
 
@@ -92,10 +111,73 @@ def _execute_result(self: DynamoResult, context: Any) -> Any:
     return status, headers, json.dumps(result, separators=(",", ":"))
 
 
+def _key_order(item: Item) -> Any:
+    if item.range_key:
+        return (item.hash_key.cast_value, item.range_key.cast_value)
+    return item.hash_key.cast_value
+
+
+def _all_items(self: Table) -> list[Item]:
+    """moto's ``Table.all_items``: every item, in the same key order, each key converted once."""
+    if self.range_key_attr:
+        items = [item for hash_set in self.items.values() for item in hash_set.values()]
+    else:
+        items = list(self.items.values())
+    return sorted(items, key=_key_order)
+
+
+def _project(self: Item, projection_expressions: list[list[str]]) -> Item:
+    """moto's ``Item.project``, walking the item's own values (a Query projects a copy of the table's item, so its
+    parts can be shared) instead of converting the whole item for each path; a path with a list index is left to
+    moto's own code."""
+    if any("[" in name for path in projection_expressions for name in path):
+        return _moto_project(self, projection_expressions)
+    chosen: dict[str, Any] = {}  # name -> DynamoType (the whole value) or a dict of the members chosen in it
+    for path in projection_expressions:
+        value: DynamoType | None = self.attrs.get(path[0])
+        for name in path[1:]:
+            value = value.value.get(name) if value is not None and value.is_map() else None
+        if value is None:
+            continue
+        into = chosen
+        for name in path[:-1]:
+            into = into.setdefault(name, {})
+            if isinstance(into, DynamoType):  # the whole of it is already chosen
+                break
+        else:
+            into[path[-1]] = value
+    projected = cast(Item, Item.__new__(Item))  # as moto's own copy makes items
+    projected.hash_key, projected.range_key = self.hash_key, self.range_key
+    attrs = LimitedSizeDict.__new__(LimitedSizeDict)
+    for name, value in chosen.items():
+        dict.__setitem__(attrs, name, _as_value(value))
+    projected.attrs = attrs
+    return projected
+
+
+def _as_value(chosen: DynamoType | dict[str, Any]) -> DynamoType:
+    if isinstance(chosen, DynamoType):
+        return chosen
+    return DynamoType({"M": {name: _as_value(member) for name, member in chosen.items()}})
+
+
+def _new_item(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+    """moto's ``Item.__init__``, the item's size added up once."""
+    self.hash_key, self.range_key = hash_key, range_key
+    values = {name: DynamoType(value) for name, value in attrs.items()}
+    if sum(bytesize(name) + value.size() for name, value in values.items()) > ITEM_SIZE_LIMIT:
+        raise ItemSizeTooLarge
+    self.attrs = LimitedSizeDict.__new__(LimitedSizeDict)
+    dict.update(self.attrs, values)
+
+
 def apply() -> None:
     """Install the changes to moto's DynamoDB (idempotent)."""
     dynamodb_models.DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     DynamoResult.execute_result = _execute_result  # type: ignore[method-assign, assignment]
+    Table.all_items = _all_items  # type: ignore[method-assign]
+    Item.project = _project  # type: ignore[method-assign]
+    Item.__init__ = _new_item  # type: ignore[method-assign]
 
 
 def service_models(service: str) -> bytes:

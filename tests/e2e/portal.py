@@ -39,6 +39,7 @@ class Portal:
     endpoint: str  # the local AWS endpoint
     table: str
     console: Path
+    pid: int = 0  # the portal's process (its local AWS endpoint and API workers are its children)
 
     # -- what the patient's mailbox shows ---------------------------------------------------------------------
 
@@ -263,9 +264,12 @@ class Portal:
 
 
 @contextmanager
-def running_portal(site: Path, folder: Path, workers: int = 2, seed: bool = True) -> Iterator[Portal]:
+def running_portal(
+    site: Path, folder: Path, workers: int = 2, seed: bool = True, root: Path = ROOT
+) -> Iterator[Portal]:
     """Start the local portal on ``site`` with its console in ``folder`` (its table seeded with the demo data, or
-    empty but for the demo accounts with ``seed=False``); stop it on exit."""
+    empty but for the demo accounts with ``seed=False``); stop it on exit. ``root``: the checkout whose code runs
+    (another version's, to compare with; bench/agenda_grid.py)."""
     console = folder / "portal-console.txt"
     table = f"e2e-{uuid.uuid4().hex[:8]}"
     # The portal sets the endpoint of every AWS service itself; an endpoint the test session set for DynamoDB
@@ -276,7 +280,7 @@ def running_portal(site: Path, folder: Path, workers: int = 2, seed: bool = True
         command += [] if seed else ["--no-seed"]
         proc = subprocess.Popen(
             [*command, "--workers", str(workers)],
-            cwd=ROOT,
+            cwd=root,
             stdout=out,
             stderr=subprocess.STDOUT,
             env=environment,
@@ -293,7 +297,7 @@ def running_portal(site: Path, folder: Path, workers: int = 2, seed: bool = True
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the local portal did not start:\n{text}")
             time.sleep(0.2)
-        yield Portal(url, endpoint, table, console)
+        yield Portal(url, endpoint, table, console, proc.pid)
     finally:
         proc.terminate()
         try:

@@ -18,7 +18,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from ..core import ids, tokens
-from ..core.appointment import BLOCK, BLOCKED, CANCELLED, CONFIRMED, HELD, PHONE, Appointment, Patient, ProAppointment
+from ..core.appointment import (
+    BLOCK,
+    BLOCKED,
+    CANCELLED,
+    CONFIRMED,
+    HELD,
+    PHONE,
+    AgendaLine,
+    Appointment,
+    Patient,
+    ProAppointment,
+)
 from ..core.availability import occupied_units
 from ..core.concurrency import StaleRead, Versioned
 from ..core.errors import InvalidInput, NotConfirmed, NotFound, NotStarted, SlotTaken, TooLate, Unavailable
@@ -105,10 +116,10 @@ class Agenda:
         now = self.clock()
         now_s = int(now.timestamp())
         earlier = timedelta(minutes=MAX_LOCKED_MINUTES + UNIT_MINUTES)  # one begun the evening before, say
-        found = self.store.agenda(practitioner_id, start - earlier, end)
+        found = self.store.agenda_lines(practitioner_id, start - earlier, end)
         shown = [a for a in found if a.start_epoch >= start.timestamp() and _visible(a, now_s)]
         busy = [(_utc(a.start_epoch), _utc(a.end_epoch)) for a in found if a.occupies(now_s)]
-        named = [a.id for a in shown if a.status != HELD and a.patient]
+        named = [a.id for a in shown if a.status != HELD and a.given_name is not None]
         audit.record(self.store, principal, practitioner_id, named, action="list", at=now, retention=self.retention)
         return AgendaResponse.model_validate(
             {
@@ -116,7 +127,7 @@ class Agenda:
                 "timezone": zone.key,
                 "from": query.from_,
                 "days": query.days,
-                "appointments": [appointment.agenda_entry() for appointment in shown],
+                "appointments": [line.entry() for line in shown],
                 **grid.around(profile, query.from_, query.days, busy, now),
                 "sites": site_infos(profile),
                 "visit_reasons": _reasons(profile),
@@ -361,11 +372,11 @@ class Agenda:
         return None if mailer is None else send(mailer, appointment.email)
 
 
-def _visible(appointment: Appointment, now: int) -> bool:
+def _visible(line: AgendaLine, now: int) -> bool:
     """What the agenda lists: appointments (cancelled ones too), live holds, and blocks still in force."""
-    if appointment.status == HELD:
-        return int(appointment.hold_until or 0) > now
-    return not (appointment.status == CANCELLED and appointment.source == BLOCK)
+    if line.status == HELD:
+        return int(line.hold_until or 0) > now
+    return not (line.status == CANCELLED and line.source == BLOCK)
 
 
 def _site(profile: Profile, site_id: str) -> str:

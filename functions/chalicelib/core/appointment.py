@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -268,7 +268,7 @@ class Appointment:
         """Whether its units are taken at ``now`` (epoch seconds): booked (confirmed, or a block) or held by a hold
         still running. The same answer as its unit items give (core/units.py), which change with it in every
         transaction."""
-        return self.status in (CONFIRMED, BLOCKED) or (self.status == HELD and int(self.hold_until or 0) > now)
+        return _occupies(self.status, self.hold_until, now)
 
     @property
     def cap_counter_key(self) -> dict[str, str]:
@@ -359,25 +359,6 @@ class Appointment:
             at_home=bool(self.at_home),
         )
 
-    def agenda_entry(self) -> AgendaEntry:
-        """A line of the back-office's agenda: the patient's name once the hold is confirmed."""
-        patient = self.patient if self.status != HELD else None
-        return AgendaEntry(
-            id=self.id,
-            status=self.status,
-            source=self.source,
-            start=self.start,
-            end=self.end,
-            site=self.site_id,
-            reason=self.reason_id,
-            reason_label=self.reason_label,
-            no_show=bool(self.no_show),
-            patient=AgendaPatient(given_name=patient.given_name, family_name=patient.family_name, kind=patient.kind)
-            if patient
-            else None,
-            booked_by=self.booked_by.view() if patient and self.booked_by else None,
-        )
-
     def practice_view(self, emailed: bool | None = None) -> ProAppointment:
         """The back-office's view, with the patient's details; ``emailed`` after a change that wrote to them."""
         patient = self.patient
@@ -420,6 +401,89 @@ class Appointment:
             reason=self.reason_id,
             reason_label=self.reason_label,
         )
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """An appointment as the back-office's agenda reads it: only what its line on the grid and its busy time need,
+    read with a projection of its item (``AgendaLine.projection()``), so that a week of 200 appointments does not carry
+    the practice's copied details, the units, the keys, or the patient's e-mail and phone. A field added here is
+    read by the projection too; an appointment to change is read whole (``Appointment``)."""
+
+    id: str
+    status: Status
+    source: Source
+    start_epoch: int
+    end_epoch: int
+    timezone: str
+    site_id: str
+    reason_id: str | None = None
+    reason_label: str | None = None
+    no_show: bool | None = None
+    hold_until: int | None = None
+    given_name: str | None = None  # the patient's, from the item's ``patient`` map
+    family_name: str | None = None
+    kind: PatientKind | None = None
+    booked_by: Booker | None = None
+
+    PATIENT: ClassVar[tuple[str, ...]] = ("given_name", "family_name", "kind")
+
+    @classmethod
+    def projection(cls) -> tuple[str, dict[str, str]]:
+        """The ``ProjectionExpression`` and ``ExpressionAttributeNames`` that read a line's attributes."""
+        names = {f"#{name}": name for name in (f.name for f in fields(cls)) if name not in cls.PATIENT}
+        paths = [*names, *(f"#patient.#{member}" for member in cls.PATIENT)]
+        names |= {"#patient": "patient", **{f"#{member}": member for member in cls.PATIENT}}
+        return ", ".join(paths), names
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> AgendaLine:
+        """A line from a projected item (or a whole one)."""
+        patient = item.get("patient") or {}
+        booker = item.get("booked_by")
+        return cls(
+            id=str(item["id"]),
+            status=item["status"],
+            source=item.get("source") or ONLINE,
+            start_epoch=int(item["start_epoch"]),
+            end_epoch=int(item["end_epoch"]),
+            timezone=str(item["timezone"]),
+            site_id=str(item["site_id"]),
+            reason_id=item.get("reason_id"),
+            reason_label=item.get("reason_label"),
+            no_show=item.get("no_show"),
+            hold_until=item.get("hold_until"),
+            **{member: patient.get(member) for member in cls.PATIENT},
+            booked_by=Booker.from_item(booker) if booker else None,
+        )
+
+    def occupies(self, now: int) -> bool:
+        """As ``Appointment.occupies``."""
+        return _occupies(self.status, self.hold_until, now)
+
+    def entry(self) -> AgendaEntry:
+        """The line of the agenda's answer, on its site's clock: the patient's name once the hold is confirmed."""
+        named = self.status != HELD and self.given_name is not None
+        zone = ZoneInfo(self.timezone)  # cached by zoneinfo: one zone object for the week's lines
+        return AgendaEntry(
+            id=self.id,
+            status=self.status,
+            source=self.source,
+            start=datetime.fromtimestamp(self.start_epoch, zone),
+            end=datetime.fromtimestamp(self.end_epoch, zone),
+            site=self.site_id,
+            reason=self.reason_id,
+            reason_label=self.reason_label,
+            no_show=bool(self.no_show),
+            patient=AgendaPatient(given_name=self.given_name, family_name=self.family_name, kind=self.kind)  # type: ignore[arg-type]
+            if named
+            else None,
+            booked_by=self.booked_by.view() if named and self.booked_by else None,
+        )
+
+
+def _occupies(status: Status, hold_until: int | None, now: int) -> bool:
+    return status in (CONFIRMED, BLOCKED) or (status == HELD and int(hold_until or 0) > now)
 
 
 def _practice(profile: Profile, site_id: str, language: str) -> dict[str, Any]:

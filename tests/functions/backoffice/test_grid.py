@@ -164,3 +164,30 @@ def test_only_a_phone_bookings_clash_carries_alternatives(
     refused = pro_api.post("/v1/pro/practitioners/pr-test/blocks", block, headers=pro_pool.auth("pro"))
     assert refused.status == 409
     assert set(refused.body["error"]) == {"code", "message", "field"}
+
+
+def test_the_weeks_query_reads_only_what_the_grid_shows(
+    pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any], services: Any
+) -> None:
+    seed()
+    booked = by_phone(pro_api, pro_pool, "2027-03-30T09:00:00+02:00", email="jean@example.org", phone="+37799000000")
+    assert booked.status == 201, booked.body
+    read: list[dict[str, Any]] = []
+    events = services.get_store().client.meta.events
+
+    def record(parsed: dict[str, Any], **_: Any) -> None:
+        read.extend(parsed.get("Items", []))
+
+    events.register("after-call.dynamodb.Query", record)
+    try:
+        week = pro_api.get(f"{AGENDA}?from=2027-03-29&days=7", headers=pro_pool.auth("desk"))
+    finally:
+        events.unregister("after-call.dynamodb.Query", record)
+    assert week.status == 200, week.body
+    [line] = week.body["appointments"]
+    assert line["patient"] == {"given_name": "Jean", "family_name": "Bianchi", "kind": "existing"}
+    assert (line["start"], line["end"], line["reason"]) == (booked.body["start"], booked.body["end"], "consultation")
+
+    [item] = read
+    assert set(item["patient"]) == {"given_name", "family_name", "kind"}  # no e-mail, no phone
+    assert not {"address", "phone", "units", "PK", "GSI1PK", "practitioner_name"} & set(item)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import keys
-from ..appointment import Appointment
+from ..appointment import AgendaLine, Appointment
 from ..concurrency import Holds, Replay, Versioned
 from ..proof import Proof
 from .table import Table, plain
@@ -94,6 +94,20 @@ class Reads(Table):
             ExpressionAttributeValues={":pk": keys.practitioner_pk(practitioner_id), ":low": low, ":high": high},
         )
         return [Appointment.from_item(item) for item in items]
+
+    def agenda_lines(self, practitioner_id: str, start: datetime, end: datetime) -> list[AgendaLine]:
+        """``agenda`` read as the grid needs it: one Query of GSI1 whose projection leaves out what the grid never
+        shows (what is read is about a third of each item; the patient's e-mail and phone are not read at all)."""
+        low, high = keys.agenda_range(start, end)
+        projection, names = AgendaLine.projection()
+        items = self._query_all(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk AND GSI1SK BETWEEN :low AND :high",
+            ExpressionAttributeValues={":pk": keys.practitioner_pk(practitioner_id), ":low": low, ":high": high},
+            ProjectionExpression=projection,
+            ExpressionAttributeNames=names,
+        )
+        return [AgendaLine.from_item(item) for item in items]
 
     def versioned(self, key: Mapping[str, str], attribute: str) -> Versioned:
         item = self._get(key) or {}
