@@ -86,7 +86,7 @@ def measure(command: list[str]) -> None:
 
 
 def prepare_content(count: int) -> Path:
-    """bench/out/content-N: the generated directory next to the repository's articles, pages and numbers (with
+    """bench/out/content-N: the generated directory next to the rest of the repository's content (with
     --out elsewhere, a copy of bench/out's when there is one: the same seeded data, without generating it)."""
     content = OUT / f"content-{count}"
     existing = DEFAULT_OUT / f"content-{count}" / "directory"
@@ -109,11 +109,13 @@ def prepare_content(count: int) -> Path:
             cwd=ROOT,
             check=True,
         )
-    for name in ("articles", "pages", "emergency.json"):
-        link = content / name
+    for source in (OUT / "src" / "content").iterdir():  # articles, pages, search vocabularies, emergency numbers...
+        if source.name == "directory":
+            continue
+        link = content / source.name
         if link.is_symlink():
             link.unlink()
-        link.symlink_to(OUT / "src" / "content" / name)
+        link.symlink_to(source)
     return content
 
 
