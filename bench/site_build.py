@@ -335,15 +335,19 @@ def markdown(results: list[dict[str, Any]]) -> str:
     for r in results:
         five, two = r["pelican_pages"], r.get("pelican_pages_fr_en")
         hugo_five, hugo_two = r.get("hugo_pages"), r.get("hugo_pages_fr_en")
-        lines.append(f"\n{r['professionals']:,} professionals, wall time and CPU time ratios:")
-        for label, a, b in (
-            (f"Pelican / Hugo, {', '.join(r.get('languages', []))}", five, hugo_five),
-            ("Pelican / Hugo, fr, en", two, hugo_two),
-            ("Pelican, all languages / fr, en", five, two),
-            ("Hugo, all languages / fr, en", hugo_five, hugo_two),
-        ):
-            if a and b:
-                lines.append(f"- {label}: {ratio(a, b, 'seconds')}, {ratio(a, b, 'cpu_seconds')}")
+        pairs = [
+            (label, a, b)
+            for label, a, b in (
+                (f"Pelican / Hugo, {', '.join(r.get('languages', []))}", five, hugo_five),
+                ("Pelican / Hugo, fr, en", two, hugo_two),
+                ("Pelican, all languages / fr, en", five, two),
+                ("Hugo, all languages / fr, en", hugo_five, hugo_two),
+            )
+            if a and b
+        ]
+        if pairs:
+            lines.append(f"\n{r['professionals']:,} professionals, wall time and CPU time ratios:")
+        lines += [f"- {label}: {ratio(a, b, 'seconds')}, {ratio(a, b, 'cpu_seconds')}" for label, a, b in pairs]
     return "\n".join(lines)
 
 
