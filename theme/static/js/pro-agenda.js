@@ -162,13 +162,18 @@ function offer(slots, title) {
   );
 }
 
+// Each offer of times is numbered: an answer to an earlier question that arrives late (the next free times asked
+// when the date changed) must not replace a later offer, such as a clash's alternatives that hold the focus.
+let offers = 0;
+
 async function suggest() {
   const reason = phone.elements.reason.value;
   if (!reason || !state.bookFor) return;
+  const asked = ++offers;
   const from = phone.elements.date.value || state.clock.today();
   const path = `/pro/practitioners/${state.bookFor}/free-times?reason=${encodeURIComponent(reason)}&from=${from}&limit=6`;
   const answer = await account.session.call("GET", path);
-  if (answer.error) return;
+  if (answer.error || asked !== offers) return;
   offer(answer.data.slots, answer.data.slots.length ? page.msg.suggest : page.msg["suggest-none"]);
 }
 
@@ -227,6 +232,7 @@ phone.addEventListener("submit", async (event) => {
   if (answer.error?.code === "slot_taken" && answer.error.alternatives) {
     const alternatives = answer.error.alternatives;
     page.warn(alternatives.length ? page.msg.clash : page.msg["clash-none"]);
+    offers += 1;
     offer(alternatives, alternatives.length ? page.msg.clash : page.msg["clash-none"]);
     root.querySelector("[data-suggest-times] button")?.focus();
     return;
