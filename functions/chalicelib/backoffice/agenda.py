@@ -119,8 +119,8 @@ class Agenda:
         found = self.store.agenda_lines(practitioner_id, start - earlier, end)
         shown = [a for a in found if a.start_epoch >= start.timestamp() and _visible(a, now_s)]
         busy = [(_utc(a.start_epoch), _utc(a.end_epoch)) for a in found if a.occupies(now_s)]
-        named = [a.id for a in shown if a.status != HELD and a.given_name is not None]
-        audit.record(self.store, principal, practitioner_id, named, action="list", at=now, retention=self.retention)
+        named = [(a.id, a.start_epoch) for a in shown if a.status != HELD and a.given_name is not None]
+        audit.record_showing(self.store, principal, practitioner_id, named, at=now, retention=self.retention)
         return AgendaResponse.model_validate(
             {
                 "practitioner": practitioner_id,

@@ -176,6 +176,9 @@ class Appointment:
     last_operation: str | None = None  # the store's id of the last change (store/transactions.py)
     no_show: bool | None = None
     no_show_at: int | None = None
+    # The UTC dates (``keys.audit_day``) it started on before it was moved, which file the agenda's audit entries
+    # that named it then (backoffice/audit.py); the store adds the old date in the move's transaction.
+    former_days: tuple[str, ...] = ()
 
     # -- made -------------------------------------------------------------------------------------------------------
 
@@ -227,6 +230,7 @@ class Appointment:
         names = {f.name for f in fields(cls)}
         values = {name: value for name, value in item.items() if name in names}
         values["units"] = tuple(int(unit) for unit in item.get("units") or ())
+        values["former_days"] = tuple(sorted(item.get("former_days") or ()))
         values["patient"] = Patient.from_item(item["patient"]) if item.get("patient") else None
         values["source"] = item.get("source") or ONLINE
         values["booked_by"] = Booker.from_item(item["booked_by"]) if item.get("booked_by") else None
@@ -240,6 +244,9 @@ class Appointment:
             value = getattr(self, f.name)
             if f.name == "units":
                 item["units"] = list(value)
+            elif f.name == "former_days":
+                if value:
+                    item["former_days"] = set(value)
             elif f.name == "patient":
                 if value is not None:
                     item["patient"] = value.to_item(with_empty=self.source == ONLINE)
@@ -263,6 +270,11 @@ class Appointment:
     @property
     def end(self) -> datetime:
         return datetime.fromtimestamp(self.end_epoch, ZoneInfo(self.timezone))
+
+    @property
+    def audit_days(self) -> tuple[str, ...]:
+        """The UTC dates it started on, now and before its moves: where the agenda's audit entries naming it are."""
+        return tuple(sorted({keys.audit_day(self.start_epoch), *self.former_days}))
 
     def occupies(self, now: int) -> bool:
         """Whether its units are taken at ``now`` (epoch seconds): booked (confirmed, or a block) or held by a hold

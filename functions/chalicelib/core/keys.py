@@ -153,6 +153,22 @@ def audit_partition(appointment_id: str) -> str:
     return f"AUDIT#{appointment_id}"
 
 
+def audit_day(epoch: int) -> str:
+    """``YYYY-MM-DD``: the UTC date of an appointment's start, which files the agenda's audit entries of that date."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
+
+
+def audit_listing_partition(practitioner_id: str, day: str) -> str:
+    """The agenda's audit entries (``list``) of one professional's appointments starting on one UTC date ``day``."""
+    return f"AUDIT#{practitioner_pk(practitioner_id)}#ON#{day}"
+
+
+def audit_listing_key(practitioner_id: str, day: str, at: datetime, entry_id: str) -> dict[str, str]:
+    """One showing of the agenda, for the appointments of ``day`` it named (a patient's request reads the
+    partition of their appointment's date, and of each date it was moved from)."""
+    return {"PK": audit_listing_partition(practitioner_id, day), "SK": f"{AUDIT_PREFIX}{audit_stamp(at)}#{entry_id}"}
+
+
 def audit_practitioner_partition(practitioner_id: str) -> str:
     return f"AUDIT#{practitioner_pk(practitioner_id)}"
 

@@ -124,10 +124,12 @@ class MyDataService:
         return WhoLooked(looks=self._looks(self._appointments(account)))
 
     def _looks(self, appointments: list[Appointment]) -> list[Look]:
-        """The audit entries of my appointments: one Query per appointment (its own partition)."""
+        """The audit entries of my appointments: per appointment, one Query of its own partition and one of the
+        agenda's showings of each date it was on (backoffice/audit.py)."""
         looks = []
         for appointment in appointments:
-            for item in self.store.audit_of_appointment(appointment.id):
+            found = self.store.audit_of_appointment(appointment.id, appointment.practitioner_id, appointment.audit_days)
+            for item in found:
                 looks.append(
                     Look(
                         at=datetime.strptime(str(item["at"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),

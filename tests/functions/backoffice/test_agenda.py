@@ -72,12 +72,17 @@ def test_a_day_and_a_week_with_each_patient_shown_recorded_in_the_audit_log(
     week = pro_api.get(f"{AGENDA}?from=2027-03-01&days=7", headers=pro_pool.auth("pro"))
     assert [a["id"] for a in week.body["appointments"] if a["status"] == "confirmed"] == [first["id"], later["id"]]
 
-    entries = store.audit_of_appointment(first["id"])
+    def audit(appointment_id: str) -> list[dict[str, Any]]:
+        return store.audit_of_appointment(appointment_id, "pr-test", store.appointment(appointment_id).audit_days)
+
+    entries = audit(first["id"])
     assert [(e["action"], e["subject"], e["role"], e["practitioner_id"]) for e in entries] == [
         ("list", pro_pool.subs["pro"], "professional", "pr-test"),
         ("list", pro_pool.subs["pro"], "professional", "pr-test"),
     ]
-    assert store.audit_of_appointment(pending.body["id"]) == []  # no patient was shown
+    assert [e["appointment_ids"] for e in entries] == [[first["id"]], [first["id"]]]  # Tuesday's patients shown
+    assert [e["action"] for e in audit(later["id"])] == ["list"]  # shown in the week only
+    assert audit(pending.body["id"]) == []  # no patient was shown
 
 
 @pytest.mark.usefixtures("practice")

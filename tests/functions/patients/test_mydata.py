@@ -50,16 +50,23 @@ def test_my_data_holds_everything_stored_about_me(
 
 
 def test_i_see_who_in_the_practice_looked_at_my_appointments(
-    pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any], outbox: Outbox
+    pro_api: Api, pro_pool: ProPool, seed: Callable[..., Any], outbox: Outbox, clock: Clock
 ) -> None:
     seed()
     booked = book_as_guest(pro_api, outbox, local(2, 9))
     book_as_guest(pro_api, outbox, local(2, 10), email="someone.else@example.org")
     assert pro_api.get(f"/v1/pro/appointments/{booked}", headers=pro_pool.auth("secretary")).status == 200
+    clock.advance(minutes=3)
+    assert (
+        pro_api.get("/v1/pro/practitioners/pr-test/agenda?from=2027-03-02", headers=pro_pool.auth("desk")).status == 200
+    )
     me = sign_in(pro_api, outbox)
     looks = me.get("/v1/me/looks").body["looks"]
-    assert [(look["role"], look["action"], look["appointment"]) for look in looks] == [("secretary", "read", booked)]
-    assert looks[0]["practice"] == "Dr Camille Testa" and looks[0]["at"] == "2027-03-01T06:00:00Z"
+    assert [(look["role"], look["action"], look["appointment"]) for look in looks] == [
+        ("desk", "list", booked),  # the agenda showed my name (and the other patient's, who is not mine)
+        ("secretary", "read", booked),
+    ]
+    assert looks[1]["practice"] == "Dr Camille Testa" and looks[1]["at"] == "2027-03-01T06:00:00Z"
     assert me.get("/v1/me/data").body["looks"] == looks
 
 

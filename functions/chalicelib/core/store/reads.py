@@ -148,12 +148,26 @@ class Reads(Table):
 
     # -- the back-office's audit log and calendar feeds ----------------------------------------------------------
 
-    def audit_of_appointment(self, appointment_id: str) -> list[dict[str, Any]]:
-        """Every audit entry of one appointment, oldest first (the patient's request)."""
-        return self._query_all(
+    def audit_of_appointment(
+        self, appointment_id: str, practitioner_id: str | None = None, days: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Every audit entry of one appointment, oldest first (the patient's request): its own entries (one Query of
+        its partition), and the showings of ``practitioner_id``'s agenda that named it on each of ``days``, the UTC
+        dates it was on (``Appointment.audit_days``; one Query of that date's partition, filtered on the id)."""
+        items = self._query_all(
             KeyConditionExpression="PK = :pk",
             ExpressionAttributeValues={":pk": keys.audit_partition(appointment_id)},
         )
+        for day in sorted(set(days)) if practitioner_id else ():
+            items += self._query_all(
+                KeyConditionExpression="PK = :pk",
+                FilterExpression="contains(appointment_ids, :id)",
+                ExpressionAttributeValues={
+                    ":pk": keys.audit_listing_partition(str(practitioner_id), day),
+                    ":id": appointment_id,
+                },
+            )
+        return sorted(items, key=lambda item: str(item["SK"]))
 
     def audit_of_practitioner(self, practitioner_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
         """The audit entries of one professional's agenda written in ``[start, end)``, oldest first (GSI1)."""

@@ -167,6 +167,9 @@ class Transactions(Table):
         start = from_epoch(moved.start_epoch)
         listed = keys.mailbox_keys(moved.mailbox, start, appointment_id) if moved.mailbox else {}
         mine = {":mine": listed["GSI2SK"]} if listed else {}
+        # A new date: the old one is kept (a string set), so that the agenda's audit entries of it are still found.
+        was = keys.audit_day(appointment.start_epoch)
+        former = {":was": {was}} if was != keys.audit_day(moved.start_epoch) else {}
         transaction = Transaction()
         transaction.add(
             Part.APPOINTMENT,
@@ -175,7 +178,9 @@ class Transactions(Table):
                     "Key": keys.appointment_key(appointment_id),
                     "UpdateExpression": "SET start_epoch = :start_epoch, end_epoch = :end_epoch, #units = :units, "
                     "GSI1SK = :agenda, moved_at = :now, revision = revision + :one, last_operation = :operation, "
-                    "expires_at = :expires" + (", GSI2SK = :mine" if listed else ""),
+                    "expires_at = :expires"
+                    + (", GSI2SK = :mine" if listed else "")
+                    + (" ADD former_days :was" if former else ""),
                     "ConditionExpression": "#status = :confirmed AND revision = :revision",
                     "ExpressionAttributeNames": {"#status": "status", "#units": "units"},
                     "ExpressionAttributeValues": {
@@ -190,6 +195,7 @@ class Transactions(Table):
                         ":revision": appointment.revision,
                         ":expires": moved.expires_at,
                         **mine,
+                        **former,
                     },
                 }
             },
