@@ -1,4 +1,4 @@
-"""Six changes to moto's in-memory DynamoDB, applied in the local endpoint's own process only.
+"""Seven changes to moto's in-memory DynamoDB, applied in the local endpoint's own process only.
 
 1. ``TransactWriteItems`` without copying whole tables. moto deep-copies every table a transaction names before
    running it, so that it can roll back. That costs ~0.2 ms per item already in the table and each copied item stays
@@ -25,16 +25,24 @@
    each time it sets one, so a put of an item of n attributes cost n²/2 size computations (three quarters of a
    ``BatchWriteItem`` of audit entries). Here a new item's attributes are added up once; the limit is the same, and
    a later change of one attribute is still checked by moto's dictionary.
+7. A projected ``Query`` without copying the items it found. moto deep-copies every item a ``Query`` finds, then
+   projects the copies into new items, and adds up each item's size twice (to stop at 1 MB): for the agenda's week
+   of 200 appointments that was over half of moto's work for the ``Query``. When the ``Query`` projects, the found
+   items are projected (item 5 makes new items of their values, which the answer only reads) without the copy, and
+   each item's size is added up once during the call. A ``Query`` without a projection keeps moto's copy.
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
 import json
+import threading
 from typing import Any, cast
 
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models import table as table_module
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import bytesize
@@ -46,6 +54,10 @@ _moto_execute_result = DynamoResult.execute_result
 _moto_all_items = Table.all_items
 _moto_project = Item.project
 _moto_new_item = Item.__init__
+_moto_query = Table.query
+_moto_size = Item.size
+_QUERY = inspect.signature(_moto_query)
+_sizes = threading.local()  # during a projected Query: each found item's size, by id (the items live that long)
 ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict: between DynamoDB's 409 and 410 KB
 READS = frozenset({"Query", "GetItem", "BatchGetItem"})
 BULK = ("Items", "Item", "Responses", "UnprocessedKeys")
@@ -171,6 +183,42 @@ def _new_item(self: Item, hash_key: DynamoType, range_key: DynamoType | None, at
     dict.update(self.attrs, values)
 
 
+class _ResultsNotCopied:
+    """Stands in for the ``copy`` module inside moto's ``Table.query`` while it projects: the list of found items is
+    copied, not the items (their projections are new items, item 5)."""
+
+    copy = staticmethod(copy.copy)
+
+    @staticmethod
+    def deepcopy(obj: Any, memo: Any = None) -> Any:
+        return list(obj) if isinstance(obj, list) else _real_deepcopy(obj, memo)
+
+
+def _size(self: Item) -> int:
+    """moto's ``Item.size``, added up once per item during a projected ``Query``."""
+    memo: dict[int, int] | None = getattr(_sizes, "memo", None)
+    if memo is None:
+        return _moto_size(self)
+    key = id(self)
+    if key not in memo:
+        memo[key] = _moto_size(self)
+    return memo[key]
+
+
+def _query(self: Table, *args: Any, **kwargs: Any) -> Any:
+    """moto's ``Table.query``; when it projects, without copying the found items and with their sizes added up once
+    (the local endpoint answers one request at a time, so the module's ``copy`` is swapped for the call alone)."""
+    if not _QUERY.bind(self, *args, **kwargs).arguments.get("projection_expressions"):
+        return _moto_query(self, *args, **kwargs)
+    _sizes.memo = {}
+    table_module.copy = _ResultsNotCopied  # type: ignore[attr-defined, assignment]
+    try:
+        return _moto_query(self, *args, **kwargs)
+    finally:
+        table_module.copy = copy  # type: ignore[attr-defined]
+        _sizes.memo = None
+
+
 def apply() -> None:
     """Install the changes to moto's DynamoDB (idempotent)."""
     dynamodb_models.DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
@@ -178,6 +226,8 @@ def apply() -> None:
     Table.all_items = _all_items  # type: ignore[method-assign]
     Item.project = _project  # type: ignore[method-assign]
     Item.__init__ = _new_item  # type: ignore[method-assign]
+    Table.query = _query  # type: ignore[method-assign]
+    Item.size = _size  # type: ignore[method-assign]
 
 
 def service_models(service: str) -> bytes:

@@ -6,6 +6,7 @@ import random
 from types import SimpleNamespace
 from typing import Any
 
+import boto3
 import pytest
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
@@ -70,3 +71,69 @@ def test_an_item_is_made_as_moto_makes_it_and_refused_at_the_same_size() -> None
         assert outcomes[0] == outcomes[1], size
     with pytest.raises(ItemSizeTooLarge):
         motofixes._new_item(Item.__new__(Item), DynamoType({"S": "A"}), None, {"v": {"S": "x" * 405_001}})
+
+
+def test_a_projected_query_answers_what_moto_answers_and_leaves_the_table_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moto import mock_aws
+    from moto.dynamodb.models.table import Table
+
+    from local.tables import create_table
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-3")
+        create_table(client, "t")
+        for n in range(80):
+            client.put_item(
+                TableName="t",
+                Item={
+                    "PK": {"S": f"APPOINTMENT#{n:03d}"},
+                    "SK": {"S": "APPOINTMENT"},
+                    "GSI1PK": {"S": "PRO#pr-1" if n % 4 else "PRO#pr-2"},
+                    "GSI1SK": {"S": f"START#{n % 50:03d}#{n:03d}"},
+                    "id": {"S": f"{n:03d}"},
+                    "patient": {"M": {"given_name": {"S": f"P{n}"}, "email": {"S": f"p{n}@example.org"}}},
+                    "units": {"L": [{"N": str(n * 300 + u)} for u in range(0, 900, 300)]},
+                    "notes": {"S": "x" * 20_000},  # 80 items of 20 KB: the 1 MB page limit is reached
+                },
+            )
+        before = client.scan(TableName="t")["Items"]
+
+        def pages(**extra: Any) -> list[Any]:
+            answers, start = [], None
+            while True:
+                params = {
+                    "TableName": "t",
+                    "IndexName": "GSI1",
+                    "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :low AND :high",
+                    "ExpressionAttributeValues": {
+                        ":pk": {"S": "PRO#pr-1"},
+                        ":low": {"S": "START#005"},
+                        ":high": {"S": "START#045~"},
+                    },
+                    **extra,
+                }
+                answer = client.query(**params, **({"ExclusiveStartKey": start} if start else {}))
+                answers.append({k: answer.get(k) for k in ("Items", "Count", "ScannedCount", "LastEvaluatedKey")})
+                if not (start := answer.get("LastEvaluatedKey")):
+                    return answers
+
+        for extra in (
+            {"ProjectionExpression": "id, patient.given_name", "Limit": 7},
+            {"ProjectionExpression": "id, #n, units", "ExpressionAttributeNames": {"#n": "notes"}},
+            {"ScanIndexForward": False, "ProjectionExpression": "id"},
+            {},
+        ):
+            monkeypatch.setattr(Table, "query", motofixes._query)
+            monkeypatch.setattr(Item, "size", motofixes._size)
+            ours = pages(**extra)
+            monkeypatch.setattr(Table, "query", motofixes._moto_query)
+            monkeypatch.setattr(Item, "size", motofixes._moto_size)
+            assert ours == pages(**extra), extra
+            assert len(ours) > 1 or "Limit" not in extra  # more than one page where a limit asks for it
+        assert len(pages(ProjectionExpression="id, #n", ExpressionAttributeNames={"#n": "notes"})) > 1  # 1 MB pages
+        assert client.scan(TableName="t")["Items"] == before
