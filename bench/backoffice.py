@@ -5,7 +5,8 @@
 A professional open 08:00-12:00 and 14:00-18:00 every weekday, with ``--per-day`` appointments on each of the next
 five working days (taken by phone: no e-mail). Measured, each ``--repeat`` times, with the DynamoDB requests made:
 
-1. the agenda of one day and of one week: one Query of GSI1, then the audit entries (one per patient shown);
+1. the agenda of one day and of one week: one Query of GSI1, then the audit entries (one per date of the patients
+   shown, one request);
 2. one appointment's details: one GetItem, then one audit entry;
 3. the settings preview over 14 and 31 days: the profile, one Query of the window's units, the future
    appointments (for orphans) and ``free_slots`` on the proposed schedule;
