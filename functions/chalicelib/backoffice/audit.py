@@ -36,6 +36,30 @@ if TYPE_CHECKING:
 Action = Literal["list", "read", "cancel", "move", "no_show", "create"]
 
 
+def _item(
+    principal: Principal,
+    practitioner_id: str,
+    key: dict[str, str],
+    entry_id: str,
+    *,
+    action: Action,
+    at: datetime,
+    retention: Retention,
+) -> dict[str, Any]:
+    """What every audit item holds: its key, the professional's index keys, who, what and when, its expiry."""
+    return {
+        **key,
+        **keys.audit_index_keys(practitioner_id, at, entry_id),
+        "practitioner_id": practitioner_id,
+        "subject": principal.subject,
+        "role": principal.role,
+        "token_id": principal.token_id,
+        "action": action,
+        "at": keys.audit_stamp(at),
+        "expires_at": retention.audit(int(at.timestamp())),
+    }
+
+
 def entry(
     principal: Principal,
     practitioner_id: str,
@@ -47,17 +71,10 @@ def entry(
 ) -> dict[str, Any]:
     """One audit item, keys included (docs/data-model.md, patterns 21 to 23), deleted after the audit period."""
     entry_id = secrets.token_hex(6)
+    key = keys.audit_key(appointment_id, at, entry_id)
     return {
-        **keys.audit_key(appointment_id, at, entry_id),
-        **keys.audit_index_keys(practitioner_id, at, entry_id),
+        **_item(principal, practitioner_id, key, entry_id, action=action, at=at, retention=retention),
         "appointment_id": appointment_id,
-        "practitioner_id": practitioner_id,
-        "subject": principal.subject,
-        "role": principal.role,
-        "token_id": principal.token_id,
-        "action": action,
-        "at": keys.audit_stamp(at),
-        "expires_at": retention.audit(int(at.timestamp())),
     }
 
 
@@ -91,18 +108,11 @@ def showing(
 ) -> dict[str, Any]:
     """The item of one showing of the agenda for the appointments of one UTC date (``keys.audit_day``)."""
     entry_id = secrets.token_hex(6)
+    key = keys.audit_listing_key(practitioner_id, day, at, entry_id)
     return {
-        **keys.audit_listing_key(practitioner_id, day, at, entry_id),
-        **keys.audit_index_keys(practitioner_id, at, entry_id),
+        **_item(principal, practitioner_id, key, entry_id, action="list", at=at, retention=retention),
         "appointment_ids": appointment_ids,
         "day": day,
-        "practitioner_id": practitioner_id,
-        "subject": principal.subject,
-        "role": principal.role,
-        "token_id": principal.token_id,
-        "action": "list",
-        "at": keys.audit_stamp(at),
-        "expires_at": retention.audit(int(at.timestamp())),
     }
 
 
