@@ -151,11 +151,25 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
     child_item.wait_for()
     assert page.locator("[data-list=upcoming] li").count() == 2
 
-    # move from the list
-    item.get_by_role("button", name="Déplacer").click()
+    # moving the child's appointment, then mine: the week buttons then ask for my practice's free times alone
     move = page.locator("[data-box=move]")
+    picker_idle = "() => !document.querySelector('[data-box=move] [data-slot-picker]').hasAttribute('aria-busy')"
+    child_item.get_by_role("button", name="Déplacer").click()
+    move.locator("[data-days] .slot").first.wait_for()
+    move.locator("[data-close]").click()
+    item.get_by_role("button", name="Déplacer").click()
     move.locator("[data-days] .slot").first.wait_for()
     settled(page)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/slots?" in request.url else None)
+    for step in ("[data-next]", "[data-prev]"):
+        move.locator(step).click()
+        page.wait_for_function(picker_idle)
+    settled(page)
+    assert len(asked) == 2 and all(f"/practitioners/{p['id']}/slots?" in url for url in asked), asked
+
+    # move from the list
+    move.locator("[data-days] .slot").first.wait_for()
     target = move.locator("[data-days] .slot").nth(1)
     new_start = target.get_attribute("data-start")
     target.click()

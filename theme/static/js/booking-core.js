@@ -324,6 +324,65 @@ export class SlotPicker {
   }
 }
 
+// Moving an appointment, on the manage page and in the patient space: the box with the free times of its visit
+// reason and site (one SlotPicker, whichever appointment it moves: a week's answer for another appointment cannot
+// land in it), then the question "from ... to ...?" with Yes and No. The page sends the move of `target` itself;
+// `taken(target)` shows the next free times when that time went meanwhile.
+export class MoveBox {
+  constructor(box, confirm, { api, msg, lang }) {
+    this.box = box;
+    this.confirm = confirm;
+    this.msg = msg;
+    this.lang = lang;
+    this.appointment = null;
+    this.target = null;
+    const root = box.querySelector("[data-slot-picker]");
+    this.picker = new SlotPicker(root, { api, practitioner: "", msg, lang, onChoose: (slot) => this.choose(slot) });
+    confirm.querySelector("[data-no]").addEventListener("click", () => {
+      show(confirm, false);
+      this.target = null;
+      this.focusHeading();
+    });
+  }
+
+  focusHeading() {
+    this.box.querySelector("h2").focus();
+  }
+
+  async open(appointment) {
+    this.appointment = appointment;
+    this.target = null;
+    show(this.confirm, false);
+    show(this.box, true);
+    this.focusHeading();
+    this.picker.practitioner = appointment.practitioner;
+    await this.picker.select({
+      reason: appointment.reason,
+      site: appointment.site,
+      patient: appointment.patient.kind,
+      timeZone: appointment.timezone,
+    });
+  }
+
+  choose(slot) {
+    this.target = slot;
+    const clock = new Clock(this.lang, this.appointment.timezone, this.msg);
+    this.confirm.querySelector("[data-question]").textContent = format(this.msg["m-move-question"], {
+      old: clock.when(this.appointment.start),
+      when: clock.when(slot.start),
+    });
+    show(this.confirm, true);
+    this.confirm.querySelector("[data-yes]").focus();
+  }
+
+  // The time chosen was taken meanwhile: the question closes and the free times after it show.
+  async taken(target) {
+    show(this.confirm, false);
+    this.focusHeading();
+    await this.picker.after(target);
+  }
+}
+
 // -- calendar file ---------------------------------------------------------------------------------------------
 
 function icsText(value) {

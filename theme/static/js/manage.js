@@ -5,7 +5,7 @@
 // and after a cancellation books again. A reminder's links add &action=cancel ("I can't come": the cancel question
 // opens, nothing changes until the patient answers it) or &action=reminders. A waiting-list offer's link is
 // #id=...&offer=...: the time held for the patient, to accept in one step or to let go.
-import { Api, Clock, SlotPicker, errorText, fillDetails, format, messages, show } from "./booking-core.js";
+import { Api, Clock, MoveBox, errorText, fillDetails, format, messages, show } from "./booking-core.js";
 
 const root = document.querySelector("[data-manage]");
 if (root) start();
@@ -26,7 +26,8 @@ function start() {
   let token = params.get("token") || "";
   const offer = params.get("offer") || "";
   const action = params.get("action") || "";
-  const state = { appointment: null, target: null, busy: false, picker: null, reminders: null };
+  const state = { appointment: null, busy: false, reminders: null };
+  const mover = new MoveBox(moveBox, moveConfirm, { api, msg, lang });
   const remindersBox = $("[data-reminders]");
   const remindersForm = $("[data-reminders-form]");
   const again = $("[data-again]");
@@ -135,40 +136,8 @@ function start() {
 
   $("[data-action=move]").addEventListener("click", async () => {
     say("");
-    const appointment = state.appointment;
     show($("[data-actions]"), false);
-    show(moveConfirm, false);
-    show(moveBox, true);
-    moveBox.querySelector("h2").focus();
-    state.picker ??= new SlotPicker(moveBox.querySelector("[data-slot-picker]"), {
-      api,
-      practitioner: appointment.practitioner,
-      msg,
-      lang,
-      onChoose: chooseTarget,
-    });
-    await state.picker.select({
-      reason: appointment.reason,
-      site: appointment.site,
-      patient: appointment.patient.kind,
-      timeZone: appointment.timezone,
-    });
-  });
-
-  function chooseTarget(slot) {
-    state.target = slot;
-    moveConfirm.querySelector("[data-question]").textContent = format(msg["m-move-question"], {
-      old: clock().when(state.appointment.start),
-      when: clock().when(slot.start),
-    });
-    show(moveConfirm, true);
-    moveConfirm.querySelector("[data-yes]").focus();
-  }
-
-  moveConfirm.querySelector("[data-no]").addEventListener("click", () => {
-    show(moveConfirm, false);
-    state.target = null;
-    moveBox.querySelector("h2").focus();
+    await mover.open(state.appointment);
   });
 
   moveBox.querySelector("[data-close]").addEventListener("click", () => {
@@ -177,10 +146,10 @@ function start() {
   });
 
   moveConfirm.querySelector("[data-yes]").addEventListener("click", async () => {
-    if (state.busy || !state.target) return;
+    if (state.busy || !mover.target) return;
     state.busy = true;
     say(msg.sending);
-    const target = state.target;
+    const target = mover.target;
     const answer = await api.post(`/appointments/${encodeURIComponent(id)}/move`, { start: target.start }, { token });
     state.busy = false;
     if (answer.status === 200) {
@@ -190,10 +159,8 @@ function start() {
       return;
     }
     if (answer.error?.code === "slot_taken" || answer.error?.field === "start") {
-      show(moveConfirm, false);
       say(msg["slot-taken"], true);
-      moveBox.querySelector("h2").focus();
-      await state.picker.after(target);
+      await mover.taken(target);
       return;
     }
     problem(answer);

@@ -2,7 +2,7 @@
 // book again), my passkeys, signing out. The session is an HttpOnly cookie the API sets on /api/ only: this script
 // never sees it. It keeps the session's CSRF token (from the sign-in's answer or GET /me) in memory and sends it
 // with every change. Passkeys use the browser's own WebAuthn API (no third-party script).
-import { Api, Clock, SlotPicker, errorText, format, markSignedIn, messages, show } from "./booking-core.js";
+import { Api, Clock, MoveBox, errorText, format, markSignedIn, messages, show } from "./booking-core.js";
 
 const root = document.querySelector("[data-me]");
 if (root) start();
@@ -21,7 +21,8 @@ function start() {
   const moveBox = $("[data-box=move]");
   const moveConfirm = $("[data-move-confirm]");
   const passkeys = typeof PublicKeyCredential !== "undefined" && !!PublicKeyCredential.parseRequestOptionsFromJSON;
-  const state = { csrf: "", proofId: "", email: "", busy: false, target: null, chosen: null, picker: null };
+  const state = { csrf: "", proofId: "", email: "", busy: false, chosen: null };
+  const mover = new MoveBox(moveBox, moveConfirm, { api, msg, lang });
 
   function ownMessages() {
     const found = {};
@@ -258,40 +259,8 @@ function start() {
   async function openMove(appointment) {
     state.chosen = appointment;
     show(cancelBox, false);
-    show(moveConfirm, false);
-    show(moveBox, true);
-    moveBox.querySelector("h2").focus();
-    state.picker = new SlotPicker(moveBox.querySelector("[data-slot-picker]"), {
-      api,
-      practitioner: appointment.practitioner,
-      msg,
-      lang,
-      onChoose: chooseTarget,
-    });
-    await state.picker.select({
-      reason: appointment.reason,
-      site: appointment.site,
-      patient: appointment.patient.kind,
-      timeZone: appointment.timezone,
-    });
+    await mover.open(appointment);
   }
-
-  function chooseTarget(slot) {
-    state.target = slot;
-    const clock = new Clock(lang, state.chosen.timezone, msg);
-    moveConfirm.querySelector("[data-question]").textContent = format(msg["m-move-question"], {
-      old: clock.when(state.chosen.start),
-      when: clock.when(slot.start),
-    });
-    show(moveConfirm, true);
-    moveConfirm.querySelector("[data-yes]").focus();
-  }
-
-  moveConfirm.querySelector("[data-no]").addEventListener("click", () => {
-    show(moveConfirm, false);
-    state.target = null;
-    moveBox.querySelector("h2").focus();
-  });
 
   moveBox.querySelector("[data-close]").addEventListener("click", () => {
     show(moveBox, false);
@@ -299,10 +268,10 @@ function start() {
   });
 
   moveConfirm.querySelector("[data-yes]").addEventListener("click", async () => {
-    if (state.busy || !state.target) return;
+    if (state.busy || !mover.target) return;
     state.busy = true;
     say(msg.sending);
-    const target = state.target;
+    const target = mover.target;
     const answer = await call("POST", `/appointments/${state.chosen.id}/move`, { start: target.start });
     state.busy = false;
     if (answer.status === 200) {
@@ -314,9 +283,8 @@ function start() {
       return;
     }
     if (answer.error?.code === "slot_taken" || answer.error?.field === "start") {
-      show(moveConfirm, false);
       say(msg["slot-taken"], true);
-      await state.picker.after(target);
+      await mover.taken(target);
       return;
     }
     problem(answer);
