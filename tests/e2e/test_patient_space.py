@@ -161,11 +161,17 @@ def test_sign_up_add_a_passkey_sign_in_with_it_and_manage_appointments(
     move.locator("[data-days] .slot").first.wait_for()
     settled(page)
     asked: list[str] = []
-    page.on("request", lambda request: asked.append(request.url) if "/slots?" in request.url else None)
+
+    def slots_asked(request: Any) -> None:
+        if "/slots?" in request.url:
+            asked.append(request.url)
+
+    page.on("request", slots_asked)
     for step in ("[data-next]", "[data-prev]"):
         move.locator(step).click()
         page.wait_for_function(picker_idle)
     settled(page)
+    page.remove_listener("request", slots_asked)
     assert len(asked) == 2 and all(f"/practitioners/{p['id']}/slots?" in url for url in asked), asked
 
     # move from the list
